@@ -1,0 +1,386 @@
+//! A small static file server for `www/`, std only: one thread per connection, HTTP/1.1
+//! keep-alive, GET and HEAD.
+//!
+//! Every response is cross-origin isolated (COOP same-origin + COEP require-corp), which
+//! SharedArrayBuffer and wasm threads need, and `no-cache` so a rebuild shows at once. `.gz`
+//! files go out as raw bytes with no Content-Encoding: the page inflates them itself.
+
+use std::io::{self, BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::fail;
+use crate::util::{Context, Result};
+
+/// Headers sent on every response, including errors.
+const COMMON_HEADERS: &[(&str, &str)] = &[
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Embedder-Policy", "require-corp"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Cache-Control", "no-cache"),
+    ("X-Content-Type-Options", "nosniff"),
+];
+
+/// How long an idle keep-alive connection is held before its thread ends.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest request head we accept (request line plus headers).
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+
+/// Starts serving `root` on 127.0.0.1:`port` (0 picks a free port) in a background thread and
+/// returns the bound address. With `log`, each request is printed.
+pub fn start(root: &Path, port: u16, log: bool) -> Result<SocketAddr> {
+    let root = Arc::new(
+        root.canonicalize()
+            .context(|| format!("cannot serve {}", root.display()))?,
+    );
+    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        if e.kind() == io::ErrorKind::AddrInUse {
+            fail!("port {port} is already in use: pick another with --port N")
+        } else {
+            fail!("cannot listen on 127.0.0.1:{port}: {e}")
+        }
+    })?;
+    let addr = listener.local_addr()?;
+    std::thread::Builder::new()
+        .name("serve-accept".into())
+        .spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let root = Arc::clone(&root);
+                let spawned =
+                    std::thread::Builder::new()
+                        .name("serve-conn".into())
+                        .spawn(move || {
+                            // A client that hangs up mid-response is normal (reloads, aborts).
+                            let _ = handle_connection(stream, &root, log);
+                        });
+                if let Err(e) = spawned {
+                    eprintln!("serve: cannot spawn a connection thread: {e}");
+                }
+            }
+        })?;
+    Ok(addr)
+}
+
+/// Serves until the process is killed.
+pub fn serve_forever(root: &Path, port: u16) -> Result {
+    let addr = start(root, port, true)?;
+    let url = format!("http://{addr}/");
+    let line = "=".repeat(url.len() + 16);
+    println!(
+        "\n{line}\n  Shrink at  {}\n{line}",
+        crate::util::paint("1;32", &url)
+    );
+    println!("  serving {} (Ctrl-C to stop)\n", root.display());
+    loop {
+        std::thread::park();
+    }
+}
+
+/// One parsed request: just what a static server needs.
+struct Request {
+    method: String,
+    target: String,
+    keep_alive: bool,
+}
+
+fn handle_connection(stream: TcpStream, root: &Path, log: bool) -> io::Result<()> {
+    stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
+    stream.set_nodelay(true)?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut writer = stream;
+    loop {
+        let req = match read_request(&mut reader) {
+            Ok(Some(req)) => req,
+            Ok(None) => return Ok(()), // clean close or idle timeout
+            Err(_) => {
+                respond_text(&mut writer, 400, "Bad Request", "bad request\n", false)?;
+                return Ok(());
+            }
+        };
+        let status = respond(&mut writer, root, &req)?;
+        if log {
+            println!("  {} {} -> {status}", req.method, req.target);
+        }
+        if !req.keep_alive {
+            return Ok(());
+        }
+    }
+}
+
+/// Reads a request head. `Ok(None)` means the client closed (or went idle) between requests.
+fn read_request(reader: &mut impl BufRead) -> io::Result<Option<Request>> {
+    let mut line = String::new();
+    match reader.read_line(&mut line) {
+        Ok(0) => return Ok(None),
+        Ok(_) => {}
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            return Ok(None)
+        }
+        Err(e) => return Err(e),
+    }
+    let mut parts = line.split_whitespace();
+    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "bad request line",
+        ));
+    };
+    let mut keep_alive = version == "HTTP/1.1";
+    let mut head_bytes = line.len();
+    loop {
+        let mut header = String::new();
+        let n = reader.read_line(&mut header)?;
+        head_bytes += n;
+        if n == 0 || head_bytes > MAX_HEAD_BYTES {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "bad head"));
+        }
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            let (name, value) = (name.trim(), value.trim().to_ascii_lowercase());
+            if name.eq_ignore_ascii_case("connection") {
+                keep_alive = match value.as_str() {
+                    "close" => false,
+                    "keep-alive" => true,
+                    _ => keep_alive,
+                };
+            } else if name.eq_ignore_ascii_case("content-length") && value != "0" {
+                // GET and HEAD carry no body; anything else is refused and the connection
+                // closed, so no unread body can be taken for the next request.
+                keep_alive = false;
+            }
+        }
+    }
+    Ok(Some(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        keep_alive,
+    }))
+}
+
+/// Answers one request and returns the status code sent.
+fn respond(w: &mut impl Write, root: &Path, req: &Request) -> io::Result<u16> {
+    let head_only = req.method == "HEAD";
+    if req.method != "GET" && !head_only {
+        respond_text(
+            w,
+            405,
+            "Method Not Allowed",
+            "only GET and HEAD\n",
+            req.keep_alive,
+        )?;
+        return Ok(405);
+    }
+    let Some(rel) = url_path(&req.target) else {
+        respond_text(w, 403, "Forbidden", "forbidden path\n", req.keep_alive)?;
+        return Ok(403);
+    };
+    let mut path = root.join(&rel);
+    if path.is_dir() {
+        if !req
+            .target
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("/")
+            .ends_with('/')
+        {
+            let location = format!("/{}/", rel.to_string_lossy());
+            write_head(
+                w,
+                301,
+                "Moved Permanently",
+                "text/plain",
+                0,
+                req.keep_alive,
+                &[("Location", &location)],
+            )?;
+            return Ok(301);
+        }
+        path = path.join("index.html");
+    }
+    // Symlinks must not lead outside the served folder either.
+    let file = path
+        .canonicalize()
+        .ok()
+        .filter(|p| p.starts_with(root) && p.is_file())
+        .and_then(|p| std::fs::File::open(p).ok());
+    let Some(mut file) = file else {
+        respond_text(w, 404, "Not Found", "not found\n", req.keep_alive)?;
+        return Ok(404);
+    };
+    let len = file.metadata()?.len();
+    write_head(w, 200, "OK", content_type(&path), len, req.keep_alive, &[])?;
+    if !head_only {
+        io::copy(&mut file, w)?;
+    }
+    w.flush()?;
+    Ok(200)
+}
+
+/// Turns a request target into a safe relative path: query and fragment dropped,
+/// percent-decoded, and `None` for anything that could climb out (`..`, `\`, NUL).
+fn url_path(target: &str) -> Option<PathBuf> {
+    let raw = target.split(['?', '#']).next()?;
+    if !raw.starts_with('/') {
+        return None;
+    }
+    let decoded = percent_decode(raw)?;
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut rel = PathBuf::new();
+    for comp in Path::new(decoded.trim_start_matches('/')).components() {
+        match comp {
+            Component::Normal(part) => rel.push(part),
+            Component::CurDir => {}
+            _ => return None, // `..`, or a root/prefix smuggled in after decoding
+        }
+    }
+    Some(rel)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The Content-Type for a file name. `.gz` is opaque data for the page to inflate.
+pub fn content_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" | "map" => "application/json",
+        "wasm" => "application/wasm",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "svg" => "image/svg+xml",
+        "ico" => "image/x-icon",
+        "gz" => "application/gzip",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond_text(
+    w: &mut impl Write,
+    code: u16,
+    reason: &str,
+    body: &str,
+    keep_alive: bool,
+) -> io::Result<()> {
+    let ctype = "text/plain; charset=utf-8";
+    write_head(w, code, reason, ctype, body.len() as u64, keep_alive, &[])?;
+    w.write_all(body.as_bytes())?;
+    w.flush()
+}
+
+fn write_head(
+    w: &mut impl Write,
+    code: u16,
+    reason: &str,
+    content_type: &str,
+    len: u64,
+    keep_alive: bool,
+    extra: &[(&str, &str)],
+) -> io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {code} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {len}\r\n"
+    );
+    let connection = if keep_alive { "keep-alive" } else { "close" };
+    for (name, value) in COMMON_HEADERS
+        .iter()
+        .chain(extra)
+        .chain(&[("Connection", connection)])
+    {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    w.write_all(head.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn traversal_is_refused() {
+        assert_eq!(url_path("/a/b.js?x=1"), Some(PathBuf::from("a/b.js")));
+        assert_eq!(url_path("/"), Some(PathBuf::new()));
+        assert_eq!(url_path("/../etc/passwd"), None);
+        assert_eq!(url_path("/a/%2e%2e/%2e%2e/etc"), None);
+        assert_eq!(url_path("/a\\..\\b"), None);
+        assert_eq!(url_path("//etc/passwd"), Some(PathBuf::from("etc/passwd")));
+        assert_eq!(url_path("http://x/"), None);
+    }
+
+    #[test]
+    fn types_cover_the_page() {
+        let t = |name: &str| content_type(Path::new(name));
+        assert_eq!(t("shrink_bg.wasm"), "application/wasm");
+        assert!(t("main.js").starts_with("text/javascript"));
+        assert!(t("x.mjs").starts_with("text/javascript"));
+        assert_eq!(t("train-images-idx3-ubyte.gz"), "application/gzip");
+    }
+
+    fn get(addr: SocketAddr, target: &str) -> Result<String> {
+        let mut s = TcpStream::connect(addr)?;
+        write!(
+            s,
+            "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )?;
+        let mut out = String::new();
+        s.read_to_string(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn serves_files_with_isolation_headers() -> Result {
+        let dir = std::env::temp_dir().join(format!("xtask-serve-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub"))?;
+        std::fs::write(dir.join("index.html"), "<p>hi</p>")?;
+        std::fs::write(dir.join("sub").join("a.js"), "x")?;
+        let addr = start(&dir, 0, false)?;
+        let page = get(addr, "/")?;
+        assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+        assert!(page.contains("Cross-Origin-Embedder-Policy: require-corp"));
+        assert!(page.contains("Cross-Origin-Opener-Policy: same-origin"));
+        assert!(page.contains("Content-Length: 9\r\n"));
+        assert!(page.ends_with("<p>hi</p>"));
+        assert!(get(addr, "/sub/a.js")?.contains("text/javascript"));
+        assert!(get(addr, "/sub")?.starts_with("HTTP/1.1 301"));
+        assert!(get(addr, "/nope.js")?.starts_with("HTTP/1.1 404"));
+        assert!(get(addr, "/../Cargo.toml")?.starts_with("HTTP/1.1 403"));
+        std::fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
+}

