@@ -67,10 +67,9 @@ fn cli_has_bench() -> bool {
     let Ok(entries) = std::fs::read_dir(root().join("crate").join("bin")) else {
         return false;
     };
-    entries.flatten().any(|e| {
-        std::fs::read_to_string(e.path()).is_ok_and(|src| src.contains("\"bench\""))
-            || e.file_name() == "bench.rs"
-    })
+    entries
+        .flatten()
+        .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|src| src.contains("\"bench\"")))
 }
 
 /// www/bench.html in headless Chromium, served in-process on a free port.

@@ -21,7 +21,8 @@ cargo xtask <command>
   setup              install the wasm target, wasm-bindgen CLI (.tools/), npm packages,
                      and MNIST into www/data/*.gz (checksums verified); idempotent
   build              setup, then the wasm module and JS glue into www/pkg (wasm-opt -O3)
-  serve [--port N]   build, then serve www/ on http://127.0.0.1:N (default 8080),
+  serve [--port N] [--no-build]
+                     build, then serve www/ on http://127.0.0.1:N (default 8080),
                      cross-origin isolated
   test               setup (with Chromium), build, native tests, wasm tests in headless
                      Chromium, Playwright end-to-end tests; prints `N passed, M failed`
@@ -33,8 +34,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run_all(setup::Browser::Skip),
         Some("build") => build::run_all(),
-        Some("serve") => parse_port(&args[1..]).and_then(|port| {
-            build::run_all()?;
+        Some("serve") => parse_serve(&args[1..]).and_then(|(port, build)| {
+            if build {
+                build::run_all()?;
+            }
             serve::serve_forever(&util::root().join("www"), port)
         }),
         Some("test") => test::run_all(),
@@ -55,34 +58,48 @@ fn main() -> ExitCode {
     }
 }
 
-/// `[--port N]` or `[--port=N]`; 8080 by default.
-fn parse_port(args: &[String]) -> Result<u16> {
-    let mut port = 8080;
+/// `[--port N | --port=N] [--no-build]`: the port (8080 by default) and whether to build first.
+fn parse_serve(args: &[String]) -> Result<(u16, bool)> {
+    let (mut port, mut build) = (8080, true);
     let mut it = args.iter();
     while let Some(arg) = it.next() {
+        if arg == "--no-build" {
+            build = false;
+            continue;
+        }
         let value = match arg.strip_prefix("--port") {
             Some("") => it.next().map(String::as_str),
             Some(rest) => rest.strip_prefix('='),
-            None => return Err(fail!("unknown option `{arg}` (serve takes --port N)")),
+            None => {
+                return Err(fail!(
+                    "unknown option `{arg}` (serve takes --port N, --no-build)"
+                ))
+            }
         };
         port = value
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| fail!("--port needs a number from 0 to 65535"))?;
     }
-    Ok(port)
+    Ok((port, build))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_port;
+    use super::parse_serve;
 
     #[test]
-    fn port_flag_forms() {
+    fn serve_flag_forms() {
         let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(parse_port(&args(&[])).ok(), Some(8080));
-        assert_eq!(parse_port(&args(&["--port", "9000"])).ok(), Some(9000));
-        assert_eq!(parse_port(&args(&["--port=0"])).ok(), Some(0));
-        assert!(parse_port(&args(&["--port"])).is_err());
-        assert!(parse_port(&args(&["--verbose"])).is_err());
+        assert_eq!(parse_serve(&args(&[])).ok(), Some((8080, true)));
+        assert_eq!(
+            parse_serve(&args(&["--port", "9000"])).ok(),
+            Some((9000, true))
+        );
+        assert_eq!(
+            parse_serve(&args(&["--port=0", "--no-build"])).ok(),
+            Some((0, false))
+        );
+        assert!(parse_serve(&args(&["--port"])).is_err());
+        assert!(parse_serve(&args(&["--verbose"])).is_err());
     }
 }

@@ -114,6 +114,8 @@ fn wasm() -> Result<Option<String>> {
         "web",
     ])
     .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    // Browser even if a test file forgets `wasm_bindgen_test_configure!(run_in_browser)`.
+    .env("WASM_BINDGEN_USE_BROWSER", "1")
     .env("PATH", util::path_with_tools())
     .env("SHRINK_DATA", crate::mnist::data_dir());
     // The runner's default per-test timeout (20 s) is too short for tests that train.
