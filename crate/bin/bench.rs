@@ -1,0 +1,78 @@
+//! `shrink bench`: native timings of the GEMM kernels and of LeNet-300-100 training steps.
+//! The browser numbers come from `cargo xtask bench` (www/bench.html); these are the native twin.
+
+use crate::args::Args;
+use shrink::data::Dataset;
+use shrink::tensor::kernels;
+use shrink::train::{TrainConfig, Trainer};
+use std::time::Instant;
+
+fn time<F: FnMut()>(min_secs: f64, mut f: F) -> f64 {
+    f();
+    let start = Instant::now();
+    let mut n = 0u32;
+    while start.elapsed().as_secs_f64() < min_secs {
+        f();
+        n += 1;
+    }
+    start.elapsed().as_secs_f64() / n as f64
+}
+
+pub fn run(a: &Args) -> Result<(), String> {
+    let secs: f64 = a.get("seconds", 0.5)?;
+    println!("native kernels ({}), single thread", kernels::ACTIVE);
+    println!("{:<34} {:>10} {:>10}", "kernel", "ms", "GFLOP/s");
+    let (m, n, k) = (64, 300, 784);
+    let x: Vec<f32> = (0..m * k).map(|i| (i % 7) as f32 * 0.1).collect();
+    let w: Vec<f32> = (0..n * k).map(|i| (i % 5) as f32 * 0.01).collect();
+    let d: Vec<f32> = (0..m * n).map(|i| (i % 3) as f32 * 0.1).collect();
+    let mut c = vec![0.0; m * n];
+    let mut gw = vec![0.0; n * k];
+    let mut gx = vec![0.0; m * k];
+    let flops = 2.0 * (m * n * k) as f64;
+    let rows = [
+        (
+            "gemm_nt 64x300x784 (x·Wᵀ)",
+            time(secs, || {
+                kernels::gemm_nt(m, n, k, &x, &w, &mut c).unwrap_or(())
+            }),
+        ),
+        (
+            "gemm_tn 300x784x64 (δᵀ·x)",
+            time(secs, || {
+                kernels::gemm_tn(n, k, m, &d, &x, &mut gw).unwrap_or(())
+            }),
+        ),
+        (
+            "gemm_nn 64x784x300 (δ·W)",
+            time(secs, || {
+                kernels::gemm_nn(m, k, n, &d, &w, &mut gx).unwrap_or(())
+            }),
+        ),
+    ];
+    for (name, t) in rows {
+        println!("{:<34} {:>10.3} {:>10.2}", name, t * 1e3, flops / t / 1e9);
+    }
+    // Training throughput on synthetic data of MNIST's shape (no files needed).
+    let n_img = 6400;
+    let data = Dataset {
+        images: (0..n_img * 784).map(|i| ((i * 31) % 256) as u8).collect(),
+        labels: (0..n_img).map(|i| (i % 10) as u8).collect(),
+        rows: 28,
+        cols: 28,
+    };
+    let cfg = TrainConfig {
+        epochs: 1000,
+        ..Default::default()
+    };
+    let mut t = Trainer::new(cfg, data.len()).map_err(|e| e.to_string())?;
+    let per_step = time(secs.max(1.0), || {
+        let _ = t.step(&data);
+    });
+    println!(
+        "LeNet-300-100 train step, batch 64: {:.3} ms = {:.0} samples/s",
+        per_step * 1e3,
+        64.0 / per_step
+    );
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! Hot kernels on row-major slices: GEMM in the three forms training needs, dot, axpy, and the
+//! fused bias + activation. `simd128` is used when the wasm target has it; `scalar` is its twin
+//! and oracle (and is what native builds run, written so LLVM can auto-vectorise it).
+//!
+//!   gemm_nt: C[m×n] = A[m×k] · B[n×k]ᵀ   (forward, x·Wᵀ)
+//!   gemm_nn: C[m×n] = A[m×k] · B[k×n]    (input gradient, δ·W)
+//!   gemm_tn: C[m×n] = A[k×m]ᵀ · B[k×n]   (weight gradient, δᵀ·x)
+
+pub mod scalar;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod simd128;
+
+use crate::error::{check_len, Result};
+use crate::model::activation::Activation;
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use scalar as active;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use simd128 as active;
+
+/// Name of the kernel set this build dispatches to ("simd128" or "scalar").
+pub const ACTIVE: &str = if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+    "simd128"
+} else {
+    "scalar"
+};
+
+/// Checks the three buffers of a GEMM against `m, n, k` and the operand layouts.
+pub(crate) fn check_gemm(
+    op: &'static str,
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    b: &[f32],
+    c: &[f32],
+) -> Result<()> {
+    check_len(op, a.len(), m * k)?;
+    check_len(op, b.len(), n * k)?;
+    check_len(op, c.len(), m * n)
+}
+
+/// C[m×n] = A[m×k] · B[n×k]ᵀ (overwrites C).
+///
+/// # Errors
+/// `ShapeMismatch` if a buffer's length does not match its shape.
+pub fn gemm_nt(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) -> Result<()> {
+    check_gemm("gemm_nt", m, n, k, a, b, c)?;
+    active::gemm_nt(m, n, k, a, b, c);
+    Ok(())
+}
+
+/// C[m×n] = A[m×k] · B[k×n] (overwrites C).
+///
+/// # Errors
+/// `ShapeMismatch` if a buffer's length does not match its shape.
+pub fn gemm_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) -> Result<()> {
+    check_gemm("gemm_nn", m, n, k, a, b, c)?;
+    active::gemm_nn(m, n, k, a, b, c);
+    Ok(())
+}
+
+/// C[m×n] = A[k×m]ᵀ · B[k×n] (overwrites C).
+///
+/// # Errors
+/// `ShapeMismatch` if a buffer's length does not match its shape.
+pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) -> Result<()> {
+    check_gemm("gemm_tn", m, n, k, a, b, c)?;
+    active::gemm_tn(m, n, k, a, b, c);
+    Ok(())
+}
+
+/// Σ a_i·b_i.
+///
+/// # Errors
+/// `ShapeMismatch` if the lengths differ.
+pub fn dot(a: &[f32], b: &[f32]) -> Result<f32> {
+    check_len("dot", b.len(), a.len())?;
+    Ok(active::dot(a, b))
+}
+
+/// y += alpha·x.
+///
+/// # Errors
+/// `ShapeMismatch` if the lengths differ.
+pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) -> Result<()> {
+    check_len("axpy", y.len(), x.len())?;
+    active::axpy(alpha, x, y);
+    Ok(())
+}
+
+/// Each row of `c` (width `bias.len()`) becomes act(row + bias), in place.
+///
+/// # Errors
+/// `ShapeMismatch` if `c.len()` is not a multiple of `bias.len()`.
+pub fn bias_act(act: Activation, bias: &[f32], c: &mut [f32]) -> Result<()> {
+    if bias.is_empty() || c.len() % bias.len() != 0 {
+        return Err(crate::Error::shape(
+            "bias_act",
+            format!("a multiple of {}", bias.len()),
+            c.len(),
+        ));
+    }
+    active::bias_act(act, bias, c);
+    Ok(())
+}

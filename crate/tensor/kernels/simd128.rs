@@ -1,0 +1,271 @@
+//! wasm simd128 kernels (4 × f32 lanes), twins of `scalar.rs`, which is their test oracle.
+//!
+//! GEMMs use register tiles: gemm_nt keeps a 4×4 block of dot-product accumulators (16 v128),
+//! gemm_nn / gemm_tn a 4-row × 8-column block of C (8 v128) fed by splatted A values. Column
+//! blocks are the outer loop so the B panel stays in L1 while all rows of A stream past it.
+//! Callers have checked the buffer lengths; every pointer offset below stays inside them.
+
+use crate::model::activation::Activation;
+use core::arch::wasm32::*;
+
+#[inline(always)]
+unsafe fn ld(p: *const f32) -> v128 {
+    v128_load(p as *const v128)
+}
+
+#[inline(always)]
+unsafe fn st(p: *mut f32, v: v128) {
+    v128_store(p as *mut v128, v)
+}
+
+#[inline(always)]
+fn hsum(v: v128) -> f32 {
+    (f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<2>(v))
+        + (f32x4_extract_lane::<1>(v) + f32x4_extract_lane::<3>(v))
+}
+
+#[inline(always)]
+fn fma(acc: v128, a: v128, b: v128) -> v128 {
+    f32x4_add(acc, f32x4_mul(a, b))
+}
+
+/// Σ a_i·b_i with two vector accumulators.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (pa, pb) = (a.as_ptr(), b.as_ptr());
+    let mut acc0 = f32x4_splat(0.0);
+    let mut acc1 = f32x4_splat(0.0);
+    let mut p = 0;
+    unsafe {
+        while p + 8 <= n {
+            acc0 = fma(acc0, ld(pa.add(p)), ld(pb.add(p)));
+            acc1 = fma(acc1, ld(pa.add(p + 4)), ld(pb.add(p + 4)));
+            p += 8;
+        }
+        if p + 4 <= n {
+            acc0 = fma(acc0, ld(pa.add(p)), ld(pb.add(p)));
+            p += 4;
+        }
+    }
+    let mut s = hsum(f32x4_add(acc0, acc1));
+    while p < n {
+        s += a[p] * b[p];
+        p += 1;
+    }
+    s
+}
+
+/// y += alpha·x.
+pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+    let n = x.len().min(y.len());
+    let va = f32x4_splat(alpha);
+    let (px, py) = (x.as_ptr(), y.as_mut_ptr());
+    let mut p = 0;
+    unsafe {
+        while p + 4 <= n {
+            st(py.add(p), fma(ld(py.add(p)), va, ld(px.add(p))));
+            p += 4;
+        }
+    }
+    while p < n {
+        y[p] += alpha * x[p];
+        p += 1;
+    }
+}
+
+/// C = A·Bᵀ with 4×4 tiles of dot products.
+pub fn gemm_nt(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+    let (pa, pb) = (a.as_ptr(), b.as_ptr());
+    let k4 = k & !3;
+    let mut j = 0;
+    while j + 4 <= n {
+        let mut i = 0;
+        while i + 4 <= m {
+            let mut acc = [[f32x4_splat(0.0); 4]; 4];
+            let mut p = 0;
+            unsafe {
+                while p < k4 {
+                    let av = [
+                        ld(pa.add(i * k + p)),
+                        ld(pa.add((i + 1) * k + p)),
+                        ld(pa.add((i + 2) * k + p)),
+                        ld(pa.add((i + 3) * k + p)),
+                    ];
+                    let bv = [
+                        ld(pb.add(j * k + p)),
+                        ld(pb.add((j + 1) * k + p)),
+                        ld(pb.add((j + 2) * k + p)),
+                        ld(pb.add((j + 3) * k + p)),
+                    ];
+                    for r in 0..4 {
+                        for s in 0..4 {
+                            acc[r][s] = fma(acc[r][s], av[r], bv[s]);
+                        }
+                    }
+                    p += 4;
+                }
+            }
+            for r in 0..4 {
+                for s in 0..4 {
+                    let mut v = hsum(acc[r][s]);
+                    for q in k4..k {
+                        v += a[(i + r) * k + q] * b[(j + s) * k + q];
+                    }
+                    c[(i + r) * n + j + s] = v;
+                }
+            }
+            i += 4;
+        }
+        for ii in i..m {
+            for s in 0..4 {
+                c[ii * n + j + s] = dot(&a[ii * k..(ii + 1) * k], &b[(j + s) * k..(j + s + 1) * k]);
+            }
+        }
+        j += 4;
+    }
+    for jj in j..n {
+        for i in 0..m {
+            c[i * n + jj] = dot(&a[i * k..(i + 1) * k], &b[jj * k..(jj + 1) * k]);
+        }
+    }
+}
+
+/// The shared 4×8 microkernel of gemm_nn and gemm_tn: C[i..i+4, j..j+8] = Σ_p a(p, r)·B[p, j..j+8],
+/// where `a_at(p, r)` reads the A value for shared index p and C row i+r.
+#[inline(always)]
+unsafe fn tile_4x8(
+    c: *mut f32,
+    n: usize,
+    i: usize,
+    j: usize,
+    k: usize,
+    pb: *const f32,
+    a_at: impl Fn(usize, usize) -> f32,
+) {
+    let mut acc = [[f32x4_splat(0.0); 2]; 4];
+    for p in 0..k {
+        let b0 = ld(pb.add(p * n + j));
+        let b1 = ld(pb.add(p * n + j + 4));
+        for r in 0..4 {
+            let av = f32x4_splat(a_at(p, r));
+            acc[r][0] = fma(acc[r][0], av, b0);
+            acc[r][1] = fma(acc[r][1], av, b1);
+        }
+    }
+    for r in 0..4 {
+        st(c.add((i + r) * n + j), acc[r][0]);
+        st(c.add((i + r) * n + j + 4), acc[r][1]);
+    }
+}
+
+/// Columns `j0..n` of C (fewer than 8 left), one row at a time with 4-wide then scalar steps.
+#[inline(always)]
+fn tail_cols(
+    m: usize,
+    n: usize,
+    k: usize,
+    j0: usize,
+    b: &[f32],
+    c: &mut [f32],
+    a_at: impl Fn(usize, usize) -> f32,
+) {
+    for i in 0..m {
+        for j in j0..n {
+            let mut s = 0.0;
+            for p in 0..k {
+                s += a_at(p, i) * b[p * n + j];
+            }
+            c[i * n + j] = s;
+        }
+    }
+}
+
+/// Rows `i0..m` of C for columns `0..j_end` (a multiple of 8), one row at a time.
+#[inline(always)]
+fn tail_rows(
+    i0: usize,
+    m: usize,
+    n: usize,
+    k: usize,
+    j_end: usize,
+    b: &[f32],
+    c: &mut [f32],
+    a_at: impl Fn(usize, usize) -> f32,
+) {
+    for i in i0..m {
+        let row = &mut c[i * n..i * n + j_end];
+        row.fill(0.0);
+        for p in 0..k {
+            axpy(a_at(p, i), &b[p * n..p * n + j_end], row);
+        }
+    }
+}
+
+fn gemm_b_panel(
+    m: usize,
+    n: usize,
+    k: usize,
+    b: &[f32],
+    c: &mut [f32],
+    a_at: impl Fn(usize, usize) -> f32 + Copy,
+) {
+    let pb = b.as_ptr();
+    let pc = c.as_mut_ptr();
+    let m4 = m & !3;
+    let n8 = n & !7;
+    let mut j = 0;
+    while j < n8 {
+        let mut i = 0;
+        while i < m4 {
+            unsafe { tile_4x8(pc, n, i, j, k, pb, |p, r| a_at(p, i + r)) };
+            i += 4;
+        }
+        j += 8;
+    }
+    tail_rows(m4, m, n, k, n8, b, c, a_at);
+    tail_cols(m, n, k, n8, b, c, a_at);
+}
+
+/// C = A·B (A is [m×k]).
+pub fn gemm_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+    gemm_b_panel(m, n, k, b, c, |p, i| unsafe { *a.get_unchecked(i * k + p) });
+}
+
+/// C = Aᵀ·B (A is [k×m]).
+pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+    gemm_b_panel(m, n, k, b, c, |p, i| unsafe { *a.get_unchecked(p * m + i) });
+}
+
+/// row ← act(row + bias); ReLU and identity are fully vectorised, tanh/sigmoid add the bias in
+/// SIMD and call the scalar function per lane (they are not on the LeNet hot path).
+pub fn bias_act(act: Activation, bias: &[f32], c: &mut [f32]) {
+    let w = bias.len();
+    let w4 = w & !3;
+    let zero = f32x4_splat(0.0);
+    for row in c.chunks_exact_mut(w) {
+        let (pr, pbias) = (row.as_mut_ptr(), bias.as_ptr());
+        let mut p = 0;
+        unsafe {
+            while p < w4 {
+                let v = f32x4_add(ld(pr.add(p)), ld(pbias.add(p)));
+                let v = match act {
+                    Activation::Relu => f32x4_pmax(zero, v),
+                    _ => v,
+                };
+                st(pr.add(p), v);
+                p += 4;
+            }
+        }
+        for q in w4..w {
+            row[q] += bias[q];
+            if act == Activation::Relu {
+                row[q] = Activation::Relu.apply(row[q]);
+            }
+        }
+        if !matches!(act, Activation::Relu | Activation::Identity) {
+            for x in row.iter_mut() {
+                *x = act.apply(*x);
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Evaluation: accuracy, mean cross-entropy and the 10×10 confusion matrix over a dataset,
+//! computed in fixed-size batches through the same forward kernels as training.
+
+use crate::data::batch::gather;
+use crate::data::Dataset;
+use crate::error::{check_len, Result};
+use crate::model::loss::log_sum_exp;
+use crate::model::{Mlp, Workspace};
+use crate::tensor::argmax;
+use serde::Serialize;
+
+const EVAL_BATCH: usize = 250;
+
+/// The result of evaluating a model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation {
+    /// Examples evaluated.
+    pub count: usize,
+    /// Fraction classified correctly.
+    pub accuracy: f32,
+    /// Mean cross-entropy.
+    pub loss: f32,
+    /// `confusion[true * 10 + predicted]`.
+    pub confusion: Vec<u32>,
+}
+
+impl Evaluation {
+    /// Number of misclassified examples.
+    pub fn errors(&self) -> usize {
+        self.count - (self.accuracy * self.count as f32).round() as usize
+    }
+}
+
+/// Evaluates `mlp` on the first `limit` examples of `data` (all if `limit` is 0 or too big).
+///
+/// # Errors
+/// `ShapeMismatch` if the data width is not the network's input width.
+pub fn evaluate(mlp: &Mlp, data: &Dataset, limit: usize) -> Result<Evaluation> {
+    evaluate_with(
+        |x, b, ws| mlp.forward(x, b, ws).map(|_| ws.logits(b).to_vec()),
+        mlp.n_in(),
+        data,
+        limit,
+    )
+}
+
+/// Evaluates any classifier given as `forward(x, batch, workspace) -> logits`: compressed
+/// models (factored, quantized, binary) reuse the same metrics.
+///
+/// # Errors
+/// `ShapeMismatch` if the data width is not `n_in`, or what `forward` returns.
+pub fn evaluate_with(
+    mut forward: impl FnMut(&[f32], usize, &mut Workspace) -> Result<Vec<f32>>,
+    n_in: usize,
+    data: &Dataset,
+    limit: usize,
+) -> Result<Evaluation> {
+    check_len("evaluate image width", data.dim(), n_in)?;
+    let n = if limit == 0 {
+        data.len()
+    } else {
+        limit.min(data.len())
+    };
+    let mut ws = Workspace::default();
+    let mut x = vec![0.0; EVAL_BATCH * n_in];
+    let mut y = vec![0u8; EVAL_BATCH];
+    let mut confusion = vec![0u32; 100];
+    let (mut correct, mut loss) = (0usize, 0.0f64);
+    let idx: Vec<u32> = (0..n as u32).collect();
+    for chunk in idx.chunks(EVAL_BATCH) {
+        let b = chunk.len();
+        gather(data, chunk, &mut x[..b * n_in], &mut y[..b]);
+        let logits = forward(&x[..b * n_in], b, &mut ws)?;
+        let classes = logits.len() / b.max(1);
+        for r in 0..b {
+            let z = &logits[r * classes..(r + 1) * classes];
+            let p = argmax(z);
+            let t = y[r] as usize;
+            correct += usize::from(p == t);
+            confusion[(t * 10 + p).min(99)] += 1;
+            loss += (log_sum_exp(z) - z[t.min(classes - 1)]) as f64;
+        }
+    }
+    Ok(Evaluation {
+        count: n,
+        accuracy: correct as f32 / n.max(1) as f32,
+        loss: (loss / n.max(1) as f64) as f32,
+        confusion,
+    })
+}

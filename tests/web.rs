@@ -1,0 +1,98 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the simd128 kernels equal their
+//! scalar twins at awkward lengths and shapes.
+#![cfg(target_arch = "wasm32")]
+
+use shrink::model::Activation;
+use shrink::tensor::kernels::{scalar, simd128};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn data(n: usize, salt: u32) -> Vec<f32> {
+    (0..n as u32)
+        .map(|i| {
+            ((i.wrapping_mul(2654435761).wrapping_add(salt) >> 8) % 2001) as f32 / 1000.0 - 1.0
+        })
+        .collect()
+}
+
+fn close(a: &[f32], b: &[f32], what: &str) {
+    assert_eq!(a.len(), b.len());
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        assert!(
+            (x - y).abs() <= 1e-4 * (1.0 + y.abs()),
+            "{what}[{i}]: simd {x} vs scalar {y}"
+        );
+    }
+}
+
+const LENGTHS: [usize; 7] = [0, 1, 3, 4, 15, 16, 17];
+
+#[wasm_bindgen_test]
+fn build_uses_simd128() {
+    assert_eq!(shrink::tensor::kernels::ACTIVE, "simd128");
+}
+
+#[wasm_bindgen_test]
+fn dot_and_axpy_match_scalar() {
+    for n in LENGTHS {
+        let (a, b) = (data(n, 1), data(n, 2));
+        close(
+            &[simd128::dot(&a, &b)],
+            &[scalar::dot(&a, &b)],
+            &format!("dot n={n}"),
+        );
+        let (mut y1, mut y2) = (b.clone(), b.clone());
+        simd128::axpy(0.7, &a, &mut y1);
+        scalar::axpy(0.7, &a, &mut y2);
+        close(&y1, &y2, &format!("axpy n={n}"));
+    }
+}
+
+#[wasm_bindgen_test]
+fn gemms_match_scalar_at_odd_shapes() {
+    let mut shapes: Vec<(usize, usize, usize)> = Vec::new();
+    for &m in &LENGTHS {
+        for &n in &LENGTHS {
+            for &k in &[1usize, 3, 4, 17] {
+                shapes.push((m, n, k));
+            }
+        }
+    }
+    shapes.extend([(64, 300, 784), (13, 37, 29), (5, 10, 100)]);
+    for (m, n, k) in shapes {
+        let a = data(m * k, 3);
+        let b = data(n * k, 4);
+        let (mut c1, mut c2) = (vec![9.0; m * n], vec![9.0; m * n]);
+        simd128::gemm_nt(m, n, k, &a, &b, &mut c1);
+        scalar::gemm_nt(m, n, k, &a, &b, &mut c2);
+        close(&c1, &c2, &format!("gemm_nt {m}x{n}x{k}"));
+        let b_kn = data(k * n, 5);
+        simd128::gemm_nn(m, n, k, &a, &b_kn, &mut c1);
+        scalar::gemm_nn(m, n, k, &a, &b_kn, &mut c2);
+        close(&c1, &c2, &format!("gemm_nn {m}x{n}x{k}"));
+        let a_km = data(k * m, 6);
+        simd128::gemm_tn(m, n, k, &a_km, &b_kn, &mut c1);
+        scalar::gemm_tn(m, n, k, &a_km, &b_kn, &mut c2);
+        close(&c1, &c2, &format!("gemm_tn {m}x{n}x{k}"));
+    }
+}
+
+#[wasm_bindgen_test]
+fn bias_act_matches_scalar() {
+    for act in [
+        Activation::Relu,
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Activation::Identity,
+    ] {
+        for w in [1usize, 3, 4, 15, 16, 17] {
+            let bias = data(w, 7);
+            let x = data(3 * w, 8);
+            let (mut c1, mut c2) = (x.clone(), x.clone());
+            simd128::bias_act(act, &bias, &mut c1);
+            scalar::bias_act(act, &bias, &mut c2);
+            close(&c1, &c2, &format!("bias_act {act:?} w={w}"));
+        }
+    }
+}
