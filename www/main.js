@@ -71,6 +71,12 @@ const client = new WorkerClient(new URL('./worker.js', import.meta.url), {
 client.on('listenerError', showError);
 client.on('trainError', (d) => showError(d.message));
 
+// For tests and the console: RPC by hand, and how often the worker was replaced.
+window.shrinkDebug = {
+  call: (target, method, ...args) => client.call(target, method, ...args),
+  restarts: () => client.restartsDone,
+};
+
 let resolveReady;
 const whenReady = new Promise((r) => (resolveReady = r));
 
