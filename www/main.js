@@ -9,8 +9,12 @@
 //   ctx.configure(patch)                           change training settings (fresh model)
 //   ctx.whenReady                                  resolves once data and model are in
 //
-// Page events: dataProgress, ready, settings, restart/restarted. Worker events: progress,
-// evaluation, state, trainError, modelChanged (see worker.js).
+// Page events: dataProgress, ready, info, settings, restart/restarted. Worker events: progress,
+// evaluation, state, trainError, modelChanged (see worker.js). A lab panel that changes the
+// model (prune, quantize in place, ...) calls ctx.emit('weightsChanged') so the weights, gallery
+// and drawing panels refresh. Training is driven through the worker's `loop` target:
+// ctx.call('loop', 'play' | 'pause' | 'step' | 'status'). Shared DOM helpers: www/ui.js
+// (el, blit for Rust RGBA heatmaps, pct, count, bytes).
 
 import initCharts, * as wasm from './pkg/shrink.js';
 import { WorkerClient } from './protocol.js';

@@ -103,6 +103,8 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     let mut builder = ChartBuilder::on(area);
     builder
         .margin(8)
+        // Room for the last x tick label, which plotters centres on the plot's right edge.
+        .margin_right(18)
         .x_label_area_size(30)
         .y_label_area_size(44);
     if !chart.title.is_empty() {

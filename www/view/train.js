@@ -4,15 +4,10 @@
 // redraws charts at most four times a second so the page stays light.
 
 import { DEFAULT_LR, PRESETS } from '../state.js';
+import { el, pct } from '../ui.js';
 
 const COLORS = { loss: '#e4572e', train: '#4f46e5', test: '#0f9d58', before: '#b8bec9' };
 const MAX_POINTS = 1500;
-const pct = (v) => `${(100 * v).toFixed(2)}%`;
-const el = (tag, props = {}, ...kids) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
 
 function field(label, input, hint) {
   const id = input.id;
@@ -162,7 +157,8 @@ export function mount(root, ctx) {
     try {
       ctx.charts.drawLineChart('chart-loss', {
         xLabel: 'epoch',
-        yLabel: 'loss',
+        yLabel: 'loss (log scale)',
+        logY: true,
         xRange,
         series: [
           ...(hist.before ? [{ name: 'before restart', color: COLORS.before, points: hist.before.loss }] : []),
