@@ -327,6 +327,11 @@ fn bad_settings_and_calls_throw_and_the_session_keeps_working() {
             json(r#"{"hidden":[100000]}"#),
             "layer width",
         ),
+        (
+            "8 layers of 4096",
+            json(r#"{"hidden":[4096,4096,4096,4096,4096,4096,4096,4096]}"#),
+            "parameter count",
+        ),
         ("epochs 0", json(r#"{"epochs":0}"#), "epochs"),
         (
             "wrong type",

@@ -64,12 +64,23 @@ const state = createState();
 for (const e of state.errors) notice(e, 'warn');
 
 let files = null; // { gz } kept to replay into a restarted worker
+let lastRestartAt = 0;
 
 const client = new WorkerClient(new URL('./worker.js', import.meta.url), {
   onRestart: async () => {
+    const now = performance.now();
+    // Two restarts within a minute: the settings themselves may be what brings the instance
+    // down, so replaying them would loop. Fall back to the defaults and say so.
+    const looping = lastRestartAt && now - lastRestartAt < 60_000;
+    lastRestartAt = now;
     notice('The WebAssembly worker stopped unexpectedly and was restarted; your charts are kept, the model starts again from its seed.', 'warn');
     if (files) await sendData(files.gz);
-    await configure({}, { silent: true });
+    if (looping) {
+      notice('It stopped twice in a row, so the default settings are used now.', 'warn');
+      await configure({ ...DEFAULTS }, { silent: true });
+    } else {
+      await configure({}, { silent: true });
+    }
   },
 });
 client.on('listenerError', showError);
