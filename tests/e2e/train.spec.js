@@ -237,3 +237,13 @@ test('a trapped worker is replaced, the history is kept and training goes on', a
   await page.click('#btn-play');
   await shot(page, 'after-restart');
 });
+
+test('settings the core refuses are reported and the defaults train instead', async ({ page }) => {
+  // Each width is allowed on its own; together they exceed the 12 M parameter cap in Rust.
+  await open(page, '#hidden=4096,4096,4096,4096,4096,4096,4096,4096');
+  await expect(page.locator('.notice', { hasText: 'parameter count' })).toBeVisible();
+  await expect(page.locator('#set-hidden')).toHaveValue('300,100');
+  await expect(page.locator('#arch')).toContainText('266,610 parameters');
+  await page.click('#btn-step');
+  await expect(page.locator('#stat-step')).toHaveText('1');
+});
