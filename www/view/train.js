@@ -159,6 +159,7 @@ export function mount(root, ctx) {
         xLabel: 'epoch',
         yLabel: 'loss (log scale)',
         logY: true,
+        legend: 'upperRight',
         xRange,
         series: [
           ...(hist.before ? [{ name: 'before restart', color: COLORS.before, points: hist.before.loss }] : []),
