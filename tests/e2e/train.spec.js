@@ -247,3 +247,17 @@ test('settings the core refuses are reported and the defaults train instead', as
   await page.click('#btn-step');
   await expect(page.locator('#stat-step')).toHaveText('1');
 });
+
+test('changing a setting while training stops and starts a fresh network', async ({ page }) => {
+  await open(page, '#epochs=5');
+  await page.click('#btn-play');
+  await expect.poll(async () => Number((await page.textContent('#stat-step')).replace(/,/g, '')) || 0).toBeGreaterThan(50);
+  await page.selectOption('#set-act', 'tanh');
+  await expect(page.locator('#btn-play')).toHaveText('Play');
+  await expect(page.locator('#stat-step')).toHaveText('—');
+  expect(page.url()).toContain('act=tanh');
+  await page.waitForTimeout(500);
+  await expect(page.locator('#stat-step')).toHaveText('—');
+  await page.click('#btn-step');
+  await expect(page.locator('#stat-step')).toHaveText('1');
+});

@@ -241,6 +241,7 @@ export function mount(root, ctx) {
     if (p.samplesPerSec > 0) {
       rate.textContent = `${Math.round(p.samplesPerSec).toLocaleString('en-US')} samples/s`;
       rate.dataset.value = String(Math.round(p.samplesPerSec));
+      window.shrinkTimings.samplesPerSec = Math.round(p.samplesPerSec);
     }
     if (p.done) done = true;
     schedule();
