@@ -208,6 +208,16 @@ fn session_round_trip() {
     );
     let confusion: js_sys::Array = get(&ev, "confusion").into();
     assert_eq!(confusion.length(), 100);
+    let alone = s.confusion(0).unwrap();
+    assert_eq!(alone.len(), 100);
+    assert_eq!(alone.iter().sum::<u32>(), 30);
+    assert_eq!(
+        alone,
+        confusion
+            .iter()
+            .map(|v| v.as_f64().unwrap() as u32)
+            .collect::<Vec<_>>()
+    );
 
     let img = s.first_layer_heatmap(4).unwrap();
     let (w, h) = (num(&img, "width"), num(&img, "height"));
