@@ -58,11 +58,12 @@ pub fn quantize_weights(
             LayerCodes::Int { q, qp }
         }
         Scheme::Float => {
-            // One per-tensor scale maps max|w| onto the format's largest value, so small
+            // fp8: one per-tensor scale maps max|w| onto the format's largest value, so small
             // weights use the format's precision instead of falling into its subnormals.
+            // fp16/bf16 have range enough (and 2^128/max|w| would overflow f32).
             let (lo, hi) = fixed_point::min_max(w.iter().copied());
             let amax = lo.abs().max(hi.abs());
-            let scale = if amax > 0.0 {
+            let scale = if amax > 0.0 && p.format.bits() == 8 {
                 p.format.max_finite() / amax
             } else {
                 1.0

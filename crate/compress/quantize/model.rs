@@ -132,7 +132,8 @@ impl QuantizedMlp {
         let first = act_qp.first().ok_or(Error::NotReady {
             what: "activation quantization parameters",
         })?;
-        let mut xq: Vec<i8> = x.iter().map(|&v| first.quantize(v)).collect();
+        let mut xq = vec![0i8; x.len()];
+        first.quantize_slice(x, &mut xq);
         for (l, layer) in self.layers.iter().enumerate() {
             let LayerCodes::Int { q, qp } = &layer.codes else {
                 return Err(Error::NotReady {
@@ -181,24 +182,26 @@ impl QuantizedMlp {
             } else {
                 out_q.reserve(batch * n_out);
             }
+            // Requantization multipliers M = S_a·S_w / S_out, fused ReLU = clamp at Z_out.
+            let fused = matches!(layer.act, Activation::Relu | Activation::Identity);
+            let m: Vec<f32> = s_eff
+                .iter()
+                .map(|s| s / next.map_or(1.0, |nq| nq.scale))
+                .collect();
             for bi in 0..batch {
                 for o in 0..n_out {
                     let a = acc[bi * n_out + o] - za * row_w[o] - zw[o] * row_a[bi]
                         + k * za * zw[o]
                         + q_bias[o];
                     match (last, next) {
-                        (false, Some(nq))
-                            if matches!(layer.act, Activation::Relu | Activation::Identity) =>
-                        {
-                            let m = s_eff[o] / nq.scale;
-                            let v =
-                                round_half_even(f64::from(m) * f64::from(a)) + f64::from(nq.zero);
+                        (false, Some(nq)) if fused => {
+                            let v = (m[o] * a as f32).round_ties_even() as i32 + nq.zero;
                             let lo = if layer.act == Activation::Relu {
                                 nq.zero
                             } else {
                                 nq.q_min
                             };
-                            out_q.push(v.clamp(f64::from(lo), f64::from(nq.q_max)) as i8);
+                            out_q.push(v.clamp(lo, nq.q_max) as i8);
                         }
                         (false, Some(nq)) => {
                             out_q.push(nq.quantize(layer.act.apply(s_eff[o] * a as f32)));

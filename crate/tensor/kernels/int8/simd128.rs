@@ -1,8 +1,8 @@
 //! wasm simd128 int8 GEMM, twin of `scalar.rs` (its test oracle).
 //!
-//! 16 int8 are loaded at once and sign-extended to two i16x8; `i32x4_dot_i16x8` multiplies
-//! 8 pairs and adds adjacent products into 4 i32 lanes (8 MACs per instruction against 4 for
-//! f32x4). A 4×4 tile of C keeps 16 accumulators so each widened A/B vector is used 4 times.
+//! int8 is sign-extended to i16x8 (once per operand panel, not per tile); `i32x4_dot_i16x8`
+//! multiplies 8 pairs and adds adjacent products into 4 i32 lanes (8 MACs per instruction
+//! against 4 for f32x4). A 4×4 tile of C keeps 16 accumulators so each load is used 4 times.
 //! Callers have checked the buffer lengths; every pointer offset below stays inside them.
 
 use super::scalar::dot_i8;
@@ -41,45 +41,74 @@ pub fn dot_i8_simd(a: &[i8], b: &[i8]) -> i32 {
     hsum(acc) + dot_i8(&a[n16..n], &b[n16..n])
 }
 
-/// C = A·Bᵀ with 4×4 tiles of integer dot products.
+/// Sign-extends `src` into `dst` (same length), 16 at a time.
+fn widen(src: &[i8], dst: &mut [i16]) {
+    let n = src.len().min(dst.len());
+    let n16 = n & !15;
+    let (ps, pd) = (src.as_ptr(), dst.as_mut_ptr());
+    let mut p = 0;
+    unsafe {
+        while p < n16 {
+            let (lo, hi) = ld16(ps.add(p));
+            v128_store(pd.add(p) as *mut v128, lo);
+            v128_store(pd.add(p + 8) as *mut v128, hi);
+            p += 16;
+        }
+    }
+    for q in n16..n {
+        dst[q] = i16::from(src[q]);
+    }
+}
+
+#[inline(always)]
+unsafe fn ld8(p: *const i16) -> v128 {
+    v128_load(p as *const v128)
+}
+
+/// C = A·Bᵀ. A is widened to i16 once and each panel of 4 rows of B once (so the widening is
+/// not repeated per tile); a 4×4 tile of C then needs only loads, `i32x4_dot_i16x8` and adds:
+/// 8 MACs per instruction against 4 for f32x4.
 pub fn gemm_i8_nt(m: usize, n: usize, k: usize, a: &[i8], b: &[i8], c: &mut [i32]) {
-    let (pa, pb) = (a.as_ptr(), b.as_ptr());
-    let k16 = k & !15;
+    let k8 = k & !7;
+    let mut a16 = vec![0i16; m * k];
+    widen(a, &mut a16);
+    let mut b16 = vec![0i16; 4 * k];
+    let pa = a16.as_ptr();
     let mut j = 0;
     while j + 4 <= n {
+        widen(&b[j * k..(j + 4) * k], &mut b16);
+        let pb = b16.as_ptr();
         let mut i = 0;
         while i + 4 <= m {
             let mut acc = [[i32x4_splat(0); 4]; 4];
             let mut p = 0;
             unsafe {
-                while p < k16 {
+                while p < k8 {
                     let av = [
-                        ld16(pa.add(i * k + p)),
-                        ld16(pa.add((i + 1) * k + p)),
-                        ld16(pa.add((i + 2) * k + p)),
-                        ld16(pa.add((i + 3) * k + p)),
+                        ld8(pa.add(i * k + p)),
+                        ld8(pa.add((i + 1) * k + p)),
+                        ld8(pa.add((i + 2) * k + p)),
+                        ld8(pa.add((i + 3) * k + p)),
                     ];
                     let bv = [
-                        ld16(pb.add(j * k + p)),
-                        ld16(pb.add((j + 1) * k + p)),
-                        ld16(pb.add((j + 2) * k + p)),
-                        ld16(pb.add((j + 3) * k + p)),
+                        ld8(pb.add(p)),
+                        ld8(pb.add(k + p)),
+                        ld8(pb.add(2 * k + p)),
+                        ld8(pb.add(3 * k + p)),
                     ];
                     for r in 0..4 {
                         for s in 0..4 {
-                            let d0 = i32x4_dot_i16x8(av[r].0, bv[s].0);
-                            let d1 = i32x4_dot_i16x8(av[r].1, bv[s].1);
-                            acc[r][s] = i32x4_add(acc[r][s], i32x4_add(d0, d1));
+                            acc[r][s] = i32x4_add(acc[r][s], i32x4_dot_i16x8(av[r], bv[s]));
                         }
                     }
-                    p += 16;
+                    p += 8;
                 }
             }
             for r in 0..4 {
                 for s in 0..4 {
                     let tail = dot_i8(
-                        &a[(i + r) * k + k16..(i + r + 1) * k],
-                        &b[(j + s) * k + k16..(j + s + 1) * k],
+                        &a[(i + r) * k + k8..(i + r + 1) * k],
+                        &b[(j + s) * k + k8..(j + s + 1) * k],
                     );
                     c[(i + r) * n + j + s] = hsum(acc[r][s]) + tail;
                 }
