@@ -21,8 +21,11 @@ use serde::{Deserialize, Serialize};
 pub struct DeepParams {
     /// Fraction of weights pruned in each layer (the last value repeats), each in [0, 1).
     pub sparsity: Vec<f32>,
-    /// Retraining steps after pruning (batches of 64).
+    /// Retraining steps after pruning (batches of 64), in all rounds together.
     pub retrain_steps: usize,
+    /// Pruning rounds: sparsity grows as s·(1 − (1 − r/R)³) (Zhu & Gupta 2017), retraining
+    /// between rounds, since pruning gradually loses less than pruning at once (Han et al. 2015).
+    pub prune_rounds: usize,
     /// Retraining learning rate.
     pub retrain_lr: f32,
     /// Bits per shared weight (2^bits centroids per layer), 1..=8.
@@ -41,7 +44,8 @@ impl Default for DeepParams {
     fn default() -> Self {
         DeepParams {
             sparsity: vec![0.92, 0.91, 0.74],
-            retrain_steps: 4690,
+            retrain_steps: 9380,
+            prune_rounds: 4,
             retrain_lr: 0.02,
             bits: 6,
             finetune_steps: 938,
@@ -76,6 +80,13 @@ impl DeepParams {
         }
         crate::error::check_positive("retrain learning rate", self.retrain_lr)?;
         crate::error::check_positive("centroid learning rate", self.centroid_lr)?;
+        if !(1..=20).contains(&self.prune_rounds) {
+            return Err(Error::param(
+                "pruning rounds",
+                self.prune_rounds,
+                "must be between 1 and 20",
+            ));
+        }
         if self.retrain_steps > 1_000_000 || self.finetune_steps > 1_000_000 {
             return Err(Error::param(
                 "steps",
@@ -164,6 +175,25 @@ fn stage(name: &str, accuracy: f32, size: ModelSize, sparsity: f32) -> Stage {
     }
 }
 
+/// Retrains a masked model for `steps` steps (cosine schedule over them), masks held.
+fn retrain(mlp: Mlp, train: &Dataset, steps: usize, p: &DeepParams) -> Result<Mlp> {
+    let per_epoch = train.len().div_ceil(64).max(1);
+    let cfg = TrainConfig {
+        lr: p.retrain_lr,
+        epochs: steps.div_ceil(per_epoch),
+        seed: p.seed,
+        ..Default::default()
+    };
+    let mut t = Trainer::from_model(cfg, mlp, train.len())?;
+    let mut left = steps;
+    while left > 0 && !t.done() {
+        let before = t.steps();
+        t.run(train, left.min(500))?;
+        left = left.saturating_sub((t.steps() - before) as usize);
+    }
+    Ok(t.mlp)
+}
+
 /// Runs prune → retrain → share → fine-tune → Huffman on a trained `mlp`, calling `report`
 /// after each stage. Returns the final shared model.
 ///
@@ -186,23 +216,15 @@ pub fn run(
     ));
 
     let mut pruned = mlp.clone();
-    magnitude_prune(&mut pruned, &p.sparsity);
-    if p.retrain_steps > 0 {
-        let cfg = TrainConfig {
-            lr: p.retrain_lr,
-            epochs: p.retrain_steps.div_ceil(train.len().div_ceil(64).max(1)),
-            seed: p.seed,
-            ..Default::default()
-        };
-        let mut t = Trainer::from_model(cfg, pruned, train.len())?;
-        let mut left = p.retrain_steps;
-        while left > 0 && !t.done() {
-            let chunk = left.min(500);
-            let before = t.steps();
-            t.run(train, chunk)?;
-            left = left.saturating_sub((t.steps() - before) as usize);
+    let rounds = p.prune_rounds.max(1);
+    for r in 1..=rounds {
+        let f = 1.0 - (1.0 - r as f32 / rounds as f32).powi(3);
+        let target: Vec<f32> = p.sparsity.iter().map(|s| s * f).collect();
+        magnitude_prune(&mut pruned, &target);
+        let steps = p.retrain_steps / rounds;
+        if steps > 0 {
+            pruned = retrain(pruned, train, steps, p)?;
         }
-        pruned = t.mlp;
     }
     let sp = zero_fraction(&pruned);
     report(&stage(

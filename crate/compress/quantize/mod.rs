@@ -15,6 +15,7 @@ pub mod model;
 pub mod packing;
 pub mod params;
 pub mod qat;
+pub mod view;
 
 pub use fixed_point::{Granularity, QParams, Symmetry};
 pub use float::FloatFormat;
@@ -154,4 +155,30 @@ pub fn project(shadow: &Mlp, work: &mut Mlp, p: &Params) -> Result<()> {
         w.b.assign(&s.b);
     }
     Ok(())
+}
+
+/// PTQ, or QAT for `p.qat_steps` steps then quantization (for k-means: sharing, then
+/// `p.qat_steps` steps of centroid fine-tuning at `p.qat_lr`·10⁻²).
+///
+/// # Errors
+/// As [`apply`]; `Diverged` if training diverges.
+pub fn run(mlp: &Mlp, p: &Params, train: &Dataset) -> Result<QuantizedMlp> {
+    p.check()?;
+    match (p.training, p.scheme) {
+        (Training::Ptq, _) => apply(mlp, p, Some(train)),
+        (Training::Qat, Scheme::KMeans) => {
+            let shared = apply(mlp, p, Some(train))?;
+            let mut t =
+                finetune::CentroidTrainer::new(shared, p.qat_lr * 1e-2, train.len(), p.seed)?;
+            t.run(train, p.qat_steps)?;
+            Ok(t.model)
+        }
+        (Training::Qat, _) => {
+            let mut t = qat::QatTrainer::new(mlp.clone(), p, train.len())?;
+            while !t.done() {
+                t.run(train, 500)?;
+            }
+            apply(&t.shadow, p, Some(train))
+        }
+    }
 }

@@ -1,0 +1,199 @@
+//! What the Quantize panel shows, computed in the core: accuracy against the float model, the
+//! three sizes, the quantization levels of a layer, its before/after weight histogram, the
+//! |w − q(w)| heatmap, and measured int8 against f32 inference time.
+
+use super::fixed_point::row_params;
+use super::model::{LayerCodes, QLayer, QuantizedMlp};
+use crate::compress::{speed, Compressed, ModelSize};
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+use crate::model::{Mlp, Workspace};
+use crate::render::heatmap::Image;
+use crate::render::histogram::{counts, error_heatmap, HistogramChart};
+use serde::Serialize;
+
+/// The panel's numbers after one quantization.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Test accuracy of the quantized model.
+    pub accuracy: f32,
+    /// Test accuracy of the float model.
+    pub float_accuracy: f32,
+    /// The three sizes.
+    pub size: ModelSize,
+    /// Bits per weight.
+    pub bits: u32,
+    /// Kernel the model runs on ("int8" or "f32").
+    pub kernel: String,
+    /// Mean |w − q(w)| per layer.
+    pub layer_errors: Vec<f32>,
+    /// Largest |w − q(w)| over all layers (the heatmaps' common scale).
+    pub max_error: f32,
+}
+
+/// The representable values of a layer (of its first channel when scales are per channel).
+pub fn levels(l: &QLayer) -> Vec<f32> {
+    match &l.codes {
+        LayerCodes::Int { qp, .. } => row_params(qp, 0).map(|p| p.levels()).unwrap_or_default(),
+        LayerCodes::Float { format, scale, .. } => {
+            let n = 1u32 << format.bits().min(8);
+            let mut v: Vec<f32> = (0..n)
+                .map(|c| format.decode(c as u16) / scale)
+                .filter(|x| x.is_finite())
+                .collect();
+            v.sort_unstable_by(f32::total_cmp);
+            v.dedup();
+            v
+        }
+        LayerCodes::Shared { book } => book.centroids.clone(),
+    }
+}
+
+fn layer_pair<'a>(
+    float: &'a Mlp,
+    q: &'a QuantizedMlp,
+    layer: usize,
+) -> Result<(&'a [f32], &'a QLayer)> {
+    let f = float
+        .layers
+        .get(layer)
+        .ok_or_else(|| Error::param("layer", layer, "no such layer"))?;
+    let ql = q
+        .layers
+        .get(layer)
+        .ok_or_else(|| Error::param("layer", layer, "no such layer"))?;
+    let fw =
+        f.w.as_slice()
+            .ok_or_else(|| Error::data("weights are not contiguous"))?;
+    if fw.len() != ql.weights.len() {
+        return Err(Error::shape("quantize view", fw.len(), ql.weights.len()));
+    }
+    Ok((fw, ql))
+}
+
+/// Accuracy, sizes and errors of `q` against `float` on `test` (first `limit`, 0 = all).
+///
+/// # Errors
+/// Shape errors if the models differ or the data does not fit.
+pub fn report(float: &Mlp, q: &QuantizedMlp, test: &Dataset, limit: usize) -> Result<Report> {
+    let mut errs = Vec::new();
+    let mut max_error = 0f32;
+    for l in 0..q.layers.len() {
+        let (fw, ql) = layer_pair(float, q, l)?;
+        let qw = ql.weights.as_slice().unwrap_or(&[]);
+        let (sum, mx) = fw.iter().zip(qw).fold((0f64, 0f32), |(s, m), (a, b)| {
+            let e = (a - b).abs();
+            (s + f64::from(e), m.max(e))
+        });
+        errs.push((sum / fw.len().max(1) as f64) as f32);
+        max_error = max_error.max(mx);
+    }
+    Ok(Report {
+        accuracy: q.evaluate(test, limit)?.accuracy,
+        float_accuracy: float.evaluate(test, limit)?.accuracy,
+        size: q.size(),
+        bits: q.layers.first().map_or(0, |l| l.bits),
+        kernel: q.kernel().to_string(),
+        layer_errors: errs,
+        max_error,
+    })
+}
+
+/// Histogram of a layer's float and quantized weights over the float range, with its levels.
+///
+/// # Errors
+/// `InvalidParam` for a missing layer.
+pub fn histogram(
+    float: &Mlp,
+    q: &QuantizedMlp,
+    layer: usize,
+    bins: usize,
+) -> Result<HistogramChart> {
+    let (fw, ql) = layer_pair(float, q, layer)?;
+    let qw = ql.weights.as_slice().unwrap_or(&[]);
+    let (lo, hi) = super::fixed_point::min_max(fw.iter().chain(qw).copied());
+    let pad = 0.02 * (hi - lo).max(1e-6);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let bins = bins.clamp(8, 1000);
+    Ok(HistogramChart {
+        title: format!(
+            "layer {} weights: float (grey) and quantized (blue)",
+            layer + 1
+        ),
+        lo,
+        hi,
+        before: counts(fw.iter().copied(), lo, hi, bins),
+        after: counts(qw.iter().copied(), lo, hi, bins),
+        levels: levels(ql),
+    })
+}
+
+/// |w − q(w)| of one layer as an image (`n_in` wide, `n_out` tall), scaled to `max_error`.
+///
+/// # Errors
+/// `InvalidParam` for a missing layer.
+pub fn error_image(float: &Mlp, q: &QuantizedMlp, layer: usize, max_error: f32) -> Result<Image> {
+    let (fw, ql) = layer_pair(float, q, layer)?;
+    error_heatmap(
+        fw,
+        ql.weights.as_slice().unwrap_or(&[]),
+        ql.n_in(),
+        max_error,
+    )
+}
+
+/// Measured inference time at one batch size.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Speed {
+    /// Batch size.
+    pub batch: usize,
+    /// f32 forward, ms.
+    pub f32_ms: f64,
+    /// Quantized forward, ms.
+    pub quantized_ms: f64,
+    /// f32 / quantized.
+    pub speedup: f64,
+}
+
+/// Times `float` and `q` on the first `batch` images of `data`, each for at least `min_ms`.
+///
+/// # Errors
+/// `InvalidParam` for batch 0 or larger than the data; shape errors from forward.
+pub fn measure(
+    float: &Mlp,
+    q: &QuantizedMlp,
+    data: &Dataset,
+    batch: usize,
+    clock: &dyn Fn() -> f64,
+    min_ms: f64,
+) -> Result<Speed> {
+    if batch == 0 || batch > data.len() {
+        return Err(Error::param(
+            "batch",
+            batch,
+            "must be between 1 and the number of images",
+        ));
+    }
+    let d = data.dim();
+    let mut x = vec![0f32; batch * d];
+    for i in 0..batch {
+        data.write_image(i, &mut x[i * d..(i + 1) * d]);
+    }
+    let mut ws = Workspace::default();
+    Compressed::forward(float, &x, batch, &mut ws)?;
+    q.forward(&x, batch, &mut ws)?;
+    let f32_ms = speed::mean_ms(clock, min_ms, || {
+        let _ = Compressed::forward(float, &x, batch, &mut ws);
+    });
+    let quantized_ms = speed::mean_ms(clock, min_ms, || {
+        let _ = q.forward(&x, batch, &mut ws);
+    });
+    Ok(Speed {
+        batch,
+        f32_ms,
+        quantized_ms,
+        speedup: f32_ms / quantized_ms.max(1e-9),
+    })
+}
