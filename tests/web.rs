@@ -429,7 +429,7 @@ fn int8_vs_f32_speed_is_reported() {
     use shrink::compress::quantize::{self, Params};
     use shrink::compress::{speed, Compressed};
     use shrink::data::{mnist, Dataset};
-    use shrink::model::{Activation, Mlp, MlpSpec, Workspace};
+    use shrink::model::{Activation, Mlp, MlpSpec};
     let mlp = Mlp::new(&MlpSpec::mnist(&[300, 100], Activation::Relu), 1).unwrap();
     let pixels: Vec<u8> = (0..64 * 784u32).map(|i| (i * 37 % 251) as u8).collect();
     let images = mnist::encode_idx_images(64, 28, 28, &pixels);
@@ -442,19 +442,10 @@ fn int8_vs_f32_speed_is_reported() {
     };
     let q = quantize::apply(&mlp, &p, Some(&set)).unwrap();
     assert_eq!(q.kernel(), "int8");
-    let mut x = vec![0f32; 64 * 784];
-    for i in 0..64 {
-        set.write_image(i, &mut x[i * 784..(i + 1) * 784]);
-    }
     let perf = web_sys::window().unwrap().performance().unwrap();
     let clock = move || perf.now();
-    let mut ws = Workspace::default();
-    let f = speed::mean_ms(&clock, 300.0, || {
-        Compressed::forward(&mlp, &x, 64, &mut ws).unwrap();
-    });
-    let i = speed::mean_ms(&clock, 300.0, || {
-        q.forward(&x, 64, &mut ws).unwrap();
-    });
+    let s = quantize::view::measure(&mlp, &q, &set, 64, &clock, 500.0).unwrap();
+    let (f, i) = (s.f32_ms, s.quantized_ms);
     let (a8, b8) = (data_i8(64 * 784, 1), data_i8(300 * 784, 2));
     let (af, bf) = (data(64 * 784, 1), data(300 * 784, 2));
     let mut c8 = vec![0i32; 64 * 300];

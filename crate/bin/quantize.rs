@@ -8,9 +8,9 @@ use crate::train::{config, train_verbose};
 use shrink::compress::quantize::{
     self, qat::QatTrainer, FloatFormat, Granularity, Params, QuantizedMlp, Scheme, Symmetry,
 };
-use shrink::compress::{speed, Compressed};
+use shrink::compress::Compressed;
 use shrink::data::Dataset;
-use shrink::model::{Mlp, Workspace};
+use shrink::model::Mlp;
 
 fn row(name: &str, base: f32, q: &QuantizedMlp, bits: &str, test: &Dataset) -> Result<(), String> {
     let ev = q.evaluate(test, 0).map_err(|e| e.to_string())?;
@@ -162,26 +162,14 @@ pub fn run(a: &Args) -> Result<(), String> {
     }
 
     // Speed: the same batch of 64 through the f32 net and through the int8 net.
-    let x: Vec<f32> = {
-        let mut v = vec![0f32; 64 * 784];
-        for i in 0..64 {
-            test.write_image(i, &mut v[i * 784..(i + 1) * 784]);
-        }
-        v
-    };
     // std's Instant (speed::native_clock is not compiled when the bin is built for wasm tests).
     let t0 = std::time::Instant::now();
     let clock = move || t0.elapsed().as_secs_f64() * 1e3;
-    let mut ws = Workspace::default();
-    let f32_ms = speed::mean_ms(&clock, 300.0, || {
-        let _ = Compressed::forward(&mlp, &x, 64, &mut ws);
-    });
-    let i8_ms = speed::mean_ms(&clock, 300.0, || {
-        let _ = q8.forward(&x, 64, &mut ws);
-    });
+    let s =
+        quantize::view::measure(&mlp, &q8, &test, 64, &clock, 1000.0).map_err(|e| e.to_string())?;
     println!(
-        "\nnative LeNet-300-100 forward, batch 64: f32 {f32_ms:.3} ms, int8 {i8_ms:.3} ms, int8 speed-up {:.2}x",
-        f32_ms / i8_ms
+        "\nnative LeNet-300-100 forward, batch 64: f32 {:.3} ms, int8 {:.3} ms, int8 speed-up {:.2}x",
+        s.f32_ms, s.quantized_ms, s.speedup
     );
     Ok(())
 }

@@ -16,7 +16,6 @@ use wasm_bindgen::prelude::*;
 #[derive(Default)]
 pub struct QuantizeLab {
     last: Option<QuantizedMlp>,
-    max_error: f32,
 }
 
 #[wasm_bindgen]
@@ -39,7 +38,6 @@ impl QuantizeLab {
         let mlp = session.model().map_err(err)?;
         let q = quantize::run(mlp, &p, session.train_data().map_err(err)?).map_err(err)?;
         let r = view::report(mlp, &q, session.test_data().map_err(err)?, 0).map_err(err)?;
-        self.max_error = r.max_error;
         self.last = Some(q);
         to_js(&r)
     }
@@ -64,8 +62,8 @@ impl QuantizeLab {
         to_js(&h)
     }
 
-    /// |w − q(w)| of layer `layer` as `{width, height, rgba}` (one pixel per weight, all layers
-    /// on the same scale).
+    /// |w − q(w)| of layer `layer` as `{width, height, rgba}` (one pixel per weight, scaled to
+    /// the layer's largest error).
     ///
     /// # Errors
     /// Nothing quantized yet, or no such layer.
@@ -75,13 +73,8 @@ impl QuantizeLab {
             .last
             .as_ref()
             .ok_or_else(|| JsError::new("quantize the model first"))?;
-        let img = view::error_image(
-            session.model().map_err(err)?,
-            q,
-            layer as usize,
-            self.max_error,
-        )
-        .map_err(err)?;
+        let img = view::error_image(session.model().map_err(err)?, q, layer as usize, 0.0)
+            .map_err(err)?;
         image_to_js(&img)
     }
 

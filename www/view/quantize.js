@@ -97,8 +97,8 @@ export function mount(root, ctx) {
   root.append(controls, el('div', { class: 'buttons' }, go), stats, status,
     el('h3', { text: 'Weights before and after' }), hist,
     el('h3', { text: 'Error |w − q(w)|' }), heat, heatCaption,
-    el('h3', { text: 'Integer inference speed' }), speedBtn, speedOut,
-    el('h3', { text: 'Deep Compression: prune → share → Huffman' }), dcControls, dcBtn, dcTable);
+    el('h3', { text: 'Integer inference speed' }), el('div', { class: 'buttons' }, speedBtn), speedOut,
+    el('h3', { text: 'Deep Compression: prune → share → Huffman' }), dcControls, el('div', { class: 'buttons' }, dcBtn), dcTable);
 
   const params = () => ({
     scheme: scheme.value,
@@ -132,7 +132,7 @@ export function mount(root, ctx) {
     heat.width = img.width;
     heat.height = img.height;
     heat.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(img.rgba.buffer), img.width, img.height), 0, 0);
-    heatCaption.textContent = `${img.height} × ${img.width} weights; darker = larger error (all layers share one scale).`;
+    heatCaption.textContent = `${img.height} × ${img.width} weights; darker = larger error, up to this layer's largest.`;
   }
 
   async function apply() {

@@ -22,7 +22,7 @@ pub fn activation_params(mlp: &Mlp, data: &Dataset, p: &Params) -> Result<Vec<QP
     let n_layers = mlp.layers.len();
     let mut batcher = Batcher::new(data.len(), CALIB_BATCH, p.seed ^ 0xCA11B);
     let mut x = vec![0f32; CALIB_BATCH * d];
-    let mut y = vec![0u8; CALIB_BATCH];
+    let mut y = [0u8; CALIB_BATCH];
     let mut ws = Workspace::default();
     let mut ranges = vec![(f32::INFINITY, f32::NEG_INFINITY); n_layers];
     let mut samples: Vec<Vec<f32>> = vec![Vec::new(); n_layers];

@@ -59,7 +59,7 @@ pub fn inertia(values: &[f32], centroids: &[f32], codes: &[u8]) -> f64 {
 
 /// Lloyd's algorithm from `centroids` for at most `iters` rounds (stops when no code changes).
 /// Returns the codes and the within-cluster error after each round (non-increasing).
-pub fn lloyd(values: &[f32], centroids: &mut Vec<f32>, iters: usize) -> (Vec<u8>, Vec<f64>) {
+pub fn lloyd(values: &[f32], centroids: &mut [f32], iters: usize) -> (Vec<u8>, Vec<f64>) {
     let mut codes: Vec<u8> = values
         .iter()
         .map(|&v| nearest(centroids, v) as u8)

@@ -56,7 +56,11 @@ pub fn quantize_weights(
                     *o = par.dequantize(*qv);
                 }
             }
-            LayerCodes::Int { q, qp }
+            let row_sums = q
+                .chunks(cols.max(1))
+                .map(|r| r.iter().map(|&v| i32::from(v)).sum())
+                .collect();
+            LayerCodes::Int { q, qp, row_sums }
         }
         Scheme::Float => {
             // fp8: one per-tensor scale maps max|w| onto the format's largest value, so small

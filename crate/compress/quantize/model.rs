@@ -17,8 +17,13 @@ use ndarray::Array2;
 /// How a layer's weights are stored.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LayerCodes {
-    /// b-bit integers with one (S, Z) per tensor or per row.
-    Int { q: Vec<i8>, qp: Vec<QParams> },
+    /// b-bit integers with one (S, Z) per tensor or per row; `row_sums[o]` = Σ_k q[o, k] is
+    /// kept for the activation zero-point correction (computed once, not per forward).
+    Int {
+        q: Vec<i8>,
+        qp: Vec<QParams>,
+        row_sums: Vec<i32>,
+    },
     /// A float format, after multiplying by `scale` (per tensor) so the range fits.
     Float {
         codes: Vec<u16>,
@@ -135,7 +140,7 @@ impl QuantizedMlp {
         let mut xq = vec![0i8; x.len()];
         first.quantize_slice(x, &mut xq);
         for (l, layer) in self.layers.iter().enumerate() {
-            let LayerCodes::Int { q, qp } = &layer.codes else {
+            let LayerCodes::Int { q, qp, row_sums } = &layer.codes else {
                 return Err(Error::NotReady {
                     what: "integer codes",
                 });
@@ -147,10 +152,7 @@ impl QuantizedMlp {
             let mut acc = vec![0i32; batch * n_out];
             int8::gemm_i8_nt(batch, n_out, n_in, &xq, q, &mut acc)?;
             let za = qa.zero;
-            let row_w: Vec<i32> = q
-                .chunks(n_in.max(1))
-                .map(|r| r.iter().map(|&v| i32::from(v)).sum())
-                .collect();
+            let row_w = row_sums;
             let weights_affine = qp.iter().any(|p| p.zero != 0);
             let row_a: Vec<i32> = if weights_affine {
                 xq.chunks(n_in.max(1))
@@ -244,7 +246,7 @@ impl QuantizedMlp {
 fn symbols_of(l: &QLayer, mask: &[f32]) -> Vec<u32> {
     let keep = |i: usize| mask.get(i).is_none_or(|&m| m != 0.0);
     match &l.codes {
-        LayerCodes::Int { q, qp } => {
+        LayerCodes::Int { q, qp, .. } => {
             let (q_min, _) = qp.first().map_or((0, 0), |p| (p.q_min, p.q_max));
             q.iter()
                 .enumerate()
