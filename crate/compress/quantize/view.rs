@@ -158,12 +158,15 @@ pub fn histogram(
 /// `InvalidParam` for a missing layer.
 pub fn error_image(float: &Mlp, q: &QuantizedMlp, layer: usize, max_error: f32) -> Result<Image> {
     let (fw, ql) = layer_pair(float, q, layer)?;
-    error_heatmap(
-        fw,
-        ql.weights.as_slice().unwrap_or(&[]),
-        ql.n_in(),
-        max_error,
-    )
+    let qw = ql.weights.as_slice().unwrap_or(&[]);
+    let scale = if max_error > 0.0 {
+        max_error
+    } else {
+        fw.iter()
+            .zip(qw)
+            .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
+    };
+    error_heatmap(fw, qw, ql.n_in(), scale)
 }
 
 /// Measured inference time at one batch size.
@@ -224,4 +227,29 @@ pub fn measure(
         quantized_ms,
         speedup: f32_ms / quantized_ms.max(1e-9),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compress::quantize::{apply, Params};
+    use crate::model::{Activation, MlpSpec};
+
+    #[test]
+    fn error_heatmap_has_contrast_and_histogram_has_2_pow_b_levels() {
+        let mlp = Mlp::new(&MlpSpec::mnist(&[30, 20], Activation::Relu), 3).unwrap();
+        let q = apply(
+            &mlp,
+            &Params {
+                bits: 4,
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
+        let img = error_image(&mlp, &q, 0, 0.0).unwrap();
+        let distinct: std::collections::HashSet<&[u8]> = img.rgba.chunks(4).collect();
+        assert!(distinct.len() > 50, "{}", distinct.len());
+        assert_eq!(histogram(&mlp, &q, 0, 100).unwrap().levels.len(), 16);
+    }
 }
