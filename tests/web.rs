@@ -464,3 +464,46 @@ fn int8_vs_f32_speed_is_reported() {
         .into(),
     );
 }
+
+// ---- QuantizeLab at the boundary ----
+
+#[wasm_bindgen_test]
+fn quantize_lab_reports_and_rejects_bad_settings_in_words() {
+    use shrink::wasm::QuantizeLab;
+    let mut lab = QuantizeLab::new();
+    let empty = Session::new();
+    let e = message(lab.apply(&empty, json("{}")).unwrap_err());
+    assert!(e.contains("load the training data"), "{e}");
+    assert!(lab.histogram(&empty, 0, 50).is_err());
+
+    let mut s = loaded_session();
+    for (bad, word) in [
+        (r#"{"bits":9}"#, "bits"),
+        (r#"{"bits":0}"#, "bits"),
+        (r#"{"scheme":"kMeans","bits":8}"#, "clusters"),
+        (r#"{"scheme":"nonsense"}"#, "quantization settings"),
+        (r#"{"percentile":1e999}"#, "percentile"),
+    ] {
+        let e = message(lab.apply(&s, json(bad)).unwrap_err());
+        assert!(e.contains(word), "{bad}: {e}");
+    }
+    let r = lab
+        .apply(
+            &s,
+            json(r#"{"bits":4,"activations":true,"calibBatches":1}"#),
+        )
+        .unwrap();
+    assert_eq!(num(&r, "bits"), 4.0);
+    assert_eq!(get(&r, "kernel").as_string().unwrap(), "int8");
+    let size = get(&r, "size");
+    assert!(num(&size, "packedBytes") < num(&size, "denseFp32Bytes") / 6.0);
+    let h = lab.histogram(&s, 0, 50).unwrap();
+    assert_eq!(js_sys::Array::from(&get(&h, "levels")).length(), 16);
+    assert!(lab.histogram(&s, 7, 50).is_err());
+    let img = lab.error_heatmap(&s, 0).unwrap();
+    assert_eq!(num(&img, "width"), 784.0);
+    let sp = lab.speed(&s, 8).unwrap();
+    assert!(num(&sp, "speedup") > 0.0);
+    assert!(lab.speed(&s, 0).is_err());
+    still_works(&mut s, "quantize lab");
+}

@@ -14,6 +14,7 @@ pub fn run(a: &Args) -> Result<(), String> {
         retrain_steps: a.get("retrain-steps", d.retrain_steps)?,
         retrain_lr: a.get("retrain-lr", d.retrain_lr)?,
         prune_rounds: a.get("prune-rounds", d.prune_rounds)?,
+        weight_decay: a.get("retrain-weight-decay", d.weight_decay)?,
         bits: a.get("bits", d.bits)?,
         finetune_steps: a.get("finetune-steps", d.finetune_steps)?,
         centroid_lr: a.get("centroid-lr", d.centroid_lr)?,
@@ -28,8 +29,8 @@ pub fn run(a: &Args) -> Result<(), String> {
     );
     let mlp = train_verbose(cfg, &train, &test)?.mlp;
     println!(
-        "\nDeep Compression: sparsity {:?} in {} rounds, retrain {} steps, {}-bit shared weights, {} fine-tune steps, {}-bit relative index",
-        p.sparsity, p.prune_rounds, p.retrain_steps, p.bits, p.finetune_steps, p.index_bits
+        "\nDeep Compression: sparsity {:?} in {} rounds, retrain {} steps at lr {} (weight decay {}), {}-bit shared weights, {} fine-tune steps, {}-bit relative index",
+        p.sparsity, p.prune_rounds, p.retrain_steps, p.retrain_lr, p.weight_decay, p.bits, p.finetune_steps, p.index_bits
     );
     println!(
         "{:<8} {:>9} {:>9} {:>10} {:>10} {:>10} {:>8}",

@@ -7,6 +7,7 @@
 mod charts;
 mod dto;
 mod quantize;
+pub use quantize::QuantizeLab;
 pub mod session;
 
 pub use session::Session;

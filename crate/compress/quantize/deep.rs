@@ -28,6 +28,8 @@ pub struct DeepParams {
     pub prune_rounds: usize,
     /// Retraining learning rate.
     pub retrain_lr: f32,
+    /// L2 weight decay while retraining (pulls the kept weights into a tighter range).
+    pub weight_decay: f32,
     /// Bits per shared weight (2^bits centroids per layer), 1..=8.
     pub bits: u32,
     /// Centroid fine-tuning steps.
@@ -47,6 +49,7 @@ impl Default for DeepParams {
             retrain_steps: 9380,
             prune_rounds: 4,
             retrain_lr: 0.02,
+            weight_decay: 0.0,
             bits: 6,
             finetune_steps: 938,
             centroid_lr: 1e-4,
@@ -79,6 +82,7 @@ impl DeepParams {
             ));
         }
         crate::error::check_positive("retrain learning rate", self.retrain_lr)?;
+        check_range("weight decay", self.weight_decay, 0.0, 0.1)?;
         crate::error::check_positive("centroid learning rate", self.centroid_lr)?;
         if !(1..=20).contains(&self.prune_rounds) {
             return Err(Error::param(
@@ -180,6 +184,7 @@ fn retrain(mlp: Mlp, train: &Dataset, steps: usize, p: &DeepParams) -> Result<Ml
     let per_epoch = train.len().div_ceil(64).max(1);
     let cfg = TrainConfig {
         lr: p.retrain_lr,
+        weight_decay: p.weight_decay,
         epochs: steps.div_ceil(per_epoch),
         seed: p.seed,
         ..Default::default()
