@@ -6,6 +6,8 @@
 
 mod args;
 mod bench;
+mod deep_compress;
+mod quantize;
 mod train;
 
 use std::process::ExitCode;
@@ -14,6 +16,8 @@ const USAGE: &str = "usage: shrink <command> [--flag value ...]
 commands:
   train    train an MLP on MNIST and print per-epoch accuracy and samples/s
   bench    time the kernels and a LeNet-300-100 training step natively
+  quantize       train, then int8/int4/int2 (PTQ, QAT), fp8/fp16/bf16, k-means: accuracy, sizes, int8 speed
+  deep-compress  train, prune + retrain, k-means share + fine-tune, Huffman: accuracy and size per stage
 common flags: --data DIR (default $SHRINK_DATA or www/data)";
 
 fn main() -> ExitCode {
@@ -32,6 +36,8 @@ fn main() -> ExitCode {
     let result = match cmd.as_str() {
         "train" => train::run(&parsed),
         "bench" => bench::run(&parsed),
+        "quantize" => quantize::run(&parsed),
+        "deep-compress" => deep_compress::run(&parsed),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

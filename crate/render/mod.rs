@@ -3,4 +3,5 @@
 
 pub mod chart;
 pub mod heatmap;
+pub mod histogram;
 pub mod palette;

@@ -6,6 +6,8 @@
 
 mod charts;
 mod dto;
+mod quantize;
+pub use quantize::QuantizeLab;
 pub mod session;
 
 pub use session::Session;

@@ -6,6 +6,7 @@
 //!   gemm_nn: C[m×n] = A[m×k] · B[k×n]    (input gradient, δ·W)
 //!   gemm_tn: C[m×n] = A[k×m]ᵀ · B[k×n]   (weight gradient, δᵀ·x)
 
+pub mod int8;
 pub mod scalar;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd128;

@@ -1,0 +1,239 @@
+// The Quantize panel: pick a scheme (fixed-point int, float, k-means), bits, symmetry, scale
+// granularity, weights or weights+activations, PTQ or QAT; the worker quantizes the trained
+// model (Rust: compress::quantize) and returns accuracy and the three honest sizes, which update
+// as the bits slider moves. Below: the layer's weight histogram before/after with the levels
+// drawn (plotters on this thread), the |w − q(w)| heatmap, measured int8 vs f32 speed, and the
+// Deep Compression pipeline (prune → share → Huffman) with ratio and accuracy per stage.
+
+const fmtBytes = (b) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kB` : `${b} B`);
+const pct = (a) => `${(100 * a).toFixed(2)}%`;
+
+function el(tag, attrs = {}, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  e.append(...kids);
+  return e;
+}
+
+function field(label, input, hint) {
+  const f = el('label', { class: 'field' }, el('span', { class: 'field-label', text: label }), input);
+  if (hint) f.append(el('span', { class: 'field-hint', text: hint }));
+  return f;
+}
+
+function select(id, options, value) {
+  const s = el('select', { id });
+  for (const [v, t] of options) s.append(el('option', { value: v, text: t }));
+  s.value = value;
+  return s;
+}
+
+function stat(id, label) {
+  const v = el('div', { class: 'stat-value', id, text: '–' });
+  return [el('div', { class: 'stat' }, el('div', { class: 'stat-label', text: label }), v), v];
+}
+
+export function mount(root, ctx) {
+  const scheme = select('q-scheme', [['int', 'fixed-point int'], ['float', 'floating point'], ['kMeans', 'k-means shared']], 'int');
+  const bits = el('input', { id: 'q-bits', type: 'range', min: '1', max: '8', step: '1', value: '8' });
+  const bitsOut = el('output', { id: 'q-bits-out', text: '8 bits' });
+  const format = select('q-format', [['e4m3', 'fp8 E4M3'], ['e5m2', 'fp8 E5M2'], ['fp16', 'fp16'], ['bf16', 'bf16']], 'e4m3');
+  const symmetry = select('q-symmetry', [['symmetric', 'symmetric (Z = 0)'], ['affine', 'asymmetric (affine)']], 'symmetric');
+  const granularity = select('q-granularity', [['perChannel', 'per output channel'], ['perTensor', 'per tensor']], 'perChannel');
+  const target = select('q-target', [['w', 'weights'], ['wa', 'weights + activations (int8)']], 'w');
+  const training = select('q-training', [['ptq', 'post-training (PTQ)'], ['qat', 'quantization-aware (QAT)']], 'ptq');
+  const qatSteps = el('input', { id: 'q-qat-steps', type: 'number', min: '1', max: '5000', value: '200' });
+  const layer = select('q-layer', [['0', 'layer 1 (784 → 300)'], ['1', 'layer 2 (300 → 100)'], ['2', 'layer 3 (100 → 10)']], '0');
+  const go = el('button', { class: 'button primary', id: 'q-apply', type: 'button', text: 'Quantize' });
+  go.disabled = true;
+
+  const bitsField = field('Bits per weight', el('div', { class: 'controls' }, bits, bitsOut));
+  const formatField = field('Float format', format);
+  const controls = el('div', { class: 'field-grid quantize-controls' },
+    field('Scheme', scheme), bitsField, formatField, field('Zero point', symmetry), field('Scales', granularity),
+    field('Quantize', target), field('Training', training), field('QAT steps', qatSteps, 'batches of 64'),
+    field('Show layer', layer));
+  controls.style.cssText = 'display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px;margin:10px 0';
+
+  const stats = el('div', { class: 'stats' });
+  const [sFloat, vFloat] = stat('q-float-acc', 'float accuracy');
+  const [sAcc, vAcc] = stat('q-acc', 'quantized accuracy');
+  const [sDelta, vDelta] = stat('q-delta', 'change');
+  const [sFp32, vFp32] = stat('q-size-fp32', 'dense fp32');
+  const [sDense, vDense] = stat('q-size-dense', 'dense at n bits');
+  const [sPacked, vPacked] = stat('q-size-packed', 'true packed');
+  const [sRatio, vRatio] = stat('q-ratio', 'smaller by');
+  stats.append(sFloat, sAcc, sDelta, sFp32, sDense, sPacked, sRatio);
+  stats.style.gridTemplateColumns = 'repeat(7, minmax(0, 1fr))';
+  const status = el('p', { class: 'caption', id: 'q-status', text: 'Train a model, then quantize it.' });
+
+  const hist = el('canvas', { id: 'q-hist', width: '720', height: '240' });
+  hist.style.cssText = 'width:100%;max-width:720px;height:auto;display:block';
+  const heat = el('canvas', { id: 'q-error', class: 'heatmap', width: '784', height: '300' });
+  heat.style.cssText = 'width:100%;max-width:784px;image-rendering:pixelated;border:1px solid #e5e7eb';
+  const heatCaption = el('p', { class: 'caption', id: 'q-error-caption' });
+
+  const speedBtn = el('button', { class: 'button', id: 'q-speed', type: 'button', text: 'Measure int8 vs f32 (batch 64)' });
+  speedBtn.disabled = true;
+  const speedOut = el('p', { class: 'caption', id: 'q-speed-out' });
+
+  const sparsity = el('input', { id: 'dc-sparsity', type: 'text', value: '0.92,0.91,0.74' });
+  const dcBits = el('input', { id: 'dc-bits', type: 'number', min: '1', max: '8', value: '5' });
+  const retrain = el('input', { id: 'dc-retrain', type: 'number', min: '0', max: '20000', value: '300' });
+  const finetune = el('input', { id: 'dc-finetune', type: 'number', min: '0', max: '20000', value: '100' });
+  const dcBtn = el('button', { class: 'button', id: 'dc-run', type: 'button', text: 'Run Deep Compression' });
+  dcBtn.disabled = true;
+  const dcTable = el('table', { id: 'dc-table', class: 'table' });
+  const dcControls = el('div', { class: 'quantize-controls' },
+    field('Pruned fraction per layer', sparsity), field('Shared-weight bits', dcBits),
+    field('Retrain steps', retrain), field('Centroid fine-tune steps', finetune));
+  dcControls.style.cssText = controls.style.cssText;
+
+  root.querySelector('.placeholder')?.remove();
+  root.append(controls, el('div', { class: 'buttons' }, go), stats, status,
+    el('h3', { text: 'Weights before and after' }), hist,
+    el('h3', { text: 'Error |w − q(w)|' }), heat, heatCaption,
+    el('h3', { text: 'Integer inference speed' }), el('div', { class: 'buttons' }, speedBtn), speedOut,
+    el('h3', { text: 'Deep Compression: prune → share → Huffman' }), dcControls, el('div', { class: 'buttons' }, dcBtn), dcTable);
+
+  const params = () => ({
+    scheme: scheme.value,
+    bits: Number(bits.value),
+    format: format.value,
+    symmetry: symmetry.value,
+    granularity: granularity.value,
+    activations: target.value === 'wa',
+    training: training.value,
+    qatSteps: Math.max(1, Math.min(5000, Number(qatSteps.value) || 1)),
+  });
+
+  function syncControls() {
+    const isFloat = scheme.value === 'float';
+    bitsField.style.display = isFloat ? 'none' : '';
+    formatField.style.display = isFloat ? '' : 'none';
+    bitsOut.textContent = `${bits.value} bit${bits.value === '1' ? '' : 's'}`;
+  }
+
+  let busy = false;
+  let again = false;
+  let ready = false;
+  let applied = false;
+
+  async function drawViews() {
+    const l = Number(layer.value);
+    const chart = await ctx.call('quantize', 'histogram', l, 120);
+    ctx.charts.drawHistogram(hist, chart);
+    hist.dataset.levels = String(chart.levels.length);
+    const img = await ctx.call('quantize', 'errorHeatmap', l);
+    heat.width = img.width;
+    heat.height = img.height;
+    heat.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(img.rgba.buffer), img.width, img.height), 0, 0);
+    heatCaption.textContent = `${img.height} × ${img.width} weights; darker = larger error, up to this layer's largest.`;
+  }
+
+  async function apply() {
+    if (!ready) return;
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    again = false;
+    const p = params();
+    status.textContent = p.training === 'qat' ? `Quantization-aware training for ${p.qatSteps} steps…` : 'Quantizing…';
+    try {
+      const r = await ctx.call('quantize', 'apply', p);
+      applied = true;
+      vFloat.textContent = pct(r.floatAccuracy);
+      vAcc.textContent = pct(r.accuracy);
+      vAcc.dataset.value = String(r.accuracy);
+      const d = 100 * (r.accuracy - r.floatAccuracy);
+      vDelta.textContent = `${d >= 0 ? '+' : ''}${d.toFixed(2)} pp`;
+      vFp32.textContent = fmtBytes(r.size.denseFp32Bytes);
+      vDense.textContent = fmtBytes(r.size.denseWithZerosBytes);
+      vPacked.textContent = fmtBytes(r.size.packedBytes);
+      vPacked.dataset.value = String(r.size.packedBytes);
+      vRatio.textContent = `${(r.size.denseFp32Bytes / r.size.packedBytes).toFixed(1)}×`;
+      root.dataset.bits = String(r.bits);
+      status.textContent = `${r.bits}-bit weights${p.activations ? ', int8 activations' : ''}; runs on the ${r.kernel} kernel. ` +
+        `Mean |w − q(w)| per layer: ${r.layerErrors.map((e) => e.toExponential(1)).join(', ')}.`;
+      await drawViews();
+      root.dataset.applied = String(Number(root.dataset.applied || 0) + 1);
+    } catch (e) {
+      status.textContent = '';
+      ctx.showError(e);
+    } finally {
+      busy = false;
+      if (again) apply();
+    }
+  }
+
+  let timer = 0;
+  const soon = () => {
+    syncControls();
+    clearTimeout(timer);
+    timer = setTimeout(apply, 120);
+  };
+  for (const c of [scheme, bits, format, symmetry, granularity, target, training, qatSteps]) c.addEventListener('input', soon);
+  layer.addEventListener('change', () => applied && drawViews().catch(ctx.showError));
+  go.addEventListener('click', apply);
+
+  speedBtn.addEventListener('click', async () => {
+    speedBtn.disabled = true;
+    speedOut.textContent = 'Measuring…';
+    try {
+      const s = await ctx.call('quantize', 'speed', 64);
+      speedOut.textContent = `Batch ${s.batch}: f32 ${s.f32Ms.toFixed(2)} ms, int8 ${s.quantizedMs.toFixed(2)} ms → int8 is ${s.speedup.toFixed(2)}× faster in this browser.`;
+      speedOut.dataset.value = String(s.speedup);
+    } catch (e) {
+      speedOut.textContent = '';
+      ctx.showError(e);
+    } finally {
+      speedBtn.disabled = false;
+    }
+  });
+
+  dcBtn.addEventListener('click', async () => {
+    dcBtn.disabled = true;
+    dcTable.textContent = 'Pruning, retraining, sharing, fine-tuning…';
+    try {
+      const stages = await ctx.call('quantize', 'deepCompress', {
+        sparsity: sparsity.value.split(',').map(Number),
+        bits: Number(dcBits.value),
+        retrainSteps: Number(retrain.value),
+        finetuneSteps: Number(finetune.value),
+      });
+      dcTable.textContent = '';
+      dcTable.append(el('tr', {}, ...['stage', 'test accuracy', 'zeros', 'packed size', 'smaller by'].map((t) => el('th', { text: t }))));
+      for (const s of stages) {
+        dcTable.append(el('tr', {}, el('td', { text: s.name }), el('td', { text: pct(s.accuracy) }),
+          el('td', { text: pct(s.sparsity) }), el('td', { text: fmtBytes(s.size.packedBytes) }), el('td', { text: `${s.ratio.toFixed(1)}×` })));
+      }
+      dcTable.dataset.stages = String(stages.length);
+    } catch (e) {
+      dcTable.textContent = '';
+      ctx.showError(e);
+    } finally {
+      dcBtn.disabled = false;
+    }
+  });
+
+  syncControls();
+  ctx.whenReady.then(() => {
+    ready = true;
+    go.disabled = false;
+    speedBtn.disabled = false;
+    dcBtn.disabled = false;
+  });
+  ctx.on('modelChanged', () => {
+    applied = false;
+    status.textContent = 'The model changed: quantize it again.';
+  });
+  ctx.on('evaluation', () => {
+    if (applied) soon();
+  });
+}
