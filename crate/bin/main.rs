@@ -6,6 +6,7 @@
 
 mod args;
 mod bench;
+mod prune;
 mod train;
 
 use std::process::ExitCode;
@@ -13,6 +14,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: shrink <command> [--flag value ...]
 commands:
   train    train an MLP on MNIST and print per-epoch accuracy and samples/s
+  prune    prune LeNet-300-100 (--method --scope --sparsity --schedule --sweep --pitfall
+           --sensitivity --structured) and print accuracy, sparsity, sizes and timings
   bench    time the kernels and a LeNet-300-100 training step natively
 common flags: --data DIR (default $SHRINK_DATA or www/data)";
 
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
     let result = match cmd.as_str() {
         "train" => train::run(&parsed),
         "bench" => bench::run(&parsed),
+        "prune" => prune::run(&parsed),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

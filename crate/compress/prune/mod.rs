@@ -7,6 +7,7 @@
 
 pub mod importance;
 pub mod mask;
+pub mod pitfall;
 pub mod schedule;
 pub mod sensitivity;
 pub mod sparse_model;
