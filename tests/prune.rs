@@ -269,3 +269,51 @@ fn magnitude_90_then_one_epoch_fine_tune_stays_above_95_percent() {
     assert!(acc >= 0.95, "{acc}");
     assert!((prune::total_sparsity(&m) - 0.9).abs() < 1e-3);
 }
+
+#[test]
+fn lab_reprunes_from_the_dense_model_and_heatmaps_count_pruned_cells() {
+    use shrink::compress::prune::lab::{Lab, LabParams, Level, View};
+    use shrink::render::palette::{PRUNED, REMOVED};
+    let (train, test) = common::mnist();
+    let mut lab = Lab::new();
+    let mut m = trained().clone();
+    let at = |s: f32| LabParams {
+        weights: Params {
+            sparsity: vec![s],
+            ..Default::default()
+        },
+        eval_limit: 500,
+        ..Default::default()
+    };
+    lab.apply(&mut m, &at(0.9), train, test).unwrap();
+    let r = lab.apply(&mut m, &at(0.1), train, test).unwrap();
+    assert!((r.total_sparsity - 0.1).abs() < 1e-3, "{r:?}");
+    let r = lab.apply(&mut m, &at(0.9), train, test).unwrap();
+    let count = |img: &shrink::render::heatmap::Image, c: [u8; 4]| {
+        img.rgba.chunks_exact(4).filter(|p| *p == c).count()
+    };
+    for view in [View::Weights, View::Mask] {
+        let img = lab
+            .heatmap(&m, 0, view, Criterion::Magnitude, train, 20)
+            .unwrap();
+        assert_eq!(count(&img, PRUNED), r.layers[0].pruned, "{view:?}");
+    }
+    let img = lab
+        .heatmap(&m, 1, View::Mask, Criterion::Magnitude, train, 20)
+        .unwrap();
+    assert_eq!(count(&img, PRUNED), r.layers[1].pruned);
+    let neurons = LabParams {
+        level: Level::Neurons,
+        eval_limit: 500,
+        ..Default::default()
+    };
+    let r = lab.apply(&mut m, &neurons, train, test).unwrap();
+    assert_eq!(r.model_sizes, vec![784, 150, 50, 10]);
+    assert_eq!(r.removed_neurons, 200);
+    let img = lab
+        .heatmap(&m, 0, View::Weights, Criterion::Magnitude, train, 20)
+        .unwrap();
+    assert_eq!(count(&img, REMOVED), 150 * 784);
+    let (_, frac) = lab.survival_map(&m).unwrap();
+    assert_eq!(frac.len(), 784);
+}

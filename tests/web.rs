@@ -96,3 +96,36 @@ fn bias_act_matches_scalar() {
         }
     }
 }
+
+/// CSR kernel: simd128 equals its scalar twin, and both equal the dense GEMM on the same
+/// masked weights, at odd shapes and batches (batch 1 takes the gather path).
+#[wasm_bindgen_test]
+fn csr_kernel_matches_scalar_and_dense() {
+    use shrink::tensor::kernels::sparse;
+    use shrink::tensor::sparse::{transpose, Csr};
+    for &(n, k) in &[(1usize, 1usize), (3, 17), (13, 29), (16, 15), (300, 784)] {
+        for b in LENGTHS.into_iter().filter(|&b| b > 0).chain([64]) {
+            let mut w = data(n * k, 9);
+            w.iter_mut().enumerate().for_each(|(i, v)| {
+                if (i * 7) % 10 < 7 {
+                    *v = 0.0
+                }
+            });
+            let wa = ndarray::Array2::from_shape_vec((n, k), w.clone()).unwrap();
+            let csr = Csr::from_dense(&wa).unwrap();
+            let (rp, col, val) = csr.parts();
+            let x = data(b * k, 10);
+            let mut xt = vec![0.0; b * k];
+            transpose(b, k, &x, &mut xt).unwrap();
+            let (mut y1, mut y2) = (vec![9.0; n * b], vec![9.0; n * b]);
+            sparse::simd128::csr_mm_t(n, b, rp, col, val, &xt, &mut y1);
+            sparse::scalar::csr_mm_t(n, b, rp, col, val, &xt, &mut y2);
+            close(&y1, &y2, &format!("csr {n}x{k} b{b}"));
+            let mut dense = vec![0.0; b * n];
+            scalar::gemm_nt(b, n, k, &x, &w, &mut dense);
+            let mut y = vec![0.0; b * n];
+            transpose(n, b, &y1, &mut y).unwrap();
+            close(&y, &dense, &format!("csr vs dense {n}x{k} b{b}"));
+        }
+    }
+}

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: shrink <command> [--flag value ...]
 commands:
   train    train an MLP on MNIST and print per-epoch accuracy and samples/s
-  prune    prune LeNet-300-100 (--method --scope --sparsity --schedule --sweep --pitfall
+  prune    prune LeNet-300-100 (--method --scope --sparsity --prune-schedule --sweep --pitfall
            --sensitivity --structured) and print accuracy, sparsity, sizes and timings
   bench    time the kernels and a LeNet-300-100 training step natively
 common flags: --data DIR (default $SHRINK_DATA or www/data)";

@@ -52,13 +52,13 @@ fn prune_params(a: &Args) -> Result<Params, String> {
 fn schedule_params(a: &Args) -> Result<ScheduleParams, String> {
     let d = ScheduleParams::default();
     let s = ScheduleParams {
-        kind: match a.str("schedule").unwrap_or("oneshot") {
+        kind: match a.str("prune-schedule").unwrap_or("oneshot") {
             "oneshot" => ScheduleKind::OneShot,
             "iterative" => ScheduleKind::Iterative,
             "agp" => ScheduleKind::Agp,
             s => {
                 return Err(format!(
-                    "--schedule: unknown '{s}' (oneshot, iterative, agp)"
+                    "--prune-schedule: unknown '{s}' (oneshot, iterative, agp)"
                 ))
             }
         },

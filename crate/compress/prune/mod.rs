@@ -6,12 +6,14 @@
 //! for the tutorial's "multiply once" variant, whose pruned weights grow back.
 
 pub mod importance;
+pub mod lab;
 pub mod mask;
 pub mod pitfall;
 pub mod schedule;
 pub mod sensitivity;
 pub mod sparse_model;
 pub mod structured;
+pub mod timing;
 
 use crate::data::Dataset;
 use crate::error::{Error, Result};
