@@ -14,3 +14,5 @@ pub fn start() {
 pub fn kernel_set() -> String {
     crate::tensor::kernels::ACTIVE.to_string()
 }
+
+mod bench;
