@@ -164,7 +164,7 @@ export function mount(root, ctx) {
     heat.dataset.view = view.value;
     const sv = await ctx.call('prune', 'survivalMap');
     blit(survival, sv);
-    survivalCaption.textContent = `white = every weight from that pixel pruned. Border pixels keep ${pct(sv.border, 0)}, the centre ${pct(sv.centre, 0)}.`;
+    survivalCaption.textContent = `darkest = the best-kept pixel, white = every weight from that pixel pruned. Border pixels keep ${pct(sv.border, 0)}, the centre ${pct(sv.centre, 0)}.`;
   }
 
   async function drawCurve(limit) {

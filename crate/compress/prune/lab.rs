@@ -335,9 +335,11 @@ impl Lab {
             .into_iter()
             .map(|c| c.sum() / c.len().max(1) as f32)
             .collect();
+        // Scaled to the best-kept pixel so the contrast shows at any sparsity.
+        let top = frac.iter().copied().fold(0.0f32, f32::max).max(1e-6);
         let mut rgba = Vec::with_capacity(784 * 4);
         frac.iter()
-            .for_each(|&f| rgba.extend_from_slice(&palette::sequential(f)));
+            .for_each(|&f| rgba.extend_from_slice(&palette::sequential(f / top)));
         Ok((
             Image {
                 width: 28,
