@@ -414,3 +414,89 @@ fn bad_settings_and_calls_throw_and_the_session_keeps_working() {
     }
     still_works(&mut s, "bad calls");
 }
+
+// ---------- PruneLab (crate/wasm/prune.rs) ----------
+
+/// The Prune lab through the boundary: exact sparsity, masks held by fineTune, heatmaps and
+/// timings come back; bad settings throw in words and the session keeps working.
+#[wasm_bindgen_test]
+fn prune_lab_round_trip_and_bad_input() {
+    use shrink::wasm::prune::PruneLab;
+    let mut s = loaded_session();
+    s.train_steps(20).unwrap();
+    let mut lab = PruneLab::new();
+    let r = lab
+        .apply(
+            &mut s,
+            json(r#"{"weights":{"sparsity":[0.5]},"evalLimit":0}"#),
+        )
+        .unwrap();
+    assert!((num(&r, "totalSparsity") - 0.5).abs() < 1e-3);
+    let r = lab.fine_tune(&mut s, 10, 0.05, 0).unwrap();
+    assert!((num(&r, "totalSparsity") - 0.5).abs() < 1e-3, "mask held");
+    let img = lab
+        .heatmap(&s, 0, "mask".into(), "magnitude".into(), 4)
+        .unwrap();
+    assert_eq!(num(&img, "width"), 4.0 * 29.0 - 1.0);
+    let t = lab.timings(&s, 1.0).unwrap();
+    assert!(get(&t, "modelSparseMs").is_object());
+    let r = lab
+        .apply(
+            &mut s,
+            json(r#"{"level":"neurons","neurons":{"fraction":[0.5]}}"#),
+        )
+        .unwrap();
+    assert_eq!(num(&r, "removedNeurons"), 8.0);
+    for (what, e, expect) in [
+        (
+            "sparsity 1.5",
+            lab.apply(&mut s, json(r#"{"weights":{"sparsity":[1.5]}}"#))
+                .err(),
+            "sparsity",
+        ),
+        (
+            "unknown layer",
+            lab.apply(&mut s, json(r#"{"weights":{"layers":[9]}}"#))
+                .err(),
+            "layer",
+        ),
+        (
+            "all neurons",
+            lab.apply(
+                &mut s,
+                json(r#"{"level":"neurons","neurons":{"fraction":[0.99]}}"#),
+            )
+            .err(),
+            "every neuron",
+        ),
+        (
+            "bad criterion",
+            lab.apply(&mut s, json(r#"{"weights":{"criterion":"biggest"}}"#))
+                .err(),
+            "pruning settings",
+        ),
+        (
+            "zero steps",
+            lab.fine_tune(&mut s, 0, 0.01, 0).err(),
+            "steps",
+        ),
+        ("NaN lr", lab.fine_tune(&mut s, 5, f32::NAN, 0).err(), "lr"),
+        (
+            "bad view",
+            lab.heatmap(&s, 0, "colour".into(), "magnitude".into(), 4)
+                .err(),
+            "heatmap view",
+        ),
+        (
+            "bad layer",
+            lab.heatmap(&s, 7, "mask".into(), "magnitude".into(), 4)
+                .err(),
+            "layer",
+        ),
+    ] {
+        let m = message(e.unwrap_or_else(|| panic!("{what} must fail")));
+        assert!(m.contains(expect), "{what}: {m}");
+    }
+    lab.restore(&mut s, 0).unwrap();
+    still_works(&mut s, "prune lab calls");
+}

@@ -6,7 +6,9 @@
 use crate::args::Args;
 use shrink::compress::prune::schedule::{self, ScheduleKind, ScheduleParams};
 use shrink::compress::prune::structured::{self, NeuronCriterion, StructuredParams};
-use shrink::compress::prune::{self, pitfall, sensitivity, Criterion, Params, Scope, SparseMlp};
+use shrink::compress::prune::{
+    self, pitfall, sensitivity, timing, Criterion, Params, Scope, SparseMlp,
+};
 use shrink::compress::{speed, Compressed};
 use shrink::data::Dataset;
 use shrink::model::{Activation, Dense, Mlp, Workspace};
@@ -87,6 +89,12 @@ fn model(a: &Args, cfg: &TrainConfig, train: &Dataset, test: &Dataset) -> Result
         println!("saved the trained model to {path}");
     }
     Ok(t.mlp)
+}
+
+/// A monotonic clock in ms (the bin is also compiled, never run, for wasm test builds).
+fn clock() -> impl Fn() -> f64 {
+    let t0 = std::time::Instant::now();
+    move || t0.elapsed().as_secs_f64() * 1e3
 }
 
 const MAGIC: &[u8; 8] = b"SHRINK01";
@@ -202,36 +210,16 @@ fn sizes_and_speed(mlp: &Mlp) -> Result<(), String> {
         "  Deep-Compression-style {dc:>6}  (fp32 value + 5-bit relative index, {} filler zeros)",
         rel - sp.nnz()
     );
-    let clock = speed::native_clock();
-    let x: Vec<f32> = (0..64 * 784)
-        .map(|i| ((i * 7919) % 255) as f32 / 128.0 - 1.0)
-        .collect();
-    println!("measured time (native, scalar kernels; the page measures wasm simd128):");
-    for b in [1usize, 64] {
-        let xb = &x[..b * 784];
-        let l0: &Dense = &mlp.layers[0];
-        let csr = &sp.layers[0].csr;
-        let mut y = vec![0.0; b * l0.n_out()];
-        let wd = l0.w.as_slice().ok_or("weights not contiguous")?;
-        let dense_l0 = speed::mean_ms(&clock, 300.0, || {
-            let _ = shrink::tensor::kernels::gemm_nt(b, l0.n_out(), 784, xb, wd, &mut y);
-        });
-        let mut xt = vec![0.0; b * 784];
-        shrink::tensor::sparse::transpose(b, 784, xb, &mut xt).map_err(e)?;
-        let sparse_l0 = speed::mean_ms(&clock, 300.0, || {
-            let _ = csr.mm_t(&xt, b, &mut y);
-        });
-        let mut ws = Workspace::default();
-        let dense = speed::mean_ms(&clock, 300.0, || {
-            let _ = mlp.forward(xb, b, &mut ws);
-        });
-        let sparse = speed::mean_ms(&clock, 300.0, || {
-            let _ = sp.logits(xb, b);
-        });
+    let clock = clock();
+    let t = timing::timings(mlp, &clock, 300.0).map_err(e)?;
+    println!("measured time (native scalar kernels; the page measures wasm simd128):");
+    for (i, b) in t.batch.iter().enumerate() {
+        let (d1, s1) = (t.layer1_dense_ms[i], t.layer1_sparse_ms[i]);
+        let (dm, sm) = (t.model_dense_ms[i], t.model_sparse_ms[i]);
         println!(
-            "  batch {b:>2}: layer 1 dense {dense_l0:.4} ms, sparse {sparse_l0:.4} ms ({:.1}x); whole model dense {dense:.4} ms, sparse {sparse:.4} ms ({:.1}x)",
-            dense_l0 / sparse_l0,
-            dense / sparse
+            "  batch {b:>2}: layer 1 dense {d1:.4} ms, sparse {s1:.4} ms ({:.1}x); whole model dense {dm:.4} ms, sparse {sm:.4} ms ({:.1}x)",
+            d1 / s1,
+            dm / sm
         );
     }
     Ok(())
@@ -352,7 +340,7 @@ pub fn run(a: &Args) -> Result<(), String> {
             4 * dense.param_count(),
             4 * small.param_count()
         );
-        let clock = speed::native_clock();
+        let clock = clock();
         let x: Vec<f32> = (0..64 * 784)
             .map(|i| ((i * 7919) % 255) as f32 / 128.0 - 1.0)
             .collect();

@@ -6,7 +6,7 @@
 
 mod charts;
 mod dto;
-mod prune;
+pub mod prune;
 pub mod session;
 
 pub use session::Session;

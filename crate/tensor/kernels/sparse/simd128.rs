@@ -17,26 +17,45 @@ pub fn csr_mm_t(
     yt: &mut [f32],
 ) {
     if batch == 1 {
+        // One vectorisable pass over the indices lets the gather below skip per-element bounds
+        // checks; a bad index (impossible through `Csr`, which validates) takes the safe twin.
+        if col
+            .iter()
+            .copied()
+            .max()
+            .is_some_and(|c| c as usize >= xt.len())
+        {
+            return super::scalar::csr_mm_t(n_rows, batch, row_ptr, col, val, xt, yt);
+        }
+        let px = xt.as_ptr();
         for r in 0..n_rows {
             let (s, e) = (row_ptr[r] as usize, row_ptr[r + 1] as usize);
             let (cs, vs) = (&col[s..e], &val[s..e]);
-            let mut acc = f32x4_splat(0.0);
+            let (pc, pv) = (cs.as_ptr(), vs.as_ptr());
+            let n = cs.len();
+            let mut acc0 = f32x4_splat(0.0);
+            let mut acc1 = f32x4_splat(0.0);
             let mut i = 0;
-            while i + 4 <= cs.len() {
-                let x = f32x4(
-                    xt[cs[i] as usize],
-                    xt[cs[i + 1] as usize],
-                    xt[cs[i + 2] as usize],
-                    xt[cs[i + 3] as usize],
-                );
-                // SAFETY: i + 4 <= vs.len().
-                let v = unsafe { v128_load(vs.as_ptr().add(i) as *const v128) };
-                acc = f32x4_add(acc, f32x4_mul(v, x));
-                i += 4;
+            // SAFETY: i + 8 <= n = cs.len() = vs.len(), and every index is < xt.len() (checked).
+            unsafe {
+                let g = |k: usize| *px.add(*pc.add(k) as usize);
+                while i + 8 <= n {
+                    let x0 = f32x4(g(i), g(i + 1), g(i + 2), g(i + 3));
+                    let x1 = f32x4(g(i + 4), g(i + 5), g(i + 6), g(i + 7));
+                    acc0 = f32x4_add(acc0, f32x4_mul(v128_load(pv.add(i) as *const v128), x0));
+                    acc1 = f32x4_add(acc1, f32x4_mul(v128_load(pv.add(i + 4) as *const v128), x1));
+                    i += 8;
+                }
+                if i + 4 <= n {
+                    let x0 = f32x4(g(i), g(i + 1), g(i + 2), g(i + 3));
+                    acc0 = f32x4_add(acc0, f32x4_mul(v128_load(pv.add(i) as *const v128), x0));
+                    i += 4;
+                }
             }
+            let acc = f32x4_add(acc0, acc1);
             let mut sum = (f32x4_extract_lane::<0>(acc) + f32x4_extract_lane::<2>(acc))
                 + (f32x4_extract_lane::<1>(acc) + f32x4_extract_lane::<3>(acc));
-            while i < cs.len() {
+            while i < n {
                 sum += vs[i] * xt[cs[i] as usize];
                 i += 1;
             }
