@@ -89,8 +89,8 @@ export function mount(root, ctx) {
   const heat = el('canvas', { className: 'heatmap', id: 'prune-heatmap' });
   const survival = el('canvas', { className: 'heatmap prune-survival', id: 'prune-survival', width: 28, height: 28 });
   const survivalCaption = el('p', { className: 'caption', id: 'prune-survival-caption' });
-  const curve = el('canvas', { id: 'prune-curve', width: 560, height: 260 });
-  const sens = el('canvas', { id: 'prune-sens', width: 560, height: 260 });
+  const curve = el('canvas', { id: 'prune-curve', width: 360, height: 223 });
+  const sens = el('canvas', { id: 'prune-sens', width: 360, height: 223 });
   const sensBtn = el('button', { type: 'button', className: 'button small', id: 'prune-sens-btn', textContent: 'Run sensitivity', disabled: true });
 
   const pitBtn = el('button', { type: 'button', className: 'button', id: 'prune-pitfall-btn', textContent: 'Compare: mask held vs multiplied once', disabled: true });
@@ -108,8 +108,10 @@ export function mount(root, ctx) {
       el('span', { textContent: 'negative' }), el('span', { className: 'legend-ramp' }), el('span', { textContent: 'positive' }),
       el('span', { className: 'legend-swatch pruned' }), el('span', { textContent: 'pruned' }),
       el('span', { className: 'legend-swatch prune-removed' }), el('span', { textContent: 'removed neuron' })),
-    el('div', { className: 'prune-cols' },
-      el('div', {}, el('h3', { textContent: 'Surviving weights per input pixel' }), survival, survivalCaption),
+    el('div', { className: 'prune-survival-row' },
+      survival,
+      el('div', {}, el('h3', { textContent: 'Surviving weights per input pixel' }), survivalCaption)),
+    el('div', { className: 'prune-charts' },
       el('div', {}, el('h3', { textContent: 'Accuracy vs sparsity' }), curve),
       el('div', {}, el('h3', { textContent: 'Sensitivity per layer' }), sens, sensBtn)),
     el('h3', { textContent: 'The tutorial’s pitfall' }),
@@ -167,7 +169,17 @@ export function mount(root, ctx) {
     survivalCaption.textContent = `darkest = the best-kept pixel, white = every weight from that pixel pruned. Border pixels keep ${pct(sv.border, 0)}, the centre ${pct(sv.centre, 0)}.`;
   }
 
+  /** Gives a chart canvas its on-screen size in pixels, so plotters' text stays legible. */
+  function fit(c) {
+    const w = Math.max(280, Math.round(c.clientWidth || 360));
+    if (c.width !== w) {
+      c.width = w;
+      c.height = Math.round(w * 0.62);
+    }
+  }
+
   async function drawCurve(limit) {
+    fit(curve);
     const chart = await ctx.call('prune', 'accuracyCurve', limit);
     ctx.charts.drawLineChart('prune-curve', chart);
   }
@@ -281,7 +293,9 @@ export function mount(root, ctx) {
   sensBtn.onclick = () =>
     run(async () => {
       sensBtn.disabled = true;
-      ctx.charts.drawLineChart('prune-sens', await ctx.call('prune', 'sensitivity', 1000));
+      const chart = await ctx.call('prune', 'sensitivity', 1000);
+      fit(sens);
+      ctx.charts.drawLineChart('prune-sens', chart);
       sensBtn.disabled = false;
     });
   pitBtn.onclick = () =>

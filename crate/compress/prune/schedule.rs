@@ -24,7 +24,7 @@ pub enum ScheduleKind {
     /// Prune once to the target, then fine-tune.
     #[default]
     OneShot,
-    /// `rounds` times: prune to s·r/rounds, retrain `epochs / rounds` epochs (at least one).
+    /// `rounds` times: prune to 1 − (1 − s)^(r/rounds), retrain `epochs / rounds` epochs.
     Iterative,
     /// Gradual pruning during `epochs` of training, every `agp_interval` steps.
     Agp,
@@ -133,6 +133,16 @@ fn scaled(p: &Params, f: f32) -> Params {
     }
 }
 
+/// Round `r` of `k` removes the same fraction of the survivors each time:
+/// s_r = 1 − (1 − s)^(r/k), so the last round is no bigger a shock than the first.
+fn geometric(p: &Params, r: usize, k: usize) -> Params {
+    let e = r as f32 / k.max(1) as f32;
+    Params {
+        sparsity: p.sparsity.iter().map(|s| 1.0 - (1.0 - s).powf(e)).collect(),
+        ..p.clone()
+    }
+}
+
 /// Runs a schedule on `mlp`: prunes with `prune` (its sparsities are the final targets) and
 /// retrains on `train`, reporting accuracy on the first `eval_limit` images of `test`.
 ///
@@ -165,13 +175,13 @@ pub fn run(
             };
             let per_round = (sched.epochs / k).max(usize::from(sched.epochs > 0));
             for r in 1..=k {
-                let f = r as f32 / k as f32;
-                apply(mlp, &scaled(prune, f), Some(train))?;
+                let step = geometric(prune, r, k);
+                apply(mlp, &step, Some(train))?;
                 let pruned_accuracy = acc(mlp)?;
                 *mlp = fine_tune(mlp.clone(), &cfg, train, per_round)?;
                 rounds.push(Round {
                     round: r,
-                    target: first * f,
+                    target: step.sparsity.first().copied().unwrap_or(0.0),
                     pruned_accuracy,
                     retrained_accuracy: acc(mlp)?,
                     layers: super::sparsity_report(mlp),
@@ -238,6 +248,17 @@ mod tests {
         }
         // Halfway through, 7/8 of the way to s_f: pruning is front-loaded.
         assert!((agp_sparsity(0.0, 0.8, 250, 0, 10, 50) - 0.7).abs() < 1e-6);
+    }
+
+    #[test]
+    fn iterative_rounds_are_geometric() {
+        let p = Params {
+            sparsity: vec![0.92, 0.5],
+            ..Default::default()
+        };
+        assert!((geometric(&p, 3, 3).sparsity[0] - 0.92).abs() < 1e-6);
+        assert!((geometric(&p, 1, 2).sparsity[0] - (1.0 - 0.08f32.sqrt())).abs() < 1e-6);
+        assert!((geometric(&p, 1, 2).sparsity[1] - (1.0 - 0.5f32.sqrt())).abs() < 1e-6);
     }
 
     #[test]
