@@ -39,7 +39,11 @@ fn prune_params(a: &Args) -> Result<Params, String> {
     let p = Params {
         criterion,
         scope,
-        sparsity: a.list("sparsity", &[0.92f32, 0.91, 0.74])?,
+        // Han et al. 2015's LeNet-300-100 sparsities (layer-wise), or their total (global).
+        sparsity: match scope {
+            Scope::Layer => a.list("sparsity", &[0.92f32, 0.91, 0.74])?,
+            Scope::Global => a.list("sparsity", &[0.918f32])?,
+        },
         layers: a.list("layers", &[])?,
         grad_batches: a.get("grad-batches", d.grad_batches)?,
         hold_mask: !a.flag("no-mask-hold"),
