@@ -215,7 +215,7 @@ fn sizes_and_speed(mlp: &Mlp) -> Result<(), String> {
         rel - sp.nnz()
     );
     let clock = clock();
-    let t = timing::timings(mlp, &clock, 300.0).map_err(e)?;
+    let t = timing::timings(mlp, None, &clock, 300.0).map_err(e)?;
     println!("measured time (native scalar kernels; the page measures wasm simd128):");
     for (i, b) in t.batch.iter().enumerate() {
         let (d1, s1) = (t.layer1_dense_ms[i], t.layer1_sparse_ms[i]);

@@ -239,7 +239,13 @@ impl PruneLab {
         if !min_ms.is_finite() || !(1.0..=2000.0).contains(&min_ms) {
             return Err(err(Error::param("minMs", min_ms, "must be in 1..=2000")));
         }
-        let t = timing::timings(session.model().map_err(err)?, &now_ms, min_ms).map_err(err)?;
+        let t = timing::timings(
+            session.model().map_err(err)?,
+            self.lab.reference(),
+            &now_ms,
+            min_ms,
+        )
+        .map_err(err)?;
         to_js(&t)
     }
 

@@ -97,6 +97,22 @@ test('train 1 epoch, prune 90% by magnitude, fine-tune 1 epoch: >= 95%, mask hea
   await expect(page.locator('#prune-times tr')).toHaveCount(5, { timeout: 60_000 });
   console.log((await page.locator('#prune-times').innerText()).replace(/\n/g, ' | '));
   await shot(page, panel, 'prune-finetuned');
+
+  // Neuron level at 50%: a physically smaller model, removed tiles greyed, full vs smaller time.
+  await page.locator('#prune-slider').evaluate((s) => {
+    s.value = '50';
+    s.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.selectOption('#prune-level', 'neurons');
+  await expect(page.locator('#prune-shape')).toHaveText('784-150-50-10', { timeout: 60_000 });
+  await expect(panel).toHaveAttribute('data-removed', '200');
+  await expect(panel).toHaveAttribute('data-busy', '0', { timeout: 60_000 });
+  expect(await countColour(page, '#prune-heatmap', [150, 150, 150])).toBe(150 * 784);
+  const structured = Number(await page.locator('#prune-acc').getAttribute('data-value'));
+  await page.click('#prune-time');
+  await expect(page.locator('#prune-times tr.prune-ref')).toHaveCount(2, { timeout: 60_000 });
+  console.log(`50% of neurons removed: ${(100 * structured).toFixed(2)}% before fine-tuning; ` + (await page.locator('#prune-times').innerText()).replace(/\n/g, ' | '));
+  await shot(page, panel, 'prune-neurons');
 });
 
 test('the tutorial can be walked from start to end and shows the pitfall', async ({ page }) => {

@@ -287,6 +287,10 @@ export function mount(root, ctx) {
         for (const [name, d, s] of [[`layer 1, batch ${b}`, t.layer1DenseMs[i], t.layer1SparseMs[i]], [`model, batch ${b}`, t.modelDenseMs[i], t.modelSparseMs[i]]]) {
           timeTable.append(el('tr', {}, ...[name, `${(d * 1000).toFixed(0)} µs`, `${(s * 1000).toFixed(0)} µs`, `${(d / s).toFixed(1)}×`].map((x) => el('td', { textContent: x }))));
         }
+        if (t.referenceDenseMs.length) {
+          const [r, d] = [t.referenceDenseMs[i], t.modelDenseMs[i]];
+          timeTable.append(el('tr', { className: 'prune-ref' }, ...[`full → smaller model, batch ${b}`, `${(r * 1000).toFixed(0)} µs`, `${(d * 1000).toFixed(0)} µs`, `${(r / d).toFixed(1)}×`].map((x) => el('td', { textContent: x }))));
+        }
       });
       timeBtn.disabled = false;
     });

@@ -263,6 +263,11 @@ impl Lab {
         Ok((w, Some(m)))
     }
 
+    /// The saved model when neurons were removed from it (the reference for timings).
+    pub fn reference(&self) -> Option<&Mlp> {
+        self.keep.as_ref().and(self.base.as_ref())
+    }
+
     /// RGBA heatmap of layer `l`: 28×28 tiles for the first layer, a matrix otherwise.
     ///
     /// # Errors

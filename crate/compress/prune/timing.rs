@@ -23,13 +23,21 @@ pub struct Timings {
     pub model_dense_ms: Vec<f64>,
     /// Whole model, sparse.
     pub model_sparse_ms: Vec<f64>,
+    /// The reference (e.g. the full model before neurons were removed), dense; empty if none.
+    pub reference_dense_ms: Vec<f64>,
 }
 
-/// Times `model` dense and as CSR at batch 1 and 64, each for at least `min_ms`.
+/// Times `model` dense and as CSR at batch 1 and 64, each for at least `min_ms`, and the
+/// `reference` model dense if given (structured pruning: the full model it came from).
 ///
 /// # Errors
-/// Shape errors (the model must take 784 inputs).
-pub fn timings(model: &Mlp, clock: &dyn Fn() -> f64, min_ms: f64) -> Result<Timings> {
+/// Shape errors (the models must take the same inputs).
+pub fn timings(
+    model: &Mlp,
+    reference: Option<&Mlp>,
+    clock: &dyn Fn() -> f64,
+    min_ms: f64,
+) -> Result<Timings> {
     let sp = SparseMlp::from_mlp(model)?;
     let n_in = model.n_in();
     let l0 = model
@@ -48,6 +56,7 @@ pub fn timings(model: &Mlp, clock: &dyn Fn() -> f64, min_ms: f64) -> Result<Timi
         layer1_sparse_ms: vec![],
         model_dense_ms: vec![],
         model_sparse_ms: vec![],
+        reference_dense_ms: vec![],
     };
     let x: Vec<f32> = (0..64 * n_in)
         .map(|i| ((i * 7919) % 255) as f32 / 128.0 - 1.0)
@@ -70,6 +79,12 @@ pub fn timings(model: &Mlp, clock: &dyn Fn() -> f64, min_ms: f64) -> Result<Timi
         t.model_sparse_ms.push(speed::mean_ms(clock, min_ms, || {
             let _ = sp.forward(xb, b, &mut ws);
         }));
+        if let Some(r) = reference {
+            let mut ws = Workspace::default();
+            t.reference_dense_ms.push(speed::mean_ms(clock, min_ms, || {
+                let _ = r.forward(xb, b, &mut ws);
+            }));
+        }
     }
     Ok(t)
 }
