@@ -8,6 +8,7 @@ mod args;
 mod bench;
 mod deep_compress;
 mod quantize;
+mod prune;
 mod train;
 
 use std::process::ExitCode;
@@ -15,6 +16,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: shrink <command> [--flag value ...]
 commands:
   train    train an MLP on MNIST and print per-epoch accuracy and samples/s
+  prune    prune LeNet-300-100 (--method --scope --sparsity --prune-schedule --sweep --pitfall
+           --sensitivity --structured) and print accuracy, sparsity, sizes and timings
   bench    time the kernels and a LeNet-300-100 training step natively
   quantize       train, then int8/int4/int2 (PTQ, QAT), fp8/fp16/bf16, k-means: accuracy, sizes, int8 speed
   deep-compress  train, prune + retrain, k-means share + fine-tune, Huffman: accuracy and size per stage
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         "bench" => bench::run(&parsed),
         "quantize" => quantize::run(&parsed),
         "deep-compress" => deep_compress::run(&parsed),
+        "prune" => prune::run(&parsed),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

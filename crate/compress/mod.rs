@@ -5,6 +5,7 @@
 //! `forward` on its real kernel, report its true size, and be evaluated by the same metrics.
 
 pub mod quantize;
+pub mod prune;
 pub mod size;
 pub mod speed;
 

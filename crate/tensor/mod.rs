@@ -5,6 +5,7 @@
 
 pub mod kernels;
 pub mod peak;
+pub mod sparse;
 
 use crate::error::{Error, Result};
 use ndarray::Array2;

@@ -8,6 +8,7 @@ mod charts;
 mod dto;
 mod quantize;
 pub use quantize::QuantizeLab;
+pub mod prune;
 pub mod session;
 
 pub use session::Session;
@@ -26,10 +27,11 @@ pub fn kernel_set() -> String {
     crate::tensor::kernels::ACTIVE.to_string()
 }
 
+mod bench;
+
 /// Milliseconds from `performance.now()`, the clock the wasm side measures speed with.
 #[wasm_bindgen(js_name = nowMs)]
 pub fn now_ms() -> f64 {
     dto::now_ms()
 }
 
-mod bench;

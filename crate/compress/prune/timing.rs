@@ -1,0 +1,90 @@
+//! Measured inference time of a pruned model, dense against sparse (CSR), at batch 1 and 64:
+//! the first layer alone (dense GEMM vs the CSR kernel) and the whole model. Measured with
+//! `speed::mean_ms` on the clock the caller passes (performance.now() in the browser); the
+//! CSR kernel does ~(1 − s) of the multiply-adds but gathers its inputs (Han et al. 2016, EIE).
+
+use super::SparseMlp;
+use crate::compress::{speed, Compressed};
+use crate::error::{Error, Result};
+use crate::model::{Mlp, Workspace};
+use serde::Serialize;
+
+/// Measured dense vs sparse inference, in ms per call.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Timings {
+    /// Batch sizes measured.
+    pub batch: Vec<usize>,
+    /// First layer, dense GEMM.
+    pub layer1_dense_ms: Vec<f64>,
+    /// First layer, CSR kernel.
+    pub layer1_sparse_ms: Vec<f64>,
+    /// Whole model, dense.
+    pub model_dense_ms: Vec<f64>,
+    /// Whole model, sparse.
+    pub model_sparse_ms: Vec<f64>,
+    /// The reference (e.g. the full model before neurons were removed), dense; empty if none.
+    pub reference_dense_ms: Vec<f64>,
+}
+
+/// Times `model` dense and as CSR at batch 1 and 64, each for at least `min_ms`, and the
+/// `reference` model dense if given (structured pruning: the full model it came from).
+///
+/// # Errors
+/// Shape errors (the models must take the same inputs).
+pub fn timings(
+    model: &Mlp,
+    reference: Option<&Mlp>,
+    clock: &dyn Fn() -> f64,
+    min_ms: f64,
+) -> Result<Timings> {
+    let sp = SparseMlp::from_mlp(model)?;
+    let n_in = model.n_in();
+    let l0 = model
+        .layers
+        .first()
+        .ok_or(Error::NotReady { what: "no layers" })?;
+    let csr = &sp
+        .layers
+        .first()
+        .ok_or(Error::NotReady { what: "no layers" })?
+        .csr;
+    let w0 = crate::tensor::as_slice(&l0.w)?;
+    let mut t = Timings {
+        batch: vec![1, 64],
+        layer1_dense_ms: vec![],
+        layer1_sparse_ms: vec![],
+        model_dense_ms: vec![],
+        model_sparse_ms: vec![],
+        reference_dense_ms: vec![],
+    };
+    let x: Vec<f32> = (0..64 * n_in)
+        .map(|i| ((i * 7919) % 255) as f32 / 128.0 - 1.0)
+        .collect();
+    for &b in &[1usize, 64] {
+        let xb = &x[..b * n_in];
+        let mut y = vec![0.0; b * l0.n_out()];
+        let mut xt = vec![0.0; b * n_in];
+        crate::tensor::sparse::transpose(b, n_in, xb, &mut xt)?;
+        let mut ws = Workspace::default();
+        t.layer1_dense_ms.push(speed::mean_ms(clock, min_ms, || {
+            let _ = crate::tensor::kernels::gemm_nt(b, l0.n_out(), n_in, xb, w0, &mut y);
+        }));
+        t.layer1_sparse_ms.push(speed::mean_ms(clock, min_ms, || {
+            let _ = csr.mm_t(&xt, b, &mut y);
+        }));
+        t.model_dense_ms.push(speed::mean_ms(clock, min_ms, || {
+            let _ = model.forward(xb, b, &mut ws);
+        }));
+        t.model_sparse_ms.push(speed::mean_ms(clock, min_ms, || {
+            let _ = sp.forward(xb, b, &mut ws);
+        }));
+        if let Some(r) = reference {
+            let mut ws = Workspace::default();
+            t.reference_dense_ms.push(speed::mean_ms(clock, min_ms, || {
+                let _ = r.forward(xb, b, &mut ws);
+            }));
+        }
+    }
+    Ok(t)
+}
