@@ -4,8 +4,11 @@
 //! and an `apply` that returns a compressed model implementing [`Compressed`]: it can run
 //! `forward` on its real kernel, report its true size, and be evaluated by the same metrics.
 
+pub mod distill;
+pub mod low_rank;
 pub mod size;
 pub mod speed;
+pub mod tune;
 
 use crate::data::Dataset;
 use crate::error::Result;
