@@ -6,6 +6,8 @@
 
 mod args;
 mod bench;
+mod distill;
+mod low_rank;
 mod train;
 
 use std::process::ExitCode;
@@ -14,6 +16,8 @@ const USAGE: &str = "usage: shrink <command> [--flag value ...]
 commands:
   train    train an MLP on MNIST and print per-epoch accuracy and samples/s
   bench    time the kernels and a LeNet-300-100 training step natively
+  low-rank factor the first layer at --rank 8,16,... and fine-tune (--finetune-epochs N)
+  distill  --teacher 1200,1200 --student 30[/10] --temperature T --alpha A --seeds 3
 common flags: --data DIR (default $SHRINK_DATA or www/data)";
 
 fn main() -> ExitCode {
@@ -32,6 +36,8 @@ fn main() -> ExitCode {
     let result = match cmd.as_str() {
         "train" => train::run(&parsed),
         "bench" => bench::run(&parsed),
+        "low-rank" => low_rank::run(&parsed),
+        "distill" => distill::run(&parsed),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
