@@ -4,6 +4,7 @@
 //!   ∂L/∂z_s = α·T·(p_s^T − p_t^T) + (1 − α)·(softmax(z_s) − onehot(y)).
 //! The T² keeps the soft gradient's scale independent of T. Teacher logits are computed once.
 
+pub mod experiment;
 pub mod student;
 
 use crate::data::batch::gather;
@@ -139,15 +140,36 @@ pub fn distill_loss(
 /// # Errors
 /// `ShapeMismatch` if the data width is not the teacher's input width.
 pub fn teacher_logits(teacher: &Mlp, data: &Dataset) -> Result<Vec<f32>> {
+    teacher_logits_range(teacher, data, 0, data.len())
+}
+
+/// The teacher's logits for examples `start..end` of `data` (so the page can compute them in
+/// chunks), `[end − start, classes]`.
+///
+/// # Errors
+/// `ShapeMismatch` if the data width is not the teacher's; `InvalidParam` for a bad range.
+pub fn teacher_logits_range(
+    teacher: &Mlp,
+    data: &Dataset,
+    start: usize,
+    end: usize,
+) -> Result<Vec<f32>> {
     const BATCH: usize = 500;
     let d = teacher.n_in();
     check_len("teacher_logits image width", data.dim(), d)?;
+    if start > end || end > data.len() {
+        return Err(Error::param(
+            "example range end",
+            end,
+            "must lie within the data",
+        ));
+    }
     let classes = teacher.n_out();
-    let mut out = Vec::with_capacity(data.len() * classes);
+    let mut out = Vec::with_capacity((end - start) * classes);
     let mut ws = Workspace::default();
     let mut x = vec![0.0; BATCH * d];
     let mut y = vec![0u8; BATCH];
-    let idx: Vec<u32> = (0..data.len() as u32).collect();
+    let idx: Vec<u32> = (start as u32..end as u32).collect();
     for chunk in idx.chunks(BATCH) {
         let b = chunk.len();
         gather(data, chunk, &mut x[..b * d], &mut y[..b]);

@@ -5,6 +5,7 @@
 //! trainer fine-tunes it. Denton et al. 2014; Jaderberg et al. 2014; Eckart & Young 1936.
 
 pub mod finetune;
+pub mod study;
 pub mod svd;
 
 use super::{Compressed, ModelSize};
