@@ -31,3 +31,5 @@ pub fn now_ms() -> f64 {
 }
 
 mod bench;
+mod distill;
+mod low_rank;

@@ -179,6 +179,50 @@ pub fn teacher_logits_range(
     Ok(out)
 }
 
+/// The teacher's soft targets softmax(z/T) for example `index` of `data`: the "dark knowledge"
+/// of which wrong classes it finds close.
+///
+/// # Errors
+/// `InvalidParam` for a bad index or temperature; `ShapeMismatch` if the data do not fit.
+pub fn dark_knowledge(
+    teacher: &Mlp,
+    data: &Dataset,
+    index: usize,
+    temperature: f32,
+) -> Result<Vec<f32>> {
+    DistillParams {
+        temperature,
+        alpha: 0.0,
+    }
+    .check()?;
+    if index >= data.len() {
+        return Err(Error::param("digit index", index, "is beyond the test set"));
+    }
+    let z = teacher_logits_range(teacher, data, index, index + 1)?;
+    Ok(soft_targets(&z, temperature))
+}
+
+/// Mean ms of one forward pass of `mlp` on `batch` rows, measured with `clock`.
+///
+/// # Errors
+/// `InvalidParam` for a batch of 0 or above 4096.
+pub fn forward_ms(mlp: &Mlp, batch: usize, clock: &dyn Fn() -> f64) -> Result<f64> {
+    if batch == 0 || batch > 4096 {
+        return Err(Error::param("batch", batch, "must be between 1 and 4096"));
+    }
+    let x: Vec<f32> = (0..batch * mlp.n_in())
+        .map(|i| ((i * 7) % 13) as f32 * 0.1 - 0.6)
+        .collect();
+    let mut ws = Workspace::default();
+    let mut result = Ok(());
+    let ms = crate::compress::speed::mean_ms(clock, 60.0, || {
+        if let Err(e) = mlp.forward(&x, batch, &mut ws) {
+            result = Err(e);
+        }
+    });
+    result.map(|()| ms)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
