@@ -6,7 +6,7 @@ use crate::args::Args;
 use crate::train::{config, train_verbose};
 use shrink::compress::low_rank::finetune::{fine_tuner, FinetuneScope};
 use shrink::compress::low_rank::{LayerRank, LowRank, LowRankParams, Svd};
-use shrink::compress::speed::{mean_ms, native_clock};
+use shrink::compress::speed::mean_ms;
 use shrink::compress::tune::cross_entropy;
 use shrink::compress::Compressed;
 use shrink::model::{Dense, Mlp};
@@ -23,7 +23,9 @@ fn layer_ms(layers: &[Dense], batch: usize) -> Result<f64, String> {
         .map(|l| vec![0.0; batch * l.n_out()])
         .collect();
     let mut err = None;
-    let clock = native_clock();
+    // Instant rather than speed::native_clock, which is cfg'd out of wasm builds of this bin.
+    let t0 = std::time::Instant::now();
+    let clock = move || t0.elapsed().as_secs_f64() * 1e3;
     let ms = mean_ms(&clock, 200.0, || {
         for i in 0..layers.len() {
             let (before, rest) = bufs.split_at_mut(i);

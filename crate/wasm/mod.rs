@@ -31,5 +31,5 @@ pub fn now_ms() -> f64 {
 }
 
 mod bench;
-mod distill;
-mod low_rank;
+pub mod distill;
+pub mod low_rank;
