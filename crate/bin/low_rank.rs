@@ -84,8 +84,9 @@ pub fn run(a: &Args) -> Result<(), String> {
     );
     let w_norm = svd.tail_norm(0).max(f32::MIN_POSITIVE);
     for &k in &ranks {
-        let mut params = LowRankParams::default();
-        params.layers = vec![LayerRank::Rank(k)];
+        let params = LowRankParams {
+            layers: vec![LayerRank::Rank(k)],
+        };
         let svds = vec![Some(svd.clone())];
         let lr = LowRank::from_svds(&base, &svds, &params).map_err(|e| e.to_string())?;
         let before = lr.evaluate(&test, 0).map_err(|e| e.to_string())?.accuracy;

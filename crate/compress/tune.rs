@@ -202,6 +202,8 @@ impl Tuner {
 }
 
 /// Plain softmax cross-entropy as a [`BatchLoss`].
+// The closure type is spelled out because `impl Trait` cannot be named by an alias.
+#[allow(clippy::type_complexity)]
 pub fn cross_entropy(
     classes: usize,
 ) -> impl FnMut(&[u32], &[f32], &[u8], &mut [f32]) -> Result<(f32, usize)> {
