@@ -67,13 +67,14 @@ impl LowRankLab {
     }
 
     /// Decomposes every layer of the session's current model: `{spectra: [{nIn, nOut,
-    /// singularValues}], svdMs}`.
+    /// singularValues, svdMs}], svdMs}` (each layer's SVD time, then the total).
     ///
     /// # Errors
     /// `not ready` without a model; `bad data` for non-finite weights.
     pub fn analyze(&mut self, session: &Session) -> Result<JsValue, JsError> {
+        let clock = now_ms;
         let t0 = now_ms();
-        let study = Study::new(session.model().map_err(err)?).map_err(err)?;
+        let study = Study::new(session.model().map_err(err)?, &clock).map_err(err)?;
         let svd_ms = now_ms() - t0;
         let out = Analysis {
             spectra: study.spectra(),

@@ -139,8 +139,9 @@ export function mount(root, ctx) {
       spectra = a.spectra;
       const largest = spectra.reduce((m, s) => Math.max(m, s.nIn * s.nOut), 0);
       const big = spectra.find((s) => s.nIn * s.nOut === largest);
-      svdNote.textContent = `SVD of all ${spectra.length} layers in ${a.svdMs.toFixed(0)} ms (largest ${big.nIn}×${big.nOut}), in this browser.`;
-      svdNote.dataset.ms = String(a.svdMs);
+      svdNote.textContent = `SVD of the ${big.nIn}×${big.nOut} layer in ${big.svdMs.toFixed(0)} ms, ` +
+        `all ${spectra.length} layers in ${a.svdMs.toFixed(0)} ms, measured in this browser.`;
+      svdNote.dataset.ms = String(big.svdMs);
       layersBox.replaceChildren();
       layerSel.replaceChildren();
       sliders = spectra.map((s, l) => {
@@ -148,6 +149,7 @@ export function mount(root, ctx) {
         const slider = el('input', { type: 'range', id: `lr-rank-${l}`, min: '1', max: String(full), step: '1' });
         slider.value = String(l === 0 ? Math.min(32, full) : full);
         slider.setAttribute('aria-label', `rank of layer ${l + 1}`);
+        slider.style.width = '100%';
         const canvas = el('canvas', { id: `lr-spectrum-${l}` });
         canvas.width = 380;
         canvas.height = 220;

@@ -29,6 +29,8 @@ pub struct Spectrum {
     pub n_out: usize,
     /// Singular values, descending.
     pub singular_values: Vec<f32>,
+    /// Measured time of this layer's SVD, ms.
+    pub svd_ms: f64,
 }
 
 /// What one layer looks like at its current cut.
@@ -88,27 +90,31 @@ pub struct Report {
 pub struct Study {
     base: Mlp,
     svds: Vec<Svd>,
+    svd_ms: Vec<f64>,
     params: LowRankParams,
     current: LowRank,
     tuner: Option<Tuner>,
 }
 
 impl Study {
-    /// Decomposes every layer of `base` (the page's 784×300 takes ~50–200 ms in wasm).
+    /// Decomposes every layer of `base`, timing each SVD with `clock` (ms).
     ///
     /// # Errors
     /// `BadData` if a layer's weights are not finite.
-    pub fn new(base: &Mlp) -> Result<Self> {
-        let svds = base
-            .layers
-            .iter()
-            .map(|l| Svd::new(&l.w))
-            .collect::<Result<Vec<_>>>()?;
+    pub fn new(base: &Mlp, clock: &dyn Fn() -> f64) -> Result<Self> {
+        let mut svds = Vec::with_capacity(base.layers.len());
+        let mut svd_ms = Vec::with_capacity(base.layers.len());
+        for l in &base.layers {
+            let t0 = clock();
+            svds.push(Svd::new(&l.w)?);
+            svd_ms.push(clock() - t0);
+        }
         let params = LowRankParams::default();
         let current = LowRank::apply(base, &params)?;
         Ok(Study {
             base: base.clone(),
             svds,
+            svd_ms,
             params,
             current,
             tuner: None,
@@ -120,11 +126,12 @@ impl Study {
         self.base
             .layers
             .iter()
-            .zip(&self.svds)
-            .map(|(l, s)| Spectrum {
+            .zip(self.svds.iter().zip(&self.svd_ms))
+            .map(|(l, (s, &ms))| Spectrum {
                 n_in: l.n_in(),
                 n_out: l.n_out(),
                 singular_values: s.s.clone(),
+                svd_ms: ms,
             })
             .collect()
     }
@@ -329,7 +336,8 @@ mod tests {
     #[test]
     fn study_moves_cuts_and_reports_honestly() {
         let base = Mlp::new(&MlpSpec::mnist(&[20], Activation::Relu), 2).unwrap();
-        let mut st = Study::new(&base).unwrap();
+        let clock = || 0.0;
+        let mut st = Study::new(&base, &clock).unwrap();
         assert_eq!(st.spectra()[0].singular_values.len(), 20);
         let test = Dataset {
             images: vec![7; 5 * 784],
@@ -337,7 +345,6 @@ mod tests {
             rows: 28,
             cols: 28,
         };
-        let clock = || 0.0;
         let full = st.report(&test, 0, &clock, None).unwrap();
         assert_eq!(full.params, full.dense_params);
         assert!(full.layers[0].recon_error < 1e-6);
