@@ -9,6 +9,8 @@ mod bench;
 mod deep_compress;
 mod quantize;
 mod prune;
+mod distill;
+mod low_rank;
 mod train;
 
 use std::process::ExitCode;
@@ -21,6 +23,8 @@ commands:
   bench    time the kernels and a LeNet-300-100 training step natively
   quantize       train, then int8/int4/int2 (PTQ, QAT), fp8/fp16/bf16, k-means: accuracy, sizes, int8 speed
   deep-compress  train, prune + retrain, k-means share + fine-tune, Huffman: accuracy and size per stage
+  low-rank factor the first layer at --rank 8,16,... and fine-tune (--finetune-epochs N)
+  distill  --teacher 1200,1200 --student 30[/10] --temperature T --alpha A --seeds 3
 common flags: --data DIR (default $SHRINK_DATA or www/data)";
 
 fn main() -> ExitCode {
@@ -42,6 +46,8 @@ fn main() -> ExitCode {
         "quantize" => quantize::run(&parsed),
         "deep-compress" => deep_compress::run(&parsed),
         "prune" => prune::run(&parsed),
+        "low-rank" => low_rank::run(&parsed),
+        "distill" => distill::run(&parsed),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

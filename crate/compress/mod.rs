@@ -6,8 +6,11 @@
 
 pub mod quantize;
 pub mod prune;
+pub mod distill;
+pub mod low_rank;
 pub mod size;
 pub mod speed;
+pub mod tune;
 
 use crate::data::Dataset;
 use crate::error::Result;

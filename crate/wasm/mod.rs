@@ -35,3 +35,5 @@ pub fn now_ms() -> f64 {
     dto::now_ms()
 }
 
+pub mod distill;
+pub mod low_rank;

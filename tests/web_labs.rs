@@ -1,0 +1,155 @@
+//! Browser tests of the Low-rank and Distill labs (wasm-bindgen-test in headless Chromium) on a
+//! small synthetic session: the boundary round-trips, bad ranks / energies / temperatures / α
+//! throw errors in words, and the labs and the session keep working afterwards.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Reflect, JSON};
+use shrink::data::mnist::{encode_idx_images, encode_idx_labels};
+use shrink::wasm::distill::DistillLab;
+use shrink::wasm::low_rank::LowRankLab;
+use shrink::wasm::Session;
+use wasm_bindgen::{JsError, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// `n` digits whose class k is a bright band at rows 2k..2k+3.
+fn synthetic(n: usize) -> (Vec<u8>, Vec<u8>) {
+    let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
+    let mut pixels = vec![0u8; n * 784];
+    for (i, &l) in labels.iter().enumerate() {
+        for r in 2 * l as usize..2 * l as usize + 3 {
+            for c in 4..24 {
+                pixels[i * 784 + r * 28 + c] = 200 + ((i * 7 + c) % 50) as u8;
+            }
+        }
+    }
+    (
+        encode_idx_images(n, 28, 28, &pixels),
+        encode_idx_labels(&labels),
+    )
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap()
+}
+
+fn num(v: &JsValue, key: &str) -> f64 {
+    get(v, key).as_f64().unwrap_or(f64::NAN)
+}
+
+fn message(e: JsError) -> String {
+    js_sys::Error::from(JsValue::from(e)).message().into()
+}
+
+fn json(s: &str) -> JsValue {
+    JSON::parse(s).unwrap()
+}
+
+fn session() -> Session {
+    let mut s = Session::new();
+    let (ti, tl) = synthetic(80);
+    let (vi, vl) = synthetic(30);
+    s.load_data("trainImages".into(), ti).unwrap();
+    s.load_data("trainLabels".into(), tl).unwrap();
+    s.load_data("testImages".into(), vi).unwrap();
+    s.load_data("testLabels".into(), vl).unwrap();
+    s.configure(json(
+        r#"{"hidden":[16],"epochs":5,"batchSize":8,"lr":0.1,"seed":3}"#,
+    ))
+    .unwrap();
+    s.train_steps(20).unwrap();
+    s
+}
+
+#[wasm_bindgen_test]
+fn low_rank_lab_round_trip_and_bad_input() {
+    let s = session();
+    let mut lab = LowRankLab::new();
+    let e = lab
+        .apply(&s, json(r#"{"layers":[{"rank":2}]}"#))
+        .expect_err("before analyze");
+    assert!(message(e).contains("decompose"));
+    let a = lab.analyze(&s).unwrap();
+    assert!(num(&a, "svdMs") >= 0.0);
+    let r = lab
+        .apply(&s, json(r#"{"layers":[{"rank":4},"full"],"timeLayer":0}"#))
+        .unwrap();
+    assert_eq!(
+        num(&r, "params"),
+        (4 * (784 + 16) + 4 + 16 + 16 * 10 + 10) as f64
+    );
+    assert!(num(&get(&r, "timing"), "denseMs") > 0.0);
+    for (bad, word) in [
+        (r#"{"layers":[{"rank":0}]}"#, "rank"),
+        (r#"{"layers":[{"rank":17}]}"#, "rank"),
+        (r#"{"layers":[{"energy":0}]}"#, "energy"),
+        (r#"{"layers":[{"energy":1.5}]}"#, "energy"),
+        (r#"{"layers":["half"]}"#, "low-rank settings"),
+    ] {
+        let e = lab.apply(&s, json(bad)).expect_err(bad);
+        assert!(message(e).contains(word), "{bad}");
+    }
+    let r = lab
+        .apply(&s, json(r#"{"layers":[{"energy":0.9}]}"#))
+        .unwrap();
+    assert!(num(&r, "accuracy").is_finite());
+    let img = lab.heatmap(0).unwrap();
+    assert_eq!(num(&img, "width"), (3 * 784 + 8) as f64);
+    assert!(lab.heatmap(7).is_err());
+    lab.fine_tune_start(&s, json(r#"{"epochs":1,"lr":0.01}"#))
+        .unwrap();
+    let p = lab.fine_tune_steps(&s, 1000).unwrap();
+    assert_eq!(get(&p, "done"), JsValue::TRUE);
+    assert!(lab.fine_tune_start(&s, json(r#"{"epochs":0}"#)).is_err());
+}
+
+#[wasm_bindgen_test]
+fn distill_lab_round_trip_and_bad_input() {
+    let s = session();
+    let mut lab = DistillLab::new();
+    for (bad, word) in [
+        (r#"{"distill":{"temperature":0}}"#, "temperature"),
+        (r#"{"distill":{"temperature":-2}}"#, "temperature"),
+        (r#"{"distill":{"alpha":1.5}}"#, "alpha"),
+        (r#"{"studentHidden":[0]}"#, "width"),
+        (r#"{"teacher":"oracle"}"#, "distillation settings"),
+    ] {
+        let e = lab.start(&s, json(bad)).expect_err(bad);
+        assert!(
+            message(e).contains(word),
+            "{bad}: {}",
+            message(json_err_text(&lab, &s))
+        );
+    }
+    assert!(lab.step(&s, 10).is_err(), "no experiment yet");
+    lab.start(
+        &s,
+        json(r#"{"studentHidden":[4],"epochs":1,"evalLimit":30}"#),
+    )
+    .unwrap();
+    let mut phase = String::new();
+    for _ in 0..100 {
+        let st = lab.step(&s, 5).unwrap();
+        phase = get(&st, "phase").as_string().unwrap_or_default();
+        if phase == "done" {
+            assert!(get(&st, "finalErrors").is_object());
+            break;
+        }
+    }
+    assert_eq!(phase, "done");
+    let soft = lab
+        .soft_targets(&s, json(r#"{"index":3,"temperature":2}"#))
+        .unwrap();
+    let probs: Vec<f64> = js_sys::Array::from(&get(&soft, "probs"))
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!((probs.iter().sum::<f64>() - 1.0).abs() < 1e-4);
+    assert!(lab.soft_targets(&s, json(r#"{"index":99}"#)).is_err());
+    assert!(lab
+        .soft_targets(&s, json(r#"{"index":0,"temperature":0}"#))
+        .is_err());
+    let f = lab.facts().unwrap();
+    assert!(num(&get(&f, "student"), "ms") > 0.0);
+}
