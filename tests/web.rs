@@ -96,3 +96,54 @@ fn bias_act_matches_scalar() {
         }
     }
 }
+
+/// Packed ±1 rows with a fixed pattern; padding bits stay 0 as the kernels require.
+fn packed(rows: usize, n_bits: usize, salt: u32) -> Vec<u64> {
+    use shrink::tensor::kernels::xnor;
+    let x: Vec<f32> = data(rows * n_bits, salt);
+    let mut out = vec![0u64; rows * xnor::words(n_bits)];
+    xnor::pack_signs(&x, rows, n_bits, &mut out).unwrap();
+    out
+}
+
+#[wasm_bindgen_test]
+fn xnor_dot_matches_scalar_at_every_length() {
+    use shrink::tensor::kernels::xnor;
+    for n in 0..=130usize {
+        let (a, b) = (packed(1, n, 11), packed(1, n, 12));
+        assert_eq!(
+            xnor::simd128::xnor_dot(&a, &b, n),
+            xnor::scalar::xnor_dot(&a, &b, n),
+            "xnor_dot n={n}"
+        );
+    }
+    for n in [1000usize, 4096, 300_000] {
+        let (a, b) = (packed(1, n, 13), packed(1, n, 14));
+        assert_eq!(
+            xnor::simd128::xnor_dot(&a, &b, n),
+            xnor::scalar::xnor_dot(&a, &b, n),
+            "xnor_dot n={n}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn xnor_gemm_matches_scalar_at_odd_shapes() {
+    use shrink::tensor::kernels::xnor;
+    let mut shapes: Vec<(usize, usize, usize)> = Vec::new();
+    for &m in &LENGTHS {
+        for &n in &LENGTHS {
+            for &k in &[0usize, 1, 63, 64, 65, 127, 128, 129, 130] {
+                shapes.push((m, n, k));
+            }
+        }
+    }
+    shapes.extend([(64, 1024, 1024), (13, 37, 785), (5, 10, 300)]);
+    for (m, n, k) in shapes {
+        let (a, b) = (packed(m, k, 15), packed(n, k, 16));
+        let (mut c1, mut c2) = (vec![7; m * n], vec![9; m * n]);
+        xnor::simd128::xnor_gemm_nt(m, n, k, &a, &b, &mut c1);
+        xnor::scalar::xnor_gemm_nt(m, n, k, &a, &b, &mut c2);
+        assert_eq!(c1, c2, "xnor_gemm_nt {m}x{n}x{k}");
+    }
+}
