@@ -4,6 +4,7 @@
 //! and an `apply` that returns a compressed model implementing [`Compressed`]: it can run
 //! `forward` on its real kernel, report its true size, and be evaluated by the same metrics.
 
+pub mod binarize;
 pub mod size;
 pub mod speed;
 

@@ -66,7 +66,12 @@ impl BatchNorm {
     ///
     /// # Errors
     /// `ShapeMismatch` if `x.len() != batch · n` or `batch == 0`.
-    pub fn forward_train(&mut self, x: &mut [f32], batch: usize, cache: &mut BnCache) -> Result<()> {
+    pub fn forward_train(
+        &mut self,
+        x: &mut [f32],
+        batch: usize,
+        cache: &mut BnCache,
+    ) -> Result<()> {
         let n = self.len();
         if batch == 0 {
             return Err(Error::shape("BatchNorm::forward_train batch", ">= 1", 0));
@@ -218,14 +223,19 @@ mod tests {
         bn.clone().forward_train(&mut y, batch, &mut cache).unwrap();
         let mut g = c.clone();
         let (mut dg, mut db) = (vec![0.0; n], vec![0.0; n]);
-        bn.backward(&mut g, batch, &cache, &mut dg, &mut db).unwrap();
+        bn.backward(&mut g, batch, &cache, &mut dg, &mut db)
+            .unwrap();
         let h = 1e-2f32;
         for i in 0..batch * n {
             let (mut xp, mut xm) = (x.clone(), x.clone());
             xp[i] += h;
             xm[i] -= h;
             let numeric = (loss(&bn, &xp, batch, &c) - loss(&bn, &xm, batch, &c)) / (2.0 * h);
-            assert!((numeric - g[i]).abs() < 3e-3, "dx[{i}]: {numeric} vs {}", g[i]);
+            assert!(
+                (numeric - g[i]).abs() < 3e-3,
+                "dx[{i}]: {numeric} vs {}",
+                g[i]
+            );
         }
         for j in 0..n {
             let (mut p, mut m) = (bn.clone(), bn.clone());
@@ -249,15 +259,29 @@ mod tests {
         let mut cache = BnCache::default();
         for _ in 0..100 {
             let mut x: Vec<f32> = (0..batch * n)
-                .map(|i| if i % 2 == 0 { 3.0 + 2.0 * rng.normal() } else { -1.0 + 0.5 * rng.normal() })
+                .map(|i| {
+                    if i % 2 == 0 {
+                        3.0 + 2.0 * rng.normal()
+                    } else {
+                        -1.0 + 0.5 * rng.normal()
+                    }
+                })
                 .collect();
             bn.forward_train(&mut x, batch, &mut cache).unwrap();
             let mean0 = x.iter().step_by(2).sum::<f32>() / batch as f32;
             let var0 = x.iter().step_by(2).map(|v| v * v).sum::<f32>() / batch as f32;
             assert!(mean0.abs() < 1e-4 && (var0 - 1.0).abs() < 1e-3);
         }
-        assert!((bn.running_mean[0] - 3.0).abs() < 0.2, "{}", bn.running_mean[0]);
-        assert!((bn.running_var[0] - 4.0).abs() < 0.5, "{}", bn.running_var[0]);
+        assert!(
+            (bn.running_mean[0] - 3.0).abs() < 0.2,
+            "{}",
+            bn.running_mean[0]
+        );
+        assert!(
+            (bn.running_var[0] - 4.0).abs() < 0.5,
+            "{}",
+            bn.running_var[0]
+        );
         assert!((bn.running_mean[1] + 1.0).abs() < 0.05);
         assert!((bn.running_var[1] - 0.25).abs() < 0.05);
         // Inference uses the running statistics: the mean input maps to β.

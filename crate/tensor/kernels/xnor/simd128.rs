@@ -39,7 +39,10 @@ fn diff_row(a: &[u64], b: &[u64], kw: usize) -> u32 {
     let (mut p, mut steps) = (0, 0);
     while p + 2 <= kw {
         // SAFETY: p + 2 ≤ kw ≤ a.len(), b.len() (checked by the caller).
-        acc = u16x8_add(acc, diff16(unsafe { ld(pa.add(p)) }, unsafe { ld(pb.add(p)) }));
+        acc = u16x8_add(
+            acc,
+            diff16(unsafe { ld(pa.add(p)) }, unsafe { ld(pb.add(p)) }),
+        );
         p += 2;
         steps += 1;
         if steps == FLUSH {
