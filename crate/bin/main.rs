@@ -6,6 +6,7 @@
 
 mod args;
 mod bench;
+mod binarize;
 mod train;
 
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ const USAGE: &str = "usage: shrink <command> [--flag value ...]
 commands:
   train    train an MLP on MNIST and print per-epoch accuracy and samples/s
   bench    time the kernels and a LeNet-300-100 training step natively
+  binarize train a binary net (--method binaryconnect|bnn --hidden 1024,1024 ...); --bench: XNOR vs f32
 common flags: --data DIR (default $SHRINK_DATA or www/data)";
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     let result = match cmd.as_str() {
         "train" => train::run(&parsed),
         "bench" => bench::run(&parsed),
+        "binarize" => binarize::run(&parsed),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
