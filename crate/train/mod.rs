@@ -1,11 +1,13 @@
 //! Training: optimizers, the step/epoch loop with progress reports, and evaluation metrics.
 
 pub mod config;
+pub mod gallery;
 pub mod metrics;
 pub mod optimizer;
 pub mod trainer;
 
 pub use config::{OptimizerKind, Schedule, TrainConfig};
+pub use gallery::{gallery, Gallery};
 pub use metrics::{evaluate, Evaluation};
 pub use optimizer::Optimizer;
 pub use trainer::{Progress, Trainer};

@@ -1,5 +1,14 @@
 //! The WebAssembly facade: the only place with `#[wasm_bindgen]`. A thin layer that checks
 //! input, calls the core and converts results; no logic lives here.
+//!
+//! `session` is the worker's model owner; `charts` draws on the page's canvases; each
+//! compression method adds one `<method>.rs` with a `<Method>Lab` and one `mod` line below.
+
+mod charts;
+mod dto;
+pub mod session;
+
+pub use session::Session;
 
 use wasm_bindgen::prelude::*;
 
@@ -13,4 +22,10 @@ pub fn start() {
 #[wasm_bindgen(js_name = kernelSet)]
 pub fn kernel_set() -> String {
     crate::tensor::kernels::ACTIVE.to_string()
+}
+
+/// Milliseconds from `performance.now()`, the clock the wasm side measures speed with.
+#[wasm_bindgen(js_name = nowMs)]
+pub fn now_ms() -> f64 {
+    dto::now_ms()
 }

@@ -208,11 +208,20 @@ fn respond(w: &mut impl Write, root: &Path, req: &Request) -> io::Result<u16> {
         }
         path = path.join("index.html");
     }
-    // Symlinks must not lead outside the served folder either.
+    // Symlinks must not lead outside the served folder either, except into the target of a
+    // symlinked top-level folder the developer put there (git worktrees share `www/data` that
+    // way); nothing can climb out of that target.
+    let linked_base = rel
+        .components()
+        .next()
+        .and_then(|first| root.join(first).canonicalize().ok());
     let file = path
         .canonicalize()
         .ok()
-        .filter(|p| p.starts_with(root) && p.is_file())
+        .filter(|p| {
+            (p.starts_with(root) || linked_base.as_ref().is_some_and(|b| p.starts_with(b)))
+                && p.is_file()
+        })
         .and_then(|p| std::fs::File::open(p).ok());
     let Some(mut file) = file else {
         respond_text(w, 404, "Not Found", "not found\n", req.keep_alive)?;

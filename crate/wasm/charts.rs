@@ -1,0 +1,45 @@
+//! Charts on the page's thread: a `render::chart::LineChart` (plain data from JS) drawn with
+//! plotters onto a DOM canvas through plotters-canvas. Charts need the DOM, so they are drawn
+//! here rather than in the worker; the worker only sends numbers.
+
+use super::dto::{err, from_js};
+use crate::render::chart::{self, LineChart};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::prelude::*;
+
+/// Draws `chart` (a `LineChart` as a JS object: `{title, xLabel, yLabel, series: [{name,
+/// color, points: [[x, y], ...], markers}], yRange, xRange, logY, vLines}`) on the canvas with
+/// id `canvas_id`, at the canvas's pixel size.
+///
+/// # Errors
+/// No such canvas, a malformed chart object, or a drawing failure.
+#[wasm_bindgen(js_name = drawLineChart)]
+pub fn draw_line_chart(canvas_id: &str, chart: JsValue) -> Result<(), JsError> {
+    let backend = CanvasBackend::new(canvas_id)
+        .ok_or_else(|| JsError::new(&format!("there is no canvas with id \"{canvas_id}\"")))?;
+    draw(backend, chart)
+}
+
+/// Same as [`draw_line_chart`], given the canvas element itself (for panels that build their
+/// canvases without ids).
+///
+/// # Errors
+/// As [`draw_line_chart`].
+#[wasm_bindgen(js_name = drawLineChartOn)]
+pub fn draw_line_chart_on(
+    canvas: web_sys::HtmlCanvasElement,
+    chart: JsValue,
+) -> Result<(), JsError> {
+    let backend = CanvasBackend::with_canvas_object(canvas)
+        .ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
+    draw(backend, chart)
+}
+
+fn draw(backend: CanvasBackend, chart: JsValue) -> Result<(), JsError> {
+    let chart: LineChart = from_js("chart", chart)?;
+    let area = backend.into_drawing_area();
+    chart::draw_line_chart(&area, &chart).map_err(err)?;
+    area.present()
+        .map_err(|e| JsError::new(&format!("chart drawing failed: {e:?}")))
+}

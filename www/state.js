@@ -1,0 +1,224 @@
+// URL hash <-> settings. Every training setting and the seed live in the hash, so the same URL
+// gives the same numbers (as TensorFlow Playground's state.ts does). The hash is untrusted
+// input: each value is parsed and range-checked here; a bad value is reported in words, its
+// default is used, and the page keeps working. Rust checks the settings again (TrainConfig::check).
+//
+// Keys: hidden=300,100 act=relu|tanh|sigmoid opt=sgd|adam lr mom wd batch epochs seed.
+// Panels may keep their own keys (e.g. `prune.sparsity=0.9`) through ctx.state.get/set;
+// unknown keys are kept as they are.
+
+export const DEFAULTS = Object.freeze({
+  hidden: [300, 100],
+  act: 'relu',
+  opt: 'sgd',
+  lr: 0.05,
+  mom: 0.9,
+  wd: 0,
+  batch: 64,
+  epochs: 10,
+  seed: 1,
+});
+
+/** Learning rates that suit each optimizer: switching optimizer swaps a default lr. */
+export const DEFAULT_LR = Object.freeze({ sgd: 0.05, adam: 0.001 });
+
+/** Presets for the hidden widths. */
+export const PRESETS = Object.freeze([
+  { name: 'LeNet-300-100', hidden: [300, 100] },
+  { name: '784-100-10', hidden: [100] },
+]);
+
+const MAX_HASH = 4096;
+const MAX_WIDTH = 4096;
+const MAX_LAYERS = 8;
+
+function int(lo, hi) {
+  return (raw) => {
+    if (!/^\s*\d+\s*$/.test(raw)) throw new Error('is not a whole number');
+    const v = Number(raw);
+    if (!Number.isSafeInteger(v) || v < lo || v > hi) throw new Error(`must be between ${lo} and ${hi}`);
+    return v;
+  };
+}
+
+function real(lo, hi, { open = false } = {}) {
+  return (raw) => {
+    const v = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(v)) throw new Error('is not a finite number');
+    if (open ? v <= lo || v > hi : v < lo || v > hi) {
+      throw new Error(open ? `must be greater than ${lo} and at most ${hi}` : `must be between ${lo} and ${hi}`);
+    }
+    return v;
+  };
+}
+
+function oneOf(...choices) {
+  return (raw) => {
+    const v = raw.trim().toLowerCase();
+    if (!choices.includes(v)) throw new Error(`must be one of ${choices.join(', ')}`);
+    return v;
+  };
+}
+
+function widths(raw) {
+  const parts = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (parts.length === 0) throw new Error('needs at least one hidden layer');
+  if (parts.length > MAX_LAYERS) throw new Error(`at most ${MAX_LAYERS} hidden layers`);
+  return parts.map((p) => int(1, MAX_WIDTH)(p));
+}
+
+const PARSERS = {
+  hidden: widths,
+  act: oneOf('relu', 'tanh', 'sigmoid'),
+  opt: oneOf('sgd', 'adam'),
+  lr: real(0, 10, { open: true }),
+  mom: real(0, 0.999),
+  wd: real(0, 1),
+  batch: int(1, 4096),
+  epochs: int(1, 1000),
+  seed: int(0, Number.MAX_SAFE_INTEGER),
+};
+
+/** Shows a value for an error message: short, and never interpreted as HTML by callers. */
+function quote(raw) {
+  const s = String(raw);
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+}
+
+/**
+ * Parses a location hash. Returns `{ settings, extra, errors }`: `settings` always complete
+ * (defaults for anything missing or invalid), `extra` the panels' own keys, `errors` a list of
+ * sentences for the learner.
+ */
+export function parseHash(hash) {
+  const settings = { ...DEFAULTS, hidden: [...DEFAULTS.hidden] };
+  const extra = {};
+  const errors = [];
+  let text = String(hash || '').replace(/^#/, '');
+  if (text.length > MAX_HASH) {
+    errors.push(`The address is too long (${text.length} characters after #); the default settings are used.`);
+    return { settings, extra, errors };
+  }
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    let key;
+    let raw;
+    try {
+      key = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
+      raw = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+    } catch {
+      errors.push(`The address contains a malformed part ${quote(pair)}; it was ignored.`);
+      continue;
+    }
+    const parse = Object.prototype.hasOwnProperty.call(PARSERS, key) ? PARSERS[key] : null;
+    if (!parse) {
+      if (/^[\w.-]{1,64}$/.test(key)) extra[key] = raw;
+      else errors.push(`The address contains an unknown setting ${quote(key)}; it was ignored.`);
+      continue;
+    }
+    try {
+      settings[key] = parse(raw);
+    } catch (e) {
+      settings[key] = Array.isArray(DEFAULTS[key]) ? [...DEFAULTS[key]] : DEFAULTS[key];
+      errors.push(`Setting ${key} = ${quote(raw)} ${e.message}; the default ${formatValue(key, settings[key])} is used.`);
+    }
+  }
+  return { settings, extra, errors };
+}
+
+function formatValue(key, v) {
+  return Array.isArray(v) ? v.join(',') : String(v);
+}
+
+/** Builds the hash for `settings` plus the panels' keys (defaults included: a URL is a recipe). */
+export function formatHash(settings, extra = {}) {
+  const parts = Object.keys(DEFAULTS).map(
+    (k) => `${k}=${encodeURIComponent(formatValue(k, settings[k])).replace(/%2C/g, ',')}`,
+  );
+  for (const [k, v] of Object.entries(extra)) parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  return `#${parts.join('&')}`;
+}
+
+/** The settings as Rust's `TrainConfig` (camelCase serde names). */
+export function toTrainConfig(s) {
+  return {
+    hidden: [...s.hidden],
+    activation: s.act,
+    optimizer: s.opt,
+    lr: s.lr,
+    momentum: s.mom,
+    weightDecay: s.wd,
+    batchSize: s.batch,
+    epochs: s.epochs,
+    seed: s.seed,
+  };
+}
+
+/**
+ * The live state: reads the hash once, writes it back (replaceState, so history is not
+ * flooded) and tells listeners when the learner edits the address by hand.
+ */
+export function createState(win = window) {
+  let { settings, extra, errors } = parseHash(win.location.hash);
+  const listeners = new Set();
+  const write = () => {
+    const hash = formatHash(settings, extra);
+    if (win.location.hash !== hash) win.history.replaceState(null, '', hash);
+  };
+  const state = {
+    /** Errors found in the hash this page was opened with (sentences). */
+    errors,
+    /** A copy of the training settings. */
+    settings: () => ({ ...settings, hidden: [...settings.hidden] }),
+    /** Rust's TrainConfig for the current settings. */
+    trainConfig: () => toTrainConfig(settings),
+    /** A setting or a panel key. */
+    get(key) {
+      if (Object.prototype.hasOwnProperty.call(DEFAULTS, key)) return settings[key];
+      return Object.prototype.hasOwnProperty.call(extra, key) ? extra[key] : undefined;
+    },
+    /** Sets a training setting (validated: throws an Error in words) or a panel key. */
+    set(key, value) {
+      if (Object.prototype.hasOwnProperty.call(PARSERS, key)) {
+        settings[key] = PARSERS[key](Array.isArray(value) ? value.join(',') : String(value));
+      } else if (value === undefined || value === null) {
+        delete extra[key];
+      } else {
+        extra[key] = String(value);
+      }
+      write();
+    },
+    /** Replaces all training settings at once (validated), e.g. a preset. */
+    update(patch) {
+      const next = { ...settings };
+      for (const [k, v] of Object.entries(patch)) {
+        if (!Object.prototype.hasOwnProperty.call(PARSERS, k)) throw new Error(`there is no setting ${quote(k)}`);
+        const raw = Array.isArray(v) ? v.join(',') : String(v);
+        try {
+          next[k] = PARSERS[k](raw);
+        } catch (e) {
+          throw new Error(`${k} = ${quote(raw)} ${e.message}`);
+        }
+      }
+      settings = next;
+      write();
+    },
+    /** Called with (settings, errors) when the learner edits the hash by hand. */
+    onChange(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    /** The extra (panel) keys, e.g. `panel` in embed.html. */
+    extra: () => ({ ...extra }),
+  };
+  win.addEventListener('hashchange', () => {
+    if (win.location.hash === formatHash(settings, extra)) return;
+    ({ settings, extra, errors } = parseHash(win.location.hash));
+    state.errors = errors;
+    write();
+    for (const fn of listeners) fn(state.settings(), errors);
+  });
+  write();
+  return state;
+}

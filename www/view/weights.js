@@ -1,0 +1,87 @@
+// First-layer weights as a grid of 28×28 tiles, one per hidden neuron, computed in Rust as RGBA
+// (fixed diverging palette; pruned weights and removed neurons have their own colours) and
+// blitted with putImageData onto a small canvas that CSS scales up pixelated. While training,
+// it refreshes at most every 400 ms and only while on screen.
+
+const REFRESH_MS = 400;
+
+export function mount(root, ctx) {
+  const canvas = document.createElement('canvas');
+  canvas.id = 'weights-canvas';
+  canvas.className = 'heatmap';
+  // Until the first frame: LeNet-300-100's grid (22 tiles across, 14 rows of 29 px).
+  canvas.width = 22 * 29 - 1;
+  canvas.height = 14 * 29 - 1;
+  const frame = document.createElement('div');
+  frame.className = 'heatmap-frame';
+  frame.append(canvas);
+  const legend = document.createElement('div');
+  legend.className = 'legend';
+  legend.innerHTML =
+    '<span>negative</span><span class="legend-ramp" aria-hidden="true"></span><span>positive</span>' +
+    '<span class="legend-swatch pruned" aria-hidden="true"></span><span>pruned</span>';
+  const caption = document.createElement('p');
+  caption.className = 'caption';
+  caption.id = 'weights-caption';
+  root.append(frame, legend, caption);
+
+  const g = canvas.getContext('2d');
+  let visible = true;
+  let busy = false;
+  let wanted = false;
+  let last = 0;
+  let timer = 0;
+
+  const perRow = (n) => Math.max(1, Math.min(40, Math.ceil(Math.sqrt(n * 1.6))));
+
+  async function refresh() {
+    timer = 0;
+    if (busy) {
+      wanted = true;
+      return;
+    }
+    busy = true;
+    wanted = false;
+    try {
+      const info = await ctx.call('session', 'info');
+      const n = info.sizes[1] || 1;
+      const img = await ctx.call('session', 'firstLayerHeatmap', perRow(n));
+      if (canvas.width !== img.width || canvas.height !== img.height) {
+        canvas.width = img.width;
+        canvas.height = img.height;
+      }
+      g.putImageData(new ImageData(new Uint8ClampedArray(img.rgba.buffer), img.width, img.height), 0, 0);
+      caption.textContent = `${n} neurons × 784 weights, step ${info.steps.toLocaleString('en-US')}. ` +
+        'Colours are scaled to the 99th percentile of |w|.';
+      root.dataset.step = String(info.steps);
+    } catch (e) {
+      if (!/not ready|interrupted/.test(e.message)) ctx.showError(e);
+    } finally {
+      busy = false;
+      last = performance.now();
+      if (wanted) request();
+    }
+  }
+
+  /** `always`: the model itself changed, so draw even if off screen (no stale tiles later). */
+  function request(always = false) {
+    if (!visible && always !== true) {
+      wanted = true;
+      return;
+    }
+    if (timer) return;
+    timer = setTimeout(refresh, Math.max(0, REFRESH_MS - (performance.now() - last)));
+  }
+
+  new IntersectionObserver((entries) => {
+    visible = entries.some((e) => e.isIntersecting);
+    if (visible && wanted) request();
+  }).observe(root);
+
+  ctx.on('progress', () => request());
+  ctx.on('state', (s) => !s.running && request(true));
+  ctx.on('modelChanged', () => request(true));
+  ctx.on('ready', () => request(true));
+  ctx.on('restarted', () => request(true));
+  ctx.on('weightsChanged', () => request(true)); // emitted by labs that change the model (prune, ...)
+}

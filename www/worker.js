@@ -1,0 +1,208 @@
+// The worker owns the model. It loads the wasm module, holds one `Session` (data, settings,
+// model, trainer) plus one lab per compression method, and answers the page's RPC
+// (`{id, target, method, args}` -> `objects[target][method](...)`, see protocol.js).
+// Training runs here in chunks of ~60 ms, yielding between chunks so a pause or new settings
+// are picked up at once and the page never freezes.
+//
+// Labs: every wasm export named `<Something>Lab` is instantiated as target `<something>`
+// (lowercased: PruneLab -> "prune", LowRankLab -> "lowrank"). Lab methods receive the session
+// first: page `ctx.call('prune', 'apply', params)` -> `labs.prune.apply(session, params)`.
+// A lab can also be registered by hand below: `labs.<method> = new wasm.<Method>Lab();`.
+
+import init, * as wasm from './pkg/shrink.js';
+import { transferables } from './protocol.js';
+
+const objects = Object.create(null);
+const labs = Object.create(null);
+let memory = null;
+let session = null;
+
+/** Session methods that start a new model: training stops first, the page is told after. */
+const REBUILDS = new Set(['configure', 'reset', 'loadData']);
+/** Never callable by RPC: they would free or reach around the objects. */
+const FORBIDDEN = new Set(['free', 'constructor', '__destroy_into_raw', '__wbg_ptr']);
+
+const CHUNK_MS = 60;
+
+const loop = {
+  running: false,
+  steps: 4,
+  lastEnd: 0,
+  rate: 0,
+
+  /** Starts (or continues) training in chunks until paused or done. */
+  play() {
+    if (!this.running) {
+      this.running = true;
+      this.lastEnd = performance.now();
+      emitState('playing');
+      run();
+    }
+    return this.status();
+  },
+
+  /** Stops after the current chunk (the chunk is at most ~60 ms of work). */
+  pause() {
+    if (this.running) {
+      this.running = false;
+      emitState('paused');
+    }
+    return this.status();
+  },
+
+  /** One mini-batch, then paused. */
+  step() {
+    this.pause();
+    this.lastEnd = performance.now();
+    return trainChunk(1, false);
+  },
+
+  status() {
+    return { running: this.running, stepsPerChunk: this.steps, samplesPerSec: this.rate };
+  },
+
+  stop() {
+    if (this.running) {
+      this.running = false;
+      emitState('stopped');
+    }
+  },
+};
+
+function post(msg) {
+  self.postMessage(msg, transferables(msg.result ?? msg.data, memory && memory.buffer));
+}
+
+function emit(event, data) {
+  post({ event, data });
+}
+
+function emitState(reason) {
+  emit('state', { running: loop.running, reason });
+}
+
+/** A zero-delay yield (setTimeout is clamped to 4 ms when nested). */
+const channel = new MessageChannel();
+let wake = null;
+channel.port1.onmessage = () => wake && wake();
+function yieldNow() {
+  return new Promise((resolve) => {
+    wake = resolve;
+    channel.port2.postMessage(0);
+  });
+}
+
+async function run() {
+  while (loop.running) {
+    try {
+      trainChunk(loop.steps, true);
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) trap(e);
+      else emit('trainError', { message: errorText(e) });
+      break;
+    }
+    await yieldNow();
+  }
+}
+
+function errorText(e) {
+  return (e && e.message) || String(e);
+}
+
+function trap(e) {
+  emit('trap', { message: `the WebAssembly instance stopped: ${errorText(e)}` });
+  loop.running = false;
+}
+
+/** Trains one chunk, reports progress (and a test evaluation at each epoch's end). */
+function trainChunk(steps, adapt) {
+  const t0 = performance.now();
+  let p;
+  try {
+    p = session.trainSteps(steps);
+  } catch (e) {
+    const wasRunning = loop.running;
+    loop.running = false;
+    if (wasRunning && !(e instanceof WebAssembly.RuntimeError)) emitState('error');
+    throw e;
+  }
+  const t1 = performance.now();
+  const ms = t1 - t0;
+  if (adapt && !p.epochEnded && ms > 0) {
+    // Aim each chunk at CHUNK_MS, moving at most 2x per chunk so one slow chunk (GC, a busy
+    // core) does not swing it.
+    const ideal = (steps * CHUNK_MS) / ms;
+    loop.steps = Math.max(1, Math.min(5000, Math.round(Math.min(steps * 2, Math.max(steps / 2, ideal)))));
+  }
+  const wall = Math.max(t1 - loop.lastEnd, 1e-3);
+  loop.lastEnd = t1;
+  const rate = (p.samples * 1000) / wall;
+  loop.rate = loop.rate > 0 && adapt ? 0.8 * loop.rate + 0.2 * rate : rate;
+  emit('progress', { ...p, samplesPerSec: loop.rate, chunkMs: ms });
+  if (p.epochEnded) {
+    const te = performance.now();
+    try {
+      const ev = session.evaluate(0);
+      emit('evaluation', { ...ev, epoch: p.epoch, step: p.step, ms: performance.now() - te });
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) throw e;
+      emit('trainError', { message: `test evaluation failed: ${errorText(e)}` });
+    }
+  }
+  if (p.done && loop.running) {
+    loop.running = false;
+    emitState('done');
+  }
+  return p;
+}
+
+async function dispatch({ id, target, method, args }) {
+  const obj = objects[target];
+  const ok =
+    obj &&
+    typeof method === 'string' &&
+    !FORBIDDEN.has(method) &&
+    !method.startsWith('_') &&
+    !(method in Object.prototype) &&
+    typeof obj[method] === 'function';
+  if (!ok) {
+    post({ id, ok: false, error: `there is no method ${String(target)}.${String(method)}` });
+    return;
+  }
+  const list = Array.isArray(args) ? args : [];
+  const rebuild = target === 'session' && REBUILDS.has(method);
+  if (rebuild) loop.stop();
+  try {
+    const full = target in labs ? [session, ...list] : list;
+    const result = await obj[method](...full);
+    post({ id, ok: true, result });
+    if (rebuild) emit('modelChanged', { reason: method });
+  } catch (e) {
+    post({ id, ok: false, error: errorText(e) });
+    if (e instanceof WebAssembly.RuntimeError) trap(e);
+  }
+}
+
+const ready = (async () => {
+  const exports = await init();
+  memory = exports.memory;
+  session = new wasm.Session();
+  for (const [name, cls] of Object.entries(wasm)) {
+    if (/^[A-Z]\w*Lab$/.test(name) && typeof cls === 'function') {
+      labs[name.slice(0, -3).toLowerCase()] = new cls();
+    }
+  }
+  // Hand-registered labs go here, one line each, e.g. `labs.prune = new wasm.PruneLab();`.
+  Object.assign(objects, labs, { session, loop });
+  emit('ready', { kernel: wasm.kernelSet(), labs: Object.keys(labs) });
+})();
+
+self.onmessage = async (e) => {
+  try {
+    await ready;
+  } catch (err) {
+    post({ id: e.data && e.data.id, ok: false, error: `the WebAssembly module did not load: ${errorText(err)}` });
+    return;
+  }
+  if (e.data && typeof e.data.id === 'number') await dispatch(e.data);
+};
