@@ -10,6 +10,7 @@ pub mod packed;
 pub mod params;
 pub mod sign;
 pub mod trainer;
+pub mod view;
 
 pub use layer::LayerKind;
 pub use net::{BinaryNet, NetCache};

@@ -10,6 +10,7 @@ use crate::data::{Batcher, Dataset};
 use crate::error::{check_len, Error, Result};
 use crate::model::loss::softmax_cross_entropy;
 use crate::model::{Grads, Mlp};
+use crate::render::chart::{LineChart, Series};
 use crate::train::{Optimizer, Progress};
 use serde::Serialize;
 
@@ -34,6 +35,8 @@ pub struct BinaryTrainer {
     pub net: BinaryNet,
     /// Training curve, one point per chunk.
     pub curve: Vec<CurvePoint>,
+    /// Test accuracy of the float simulation as (epoch, accuracy), recorded by the caller.
+    pub tests: Vec<(f32, f32)>,
     opt: Optimizer,
     norm_opt: Optimizer,
     norm_mlp: Mlp,
@@ -73,6 +76,7 @@ impl BinaryTrainer {
             y: vec![0; cfg.batch_size],
             step: 0,
             curve: Vec::new(),
+            tests: Vec::new(),
             last_good: net.clone(),
             net,
             params,
@@ -97,6 +101,56 @@ impl BinaryTrainer {
     /// Total steps of the run.
     pub fn total_steps(&self) -> u64 {
         (self.params.train.epochs * self.batcher.batches_per_epoch()) as u64
+    }
+
+    /// Records a test accuracy at the current (fractional) epoch, for the curves.
+    pub fn record_test(&mut self, accuracy: f32) {
+        let e = self.batcher.epoch() as f32
+            + if self.batcher.at_epoch_end() {
+                1.0
+            } else {
+                self.batcher.epoch_fraction()
+            };
+        self.tests.push((e, accuracy));
+    }
+
+    /// The training curves: loss, training accuracy and test accuracy against epochs.
+    pub fn chart(&self) -> LineChart {
+        let series = |name: &str, color: &str, points: Vec<(f32, f32)>, markers| Series {
+            name: name.to_string(),
+            color: color.to_string(),
+            points,
+            markers,
+        };
+        LineChart {
+            title: format!("{:?} training", self.params.method),
+            x_label: "epoch".into(),
+            y_label: "accuracy / loss".into(),
+            series: vec![
+                series(
+                    "loss",
+                    "#6b7280",
+                    self.curve
+                        .iter()
+                        .map(|c| (c.epoch, c.loss.min(1.0)))
+                        .collect(),
+                    false,
+                ),
+                series(
+                    "train accuracy",
+                    "#2563eb",
+                    self.curve
+                        .iter()
+                        .map(|c| (c.epoch, c.train_accuracy))
+                        .collect(),
+                    false,
+                ),
+                series("test accuracy", "#dc2626", self.tests.clone(), true),
+            ],
+            y_range: Some((0.0, 1.0)),
+            x_range: Some((0.0, self.params.train.epochs as f32)),
+            ..LineChart::default()
+        }
     }
 
     /// One step; returns (loss, correct, batch size).
