@@ -27,6 +27,8 @@ struct Info<'a> {
     total_steps: u64,
     epoch: usize,
     done: bool,
+    size: ModelSize,
+    layers: Vec<LayerSize>,
 }
 
 #[derive(Serialize)]
@@ -76,13 +78,16 @@ impl BinarizeLab {
         self.info(session)
     }
 
-    /// Settings, layer sizes and kinds, steps and epochs of the current network.
+    /// Settings, layer widths and kinds, steps, epochs and the true packed sizes of the network.
     ///
     /// # Errors
     /// `not ready` before `configure`.
     pub fn info(&self, _session: &Session) -> Result<JsValue, JsError> {
         let t = self.trainer.as_ref().ok_or_else(not_ready)?;
+        let packed = PackedNet::from_net(&t.net).map_err(err)?;
         to_js(&Info {
+            size: packed.size(),
+            layers: packed.layer_sizes(),
             params: &t.params,
             sizes: t.net.shadow.sizes(),
             kinds: &t.net.kinds,

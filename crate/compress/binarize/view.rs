@@ -12,7 +12,7 @@ use crate::render::heatmap::{matrix, robust_scale, tiles, Image};
 /// MNIST's side: a first layer of 784 inputs is drawn as 28×28 tiles.
 const SIDE: usize = 28;
 
-/// Heatmap of the weights layer `l` uses: 28×28 tiles per neuron for 784 inputs
+/// Heatmap of the weights layer `l` uses (binary layers on a scale of 1.5 × the largest α): 28×28 tiles per neuron for 784 inputs
 /// (`tiles_per_row` across), else one pixel per weight (`n_out` rows × `n_in` columns).
 ///
 /// # Errors
