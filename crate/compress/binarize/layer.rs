@@ -209,9 +209,9 @@ pub fn backward(
     check_len("binary layer bias gradient", g.b.len(), n_out)?;
     g.b.fill(0.0);
     for row in d.chunks_exact_mut(n_out) {
-        for j in 0..n_out {
-            g.b[j] += row[j];
-            row[j] *= cache.alpha[j];
+        for ((v, gb), a) in row.iter_mut().zip(g.b.iter_mut()).zip(&cache.alpha) {
+            *gb += *v;
+            *v *= a;
         }
     }
     kernels::gemm_tn(n_out, n_in, batch, d, x, g.w)?;

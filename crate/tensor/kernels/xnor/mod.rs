@@ -40,7 +40,7 @@ pub fn pack_signs(x: &[f32], rows: usize, n: usize, out: &mut [u64]) -> Result<(
         for (chunk, word) in row.chunks(WORD_BITS).zip(dst.iter_mut()) {
             let mut bits = 0u64;
             for (i, &v) in chunk.iter().enumerate() {
-                bits |= u64::from(!(v >= 0.0)) << i;
+                bits |= u64::from(v < 0.0 || v.is_nan()) << i;
             }
             *word = bits;
         }
