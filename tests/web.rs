@@ -147,3 +147,46 @@ fn xnor_gemm_matches_scalar_at_odd_shapes() {
         assert_eq!(c1, c2, "xnor_gemm_nt {m}x{n}x{k}");
     }
 }
+
+/// In the browser too (simd128 GEMM and popcount), the bit-packed binary network's logits equal
+/// the float simulation's bit for bit, for both methods.
+#[wasm_bindgen_test]
+fn packed_binary_net_equals_simulation_in_wasm() {
+    use shrink::compress::binarize::{BinaryTrainer, Method, NetCache, PackedNet, Params};
+    use shrink::data::Dataset;
+    let n = 200;
+    let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
+    let images: Vec<u8> = (0..n * 784)
+        .map(|i| {
+            if (i % 784) / 78 == (i / 784) % 10 {
+                220
+            } else {
+                ((i * 7) % 13) as u8
+            }
+        })
+        .collect();
+    let set = Dataset {
+        images,
+        labels,
+        rows: 28,
+        cols: 28,
+    };
+    for method in [Method::BinaryConnect, Method::Bnn] {
+        let mut p = Params {
+            method,
+            ..Params::default()
+        };
+        p.train.hidden = vec![67, 130];
+        let mut t = BinaryTrainer::new(p, n).unwrap();
+        t.run(&set, 4).unwrap();
+        let packed = PackedNet::from_net(&t.net).unwrap();
+        let x: Vec<f32> = data(37 * 784, 21);
+        let mut c = NetCache::default();
+        t.net.forward_infer(&x, 37, &mut c).unwrap();
+        assert_eq!(
+            t.net.logits(&c, 37),
+            packed.logits(&x, 37).unwrap().as_slice(),
+            "{method:?}"
+        );
+    }
+}
