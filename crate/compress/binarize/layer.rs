@@ -40,16 +40,21 @@ pub fn activate_grad(out: Output, u: f32) -> f32 {
     }
 }
 
+/// Inference pre-activation of neuron `j` given its dot product `z`: u = BN(α·z + b).
+#[inline]
+pub fn pre_activation(z: f32, alpha: f32, bias: f32, bn: Option<&BatchNorm>, j: usize) -> f32 {
+    let v = alpha * z + bias;
+    match bn {
+        Some(bn) => bn.infer_one(j, v),
+        None => v,
+    }
+}
+
 /// Inference epilogue of neuron `j` given its dot product `z`: act(BN(α·z + b)). The float
 /// simulation and the bit-packed network share it, so both produce identical bits.
 #[inline]
 pub fn finish(z: f32, alpha: f32, bias: f32, bn: Option<&BatchNorm>, j: usize, out: Output) -> f32 {
-    let v = alpha * z + bias;
-    let v = match bn {
-        Some(bn) => bn.infer_one(j, v),
-        None => v,
-    };
-    activate(out, v)
+    activate(out, pre_activation(z, alpha, bias, bn, j))
 }
 
 /// Buffers of one layer for one pass (sized for the largest batch seen).
@@ -155,9 +160,12 @@ pub fn forward(
                 NormMode::Infer(b) => Some(b),
                 _ => None,
             };
+            // u is kept (not just a) so a training pass without batch norm can backpropagate.
             for (zrow, arow) in z.chunks_exact_mut(n_out).zip(a.chunks_exact_mut(n_out)) {
                 for j in 0..n_out {
-                    arow[j] = finish(zrow[j], cache.alpha[j], dense.b[j], bn, j, kind.output);
+                    let u = pre_activation(zrow[j], cache.alpha[j], dense.b[j], bn, j);
+                    zrow[j] = u;
+                    arow[j] = activate(kind.output, u);
                 }
             }
         }

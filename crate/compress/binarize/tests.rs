@@ -60,7 +60,19 @@ fn loss(net: &BinaryNet, x: &[f32], y: &[u8]) -> f32 {
 
 #[test]
 fn full_precision_path_matches_finite_differences() {
+    fd_check(true);
+}
+
+#[test]
+fn full_precision_path_without_batch_norm_matches_finite_differences() {
+    fd_check(false);
+}
+
+fn fd_check(batch_norm: bool) {
     let mut net = small(5, &[4], Method::BinaryConnect, false, false);
+    if !batch_norm {
+        net.norms.iter_mut().for_each(|n| *n = None);
+    }
     for bn in net.norms.iter_mut().flatten() {
         bn.gamma
             .iter_mut()
@@ -102,6 +114,18 @@ fn full_precision_path_matches_finite_differences() {
             );
         }
         for j in 0..net.shadow.layers[l].n_out() {
+            if !batch_norm {
+                let (mut p, mut m) = (net.clone(), net.clone());
+                p.shadow.layers[l].b[j] += h;
+                m.shadow.layers[l].b[j] -= h;
+                let num = (loss(&p, &x, &y) - loss(&m, &x, &y)) / (2.0 * h);
+                assert!(
+                    (num - g.b[l][j]).abs() < 3e-3,
+                    "b{l}[{j}] {num} vs {}",
+                    g.b[l][j]
+                );
+                continue;
+            }
             let (mut p, mut m) = (net.clone(), net.clone());
             p.norms[l].as_mut().unwrap().gamma[j] += h;
             m.norms[l].as_mut().unwrap().gamma[j] -= h;
@@ -238,4 +262,19 @@ fn layer_speed_rejects_bad_shapes() {
         bench::layer_speed(1, 10, 5000, &clock, 1.0),
         Err(crate::Error::InvalidParam { .. })
     ));
+}
+
+#[test]
+fn packed_equals_simulation_without_batch_norm() {
+    let data = synthetic(200);
+    let mut p = params(Method::BinaryConnect, &[40], true, true);
+    p.batch_norm = false;
+    let mut t = BinaryTrainer::new(p, data.len()).unwrap();
+    t.run(&data, 6).unwrap();
+    assert!(t.net.norms.iter().all(Option::is_none));
+    let packed = PackedNet::from_net(&t.net).unwrap();
+    assert_eq!(
+        t.net.evaluate(&data, 0).unwrap(),
+        packed.evaluate(&data, 0).unwrap()
+    );
 }
