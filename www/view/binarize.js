@@ -2,10 +2,10 @@
 // and activations) on MNIST in the worker, in ~60 ms chunks, and watch its curves, its ±α weight
 // heatmaps (every neuron holds exactly two values), the true size of each layer (1 bit per binary
 // weight), the measured speed of the XNOR-popcount layer against the f32 dense layer, and its
-// predictions on a drawn digit next to the dense network's. Settings live in the URL hash
+// predictions on a drawn digit next to the dense network's (binarypad.js). Settings live in the URL hash
 // (bin.method, bin.hidden, bin.epochs, bin.lr, bin.seed, bin.scaling, bin.first, bin.last).
 
-import { toMnist } from './draw.js';
+import { comparePad } from './binarypad.js';
 
 const CHUNK_MS = 60;
 const HEATMAP_MS = 500;
@@ -49,30 +49,6 @@ function field(label, input, hint) {
 function stat(id, label) {
   const v = el('div', { className: 'stat-value', id, textContent: '—' });
   return { box: el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: label }), v), v };
-}
-
-function probList(id) {
-  const ol = el('ol', { className: 'probs', id });
-  const rows = [];
-  for (let d = 0; d < 10; d++) {
-    const fill = el('span', { className: 'prob-fill' });
-    const val = el('span', { className: 'prob-value' });
-    const li = el('li', {}, el('span', { className: 'prob-digit', textContent: d }), el('span', { className: 'prob-track' }, fill), val);
-    ol.append(li);
-    rows.push({ li, fill, val });
-  }
-  const show = (p) => {
-    let best = -1;
-    if (p) for (let d = 0; d < 10; d++) if (best < 0 || p[d] > p[best]) best = d;
-    rows.forEach((r, d) => {
-      r.fill.style.width = p ? `${(100 * p[d]).toFixed(1)}%` : '0%';
-      r.val.textContent = p ? `${(100 * p[d]).toFixed(1)}%` : '';
-      r.li.classList.toggle('best', d === best);
-    });
-    if (best >= 0) ol.dataset.best = String(best);
-    else delete ol.dataset.best;
-  };
-  return { ol, show };
 }
 
 /** Reads the panel's settings from the hash, falling back to defaults for anything invalid. */
@@ -205,19 +181,8 @@ export function mount(root, ctx) {
     speedOut,
   );
 
-  const pad = el('canvas', { className: 'pad bin-pad', id: 'bin-pad', width: 168, height: 168 });
-  pad.setAttribute('aria-label', 'Drawing pad for the binary network');
-  const dense = probList('bin-probs-dense');
-  const binary = probList('bin-probs-binary');
-  const clear = el('button', { type: 'button', className: 'button small', id: 'bin-pad-clear', textContent: 'Clear' });
-  const denseHint = el('p', { className: 'caption', id: 'bin-dense-hint' });
-  const padBox = el(
-    'div',
-    {},
-    el('h3', { textContent: 'Draw a digit: dense against binary' }),
-    el('div', { className: 'bin-pads' }, pad, el('div', {}, el('h4', { textContent: 'dense network (Train panel)' }), dense.ol, denseHint), el('div', {}, el('h4', { textContent: 'binary network (bit-packed)' }), binary.ol)),
-    clear,
-  );
+  const compare = comparePad(ctx, (x) => (configured ? call('predict', x) : Promise.reject(new Error('not ready'))));
+  const padBox = compare.box;
 
   const main = el('div', { className: 'bin-main' }, status, stats, chart, el('div', { className: 'bin-row' }, heatBox, layersBox), el('div', { className: 'bin-row' }, speedBox, padBox));
   root.append(el('div', { className: 'bin-layout' }, form, main));
@@ -381,7 +346,7 @@ export function mount(root, ctx) {
         status.textContent = `Epoch ${p.epoch} done; evaluating the float simulation and the bit-packed network on 10,000 test digits…`;
         await evaluate();
         await refreshAll();
-        redrawPad();
+        compare.redraw();
       } else if (performance.now() - lastHeat > HEATMAP_MS) {
         await refreshAll();
       }
@@ -425,71 +390,7 @@ export function mount(root, ctx) {
     }
   };
 
-  // ---------- the drawing pad ----------
-  const g = pad.getContext('2d', { willReadFrequently: true });
-  g.lineCap = 'round';
-  g.lineJoin = 'round';
-  g.lineWidth = 14;
-  g.strokeStyle = '#111827';
-  let last = null;
-  const pt = (e) => {
-    const r = pad.getBoundingClientRect();
-    return [((e.clientX - r.left) * pad.width) / r.width, ((e.clientY - r.top) * pad.height) / r.height];
-  };
-  let pending = false;
-  async function classify() {
-    pending = false;
-    const data = g.getImageData(0, 0, pad.width, pad.height).data;
-    const alpha = new Uint8Array(pad.width * pad.height);
-    for (let i = 0; i < alpha.length; i++) alpha[i] = data[4 * i + 3];
-    const x = toMnist(alpha, pad.width, pad.height);
-    if (!x) {
-      dense.show(null);
-      binary.show(null);
-      return;
-    }
-    const [d, b] = await Promise.allSettled([ctx.call('session', 'predict', x), configured ? call('predict', x) : Promise.reject(new Error('not ready'))]);
-    dense.show(d.status === 'fulfilled' ? d.value : null);
-    ctx.call('session', 'info').then(
-      (i) => (denseHint.textContent = i.steps > 0 ? `trained ${i.steps.toLocaleString('en-US')} steps` : 'untrained: train it in the Train panel'),
-      () => {},
-    );
-    binary.show(b.status === 'fulfilled' ? b.value : null);
-  }
-  function redrawPad() {
-    if (!pending) {
-      pending = true;
-      requestAnimationFrame(classify);
-    }
-  }
-  pad.addEventListener('pointerdown', (e) => {
-    e.preventDefault();
-    pad.setPointerCapture(e.pointerId);
-    last = pt(e);
-    g.beginPath();
-    g.arc(last[0], last[1], 7, 0, 2 * Math.PI);
-    g.fillStyle = '#111827';
-    g.fill();
-    redrawPad();
-  });
-  pad.addEventListener('pointermove', (e) => {
-    if (!last) return;
-    const p = pt(e);
-    g.beginPath();
-    g.moveTo(last[0], last[1]);
-    g.lineTo(p[0], p[1]);
-    g.stroke();
-    last = p;
-    redrawPad();
-  });
-  const end = () => (last = null);
-  pad.addEventListener('pointerup', end);
-  pad.addEventListener('pointercancel', end);
-  clear.onclick = () => {
-    g.clearRect(0, 0, pad.width, pad.height);
-    redrawPad();
-  };
-  ctx.on('evaluation', redrawPad);
+  ctx.on('evaluation', compare.redraw);
   // A restarted worker has a fresh, empty lab: the learner rebuilds the network with Reset.
   ctx.on('restarted', () => {
     running = false;
