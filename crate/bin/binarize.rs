@@ -38,6 +38,18 @@ fn params(a: &Args) -> Result<Params, String> {
     Ok(p)
 }
 
+/// One line for `shrink bench`: the XNOR-popcount layer against the f32 dense layer.
+pub fn print_layer_speed(batch: usize, n_in: usize, n_out: usize, ms: f64) -> Result<(), String> {
+    let t0 = Instant::now();
+    let clock = move || t0.elapsed().as_secs_f64() * 1e3;
+    let s = bench::layer_speed(batch, n_in, n_out, &clock, ms).map_err(|e| e.to_string())?;
+    println!(
+        "XNOR-popcount layer {batch}x{n_out}x{n_in}: {:.3} ms vs f32 dense {:.3} ms = {:.1}x faster",
+        s.xnor_ms, s.dense_ms, s.speedup
+    );
+    Ok(())
+}
+
 fn run_bench(a: &Args) -> Result<(), String> {
     let ms: f64 = a.get("ms", 300.0)?;
     // A local Instant clock (speed::native_clock is not compiled for wasm32, where the
