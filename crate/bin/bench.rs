@@ -74,5 +74,5 @@ pub fn run(a: &Args) -> Result<(), String> {
         per_step * 1e3,
         64.0 / per_step
     );
-    Ok(())
+    crate::binarize::print_layer_speed(64, 1024, 1024, secs * 1e3)
 }

@@ -11,6 +11,7 @@ mod quantize;
 mod prune;
 mod distill;
 mod low_rank;
+mod binarize;
 mod train;
 
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ commands:
   deep-compress  train, prune + retrain, k-means share + fine-tune, Huffman: accuracy and size per stage
   low-rank factor the first layer at --rank 8,16,... and fine-tune (--finetune-epochs N)
   distill  --teacher 1200,1200 --student 30[/10] --temperature T --alpha A --seeds 3
+  binarize train a binary net (--method binaryconnect|bnn --hidden 1024,1024 ...); --bench: XNOR vs f32
 common flags: --data DIR (default $SHRINK_DATA or www/data)";
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         "prune" => prune::run(&parsed),
         "low-rank" => low_rank::run(&parsed),
         "distill" => distill::run(&parsed),
+        "binarize" => binarize::run(&parsed),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -8,6 +8,7 @@ pub mod quantize;
 pub mod prune;
 pub mod distill;
 pub mod low_rank;
+pub mod binarize;
 pub mod size;
 pub mod speed;
 pub mod tune;

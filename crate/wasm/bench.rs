@@ -116,6 +116,23 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
         rows.push(row(&format!("{name} scalar"), t_scalar, flops, ""));
     }
 
+    // A binary layer (pack signs, XNOR-popcount, α·z + b) against the f32 dense layer.
+    for (b, ni, no) in [(64usize, 1024usize, 1024usize), (1, 1024, 1024)] {
+        let s = crate::compress::binarize::bench::layer_speed(b, ni, no, clock, min_ms)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let note = format!(
+            "{:.1}× the f32 dense layer ({:.3} ms)",
+            s.speedup, s.dense_ms
+        );
+        let f = 2.0 * (b * ni * no) as f64;
+        rows.push(row(
+            &format!("xnor-popcount layer {b}×{no}×{ni}"),
+            s.xnor_ms,
+            f,
+            &note,
+        ));
+    }
+
     let n_img = 6400;
     let data = Dataset {
         images: (0..n_img * 784).map(|i| ((i * 31) % 256) as u8).collect(),

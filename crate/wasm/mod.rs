@@ -4,6 +4,7 @@
 //! `session` is the worker's model owner; `charts` draws on the page's canvases; each
 //! compression method adds one `<method>.rs` with a `<Method>Lab` and one `mod` line below.
 
+mod binarize;
 mod charts;
 mod dto;
 mod quantize;

@@ -11,6 +11,7 @@ pub mod scalar;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd128;
 pub mod sparse;
+pub mod xnor;
 
 use crate::error::{check_len, Result};
 use crate::model::activation::Activation;
