@@ -6,12 +6,12 @@
 
 mod args;
 mod bench;
+mod binarize;
 mod deep_compress;
-mod quantize;
-mod prune;
 mod distill;
 mod low_rank;
-mod binarize;
+mod prune;
+mod quantize;
 mod train;
 
 use std::process::ExitCode;

@@ -4,11 +4,11 @@
 //! and an `apply` that returns a compressed model implementing [`Compressed`]: it can run
 //! `forward` on its real kernel, report its true size, and be evaluated by the same metrics.
 
-pub mod quantize;
-pub mod prune;
+pub mod binarize;
 pub mod distill;
 pub mod low_rank;
-pub mod binarize;
+pub mod prune;
+pub mod quantize;
 pub mod size;
 pub mod speed;
 pub mod tune;

@@ -105,19 +105,18 @@ fn wasm() -> Result<Option<String>> {
         return Ok(Some("tests/web.rs does not exist yet".into()));
     }
     let mut cmd = util::cargo();
-    cmd.args([
-        "test",
-        "--release",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--test",
-        "web",
-    ])
-    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-    // Browser even if a test file forgets `wasm_bindgen_test_configure!(run_in_browser)`.
-    .env("WASM_BINDGEN_USE_BROWSER", "1")
-    .env("PATH", util::path_with_tools())
-    .env("SHRINK_DATA", crate::mnist::data_dir());
+    cmd.args(["test", "--release", "--target", "wasm32-unknown-unknown"])
+        // Every browser test binary: tests/web.rs plus one tests/web_<method>.rs per method.
+        .args(
+            web_test_names()
+                .iter()
+                .flat_map(|n| ["--test".to_string(), n.clone()]),
+        )
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        // Browser even if a test file forgets `wasm_bindgen_test_configure!(run_in_browser)`.
+        .env("WASM_BINDGEN_USE_BROWSER", "1")
+        .env("PATH", util::path_with_tools())
+        .env("SHRINK_DATA", crate::mnist::data_dir());
     // The runner's default per-test timeout (20 s) is too short for tests that train.
     if std::env::var_os("WASM_BINDGEN_TEST_TIMEOUT").is_none() {
         cmd.env("WASM_BINDGEN_TEST_TIMEOUT", "300");
@@ -149,4 +148,18 @@ fn has_specs(dir: &Path) -> bool {
             .flatten()
             .any(|e| e.file_name().to_string_lossy().ends_with(".spec.js"))
     })
+}
+
+/// Names of the wasm-bindgen test binaries: `tests/web*.rs`.
+fn web_test_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("tests"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.starts_with("web") && n.ends_with(".rs"))
+        .map(|n| n.trim_end_matches(".rs").to_string())
+        .collect();
+    names.sort();
+    names
 }
