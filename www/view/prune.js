@@ -150,9 +150,9 @@ export function mount(root, ctx) {
     }
     const s = r.size;
     sizeTable.replaceChildren(
-      el('tr', {}, el('td', { textContent: 'dense fp32' }), el('td', { textContent: kb(s.denseFp32Bytes) })),
-      el('tr', {}, el('td', { textContent: 'dense with zeros (what PyTorch shows)' }), el('td', { textContent: kb(s.denseWithZerosBytes) })),
-      el('tr', {}, el('td', { textContent: 'packed CSR: fp32 values + 16-bit column index + row pointers' }), el('td', { textContent: `${kb(s.packedBytes)} (${(s.denseFp32Bytes / Math.max(1, s.packedBytes)).toFixed(1)}×)` })));
+      el('tr', {}, el('td', { textContent: 'dense fp32 (before pruning)' }), el('td', { textContent: kb(s.denseFp32Bytes) })),
+      el('tr', {}, el('td', { textContent: 'dense with zeros (what PyTorch shows; smaller only when neurons go)' }), el('td', { textContent: kb(s.denseWithZerosBytes) })),
+      el('tr', {}, el('td', { textContent: 'packed: CSR (fp32 values + 16-bit column index + row pointers), or plain dense if that is smaller' }), el('td', { textContent: `${kb(s.packedBytes)} (${(s.denseFp32Bytes / Math.max(1, s.packedBytes)).toFixed(1)}×)` })));
     sizeTable.dataset.packed = String(s.packedBytes);
     root.dataset.removed = String(r.removedNeurons);
   }
