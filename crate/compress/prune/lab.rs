@@ -423,3 +423,20 @@ impl Lab {
         })
     }
 }
+
+/// Mean survival of the 4-pixel border and of the central 12×12 of a 28×28 survival map:
+/// the border (blank in every MNIST digit) should go first.
+pub fn border_and_centre(frac: &[f32]) -> (f32, f32) {
+    let (mut border, mut nb, mut centre, mut nc) = (0.0f32, 0usize, 0.0f32, 0usize);
+    for (i, f) in frac.iter().enumerate() {
+        let (r, c) = (i / 28, i % 28);
+        if !(4..24).contains(&r) || !(4..24).contains(&c) {
+            border += f;
+            nb += 1;
+        } else if (8..20).contains(&r) && (8..20).contains(&c) {
+            centre += f;
+            nc += 1;
+        }
+    }
+    (border / nb.max(1) as f32, centre / nc.max(1) as f32)
+}
