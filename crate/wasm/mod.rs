@@ -25,10 +25,10 @@ pub fn kernel_set() -> String {
     crate::tensor::kernels::ACTIVE.to_string()
 }
 
-mod bench;
-
 /// Milliseconds from `performance.now()`, the clock the wasm side measures speed with.
 #[wasm_bindgen(js_name = nowMs)]
 pub fn now_ms() -> f64 {
     dto::now_ms()
 }
+
+mod bench;
