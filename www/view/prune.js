@@ -104,7 +104,7 @@ export function mount(root, ctx) {
       el('div', {}, el('h3', { textContent: 'Per layer' }), layerTable),
       el('div', {}, el('h3', { textContent: 'True size' }), sizeTable),
       el('div', {}, el('h3', { textContent: 'Measured inference time' }), timeTable, timeBtn)),
-    el('div', { className: 'panel-tools' }, el('h3', { textContent: 'Heatmap' }), heatLayer, view),
+    el('div', { className: 'panel-tools prune-tools' }, el('h3', { textContent: 'Heatmap' }), heatLayer, view),
     el('div', { className: 'heatmap-frame' }, heat),
     el('div', { className: 'legend' },
       el('span', { textContent: 'negative' }), el('span', { className: 'legend-ramp' }), el('span', { textContent: 'positive' }),
@@ -119,7 +119,7 @@ export function mount(root, ctx) {
     el('h3', { textContent: 'The tutorial’s pitfall' }),
     el('p', { className: 'caption', textContent: 'The article prunes with param.data *= mask once, then retrains. Nothing stops the gradient from moving the zeros again. Here both run side by side from the same pruned weights.' }),
     pitBtn, pitOut);
-  root.append(el('div', { className: 'train-layout' }, controls, main));
+  root.append(el('div', { className: 'prune-layout' }, controls, main));
 
   // ---------- state ----------
   root.dataset.busy = '0';
