@@ -2,6 +2,8 @@
 //! retraining (and lost by the tutorial's multiply-once variant), the global threshold, the
 //! smaller structured model, the sparse model, typed errors, and an accuracy budget.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use shrink::compress::prune::structured::{self, StructuredParams};

@@ -375,7 +375,11 @@ pub fn run(a: &Args) -> Result<(), String> {
             r.round,
             pct(r.target),
             pct(r.pruned_accuracy),
-            pct(r.retrained_accuracy)
+            if r.retrained_accuracy.is_finite() {
+                pct(r.retrained_accuracy)
+            } else {
+                "(training continues)".into()
+            }
         );
     }
     report(&m, &test, "pruned and fine-tuned")?;

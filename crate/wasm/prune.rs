@@ -5,7 +5,7 @@
 
 use super::dto::{err, from_js, image_to_js, now_ms, set, to_js};
 use super::session::Session;
-use crate::compress::prune::lab::{Lab, LabParams, View};
+use crate::compress::prune::lab::{border_and_centre, Lab, LabParams, View};
 use crate::compress::prune::{pitfall, sensitivity, timing, Criterion, Params};
 use crate::error::Error;
 use crate::train::TrainConfig;
@@ -172,20 +172,10 @@ impl PruneLab {
             .survival_map(session.model().map_err(err)?)
             .map_err(err)?;
         let obj = image_to_js(&img)?;
-        let (mut border, mut nb, mut centre, mut nc) = (0.0f32, 0, 0.0f32, 0);
-        for (i, f) in frac.iter().enumerate() {
-            let (r, c) = (i / 28, i % 28);
-            if r < 4 || r >= 24 || c < 4 || c >= 24 {
-                border += f;
-                nb += 1;
-            } else if (8..20).contains(&r) && (8..20).contains(&c) {
-                centre += f;
-                nc += 1;
-            }
-        }
+        let (border, centre) = border_and_centre(&frac);
         let o: js_sys::Object = obj.clone().into();
-        set(&o, "border", &JsValue::from(border / nb.max(1) as f32))?;
-        set(&o, "centre", &JsValue::from(centre / nc.max(1) as f32))?;
+        set(&o, "border", &JsValue::from(border))?;
+        set(&o, "centre", &JsValue::from(centre))?;
         Ok(obj)
     }
 

@@ -113,6 +113,16 @@ test('train 1 epoch, prune 90% by magnitude, fine-tune 1 epoch: >= 95%, mask hea
   await expect(page.locator('#prune-times tr.prune-ref')).toHaveCount(2, { timeout: 60_000 });
   console.log(`50% of neurons removed: ${(100 * structured).toFixed(2)}% before fine-tuning; ` + (await page.locator('#prune-times').innerText()).replace(/\n/g, ' | '));
   await shot(page, panel, 'prune-neurons');
+
+  // Iterative: three rounds of prune + retrain on the weights, heatmaps redrawn as they go.
+  await page.click('#prune-iterate');
+  await expect(panel).toHaveAttribute('data-iterated', '1', { timeout: 300_000 });
+  const it = Number(await page.locator('#prune-sparsity').getAttribute('data-value'));
+  const itAcc = Number(await page.locator('#prune-acc').getAttribute('data-value'));
+  console.log(`iterative 3 rounds to 50%: sparsity ${(100 * it).toFixed(2)}%, accuracy ${(100 * itAcc).toFixed(2)}%`);
+  expect(Math.abs(it - 0.5)).toBeLessThan(0.001);
+  await expect(page.locator('#prune-shape')).toHaveText('784-300-100-10');
+  await shot(page, panel, 'prune-iterative');
 });
 
 test('the tutorial can be walked from start to end and shows the pitfall', async ({ page }) => {

@@ -55,6 +55,7 @@ export function mount(root, ctx) {
   const han = el('button', { type: 'button', className: 'chip', id: 'prune-han', textContent: 'Han 2015: 92 / 91 / 74 %' });
   const fine = el('button', { type: 'button', className: 'button primary', id: 'prune-finetune', textContent: 'Fine-tune 1 epoch', disabled: true });
   const restore = el('button', { type: 'button', className: 'button', id: 'prune-restore', textContent: 'Restore dense', disabled: true });
+  const iterate = el('button', { type: 'button', className: 'button', id: 'prune-iterate', textContent: 'Iterative: 3 rounds of prune + retrain', disabled: true });
   const status = el('p', { className: 'caption', id: 'prune-status' });
 
   const controls = el('div', { className: 'settings prune-controls' },
@@ -68,6 +69,7 @@ export function mount(root, ctx) {
     el('div', { className: 'prune-slider-row' }, slider, sliderLabel),
     han,
     el('div', { className: 'buttons' }, fine, restore),
+    iterate,
     status,
   );
 
@@ -102,7 +104,7 @@ export function mount(root, ctx) {
       el('div', {}, el('h3', { textContent: 'Per layer' }), layerTable),
       el('div', {}, el('h3', { textContent: 'True size' }), sizeTable),
       el('div', {}, el('h3', { textContent: 'Measured inference time' }), timeTable, timeBtn)),
-    el('div', { className: 'panel-tools' }, el('h3', { textContent: 'Heatmap' }), heatLayer, view),
+    el('div', { className: 'panel-tools prune-tools' }, el('h3', { textContent: 'Heatmap' }), heatLayer, view),
     el('div', { className: 'heatmap-frame' }, heat),
     el('div', { className: 'legend' },
       el('span', { textContent: 'negative' }), el('span', { className: 'legend-ramp' }), el('span', { textContent: 'positive' }),
@@ -117,7 +119,7 @@ export function mount(root, ctx) {
     el('h3', { textContent: 'The tutorial’s pitfall' }),
     el('p', { className: 'caption', textContent: 'The article prunes with param.data *= mask once, then retrains. Nothing stops the gradient from moving the zeros again. Here both run side by side from the same pruned weights.' }),
     pitBtn, pitOut);
-  root.append(el('div', { className: 'train-layout' }, controls, main));
+  root.append(el('div', { className: 'prune-layout' }, controls, main));
 
   // ---------- state ----------
   root.dataset.busy = '0';
@@ -150,9 +152,9 @@ export function mount(root, ctx) {
     }
     const s = r.size;
     sizeTable.replaceChildren(
-      el('tr', {}, el('td', { textContent: 'dense fp32' }), el('td', { textContent: kb(s.denseFp32Bytes) })),
-      el('tr', {}, el('td', { textContent: 'dense with zeros (what PyTorch shows)' }), el('td', { textContent: kb(s.denseWithZerosBytes) })),
-      el('tr', {}, el('td', { textContent: 'packed CSR: fp32 values + 16-bit column index + row pointers' }), el('td', { textContent: `${kb(s.packedBytes)} (${(s.denseFp32Bytes / Math.max(1, s.packedBytes)).toFixed(1)}×)` })));
+      el('tr', {}, el('td', { textContent: 'dense fp32 (before pruning)' }), el('td', { textContent: kb(s.denseFp32Bytes) })),
+      el('tr', {}, el('td', { textContent: 'dense with zeros (what PyTorch shows; smaller only when neurons go)' }), el('td', { textContent: kb(s.denseWithZerosBytes) })),
+      el('tr', {}, el('td', { textContent: 'packed: CSR (fp32 values + 16-bit column index + row pointers), or plain dense if that is smaller' }), el('td', { textContent: `${kb(s.packedBytes)} (${(s.denseFp32Bytes / Math.max(1, s.packedBytes)).toFixed(1)}×)` })));
     sizeTable.dataset.packed = String(s.packedBytes);
     root.dataset.removed = String(r.removedNeurons);
   }
@@ -272,6 +274,40 @@ export function mount(root, ctx) {
         fine.disabled = false;
       }
     });
+  // Han et al. 2015: prune a little, retrain, repeat. Each round removes the same fraction of
+  // the survivors (s_r = 1 − (1 − s)^(r/3)) from the current model, then retrains 1/3 epoch.
+  iterate.onclick = () =>
+    run(async () => {
+      root.dataset.busy = '1';
+      iterate.disabled = true;
+      try {
+        const s = Number(slider.value) / 100;
+        await ctx.call('prune', 'restore', FAST).catch(() => null);
+        let r = null;
+        for (let round = 1; round <= 3; round++) {
+          const target = 1 - Math.pow(1 - s, round / 3);
+          const p = params(FAST, target);
+          p.level = 'weights';
+          p.fromBase = false;
+          r = await ctx.call('prune', 'apply', p);
+          showReport(r);
+          await drawViews();
+          status.textContent = `Round ${round}/3: pruned to ${pct(target, 1)}, accuracy ${pct(r.accuracy)}; retraining…`;
+          const steps = Math.round(EPOCH_STEPS / 3);
+          for (let done = 0; done < steps; done += CHUNK) {
+            r = await ctx.call('prune', 'fineTune', Math.min(CHUNK, steps - done), 0.01, round === 3 && done + CHUNK >= steps ? 0 : FAST);
+            showReport(r);
+            await drawViews();
+          }
+        }
+        ctx.emit('weightsChanged', { by: 'prune' });
+        await drawCurve(2000);
+        status.textContent = `3 rounds done: ${pct(r.totalSparsity, 1)} pruned, ${pct(r.accuracy)} on all 10,000 test digits.`;
+        root.dataset.iterated = '1';
+      } finally {
+        iterate.disabled = false;
+      }
+    });
   restore.onclick = () =>
     run(async () => {
       showReport(await ctx.call('prune', 'restore', 0));
@@ -324,7 +360,7 @@ export function mount(root, ctx) {
 
   function enable(on) {
     ready = on;
-    for (const b of [fine, timeBtn, sensBtn, pitBtn]) b.disabled = !on;
+    for (const b of [fine, iterate, timeBtn, sensBtn, pitBtn]) b.disabled = !on;
   }
   ctx.on('ready', () => enable(true));
   ctx.on('state', (s) => enable(!s.running));

@@ -113,7 +113,7 @@ export function mount(root, ctx) {
         const r = await ctx.call('prune', 'pitfall', MEDIAN, EPOCH_STEPS, 0.01, 0);
         root.dataset.notHeld = String(r.notHeld.sparsityAfter);
         return `mask held: sparsity ${pct(r.sparsityPruned, 0)} → ${pct(r.held.sparsityAfter, 0)} (accuracy ${pct(r.held.accuracyAfter)}) · ` +
-          `mask not held: sparsity ${pct(r.sparsityPruned, 0)} → ${pct(r.notHeld.sparsityAfter, 0)} after one epoch (accuracy ${pct(r.notHeld.accuracyAfter)}). The zeros that remain belong to dead neurons, which get no gradient at all; every other pruned weight grew back.`;
+          `mask not held: sparsity ${pct(r.sparsityPruned, 0)} → ${pct(r.notHeld.sparsityAfter, 0)} after one epoch (accuracy ${pct(r.notHeld.accuracyAfter)}). The zeros that remain touch dead neurons (always-zero outputs), whose weights get no gradient at all; every other pruned weight grew back.`;
       },
     },
   ];

@@ -67,7 +67,9 @@ pub struct LabReport {
     pub accuracy: f32,
     /// Test images evaluated.
     pub evaluated: usize,
-    /// The three sizes (packed = CSR of the current model).
+    /// dense fp32 = the model before pruning; dense with zeros = the current model stored
+    /// densely (smaller once neurons are removed); packed = CSR or plain dense, whichever is
+    /// smaller (a model without zeros is best stored densely).
     pub size: ModelSize,
     /// Widths of the current model, input first.
     pub model_sizes: Vec<usize>,
@@ -131,10 +133,19 @@ impl Lab {
             total_sparsity: total_sparsity(model),
             accuracy: ev.accuracy,
             evaluated: ev.count,
-            size: sp.size(),
+            size: self.size(model, &sp),
             model_sizes: model.sizes(),
             removed_neurons: removed,
         })
+    }
+
+    fn size(&self, model: &Mlp, sp: &SparseMlp) -> ModelSize {
+        let now = 4 * model.param_count();
+        ModelSize {
+            dense_fp32_bytes: self.base.as_ref().map_or(now, |b| 4 * b.param_count()),
+            dense_with_zeros_bytes: now,
+            packed_bytes: sp.size().packed_bytes.min(now),
+        }
     }
 
     /// Prunes `model` (in place) per `p`.
@@ -411,4 +422,21 @@ impl Lab {
             ..Default::default()
         })
     }
+}
+
+/// Mean survival of the 4-pixel border and of the central 12×12 of a 28×28 survival map:
+/// the border (blank in every MNIST digit) should go first.
+pub fn border_and_centre(frac: &[f32]) -> (f32, f32) {
+    let (mut border, mut nb, mut centre, mut nc) = (0.0f32, 0usize, 0.0f32, 0usize);
+    for (i, f) in frac.iter().enumerate() {
+        let (r, c) = (i / 28, i % 28);
+        if !(4..24).contains(&r) || !(4..24).contains(&c) {
+            border += f;
+            nb += 1;
+        } else if (8..20).contains(&r) && (8..20).contains(&c) {
+            centre += f;
+            nc += 1;
+        }
+    }
+    (border / nb.max(1) as f32, centre / nc.max(1) as f32)
 }
