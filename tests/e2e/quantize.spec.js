@@ -75,3 +75,12 @@ test('train, quantize to 4 bits: accuracy and sizes update, 16 levels, int8 spee
   console.log((await page.locator('#dc-table').innerText()).replace(/\t/g, ' | '));
   await shot(page, 'quantize-deep-compression', panel);
 });
+
+test('the Quantize panel embeds alone', async ({ page }) => {
+  await page.goto('/embed.html#panel=quantize');
+  const panel = page.locator('#panel-quantize');
+  await expect(panel).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('#q-apply')).toBeEnabled({ timeout: 90_000 });
+  await expect(page.locator('#q-bits')).toBeVisible();
+  await shot(page, 'quantize-embed');
+});

@@ -230,8 +230,8 @@ export function mount(root, ctx) {
     dcBtn.disabled = false;
   });
   ctx.on('modelChanged', () => {
+    if (applied) status.textContent = 'The model changed: quantize it again.';
     applied = false;
-    status.textContent = 'The model changed: quantize it again.';
   });
   ctx.on('evaluation', () => {
     if (applied) soon();
