@@ -83,8 +83,8 @@ export function mount(root, ctx) {
 
   const sparsity = el('input', { id: 'dc-sparsity', type: 'text', value: '0.92,0.91,0.74' });
   const dcBits = el('input', { id: 'dc-bits', type: 'number', min: '1', max: '8', value: '5' });
-  const retrain = el('input', { id: 'dc-retrain', type: 'number', min: '0', max: '20000', value: '300' });
-  const finetune = el('input', { id: 'dc-finetune', type: 'number', min: '0', max: '20000', value: '100' });
+  const retrain = el('input', { id: 'dc-retrain', type: 'number', min: '0', max: '20000', value: '1000' });
+  const finetune = el('input', { id: 'dc-finetune', type: 'number', min: '0', max: '20000', value: '200' });
   const dcBtn = el('button', { class: 'button', id: 'dc-run', type: 'button', text: 'Run Deep Compression' });
   dcBtn.disabled = true;
   const dcTable = el('table', { id: 'dc-table', class: 'table' });

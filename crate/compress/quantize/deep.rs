@@ -261,3 +261,37 @@ pub fn run(
     report(&stage("huffman", acc(&shared)?, shared.size(), sp));
     Ok(shared)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Activation, MlpSpec};
+
+    #[test]
+    fn magnitude_prune_hits_the_exact_sparsity_and_sizes_shrink() {
+        let mut mlp = Mlp::new(&MlpSpec::mnist(&[20, 10], Activation::Relu), 4).unwrap();
+        magnitude_prune(&mut mlp, &[0.9, 0.5]);
+        let zeros = |l: &crate::model::Dense| l.w.iter().filter(|&&v| v == 0.0).count();
+        assert_eq!(
+            zeros(&mlp.layers[0]),
+            (0.9f32 * 784.0 * 20.0).round() as usize
+        );
+        assert_eq!(zeros(&mlp.layers[1]), 100);
+        assert_eq!(zeros(&mlp.layers[2]), 50); // the last value repeats
+        let s = pruned_size(&mlp, 5);
+        assert!(s.packed_bytes < s.dense_fp32_bytes / 3);
+        assert!(DeepParams::default().check().is_ok());
+        assert!(DeepParams {
+            prune_rounds: 0,
+            ..Default::default()
+        }
+        .check()
+        .is_err());
+        assert!(DeepParams {
+            weight_decay: f32::NAN,
+            ..Default::default()
+        }
+        .check()
+        .is_err());
+    }
+}
