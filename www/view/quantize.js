@@ -81,7 +81,7 @@ export function mount(root, ctx) {
   speedBtn.disabled = true;
   const speedOut = el('p', { class: 'caption', id: 'q-speed-out' });
 
-  const sparsity = el('input', { id: 'dc-sparsity', type: 'text', value: '0.92,0.91,0.74' });
+  const sparsity = el('input', { id: 'dc-sparsity', type: 'text', value: '0.93,0.92,0.75' });
   const dcBits = el('input', { id: 'dc-bits', type: 'number', min: '1', max: '8', value: '5' });
   const retrain = el('input', { id: 'dc-retrain', type: 'number', min: '0', max: '20000', value: '1000' });
   const finetune = el('input', { id: 'dc-finetune', type: 'number', min: '0', max: '20000', value: '200' });
