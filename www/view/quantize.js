@@ -68,7 +68,7 @@ export function mount(root, ctx) {
   const [sPacked, vPacked] = stat('q-size-packed', 'true packed');
   const [sRatio, vRatio] = stat('q-ratio', 'smaller by');
   stats.append(sFloat, sAcc, sDelta, sFp32, sDense, sPacked, sRatio);
-  stats.style.gridTemplateColumns = 'repeat(7, minmax(0, 1fr))';
+  stats.style.gridTemplateColumns = 'repeat(auto-fit, minmax(118px, 1fr))';
   const status = el('p', { class: 'caption', id: 'q-status', text: 'Train a model, then quantize it.' });
 
   const hist = el('canvas', { id: 'q-hist', width: '720', height: '240' });
