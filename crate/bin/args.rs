@@ -41,15 +41,13 @@ impl Args {
     }
 
     /// A switch.
+    #[allow(dead_code)] // used by subcommands added per method
     pub fn flag(&self, key: &str) -> bool {
         self.map.get(key).is_some_and(|v| v == "true")
     }
 
     /// A comma-separated list of numbers, e.g. `--hidden 300,100`.
-    pub fn list<T: FromStr>(&self, key: &str, default: &[T]) -> Result<Vec<T>, String>
-    where
-        T: Clone,
-    {
+    pub fn list<T: FromStr + Clone>(&self, key: &str, default: &[T]) -> Result<Vec<T>, String> {
         match self.map.get(key) {
             None => Ok(default.to_vec()),
             Some(s) => s

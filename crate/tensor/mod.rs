@@ -4,6 +4,7 @@
 //! scalar twin that is its test oracle). This module holds the small shape helpers around them.
 
 pub mod kernels;
+pub mod peak;
 
 use crate::error::{Error, Result};
 use ndarray::Array2;

@@ -31,3 +31,5 @@ pub fn kernel_set() -> String {
 pub fn now_ms() -> f64 {
     dto::now_ms()
 }
+
+mod bench;

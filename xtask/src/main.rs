@@ -6,6 +6,7 @@
 mod bench;
 mod build;
 mod mnist;
+mod route;
 mod serve;
 mod setup;
 mod test;

@@ -7,11 +7,12 @@
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::fail;
+use crate::route::{content_type, url_path};
 use crate::util::{Context, Result};
 
 /// Headers sent on every response, including errors.
@@ -95,7 +96,14 @@ fn handle_connection(stream: TcpStream, root: &Path, log: bool) -> io::Result<()
             Ok(Some(req)) => req,
             Ok(None) => return Ok(()), // clean close or idle timeout
             Err(_) => {
-                respond_text(&mut writer, 400, "Bad Request", "bad request\n", false)?;
+                respond_text(
+                    &mut writer,
+                    400,
+                    "Bad Request",
+                    "bad request\n",
+                    false,
+                    true,
+                )?;
                 return Ok(());
             }
         };
@@ -178,11 +186,19 @@ fn respond(w: &mut impl Write, root: &Path, req: &Request) -> io::Result<u16> {
             "Method Not Allowed",
             "only GET and HEAD\n",
             req.keep_alive,
+            true,
         )?;
         return Ok(405);
     }
     let Some(rel) = url_path(&req.target) else {
-        respond_text(w, 403, "Forbidden", "forbidden path\n", req.keep_alive)?;
+        respond_text(
+            w,
+            403,
+            "Forbidden",
+            "forbidden path\n",
+            req.keep_alive,
+            !head_only,
+        )?;
         return Ok(403);
     };
     let mut path = root.join(&rel);
@@ -224,7 +240,14 @@ fn respond(w: &mut impl Write, root: &Path, req: &Request) -> io::Result<u16> {
         })
         .and_then(|p| std::fs::File::open(p).ok());
     let Some(mut file) = file else {
-        respond_text(w, 404, "Not Found", "not found\n", req.keep_alive)?;
+        respond_text(
+            w,
+            404,
+            "Not Found",
+            "not found\n",
+            req.keep_alive,
+            !head_only,
+        )?;
         return Ok(404);
     };
     let len = file.metadata()?.len();
@@ -236,79 +259,19 @@ fn respond(w: &mut impl Write, root: &Path, req: &Request) -> io::Result<u16> {
     Ok(200)
 }
 
-/// Turns a request target into a safe relative path: query and fragment dropped,
-/// percent-decoded, and `None` for anything that could climb out (`..`, `\`, NUL).
-fn url_path(target: &str) -> Option<PathBuf> {
-    let raw = target.split(['?', '#']).next()?;
-    if !raw.starts_with('/') {
-        return None;
-    }
-    let decoded = percent_decode(raw)?;
-    if decoded.contains('\\') || decoded.contains('\0') {
-        return None;
-    }
-    let mut rel = PathBuf::new();
-    for comp in Path::new(decoded.trim_start_matches('/')).components() {
-        match comp {
-            Component::Normal(part) => rel.push(part),
-            Component::CurDir => {}
-            _ => return None, // `..`, or a root/prefix smuggled in after decoding
-        }
-    }
-    Some(rel)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// The Content-Type for a file name. `.gz` is opaque data for the page to inflate.
-pub fn content_type(path: &Path) -> &'static str {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "json" | "map" => "application/json",
-        "wasm" => "application/wasm",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "svg" => "image/svg+xml",
-        "ico" => "image/x-icon",
-        "gz" => "application/gzip",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
-    }
-}
-
 fn respond_text(
     w: &mut impl Write,
     code: u16,
     reason: &str,
     body: &str,
     keep_alive: bool,
+    send_body: bool,
 ) -> io::Result<()> {
     let ctype = "text/plain; charset=utf-8";
     write_head(w, code, reason, ctype, body.len() as u64, keep_alive, &[])?;
-    w.write_all(body.as_bytes())?;
+    if send_body {
+        w.write_all(body.as_bytes())?;
+    }
     w.flush()
 }
 
@@ -340,26 +303,6 @@ fn write_head(
 mod tests {
     use super::*;
     use std::io::Read;
-
-    #[test]
-    fn traversal_is_refused() {
-        assert_eq!(url_path("/a/b.js?x=1"), Some(PathBuf::from("a/b.js")));
-        assert_eq!(url_path("/"), Some(PathBuf::new()));
-        assert_eq!(url_path("/../etc/passwd"), None);
-        assert_eq!(url_path("/a/%2e%2e/%2e%2e/etc"), None);
-        assert_eq!(url_path("/a\\..\\b"), None);
-        assert_eq!(url_path("//etc/passwd"), Some(PathBuf::from("etc/passwd")));
-        assert_eq!(url_path("http://x/"), None);
-    }
-
-    #[test]
-    fn types_cover_the_page() {
-        let t = |name: &str| content_type(Path::new(name));
-        assert_eq!(t("shrink_bg.wasm"), "application/wasm");
-        assert!(t("main.js").starts_with("text/javascript"));
-        assert!(t("x.mjs").starts_with("text/javascript"));
-        assert_eq!(t("train-images-idx3-ubyte.gz"), "application/gzip");
-    }
 
     fn get(addr: SocketAddr, target: &str) -> Result<String> {
         let mut s = TcpStream::connect(addr)?;

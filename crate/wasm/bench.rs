@@ -1,0 +1,143 @@
+//! Benchmarks for `www/bench.html` (run by `cargo xtask bench`): GEMM GFLOP/s for the simd128
+//! kernels and their scalar twins, the measured simd128 and scalar peaks, and LeNet-300-100
+//! training samples/s at batch 64 — all in one run, so the ratios compare like with like.
+
+use crate::compress::speed::mean_ms;
+use crate::data::Dataset;
+use crate::tensor::{kernels, peak};
+use crate::train::{TrainConfig, Trainer};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// One row of the bench table.
+#[derive(Serialize)]
+struct Row {
+    name: String,
+    ms: f64,
+    gflops: f64,
+    note: String,
+}
+
+fn row(name: &str, ms: f64, flops: f64, note: &str) -> Row {
+    Row {
+        name: name.to_string(),
+        ms,
+        gflops: flops / (ms * 1e6),
+        note: note.to_string(),
+    }
+}
+
+/// Runs every benchmark for at least `min_ms` each and returns the rows.
+///
+/// # Errors
+/// A JsError if serialisation fails.
+#[wasm_bindgen(js_name = runBench)]
+pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
+    let min_ms = if min_ms.is_finite() && min_ms > 0.0 {
+        min_ms.min(10_000.0)
+    } else {
+        300.0
+    };
+    let clock = &super::dto::now_ms;
+    let mut rows = Vec::new();
+    let iters = 200_000u32;
+    let t = mean_ms(clock, min_ms, || {
+        std::hint::black_box(peak::probe_simd128(iters));
+    });
+    rows.push(row(
+        "peak simd128 mul+add",
+        t,
+        iters as f64 * peak::peak_flops_per_iter(true),
+        "6 mul + 6 add independent f32x4 chains",
+    ));
+    let t = mean_ms(clock, min_ms, || {
+        std::hint::black_box(peak::probe_scalar(iters));
+    });
+    rows.push(row(
+        "peak scalar mul+add",
+        t,
+        iters as f64 * peak::peak_flops_per_iter(false),
+        "6 mul + 6 add independent f32 chains",
+    ));
+
+    let (m, n, k) = (64usize, 300usize, 784usize);
+    let x: Vec<f32> = (0..m * k).map(|i| (i % 7) as f32 * 0.1).collect();
+    let w: Vec<f32> = (0..n * k).map(|i| (i % 5) as f32 * 0.01).collect();
+    let d: Vec<f32> = (0..m * n).map(|i| (i % 3) as f32 * 0.1 + 0.01).collect();
+    let (mut c, mut gw, mut gx) = (vec![0.0; m * n], vec![0.0; n * k], vec![0.0; m * k]);
+    let flops = 2.0 * (m * n * k) as f64;
+    type Gemm = fn(usize, usize, usize, &[f32], &[f32], &mut [f32]);
+    let forms: [(
+        &str,
+        Gemm,
+        Gemm,
+        (usize, usize, usize),
+        &[f32],
+        &[f32],
+        &mut Vec<f32>,
+    ); 3] = [
+        (
+            "gemm_nt x·Wᵀ 64×300×784",
+            kernels::simd128::gemm_nt,
+            kernels::scalar::gemm_nt,
+            (m, n, k),
+            &x,
+            &w,
+            &mut c,
+        ),
+        (
+            "gemm_tn δᵀ·x 300×784×64",
+            kernels::simd128::gemm_tn,
+            kernels::scalar::gemm_tn,
+            (n, k, m),
+            &d,
+            &x,
+            &mut gw,
+        ),
+        (
+            "gemm_nn δ·W 64×784×300",
+            kernels::simd128::gemm_nn,
+            kernels::scalar::gemm_nn,
+            (m, k, n),
+            &d,
+            &w,
+            &mut gx,
+        ),
+    ];
+    for (name, simd, scalar, (mm, nn, kk), a, b, out) in forms {
+        let t_simd = mean_ms(clock, min_ms, || simd(mm, nn, kk, a, b, out));
+        let t_scalar = mean_ms(clock, min_ms, || scalar(mm, nn, kk, a, b, out));
+        rows.push(row(
+            &format!("{name} simd128"),
+            t_simd,
+            flops,
+            &format!("{:.2}× scalar", t_scalar / t_simd),
+        ));
+        rows.push(row(&format!("{name} scalar"), t_scalar, flops, ""));
+    }
+
+    let n_img = 6400;
+    let data = Dataset {
+        images: (0..n_img * 784).map(|i| ((i * 31) % 256) as u8).collect(),
+        labels: (0..n_img).map(|i| (i % 10) as u8).collect(),
+        rows: 28,
+        cols: 28,
+    };
+    let cfg = TrainConfig {
+        epochs: 1000,
+        ..Default::default()
+    };
+    let mut trainer = Trainer::new(cfg, data.len()).map_err(|e| JsError::new(&e.to_string()))?;
+    let t = mean_ms(clock, min_ms.max(1000.0), || {
+        let _ = trainer.step(&data);
+    });
+    let step_flops =
+        2.0 * 64.0 * (3.0 * (784.0 * 300.0 + 300.0 * 100.0 + 100.0 * 10.0) - 784.0 * 300.0);
+    rows.push(row(
+        "LeNet-300-100 train step, batch 64",
+        t,
+        step_flops,
+        &format!("{:.0} samples/s", 64.0 / (t / 1e3)),
+    ));
+    serde_wasm_bindgen::to_value(&rows).map_err(|e| JsError::new(&e.to_string()))
+}
