@@ -84,3 +84,14 @@ test('the Quantize panel embeds alone', async ({ page }) => {
   await expect(page.locator('#q-bits')).toBeVisible();
   await shot(page, 'quantize-embed');
 });
+
+test('quantize settings live in the address; hostile values are ignored', async ({ page }) => {
+  await page.goto('/embed.html#panel=quantize&quantize.scheme=kMeans&quantize.bits=3&quantize.zero=<script>&quantize.qatSteps=99999');
+  await expect(page.locator('#q-apply')).toBeEnabled({ timeout: 90_000 });
+  await expect(page.locator('#q-scheme')).toHaveValue('kMeans');
+  await expect(page.locator('#q-bits')).toHaveValue('3');
+  await expect(page.locator('#q-symmetry')).toHaveValue('symmetric');
+  await expect(page.locator('#q-qat-steps')).toHaveValue('5000');
+  await page.locator('#q-bits').fill('5');
+  await expect(page).toHaveURL(/quantize\.bits=5/);
+});

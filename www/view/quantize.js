@@ -172,8 +172,27 @@ export function mount(root, ctx) {
     }
   }
 
+  // Settings live in the address (namespaced keys), so a link reproduces the panel. Values
+  // from the hash are untrusted: a select only takes one of its options, numbers are clamped,
+  // and Rust checks everything again.
+  const saved = [[scheme, 'scheme'], [bits, 'bits'], [format, 'format'], [symmetry, 'zero'], [granularity, 'scales'],
+    [target, 'target'], [training, 'training'], [qatSteps, 'qatSteps']];
+  for (const [input, key] of saved) {
+    const v = ctx.state.get(`quantize.${key}`);
+    if (v === undefined) continue;
+    if (input.tagName === 'SELECT') {
+      if ([...input.options].some((o) => o.value === v)) input.value = v;
+    } else if (/^\d+$/.test(v)) {
+      input.value = String(Math.min(Number(input.max), Math.max(Number(input.min), Number(v))));
+    }
+  }
+  const save = () => {
+    for (const [input, key] of saved) ctx.state.set(`quantize.${key}`, input.value);
+  };
+
   let timer = 0;
   const soon = () => {
+    save();
     syncControls();
     clearTimeout(timer);
     timer = setTimeout(apply, 120);
