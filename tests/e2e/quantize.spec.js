@@ -75,3 +75,23 @@ test('train, quantize to 4 bits: accuracy and sizes update, 16 levels, int8 spee
   console.log((await page.locator('#dc-table').innerText()).replace(/\t/g, ' | '));
   await shot(page, 'quantize-deep-compression', panel);
 });
+
+test('the Quantize panel embeds alone', async ({ page }) => {
+  await page.goto('/embed.html#panel=quantize');
+  const panel = page.locator('#panel-quantize');
+  await expect(panel).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('#q-apply')).toBeEnabled({ timeout: 90_000 });
+  await expect(page.locator('#q-bits')).toBeVisible();
+  await shot(page, 'quantize-embed');
+});
+
+test('quantize settings live in the address; hostile values are ignored', async ({ page }) => {
+  await page.goto('/embed.html#panel=quantize&quantize.scheme=kMeans&quantize.bits=3&quantize.zero=<script>&quantize.qatSteps=99999');
+  await expect(page.locator('#q-apply')).toBeEnabled({ timeout: 90_000 });
+  await expect(page.locator('#q-scheme')).toHaveValue('kMeans');
+  await expect(page.locator('#q-bits')).toHaveValue('3');
+  await expect(page.locator('#q-symmetry')).toHaveValue('symmetric');
+  await expect(page.locator('#q-qat-steps')).toHaveValue('5000');
+  await page.locator('#q-bits').fill('5');
+  await expect(page).toHaveURL(/quantize\.bits=5/);
+});

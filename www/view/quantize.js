@@ -68,7 +68,7 @@ export function mount(root, ctx) {
   const [sPacked, vPacked] = stat('q-size-packed', 'true packed');
   const [sRatio, vRatio] = stat('q-ratio', 'smaller by');
   stats.append(sFloat, sAcc, sDelta, sFp32, sDense, sPacked, sRatio);
-  stats.style.gridTemplateColumns = 'repeat(7, minmax(0, 1fr))';
+  stats.style.gridTemplateColumns = 'repeat(auto-fit, minmax(118px, 1fr))';
   const status = el('p', { class: 'caption', id: 'q-status', text: 'Train a model, then quantize it.' });
 
   const hist = el('canvas', { id: 'q-hist', width: '720', height: '240' });
@@ -81,10 +81,10 @@ export function mount(root, ctx) {
   speedBtn.disabled = true;
   const speedOut = el('p', { class: 'caption', id: 'q-speed-out' });
 
-  const sparsity = el('input', { id: 'dc-sparsity', type: 'text', value: '0.92,0.91,0.74' });
+  const sparsity = el('input', { id: 'dc-sparsity', type: 'text', value: '0.93,0.92,0.75' });
   const dcBits = el('input', { id: 'dc-bits', type: 'number', min: '1', max: '8', value: '5' });
-  const retrain = el('input', { id: 'dc-retrain', type: 'number', min: '0', max: '20000', value: '300' });
-  const finetune = el('input', { id: 'dc-finetune', type: 'number', min: '0', max: '20000', value: '100' });
+  const retrain = el('input', { id: 'dc-retrain', type: 'number', min: '0', max: '20000', value: '1000' });
+  const finetune = el('input', { id: 'dc-finetune', type: 'number', min: '0', max: '20000', value: '200' });
   const dcBtn = el('button', { class: 'button', id: 'dc-run', type: 'button', text: 'Run Deep Compression' });
   dcBtn.disabled = true;
   const dcTable = el('table', { id: 'dc-table', class: 'table' });
@@ -172,8 +172,27 @@ export function mount(root, ctx) {
     }
   }
 
+  // Settings live in the address (namespaced keys), so a link reproduces the panel. Values
+  // from the hash are untrusted: a select only takes one of its options, numbers are clamped,
+  // and Rust checks everything again.
+  const saved = [[scheme, 'scheme'], [bits, 'bits'], [format, 'format'], [symmetry, 'zero'], [granularity, 'scales'],
+    [target, 'target'], [training, 'training'], [qatSteps, 'qatSteps']];
+  for (const [input, key] of saved) {
+    const v = ctx.state.get(`quantize.${key}`);
+    if (v === undefined) continue;
+    if (input.tagName === 'SELECT') {
+      if ([...input.options].some((o) => o.value === v)) input.value = v;
+    } else if (/^\d+$/.test(v)) {
+      input.value = String(Math.min(Number(input.max), Math.max(Number(input.min), Number(v))));
+    }
+  }
+  const save = () => {
+    for (const [input, key] of saved) ctx.state.set(`quantize.${key}`, input.value);
+  };
+
   let timer = 0;
   const soon = () => {
+    save();
     syncControls();
     clearTimeout(timer);
     timer = setTimeout(apply, 120);
@@ -230,8 +249,8 @@ export function mount(root, ctx) {
     dcBtn.disabled = false;
   });
   ctx.on('modelChanged', () => {
+    if (applied) status.textContent = 'The model changed: quantize it again.';
     applied = false;
-    status.textContent = 'The model changed: quantize it again.';
   });
   ctx.on('evaluation', () => {
     if (applied) soon();

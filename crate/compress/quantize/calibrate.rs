@@ -50,7 +50,7 @@ pub fn activation_params(mlp: &Mlp, data: &Dataset, p: &Params) -> Result<Vec<QP
         .map(|l| {
             let (lo, hi) = match p.calibration {
                 Calibration::MinMax => ranges[l],
-                Calibration::Percentile => percentile_range(&mut samples[l], p.percentile),
+                Calibration::Percentile => percentile_range(&samples[l], p.percentile),
             };
             QParams::from_range(lo, hi, p.act_bits, Symmetry::Affine)
         })

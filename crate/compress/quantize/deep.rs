@@ -43,15 +43,17 @@ pub struct DeepParams {
 }
 
 impl Default for DeepParams {
+    /// The settings that reproduce Han et al.'s LeNet-300-100 result here (40.9× at 1.56 %
+    /// error, `shrink deep-compress --weight-decay 0.00005`).
     fn default() -> Self {
         DeepParams {
-            sparsity: vec![0.92, 0.91, 0.74],
-            retrain_steps: 9380,
+            sparsity: vec![0.93, 0.92, 0.75],
+            retrain_steps: 18760,
             prune_rounds: 4,
-            retrain_lr: 0.02,
-            weight_decay: 0.0,
+            retrain_lr: 0.05,
+            weight_decay: 5e-5,
             bits: 6,
-            finetune_steps: 938,
+            finetune_steps: 1876,
             centroid_lr: 1e-4,
             index_bits: 5,
             seed: 1,
@@ -260,4 +262,38 @@ pub fn run(
     shared.huffman = true;
     report(&stage("huffman", acc(&shared)?, shared.size(), sp));
     Ok(shared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Activation, MlpSpec};
+
+    #[test]
+    fn magnitude_prune_hits_the_exact_sparsity_and_sizes_shrink() {
+        let mut mlp = Mlp::new(&MlpSpec::mnist(&[20, 10], Activation::Relu), 4).unwrap();
+        magnitude_prune(&mut mlp, &[0.9, 0.5]);
+        let zeros = |l: &crate::model::Dense| l.w.iter().filter(|&&v| v == 0.0).count();
+        assert_eq!(
+            zeros(&mlp.layers[0]),
+            (0.9f32 * 784.0 * 20.0).round() as usize
+        );
+        assert_eq!(zeros(&mlp.layers[1]), 100);
+        assert_eq!(zeros(&mlp.layers[2]), 50); // the last value repeats
+        let s = pruned_size(&mlp, 5);
+        assert!(s.packed_bytes < s.dense_fp32_bytes / 3);
+        assert!(DeepParams::default().check().is_ok());
+        assert!(DeepParams {
+            prune_rounds: 0,
+            ..Default::default()
+        }
+        .check()
+        .is_err());
+        assert!(DeepParams {
+            weight_decay: f32::NAN,
+            ..Default::default()
+        }
+        .check()
+        .is_err());
+    }
 }

@@ -188,7 +188,7 @@ pub fn min_max(values: impl Iterator<Item = f32>) -> (f32, f32) {
 
 /// The `p`-th and (100 − p)-th percentiles of `values` (p in [50, 100]): a clipping range
 /// that ignores rare outliers, so the common values get a finer scale.
-pub fn percentile_range(values: &mut [f32], p: f32) -> (f32, f32) {
+pub fn percentile_range(values: &[f32], p: f32) -> (f32, f32) {
     let mut v: Vec<f32> = values.iter().copied().filter(|x| x.is_finite()).collect();
     if v.is_empty() {
         return (0.0, 0.0);
@@ -304,7 +304,7 @@ mod tests {
     fn percentile_clips_outliers() {
         let mut v: Vec<f32> = (0..1000).map(|i| i as f32 / 1000.0).collect();
         v.push(100.0);
-        let (lo, hi) = percentile_range(&mut v, 99.0);
+        let (lo, hi) = percentile_range(&v, 99.0);
         assert!(lo < 0.02 && hi < 1.0 && hi > 0.97);
     }
 }
