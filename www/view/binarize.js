@@ -36,7 +36,9 @@ const CSS = `
 #panel-binarize .bin-pads .probs { min-width: 160px; flex: 1; }
 #panel-binarize .bin-pads h4 { font-size: 13px; margin: 0 0 4px; color: var(--ink-2); }
 #panel-binarize .bin-pad { width: 168px; height: 168px; flex: 0 0 auto; touch-action: none; }
-@media (max-width: 900px) { #panel-binarize .bin-layout, #panel-binarize .bin-row { grid-template-columns: 1fr; } }
+#panel-binarize .bin-row > div, #panel-binarize .bin-layout > * { min-width: 0; }
+#panel-binarize select { max-width: 100%; }
+@media (max-width: 900px) { #panel-binarize .bin-layout, #panel-binarize .bin-row { grid-template-columns: minmax(0, 1fr); } }
 `;
 
 function field(label, input, hint) {
