@@ -1,6 +1,9 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): the simd128 kernels equal their
-//! scalar twins at awkward lengths and shapes.
+//! scalar twins at awkward lengths and shapes; the `Session` API round-trips on small synthetic
+//! IDX data; bad input throws an error in words and the session keeps working afterwards.
 #![cfg(target_arch = "wasm32")]
+// Tests may unwrap: a failure here is the test failing, not a user-facing panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use shrink::model::Activation;
 use shrink::tensor::kernels::{scalar, simd128};
@@ -189,4 +192,303 @@ fn packed_binary_net_equals_simulation_in_wasm() {
             "{method:?}"
         );
     }
+}
+
+// ---------- the Session API (crate/wasm/session.rs) ----------
+
+use js_sys::{Reflect, JSON};
+use shrink::data::mnist::{encode_idx_images, encode_idx_labels};
+use shrink::wasm::Session;
+use wasm_bindgen::{JsError, JsValue};
+
+/// `n` 28×28 digits whose class `k` is a bright band at rows 2k..2k+3: learnable in a few steps.
+fn synthetic(n: usize) -> (Vec<u8>, Vec<u8>) {
+    let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
+    let mut pixels = vec![0u8; n * 784];
+    for (i, &l) in labels.iter().enumerate() {
+        for r in 2 * l as usize..2 * l as usize + 3 {
+            for c in 4..24 {
+                pixels[i * 784 + r * 28 + c] = 200 + ((i * 7 + c) % 50) as u8;
+            }
+        }
+    }
+    (
+        encode_idx_images(n, 28, 28, &pixels),
+        encode_idx_labels(&labels),
+    )
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap()
+}
+
+fn num(v: &JsValue, key: &str) -> f64 {
+    get(v, key).as_f64().unwrap_or(f64::NAN)
+}
+
+fn message(e: JsError) -> String {
+    js_sys::Error::from(JsValue::from(e)).message().into()
+}
+
+fn json(s: &str) -> JsValue {
+    JSON::parse(s).unwrap()
+}
+
+const SMALL: &str = r#"{"hidden":[16],"epochs":20,"batchSize":8,"lr":0.1,"seed":3}"#;
+
+fn loaded_session() -> Session {
+    let mut s = Session::new();
+    let (ti, tl) = synthetic(80);
+    let (vi, vl) = synthetic(30);
+    let r = s.load_data("trainImages".into(), ti).unwrap();
+    assert_eq!(get(&r, "complete"), JsValue::FALSE);
+    let r = s.load_data("trainLabels".into(), tl).unwrap();
+    assert_eq!(get(&r, "complete"), JsValue::TRUE);
+    assert_eq!(num(&r, "count"), 80.0);
+    s.load_data("testLabels".into(), vl).unwrap();
+    let r = s.load_data("testImages".into(), vi).unwrap();
+    assert_eq!(num(&r, "count"), 30.0);
+    s.configure(json(SMALL)).unwrap();
+    s
+}
+
+/// The session still trains, evaluates and predicts, with the settings it had.
+fn still_works(s: &mut Session, what: &str) {
+    let p = s
+        .train_steps(2)
+        .unwrap_or_else(|e| panic!("after {what}: {}", message(e)));
+    assert!(num(&p, "loss").is_finite(), "after {what}");
+    let info = s.info().unwrap();
+    let lr = num(&get(&info, "config"), "lr");
+    assert!(
+        (lr - 0.1).abs() < 1e-6,
+        "after {what}: settings changed (lr {lr})"
+    );
+    assert_eq!(num(&get(&info, "config"), "batchSize"), 8.0, "after {what}");
+    let probs = s.predict(&[0.0; 784]).unwrap();
+    assert_eq!(probs.len(), 10, "after {what}");
+    assert!(s.evaluate(0).is_ok(), "after {what}");
+}
+
+#[wasm_bindgen_test]
+fn session_round_trip() {
+    let mut s = loaded_session();
+    let info = s.info().unwrap();
+    assert_eq!(
+        num(&info, "paramCount"),
+        (784 * 16 + 16 + 16 * 10 + 10) as f64
+    );
+    assert_eq!(get(&info, "kernel").as_string().unwrap(), "simd128");
+
+    let p = s.train_steps(5).unwrap();
+    assert_eq!(num(&p, "step"), 5.0);
+    assert_eq!(num(&p, "samples"), 40.0);
+    let mut last = p;
+    while get(&last, "done") != JsValue::TRUE {
+        last = s.train_steps(1000).unwrap();
+    }
+    assert_eq!(num(&last, "epoch"), 20.0);
+    assert!(
+        s.train_steps(1).is_err(),
+        "training past the last epoch must say so"
+    );
+
+    let ev = s.evaluate(0).unwrap();
+    assert_eq!(num(&ev, "count"), 30.0);
+    assert!(
+        num(&ev, "accuracy") >= 0.9,
+        "synthetic bands are easy: {}",
+        num(&ev, "accuracy")
+    );
+    let confusion: js_sys::Array = get(&ev, "confusion").into();
+    assert_eq!(confusion.length(), 100);
+    let alone = s.confusion(0).unwrap();
+    assert_eq!(alone.len(), 100);
+    assert_eq!(alone.iter().sum::<u32>(), 30);
+    assert_eq!(
+        alone,
+        confusion
+            .iter()
+            .map(|v| v.as_f64().unwrap() as u32)
+            .collect::<Vec<_>>()
+    );
+
+    let img = s.first_layer_heatmap(4).unwrap();
+    let (w, h) = (num(&img, "width"), num(&img, "height"));
+    assert_eq!((w, h), (4.0 * 29.0 - 1.0, 4.0 * 29.0 - 1.0));
+    let rgba: js_sys::Uint8Array = get(&img, "rgba").into();
+    assert_eq!(rgba.length() as f64, w * h * 4.0);
+    let m = s.layer_heatmap(1).unwrap();
+    assert_eq!((num(&m, "width"), num(&m, "height")), (16.0, 10.0));
+
+    let g = s.gallery(7, false).unwrap();
+    let images: js_sys::Uint8Array = get(&g, "images").into();
+    assert_eq!(images.length(), 7 * 784);
+    let labels: js_sys::Uint8Array = get(&g, "labels").into();
+    assert_eq!(labels.to_vec(), vec![0, 1, 2, 3, 4, 5, 6]);
+
+    let mut digit = vec![0.0f32; 784];
+    for r in 6..9 {
+        for c in 4..24 {
+            digit[r * 28 + c] = 0.9;
+        }
+    }
+    let probs = s.predict(&digit).unwrap();
+    assert_eq!(probs.len(), 10);
+    assert!((probs.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+    assert!(probs.iter().all(|p| (0.0..=1.0).contains(p)));
+    let best = (0..10)
+        .max_by(|&a, &b| probs[a].total_cmp(&probs[b]))
+        .unwrap();
+    assert_eq!(best, 3, "a band at rows 6..9 is class 3: {probs:?}");
+
+    // Reset: same seed, same fresh weights.
+    let before = s.first_layer_heatmap(4).unwrap();
+    s.reset().unwrap();
+    assert_eq!(num(&s.info().unwrap(), "steps"), 0.0);
+    let fresh1: js_sys::Uint8Array = get(&s.first_layer_heatmap(4).unwrap(), "rgba").into();
+    s.reset().unwrap();
+    let fresh2: js_sys::Uint8Array = get(&s.first_layer_heatmap(4).unwrap(), "rgba").into();
+    assert_eq!(fresh1.to_vec(), fresh2.to_vec());
+    let trained: js_sys::Uint8Array = get(&before, "rgba").into();
+    assert_ne!(fresh1.to_vec(), trained.to_vec());
+}
+
+#[wasm_bindgen_test]
+fn nothing_works_before_data_but_nothing_breaks() {
+    let mut s = Session::new();
+    for e in [
+        s.train_steps(1).err(),
+        s.evaluate(0).err(),
+        s.first_layer_heatmap(10).err(),
+        s.predict(&[0.0; 784]).err(),
+        s.reset().err(),
+    ] {
+        let m = message(e.expect("must fail before data"));
+        assert!(m.contains("not ready"), "{m}");
+    }
+    assert!(
+        s.configure(json(SMALL)).is_ok(),
+        "settings can come before data"
+    );
+}
+
+#[wasm_bindgen_test]
+fn bad_data_throws_and_the_session_keeps_working() {
+    let mut s = loaded_session();
+    let (imgs, labels) = synthetic(10);
+    let mut wrong_magic = imgs.clone();
+    wrong_magic[3] = 0x01;
+    let truncated = imgs[..imgs.len() - 5].to_vec();
+    let mut bad_label = labels.clone();
+    bad_label[8] = 10;
+    let not_gzip = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3];
+    let small = encode_idx_images(10, 20, 20, &vec![0; 4000]);
+    let cases: Vec<(&str, Vec<u8>, Vec<u8>, &str)> = vec![
+        ("wrong magic", wrong_magic, labels.clone(), "magic"),
+        ("truncated", truncated, labels.clone(), "truncated"),
+        ("label 10", imgs.clone(), bad_label, "not a digit"),
+        (
+            "count mismatch",
+            imgs.clone(),
+            encode_idx_labels(&[1, 2, 3]),
+            "10 images but",
+        ),
+        ("broken gzip", not_gzip, labels.clone(), "gzip"),
+        ("20×20 images", small, labels.clone(), "28×28"),
+        ("swapped files", labels.clone(), imgs.clone(), "magic"),
+    ];
+    for (what, i, l, expect) in cases {
+        s.load_data("trainImages".into(), i).unwrap();
+        let e = s.load_data("trainLabels".into(), l).expect_err(what);
+        let m = message(e);
+        assert!(
+            m.starts_with("bad data:") && m.contains(expect),
+            "{what}: {m}"
+        );
+        still_works(&mut s, what);
+    }
+    let m = message(
+        s.load_data("weights".into(), vec![1, 2])
+            .expect_err("unknown kind"),
+    );
+    assert!(m.contains("data kind"), "{m}");
+    still_works(&mut s, "an unknown data kind");
+}
+
+#[wasm_bindgen_test]
+fn bad_settings_and_calls_throw_and_the_session_keeps_working() {
+    let mut s = loaded_session();
+    let nan_lr = json(SMALL);
+    Reflect::set(&nan_lr, &"lr".into(), &JsValue::from_f64(f64::NAN)).unwrap();
+    let bad: Vec<(&str, JsValue, &str)> = vec![
+        ("NaN lr", nan_lr, "learning rate"),
+        ("zero lr", json(r#"{"lr":0}"#), "learning rate"),
+        ("negative lr", json(r#"{"lr":-0.1}"#), "learning rate"),
+        ("batch 0", json(r#"{"batchSize":0}"#), "batch size"),
+        ("no layers", json(r#"{"hidden":[]}"#), "hidden"),
+        ("width 0", json(r#"{"hidden":[300,0]}"#), "layer width"),
+        (
+            "width 100000",
+            json(r#"{"hidden":[100000]}"#),
+            "layer width",
+        ),
+        (
+            "8 layers of 4096",
+            json(r#"{"hidden":[4096,4096,4096,4096,4096,4096,4096,4096]}"#),
+            "parameter count",
+        ),
+        ("epochs 0", json(r#"{"epochs":0}"#), "epochs"),
+        (
+            "wrong type",
+            json(r#"{"lr":"fast"}"#),
+            "invalid training settings",
+        ),
+        (
+            "unknown activation",
+            json(r#"{"activation":"swish"}"#),
+            "invalid training settings",
+        ),
+        (
+            "fractional batch",
+            json(r#"{"batchSize":2.5}"#),
+            "invalid training settings",
+        ),
+        (
+            "not an object",
+            JsValue::from_str("lr=1"),
+            "invalid training settings",
+        ),
+        (
+            "negative seed",
+            json(r#"{"seed":-1}"#),
+            "invalid training settings",
+        ),
+    ];
+    for (what, settings, expect) in bad {
+        let m = message(s.configure(settings).expect_err(what));
+        assert!(m.contains(expect), "{what}: {m}");
+        still_works(&mut s, what);
+    }
+    let calls: Vec<(&str, Option<JsError>, &str)> = vec![
+        ("783 pixels", s.predict(&[0.0; 783]).err(), "shape mismatch"),
+        ("785 pixels", s.predict(&[0.0; 785]).err(), "shape mismatch"),
+        ("NaN pixel", s.predict(&[f32::NAN; 784]).err(), "pixel"),
+        ("pixel 2", s.predict(&[2.0; 784]).err(), "pixel"),
+        ("0 steps", s.train_steps(0).err(), "steps"),
+        ("10^6 steps", s.train_steps(1_000_000).err(), "steps"),
+        ("0 tiles", s.first_layer_heatmap(0).err(), "tiles per row"),
+        ("layer 9", s.layer_heatmap(9).err(), "layer"),
+        ("gallery 0", s.gallery(0, false).err(), "gallery size"),
+        (
+            "gallery 10^6",
+            s.gallery(1_000_000, true).err(),
+            "gallery size",
+        ),
+    ];
+    for (what, e, expect) in calls {
+        let m = message(e.unwrap_or_else(|| panic!("{what} must fail")));
+        assert!(m.contains(expect), "{what}: {m}");
+    }
+    still_works(&mut s, "bad calls");
 }
