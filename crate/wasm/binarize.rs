@@ -78,6 +78,25 @@ impl BinarizeLab {
         self.info(session)
     }
 
+    /// Like `configure`, but the shadow weights start from the Train panel's network (the
+    /// hidden widths in `params` must match it): binarize the network you just trained.
+    ///
+    /// # Errors
+    /// As `configure`; widths that differ from the session's network.
+    #[wasm_bindgen(js_name = configureFromDense)]
+    pub fn configure_from_dense(
+        &mut self,
+        session: &Session,
+        params: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let params: Params = from_js("binarize settings", params)?;
+        let n = session.train_data().map_err(err)?.len();
+        let mlp = session.model().map_err(err)?;
+        self.trainer = Some(BinaryTrainer::from_dense(params, mlp, n).map_err(err)?);
+        self.packed = None;
+        self.info(session)
+    }
+
     /// Settings, layer widths and kinds, steps, epochs and the true packed sizes of the network.
     ///
     /// # Errors

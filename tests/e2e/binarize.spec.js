@@ -107,6 +107,25 @@ test('a short BNN run completes; packed = simulation; two colours per neuron; sp
   expect(rows.every((n) => n === 2), `colours per row: ${rows.join(',')}`).toBe(true);
 });
 
+test('binarize the network the Train panel trained (warm start)', async ({ page }) => {
+  await page.goto('/#hidden=64&epochs=1&seed=1&bin.method=binaryconnect&bin.epochs=1&bin.warm=true');
+  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
+  await page.click('#btn-play');
+  await expect(page.locator('#stat-test-acc[data-epoch="1"]')).toBeVisible({ timeout: 180_000 });
+  const dense = Number(await page.locator('#stat-test-acc').getAttribute('data-value'));
+  await page.locator('#panel-binarize').scrollIntoViewIfNeeded();
+  await expect(page.locator('#bin-hidden')).toBeDisabled();
+  await page.click('#bin-reset');
+  await expect(page.locator('#bin-status')).toContainText("Starting from the Train panel's network");
+  await expect(page.locator('#bin-status')).toContainText('784 → 64 → 10');
+  await page.click('#bin-train');
+  await expect(page.locator('#panel-binarize')).toHaveAttribute('data-done', 'true', { timeout: 200_000 });
+  const sim = parseFloat(await page.locator('#bin-stat-sim').textContent());
+  console.log(`dense 784-64-10 after 1 epoch: ${(100 * dense).toFixed(2)}%; BinaryConnect from it, 1 epoch: ${sim}%`);
+  expect(sim).toBeGreaterThanOrEqual(90);
+  await expect(page.locator('#panel-binarize')).toHaveAttribute('data-identical', 'true');
+});
+
 test('the Binarize panel embeds alone, and bad hash values are reported in words', async ({ page }) => {
   await page.goto('/embed.html#panel=binarize&bin.hidden=abc&bin.epochs=1');
   await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });

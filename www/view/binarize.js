@@ -3,13 +3,14 @@
 // heatmaps (every neuron holds exactly two values), the true size of each layer (1 bit per binary
 // weight), the measured speed of the XNOR-popcount layer against the f32 dense layer, and its
 // predictions on a drawn digit next to the dense network's (binarypad.js). Settings live in the URL hash
-// (bin.method, bin.hidden, bin.epochs, bin.lr, bin.seed, bin.scaling, bin.first, bin.last).
+// (bin.method, bin.hidden, bin.epochs, bin.lr, bin.seed, bin.scaling, bin.first, bin.last, bin.warm).
+// With bin.warm the shadow weights start from the Train panel's network (its widths are used).
 
 import { comparePad } from './binarypad.js';
 
 const CHUNK_MS = 60;
 const HEATMAP_MS = 500;
-const DEFAULTS = { method: 'bnn', hidden: '256,256', epochs: 2, lr: 0.003, seed: 1, scaling: true, first: true, last: true };
+const DEFAULTS = { method: 'bnn', hidden: '256,256', epochs: 2, lr: 0.003, seed: 1, scaling: true, first: true, last: true, warm: false };
 const COLORS = { loss: '#6b7280', train: '#4f46e5', test: '#0f9d58' };
 const pct = (v) => `${(100 * v).toFixed(2)}%`;
 const bytes = (b) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kB` : `${b} B`);
@@ -36,7 +37,9 @@ const CSS = `
 #panel-binarize .bin-pads .probs { min-width: 160px; flex: 1; }
 #panel-binarize .bin-pads h4 { font-size: 13px; margin: 0 0 4px; color: var(--ink-2); }
 #panel-binarize .bin-pad { width: 168px; height: 168px; flex: 0 0 auto; touch-action: none; }
-@media (max-width: 900px) { #panel-binarize .bin-layout, #panel-binarize .bin-row { grid-template-columns: 1fr; } }
+#panel-binarize .bin-row > div, #panel-binarize .bin-layout > * { min-width: 0; }
+#panel-binarize select { max-width: 100%; }
+@media (max-width: 900px) { #panel-binarize .bin-layout, #panel-binarize .bin-row { grid-template-columns: minmax(0, 1fr); } }
 `;
 
 function field(label, input, hint) {
@@ -71,6 +74,7 @@ function readSettings(state, warn) {
   take('scaling', bool);
   take('first', bool);
   take('last', bool);
+  take('warm', bool);
   return s;
 }
 
@@ -114,6 +118,7 @@ export function mount(root, ctx) {
   const cScale = check('bin-scaling', 'XNOR scaling α = mean |w| per neuron');
   const cFirst = check('bin-first', 'Binary first layer (784 → …)');
   const cLast = check('bin-last', 'Binary last layer (… → 10)');
+  const cWarm = check('bin-warm', 'Start from the Train panel’s network');
   const train = el('button', { type: 'button', className: 'button primary', id: 'bin-train', textContent: 'Train', disabled: true });
   const reset = el('button', { type: 'button', className: 'button', id: 'bin-reset', textContent: 'Reset', disabled: true });
   const form = el('form', { className: 'settings', id: 'bin-settings' });
@@ -122,7 +127,7 @@ export function mount(root, ctx) {
     el('h3', { textContent: 'Binary network' }),
     field('Method', method),
     field('Hidden layer widths', hidden, 'comma-separated; the paper used 3×2048 to 3×4096'),
-    el('div', { className: 'bin-checks' }, cScale.label, cFirst.label, cLast.label),
+    el('div', { className: 'bin-checks' }, cScale.label, cFirst.label, cLast.label, cWarm.label),
     el('div', { className: 'field-pair' }, field('Epochs', epochs), field('Learning rate', lr)),
     field('Seed', seed, 'Adam, batch 100, cosine schedule, batch norm'),
     el('div', { className: 'buttons' }, train, reset),
@@ -136,6 +141,8 @@ export function mount(root, ctx) {
     cScale.c.checked = settings.scaling;
     cFirst.c.checked = settings.first;
     cLast.c.checked = settings.last;
+    cWarm.c.checked = settings.warm;
+    hidden.disabled = settings.warm;
   };
   show();
 
@@ -205,13 +212,21 @@ export function mount(root, ctx) {
     running = false;
     train.textContent = 'Train';
     try {
-      info = await call('configure', toParams(settings));
+      let from = '';
+      if (settings.warm) {
+        // Binarize the network the Train panel trained: same widths, its weights as the start.
+        const dense = await ctx.call('session', 'info');
+        settings.hidden = dense.sizes.slice(1, -1).join(',');
+        hidden.value = settings.hidden;
+        from = ` Starting from the Train panel's network (${dense.steps.toLocaleString('en-US')} steps trained).`;
+      }
+      info = await call(settings.warm ? 'configureFromDense' : 'configure', toParams(settings));
       configured = true;
       layerSel.replaceChildren(
         ...info.kinds.map((k, l) => el('option', { value: l, textContent: `${l + 1}: ${info.sizes[l]} → ${info.sizes[l + 1]} (${k.binary ? 'binary' : 'full precision'}${k.output === 'sign' ? ', sign out' : ''})` })),
       );
       const arch = info.sizes.join(' → ');
-      status.textContent = `${settings.method === 'bnn' ? 'BNN' : 'BinaryConnect'} ${arch}, ${info.totalSteps.toLocaleString('en-US')} steps to train.`;
+      status.textContent = `${settings.method === 'bnn' ? 'BNN' : 'BinaryConnect'} ${arch}, ${info.totalSteps.toLocaleString('en-US')} steps to train.${from}`;
       sEpoch.v.textContent = `0 / ${settings.epochs}`;
       for (const s of [sLoss, sSim, sPacked]) s.v.textContent = '—';
       renderSizes(info.layers, info.size);
@@ -233,6 +248,7 @@ export function mount(root, ctx) {
       scaling: cScale.c.checked,
       first: cFirst.c.checked,
       last: cLast.c.checked,
+      warm: cWarm.c.checked,
     };
     if (!/^\d+(,\d+){0,7}$/.test(next.hidden)) {
       ctx.showError(`Hidden widths "${hidden.value}" should look like 256,256 (whole numbers, commas).`);
@@ -240,10 +256,11 @@ export function mount(root, ctx) {
       return;
     }
     Object.assign(settings, next);
+    hidden.disabled = settings.warm;
     save();
     configure();
   }
-  for (const input of [method, hidden, epochs, lr, seed, cScale.c, cFirst.c, cLast.c]) input.addEventListener('change', readForm);
+  for (const input of [method, hidden, epochs, lr, seed, cScale.c, cFirst.c, cLast.c, cWarm.c]) input.addEventListener('change', readForm);
 
   async function drawChart() {
     try {

@@ -75,6 +75,28 @@ impl BinaryNet {
         Ok(net)
     }
 
+    /// A network whose shadow weights and biases start from a trained dense `mlp` of the same
+    /// widths (clipped to [−1, 1] in binary layers): binarize the network you just trained.
+    ///
+    /// # Errors
+    /// `InvalidParam` if `params` fail their check; `ShapeMismatch` if the widths differ.
+    pub fn from_dense(params: &Params, mlp: &Mlp) -> Result<Self> {
+        let mut net = BinaryNet::new(params)?;
+        if net.shadow.sizes() != mlp.sizes() {
+            return Err(Error::shape(
+                "BinaryNet::from_dense widths",
+                net.shadow.sizes(),
+                mlp.sizes(),
+            ));
+        }
+        for (s, d) in net.shadow.layers.iter_mut().zip(&mlp.layers) {
+            s.w.assign(&d.w);
+            s.b.assign(&d.b);
+        }
+        net.clip_binary();
+        Ok(net)
+    }
+
     /// Input width.
     pub fn n_in(&self) -> usize {
         self.shadow.n_in()

@@ -278,3 +278,25 @@ fn packed_equals_simulation_without_batch_norm() {
         packed.evaluate(&data, 0).unwrap()
     );
 }
+
+#[test]
+fn from_dense_copies_a_trained_net_and_checks_widths() {
+    let p = params(Method::BinaryConnect, &[12], true, false);
+    let spec = crate::model::MlpSpec::mnist(&[12], crate::model::Activation::Relu);
+    let mut mlp = crate::model::Mlp::new(&spec, 5).unwrap();
+    mlp.layers[0].w[[0, 0]] = 3.0;
+    let net = BinaryNet::from_dense(&p, &mlp).unwrap();
+    assert_eq!(net.shadow.layers[0].w[[0, 0]], 1.0); // clipped: a binary layer
+    assert_eq!(net.shadow.layers[0].w[[1, 7]], mlp.layers[0].w[[1, 7]]);
+    assert_eq!(net.shadow.layers[1].w, mlp.layers[1].w); // full precision: copied as is
+    let other = crate::model::Mlp::new(
+        &crate::model::MlpSpec::mnist(&[13], crate::model::Activation::Relu),
+        5,
+    )
+    .unwrap();
+    assert!(matches!(
+        BinaryNet::from_dense(&p, &other),
+        Err(crate::Error::ShapeMismatch { .. })
+    ));
+    assert!(BinaryTrainer::from_dense(p, &mlp, 10).is_ok());
+}

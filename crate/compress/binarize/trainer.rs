@@ -57,6 +57,19 @@ impl BinaryTrainer {
     /// `InvalidParam` if `params` fail their check; `NotReady` if `n_train` is 0.
     pub fn new(params: Params, n_train: usize) -> Result<Self> {
         let net = BinaryNet::new(&params)?;
+        Self::with_net(params, net, n_train)
+    }
+
+    /// A trainer that starts from a trained dense network of the same widths.
+    ///
+    /// # Errors
+    /// As [`BinaryTrainer::new`]; `ShapeMismatch` if the widths differ.
+    pub fn from_dense(params: Params, mlp: &Mlp, n_train: usize) -> Result<Self> {
+        let net = BinaryNet::from_dense(&params, mlp)?;
+        Self::with_net(params, net, n_train)
+    }
+
+    fn with_net(params: Params, net: BinaryNet, n_train: usize) -> Result<Self> {
         if n_train == 0 {
             return Err(Error::NotReady {
                 what: "no training data",
