@@ -17,7 +17,7 @@ commands:
   train    train an MLP on MNIST and print per-epoch accuracy and samples/s
   bench    time the kernels and a LeNet-300-100 training step natively
   low-rank factor the first layer at --rank 8,16,... and fine-tune (--finetune-epochs N)
-  distill  --teacher 1200,1200 --student 30[/10] --temperature T --alpha A --seeds 3
+  distill  --teacher 1200,1200 --student 30[/10] --temperature T[,T2] --alpha A --seeds 3 [--student-lr η]
 common flags: --data DIR (default $SHRINK_DATA or www/data)";
 
 fn main() -> ExitCode {
