@@ -2,6 +2,8 @@
 //! scalar twins at awkward lengths and shapes; the `Session` API round-trips on small synthetic
 //! IDX data; bad input throws an error in words and the session keeps working afterwards.
 #![cfg(target_arch = "wasm32")]
+// Tests may unwrap: a failure here is the test failing, not a user-facing panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use shrink::model::Activation;
 use shrink::tensor::kernels::{scalar, simd128};
@@ -206,6 +208,16 @@ fn session_round_trip() {
     );
     let confusion: js_sys::Array = get(&ev, "confusion").into();
     assert_eq!(confusion.length(), 100);
+    let alone = s.confusion(0).unwrap();
+    assert_eq!(alone.len(), 100);
+    assert_eq!(alone.iter().sum::<u32>(), 30);
+    assert_eq!(
+        alone,
+        confusion
+            .iter()
+            .map(|v| v.as_f64().unwrap() as u32)
+            .collect::<Vec<_>>()
+    );
 
     let img = s.first_layer_heatmap(4).unwrap();
     let (w, h) = (num(&img, "width"), num(&img, "height"));
@@ -326,6 +338,11 @@ fn bad_settings_and_calls_throw_and_the_session_keeps_working() {
             "width 100000",
             json(r#"{"hidden":[100000]}"#),
             "layer width",
+        ),
+        (
+            "8 layers of 4096",
+            json(r#"{"hidden":[4096,4096,4096,4096,4096,4096,4096,4096]}"#),
+            "parameter count",
         ),
         ("epochs 0", json(r#"{"epochs":0}"#), "epochs"),
         (

@@ -9,8 +9,12 @@
 //   ctx.configure(patch)                           change training settings (fresh model)
 //   ctx.whenReady                                  resolves once data and model are in
 //
-// Page events: dataProgress, ready, settings, restart/restarted. Worker events: progress,
-// evaluation, state, trainError, modelChanged (see worker.js).
+// Page events: dataProgress, ready, info, settings, restart/restarted. Worker events: progress,
+// evaluation, state, trainError, modelChanged (see worker.js). A lab panel that changes the
+// model (prune, quantize in place, ...) calls ctx.emit('weightsChanged') so the weights, gallery
+// and drawing panels refresh. Training is driven through the worker's `loop` target:
+// ctx.call('loop', 'play' | 'pause' | 'step' | 'status'). Shared DOM helpers: www/ui.js
+// (el, blit for Rust RGBA heatmaps, pct, count, bytes).
 
 import initCharts, * as wasm from './pkg/shrink.js';
 import { WorkerClient } from './protocol.js';
@@ -60,16 +64,33 @@ const state = createState();
 for (const e of state.errors) notice(e, 'warn');
 
 let files = null; // { gz } kept to replay into a restarted worker
+let lastRestartAt = 0;
 
 const client = new WorkerClient(new URL('./worker.js', import.meta.url), {
   onRestart: async () => {
+    const now = performance.now();
+    // Two restarts within a minute: the settings themselves may be what brings the instance
+    // down, so replaying them would loop. Fall back to the defaults and say so.
+    const looping = lastRestartAt && now - lastRestartAt < 60_000;
+    lastRestartAt = now;
     notice('The WebAssembly worker stopped unexpectedly and was restarted; your charts are kept, the model starts again from its seed.', 'warn');
     if (files) await sendData(files.gz);
-    await configure({}, { silent: true });
+    if (looping) {
+      notice('It stopped twice in a row, so the default settings are used now.', 'warn');
+      await configure({ ...DEFAULTS }, { silent: true });
+    } else {
+      await configure({}, { silent: true });
+    }
   },
 });
 client.on('listenerError', showError);
 client.on('trainError', (d) => showError(d.message));
+
+// For tests and the console: RPC by hand, and how often the worker was replaced.
+window.shrinkDebug = {
+  call: (target, method, ...args) => client.call(target, method, ...args),
+  restarts: () => client.restartsDone,
+};
 
 let resolveReady;
 const whenReady = new Promise((r) => (resolveReady = r));

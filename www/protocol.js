@@ -19,7 +19,8 @@ export class WorkerClient {
     this.seq = 0;
     this.pending = new Map();
     this.listeners = new Map();
-    this.restarts = 0;
+    this.restarts = 0; // started
+    this.restartsDone = 0; // finished: new worker up, data and settings replayed
     this.restarting = null;
     this.start();
   }
@@ -110,6 +111,7 @@ export class WorkerClient {
       try {
         await this.ready;
         if (this.onRestart) await this.onRestart();
+        this.restartsDone += 1;
         this.emit('restarted', { reason, count: this.restarts });
       } finally {
         this.restarting = null;

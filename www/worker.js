@@ -175,13 +175,21 @@ async function dispatch({ id, target, method, args }) {
   try {
     const full = target in labs ? [session, ...list] : list;
     const result = await obj[method](...full);
-    post({ id, ok: true, result });
+    // Listeners hear of the new model before the caller's promise resolves.
     if (rebuild) emit('modelChanged', { reason: method });
+    post({ id, ok: true, result });
   } catch (e) {
     post({ id, ok: false, error: errorText(e) });
     if (e instanceof WebAssembly.RuntimeError) trap(e);
   }
 }
+
+/** For the end-to-end test of the restart path: behaves exactly like a wasm trap. */
+const debug = {
+  trap() {
+    throw new WebAssembly.RuntimeError('unreachable (a simulated trap, requested by the page)');
+  },
+};
 
 const ready = (async () => {
   const exports = await init();
@@ -193,7 +201,7 @@ const ready = (async () => {
     }
   }
   // Hand-registered labs go here, one line each, e.g. `labs.prune = new wasm.PruneLab();`.
-  Object.assign(objects, labs, { session, loop });
+  Object.assign(objects, labs, { session, loop, debug });
   emit('ready', { kernel: wasm.kernelSet(), labs: Object.keys(labs) });
 })();
 

@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 pub const MAX_WIDTH: usize = 4096;
 /// Largest number of hidden layers we accept.
 pub const MAX_HIDDEN_LAYERS: usize = 8;
+/// Largest parameter count we accept: training keeps ~5 copies (weights, gradients, optimizer
+/// moments, the last good weights), so 12 M parameters is already ~240 MB of wasm memory, and
+/// more could exhaust it and abort the instance instead of failing with an error.
+pub const MAX_PARAMS: usize = 12_000_000;
 
 /// The architecture of an MLP.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +74,19 @@ impl MlpSpec {
             if w > MAX_WIDTH {
                 return Err(Error::param("layer width", w, "must be at most 4096"));
             }
+        }
+        // Widths ≤ 4096 and ≤ 10 layers: this sum cannot overflow.
+        let params: usize = self
+            .sizes()
+            .windows(2)
+            .map(|p| p.iter().product::<usize>() + p.last().copied().unwrap_or(0))
+            .sum();
+        if params > MAX_PARAMS {
+            return Err(Error::param(
+                "parameter count",
+                params,
+                "must be at most 12,000,000 (the browser's memory)",
+            ));
         }
         Ok(())
     }

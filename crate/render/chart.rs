@@ -41,6 +41,25 @@ pub struct LineChart {
     pub log_y: bool,
     /// Vertical marker lines (e.g. a rank cut), drawn dashed-grey.
     pub v_lines: Vec<f32>,
+    /// Where the legend goes (out of the way of the curves), or hidden.
+    pub legend: Legend,
+}
+
+/// Legend placement inside the plot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum Legend {
+    /// Bottom right (rising curves, such as accuracy, leave it free).
+    #[default]
+    LowerRight,
+    /// Top right (falling curves, such as a loss).
+    UpperRight,
+    /// Top left.
+    UpperLeft,
+    /// Bottom left.
+    LowerLeft,
+    /// No legend.
+    Hidden,
 }
 
 /// Parses `#rrggbb`; anything else is grey.
@@ -103,6 +122,8 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     let mut builder = ChartBuilder::on(area);
     builder
         .margin(8)
+        // Room for the last x tick label, which plotters centres on the plot's right edge.
+        .margin_right(18)
         .x_label_area_size(30)
         .y_label_area_size(44);
     if !chart.title.is_empty() {
@@ -121,7 +142,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
             .draw()
             .map_err(draw_err)?;
         draw_series(&mut c, chart, y0.max(1e-12), y1)?;
-        legend(&mut c)
+        legend(&mut c, chart.legend)
     } else {
         let mut c = builder
             .build_cartesian_2d(x0..x1, y0..y1)
@@ -134,7 +155,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
             .draw()
             .map_err(draw_err)?;
         draw_series(&mut c, chart, y0, y1)?;
-        legend(&mut c)
+        legend(&mut c, chart.legend)
     }
 }
 
@@ -176,9 +197,17 @@ fn draw_series<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
 
 fn legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
     c: &mut Chart2d<'a, DB, Y>,
+    place: Legend,
 ) -> Result<()> {
+    let position = match place {
+        Legend::Hidden => return Ok(()),
+        Legend::LowerRight => SeriesLabelPosition::LowerRight,
+        Legend::UpperRight => SeriesLabelPosition::UpperRight,
+        Legend::UpperLeft => SeriesLabelPosition::UpperLeft,
+        Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
+    };
     c.configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
+        .position(position)
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(200, 200, 200))
         .label_font(("sans-serif", 11))
@@ -227,6 +256,28 @@ mod tests {
             ..chart
         };
         assert!(to_svg(&log, 300, 200).unwrap().contains("<svg"));
+    }
+
+    #[test]
+    fn legend_can_move_or_hide() {
+        let chart = LineChart {
+            series: vec![Series {
+                name: "only-in-legend".into(),
+                color: "#000000".into(),
+                points: vec![(0.0, 1.0), (1.0, 0.5)],
+                markers: false,
+            }],
+            legend: Legend::UpperRight,
+            ..Default::default()
+        };
+        assert!(to_svg(&chart, 300, 200).unwrap().contains("only-in-legend"));
+        let hidden = LineChart {
+            legend: Legend::Hidden,
+            ..chart
+        };
+        assert!(!to_svg(&hidden, 300, 200)
+            .unwrap()
+            .contains("only-in-legend"));
     }
 
     #[test]

@@ -164,6 +164,10 @@ mod tests {
                 ..Default::default()
             },
             TrainConfig {
+                hidden: vec![4096; 8],
+                ..Default::default()
+            },
+            TrainConfig {
                 momentum: 1.0,
                 ..Default::default()
             },

@@ -18,25 +18,6 @@ struct Row {
     note: String,
 }
 
-/// performance.now() in milliseconds, from the page or a worker.
-pub(crate) fn now_ms() -> f64 {
-    let perf = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance")).ok();
-    let now = perf
-        .as_ref()
-        .and_then(|p| js_sys::Reflect::get(p, &JsValue::from_str("now")).ok());
-    match (
-        perf,
-        now.and_then(|f| f.dyn_into::<js_sys::Function>().ok()),
-    ) {
-        (Some(p), Some(f)) => f
-            .call0(&p)
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or_else(js_sys::Date::now),
-        _ => js_sys::Date::now(),
-    }
-}
-
 fn row(name: &str, ms: f64, flops: f64, note: &str) -> Row {
     Row {
         name: name.to_string(),
@@ -57,7 +38,7 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
     } else {
         300.0
     };
-    let clock = &now_ms;
+    let clock = &super::dto::now_ms;
     let mut rows = Vec::new();
     let iters = 200_000u32;
     let t = mean_ms(clock, min_ms, || {

@@ -204,3 +204,60 @@ test('narrow screens: no horizontal overflow', async ({ page }) => {
   expect(overflow).toBeLessThanOrEqual(0);
   await shot(page, 'narrow');
 });
+
+test('a diverging run stops, restores the last good weights and says so', async ({ page }) => {
+  await open(page, '#opt=sgd&lr=10&mom=0.99&epochs=1');
+  await page.click('#btn-play');
+  await expect(page.locator('.notice', { hasText: 'training diverged' })).toBeVisible();
+  await expect(page.locator('#btn-play')).toHaveText('Play');
+  await expect(page.locator('.notice', { hasText: 'diverged' })).toContainText('last good weights were restored');
+  // The restored model still answers.
+  await page.click('#btn-reset');
+  await page.fill('#set-lr', '0.05');
+  await page.locator('#set-lr').dispatchEvent('change');
+  await page.click('#btn-play');
+  await expect.poll(async () => Number((await page.textContent('#stat-step')).replace(/,/g, '')) || 0).toBeGreaterThan(20);
+  await page.click('#btn-play');
+});
+
+test('a trapped worker is replaced, the history is kept and training goes on', async ({ page }) => {
+  await open(page, '#epochs=3');
+  await page.click('#btn-play');
+  await expect.poll(async () => Number((await page.textContent('#stat-step')).replace(/,/g, '')) || 0).toBeGreaterThan(100);
+  await page.click('#btn-play');
+  await expect(page.locator('#btn-play')).toHaveText('Play');
+  // The worker's debug target throws exactly what a wasm trap throws (WebAssembly.RuntimeError).
+  const err = await page.evaluate(() => window.shrinkDebug.call('debug', 'trap').then(() => null, (e) => e.message));
+  expect(err).toContain('simulated trap');
+  await expect(page.locator('.notice', { hasText: 'restarted' })).toBeVisible();
+  await expect(page.locator('#panel-train')).toHaveAttribute('data-kept-points', /[1-9]\d*/);
+  await page.waitForFunction(() => window.shrinkDebug.restarts() === 1);
+  await page.click('#btn-play');
+  await expect.poll(async () => Number((await page.textContent('#stat-step')).replace(/,/g, '')) || 0).toBeGreaterThan(20);
+  await page.click('#btn-play');
+  await shot(page, 'after-restart');
+});
+
+test('settings the core refuses are reported and the defaults train instead', async ({ page }) => {
+  // Each width is allowed on its own; together they exceed the 12 M parameter cap in Rust.
+  await open(page, '#hidden=4096,4096,4096,4096,4096,4096,4096,4096');
+  await expect(page.locator('.notice', { hasText: 'parameter count' })).toBeVisible();
+  await expect(page.locator('#set-hidden')).toHaveValue('300,100');
+  await expect(page.locator('#arch')).toContainText('266,610 parameters');
+  await page.click('#btn-step');
+  await expect(page.locator('#stat-step')).toHaveText('1');
+});
+
+test('changing a setting while training stops and starts a fresh network', async ({ page }) => {
+  await open(page, '#epochs=5');
+  await page.click('#btn-play');
+  await expect.poll(async () => Number((await page.textContent('#stat-step')).replace(/,/g, '')) || 0).toBeGreaterThan(50);
+  await page.selectOption('#set-act', 'tanh');
+  await expect(page.locator('#btn-play')).toHaveText('Play');
+  await expect(page.locator('#stat-step')).toHaveText('—');
+  expect(page.url()).toContain('act=tanh');
+  await page.waitForTimeout(500);
+  await expect(page.locator('#stat-step')).toHaveText('—');
+  await page.click('#btn-step');
+  await expect(page.locator('#stat-step')).toHaveText('1');
+});

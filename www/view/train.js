@@ -4,15 +4,10 @@
 // redraws charts at most four times a second so the page stays light.
 
 import { DEFAULT_LR, PRESETS } from '../state.js';
+import { el, pct } from '../ui.js';
 
-const COLORS = { loss: '#e4572e', train: '#4f46e5', test: '#0f9d58' };
+const COLORS = { loss: '#e4572e', train: '#4f46e5', test: '#0f9d58', before: '#b8bec9' };
 const MAX_POINTS = 1500;
-const pct = (v) => `${(100 * v).toFixed(2)}%`;
-const el = (tag, props = {}, ...kids) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
 
 function field(label, input, hint) {
   const id = input.id;
@@ -145,7 +140,8 @@ export function mount(root, ctx) {
   root.append(el('div', { className: 'train-layout' }, form, main));
 
   // ---------- history and drawing ----------
-  const hist = { loss: [], train: [], test: [] };
+  // `before`: the curves of a run cut short by a worker restart, kept (in grey) for reference.
+  const hist = { loss: [], train: [], test: [], before: null };
   let running = false;
   let done = false;
   let dirty = true;
@@ -161,9 +157,14 @@ export function mount(root, ctx) {
     try {
       ctx.charts.drawLineChart('chart-loss', {
         xLabel: 'epoch',
-        yLabel: 'loss',
+        yLabel: 'loss (log scale)',
+        logY: true,
+        legend: 'upperRight',
         xRange,
-        series: [{ name: 'train loss', color: COLORS.loss, points: hist.loss }],
+        series: [
+          ...(hist.before ? [{ name: 'before restart', color: COLORS.before, points: hist.before.loss }] : []),
+          { name: 'train loss', color: COLORS.loss, points: hist.loss },
+        ],
       });
       const xs = hist.train.concat(hist.test);
       const span = xs.length ? Math.max(...xs.map((p) => p[0])) : 0;
@@ -175,6 +176,7 @@ export function mount(root, ctx) {
         xRange,
         yRange: [Math.min(lo, 0.9), 1],
         series: [
+          ...(hist.before ? [{ name: 'before restart', color: COLORS.before, points: hist.before.train }] : []),
           { name: 'train (running)', color: COLORS.train, points: hist.train },
           { name: 'test', color: COLORS.test, points: hist.test, markers: true },
         ],
@@ -239,6 +241,7 @@ export function mount(root, ctx) {
     if (p.samplesPerSec > 0) {
       rate.textContent = `${Math.round(p.samplesPerSec).toLocaleString('en-US')} samples/s`;
       rate.dataset.value = String(Math.round(p.samplesPerSec));
+      window.shrinkTimings.samplesPerSec = Math.round(p.samplesPerSec);
     }
     if (p.done) done = true;
     schedule();
@@ -259,8 +262,24 @@ export function mount(root, ctx) {
     }
     showButtons();
   });
-  ctx.on('modelChanged', clear);
-  ctx.on('restart', clear);
+  let restarting = false;
+  ctx.on('modelChanged', () => {
+    if (restarting) return; // the replay into a new worker, not a new run
+    hist.before = null;
+    clear();
+  });
+  ctx.on('restarted', () => {
+    restarting = false;
+    for (const b of [play, step, reset]) b.disabled = false;
+  });
+  ctx.on('restart', () => {
+    restarting = true;
+    for (const b of [play, step, reset]) b.disabled = true;
+    // The worker (and its model) is gone, the page's history is not: keep it, greyed.
+    if (hist.loss.length) hist.before = { loss: [...hist.loss], train: [...hist.train] };
+    root.dataset.keptPoints = String(hist.before ? hist.before.loss.length : 0);
+    clear();
+  });
   ctx.on('settings', () => {
     showSettings();
     schedule();

@@ -3,6 +3,8 @@
 // blitted with putImageData onto a small canvas that CSS scales up pixelated. While training,
 // it refreshes at most every 400 ms and only while on screen.
 
+import { blit } from '../ui.js';
+
 const REFRESH_MS = 400;
 
 export function mount(root, ctx) {
@@ -25,7 +27,6 @@ export function mount(root, ctx) {
   caption.id = 'weights-caption';
   root.append(frame, legend, caption);
 
-  const g = canvas.getContext('2d');
   let visible = true;
   let busy = false;
   let wanted = false;
@@ -46,11 +47,7 @@ export function mount(root, ctx) {
       const info = await ctx.call('session', 'info');
       const n = info.sizes[1] || 1;
       const img = await ctx.call('session', 'firstLayerHeatmap', perRow(n));
-      if (canvas.width !== img.width || canvas.height !== img.height) {
-        canvas.width = img.width;
-        canvas.height = img.height;
-      }
-      g.putImageData(new ImageData(new Uint8ClampedArray(img.rgba.buffer), img.width, img.height), 0, 0);
+      blit(canvas, img);
       caption.textContent = `${n} neurons × 784 weights, step ${info.steps.toLocaleString('en-US')}. ` +
         'Colours are scaled to the 99th percentile of |w|.';
       root.dataset.step = String(info.steps);

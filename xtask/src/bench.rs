@@ -36,6 +36,7 @@ const table = (result) => {
   const page = await browser.newPage();
   page.on('console', (m) => { if (m.type() === 'error') console.error('[page error] ' + m.text()); });
   page.on('pageerror', (e) => console.error('[page exception] ' + e.message));
+  page.on('response', (r) => { if (r.status() >= 400) console.error(`[page http ${r.status()}] ${r.url()}`); });
   await page.goto(process.env.SHRINK_URL + '/bench.html');
   await page.waitForFunction(() => window.benchResult !== undefined, null,
     { timeout: 20 * 60 * 1000, polling: 500 });
