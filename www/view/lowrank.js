@@ -202,6 +202,6 @@ export function mount(root, ctx) {
   };
 
   ctx.on('modelChanged', () => {
-    svdNote.textContent = 'The model changed: decompose it again.';
+    if (spectra.length) svdNote.textContent = 'The model changed: decompose it again.';
   });
 }
