@@ -70,14 +70,18 @@ pub fn run(a: &Args) -> Result<(), String> {
         t0.elapsed().as_secs_f64()
     );
     for hidden in students {
+        // Both students share this rate. The soft term's gradient α·T·(p_s − p_t) can be up to
+        // α·T times the hard one's when the teacher is confident, so distillation often wants
+        // a smaller step than the teacher's.
         let cfg = TrainConfig {
             hidden: hidden.clone(),
+            lr: a.get("student-lr", base.lr)?,
             ..base.clone()
         };
         cfg.check().map_err(|e| e.to_string())?;
         println!(
-            "\nstudent 784-{hidden:?}-10, {} epochs, α = {alpha}; test errors of 10000",
-            cfg.epochs
+            "\nstudent 784-{hidden:?}-10, {} epochs, lr {}, α = {alpha}; test errors of 10000",
+            cfg.epochs, cfg.lr
         );
         let mut head = format!("{:>6} {:>9}", "seed", "scratch");
         for p in &all {

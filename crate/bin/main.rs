@@ -25,7 +25,7 @@ commands:
   quantize       train, then int8/int4/int2 (PTQ, QAT), fp8/fp16/bf16, k-means: accuracy, sizes, int8 speed
   deep-compress  train, prune + retrain, k-means share + fine-tune, Huffman: accuracy and size per stage
   low-rank factor the first layer at --rank 8,16,... and fine-tune (--finetune-epochs N)
-  distill  --teacher 1200,1200 --student 30[/10] --temperature T --alpha A --seeds 3
+  distill  --teacher 1200,1200 --student 30[/10] --temperature T[,T2] --alpha A --seeds 3 [--student-lr η]
   binarize train a binary net (--method binaryconnect|bnn --hidden 1024,1024 ...); --bench: XNOR vs f32
 common flags: --data DIR (default $SHRINK_DATA or www/data)";
 

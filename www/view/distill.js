@@ -31,14 +31,15 @@ export function mount(root, ctx) {
   const studentHidden = el('input', { id: 'ds-student', type: 'text', value: '30' });
   const epochs = el('input', { id: 'ds-epochs', type: 'number', min: '1', max: '50', value: '2' });
   const temp = el('input', { id: 'ds-temperature', type: 'number', min: '0.5', max: '100', step: 'any', value: '4' });
-  const alpha = el('input', { id: 'ds-alpha', type: 'number', min: '0', max: '1', step: '0.05', value: '0.9' });
+  const alpha = el('input', { id: 'ds-alpha', type: 'number', min: '0', max: '1', step: '0.05', value: '0.5' });
+  const lr = el('input', { id: 'ds-lr', type: 'number', min: '0', max: '10', step: 'any', value: '0.05' });
   const seed = el('input', { id: 'ds-seed', type: 'number', min: '0', step: '1', value: '1' });
   const run = el('button', { type: 'button', className: 'button primary', id: 'ds-run', textContent: 'Train both students' });
   const status = el('p', { className: 'caption', id: 'ds-status', textContent: 'Train a model above (or pick “train a new teacher”), then train both students.' });
   const settings = el('div', { className: 'field-grid' },
     field('Teacher', teacherSel), field('Teacher hidden widths', teacherHidden), field('Teacher epochs', teacherEpochs),
     field('Student hidden widths', studentHidden), field('Student epochs', epochs), field('Temperature T', temp),
-    field('α (soft-target weight)', alpha), field('Seed', seed));
+    field('α (soft-target weight)', alpha), field('Student learning rate', lr), field('Seed', seed));
   settings.style.cssText = 'display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px';
 
   const chart = el('canvas', { id: 'ds-chart' });
@@ -151,6 +152,7 @@ export function mount(root, ctx) {
       studentHidden: widths(studentHidden.value),
       epochs: Number(epochs.value),
       seed: Number(seed.value),
+      lr: Number(lr.value),
       distill: { temperature: Number(temp.value), alpha: Number(alpha.value) },
       evalLimit: 2000,
     };

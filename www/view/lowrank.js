@@ -96,8 +96,9 @@ export function mount(root, ctx) {
     r.layers.forEach((L, l) => {
       const info = root.querySelector(`#lr-info-${l}`);
       if (!info) return;
-      info.textContent = `${L.rank == null ? 'dense' : `rank ${L.rank} of ${L.fullRank}`} · ${int(L.params)} params ` +
-        `(${(L.denseParams / L.params).toFixed(1)}× fewer) · energy kept ${pct(L.energy)} · ‖W − Ŵ‖/‖W‖ = ${L.reconError.toFixed(3)}`;
+      const fewer = L.rank == null ? '' : ` (${(L.denseParams / L.params).toFixed(1)}× fewer)`;
+      info.textContent = `${L.rank == null ? 'dense' : `rank ${L.rank} of ${L.fullRank}`} · ${int(L.params)} params${fewer}` +
+        ` · energy kept ${pct(L.energy)} · ‖W − Ŵ‖/‖W‖ = ${L.reconError.toFixed(3)}`;
     });
     root.dataset.evals = String(Number(root.dataset.evals || 0) + 1);
   }
@@ -201,6 +202,6 @@ export function mount(root, ctx) {
   };
 
   ctx.on('modelChanged', () => {
-    svdNote.textContent = 'The model changed: decompose it again.';
+    if (spectra.length) svdNote.textContent = 'The model changed: decompose it again.';
   });
 }

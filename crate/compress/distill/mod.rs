@@ -31,7 +31,7 @@ impl Default for DistillParams {
     fn default() -> Self {
         DistillParams {
             temperature: 4.0,
-            alpha: 0.9,
+            alpha: 0.5,
         }
     }
 }
