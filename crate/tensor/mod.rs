@@ -4,7 +4,6 @@
 //! scalar twin that is its test oracle). This module holds the small shape helpers around them.
 
 pub mod kernels;
-pub mod peak;
 pub mod sparse;
 
 use crate::error::{Error, Result};
