@@ -189,7 +189,7 @@ fn report(mlp: &Mlp, test: &Dataset, label: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn sizes_and_speed(mlp: &Mlp) -> Result<(), String> {
+fn sizes_and_speed(mlp: &Mlp, test: &Dataset) -> Result<(), String> {
     let sp = SparseMlp::from_mlp(mlp).map_err(e)?;
     let s = sp.size();
     println!("sizes (bytes):");
@@ -215,14 +215,20 @@ fn sizes_and_speed(mlp: &Mlp) -> Result<(), String> {
         rel - sp.nnz()
     );
     let clock = clock();
-    let t = timing::timings(mlp, None, &clock, 300.0).map_err(e)?;
+    let inputs = timing::real_inputs(test, 64);
+    let t = timing::timings(mlp, None, Some(&inputs), &clock, 300.0).map_err(e)?;
     println!("measured time (native scalar kernels; the page measures wasm simd128):");
     for (i, b) in t.batch.iter().enumerate() {
-        let (d1, s1) = (t.layer1_dense_ms[i], t.layer1_sparse_ms[i]);
+        let (d1, s1, k1) = (
+            t.layer1_dense_ms[i],
+            t.layer1_sparse_ms[i],
+            t.layer1_skip_ms[i],
+        );
         let (dm, sm) = (t.model_dense_ms[i], t.model_sparse_ms[i]);
         println!(
-            "  batch {b:>2}: layer 1 dense {d1:.4} ms, sparse {s1:.4} ms ({:.1}x); whole model dense {dm:.4} ms, sparse {sm:.4} ms ({:.1}x)",
+            "  batch {b:>2}: layer 1 dense {d1:.4} ms, sparse {s1:.4} ms ({:.1}x), sparse skipping blank pixels {k1:.4} ms ({:.1}x); whole model dense {dm:.4} ms, sparse {sm:.4} ms ({:.1}x)",
             d1 / s1,
+            d1 / k1,
             dm / sm
         );
     }
@@ -383,6 +389,6 @@ pub fn run(a: &Args) -> Result<(), String> {
         );
     }
     report(&m, &test, "pruned and fine-tuned")?;
-    sizes_and_speed(&m)?;
+    sizes_and_speed(&m, &test)?;
     Ok(())
 }

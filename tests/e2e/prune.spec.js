@@ -94,7 +94,7 @@ test('train 1 epoch, prune 90% by magnitude, fine-tune 1 epoch: >= 95%, mask hea
 
   // Measured speed, shown in a table.
   await page.click('#prune-time');
-  await expect(page.locator('#prune-times tr')).toHaveCount(5, { timeout: 60_000 });
+  await expect(page.locator('#prune-times tr')).toHaveCount(7, { timeout: 60_000 });
   console.log((await page.locator('#prune-times').innerText()).replace(/\n/g, ' | '));
   await shot(page, panel, 'prune-finetuned');
 

@@ -320,7 +320,7 @@ export function mount(root, ctx) {
       const t = await ctx.call('prune', 'timings', 150);
       timeTable.replaceChildren(el('tr', {}, ...['', 'dense', 'sparse', 'speed-up'].map((x) => el('th', { textContent: x }))));
       t.batch.forEach((b, i) => {
-        for (const [name, d, s] of [[`layer 1, batch ${b}`, t.layer1DenseMs[i], t.layer1SparseMs[i]], [`model, batch ${b}`, t.modelDenseMs[i], t.modelSparseMs[i]]]) {
+        for (const [name, d, s] of [[`layer 1, batch ${b}`, t.layer1DenseMs[i], t.layer1SparseMs[i]], [`layer 1, batch ${b}, blank pixels skipped`, t.layer1DenseMs[i], t.layer1SkipMs[i]], [`model, batch ${b}`, t.modelDenseMs[i], t.modelSparseMs[i]]]) {
           timeTable.append(el('tr', {}, ...[name, `${(d * 1000).toFixed(0)} µs`, `${(s * 1000).toFixed(0)} µs`, `${(d / s).toFixed(1)}×`].map((x) => el('td', { textContent: x }))));
         }
         if (t.referenceDenseMs.length) {

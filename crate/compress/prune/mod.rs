@@ -5,6 +5,7 @@
 //! optimizer holds through retraining (weights, gradients and moments), unless the learner asks
 //! for the tutorial's "multiply once" variant, whose pruned weights grow back.
 
+pub mod blank_skip;
 pub mod importance;
 pub mod lab;
 pub mod mask;

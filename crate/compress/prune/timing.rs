@@ -17,6 +17,16 @@ fn best(clock: &dyn Fn() -> f64, min_ms: f64, mut f: impl FnMut()) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// The first `n` examples of `data`, standardised as the model sees them: timing inputs.
+pub fn real_inputs(data: &crate::data::Dataset, n: usize) -> Vec<f32> {
+    let n = n.min(data.len());
+    let idx: Vec<u32> = (0..n as u32).collect();
+    let mut x = vec![0.0; n * data.dim()];
+    let mut y = vec![0u8; n];
+    crate::data::batch::gather(data, &idx, &mut x, &mut y);
+    x
+}
+
 /// Measured dense vs sparse inference, in ms per call.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -27,6 +37,8 @@ pub struct Timings {
     pub layer1_dense_ms: Vec<f64>,
     /// First layer, CSR kernel.
     pub layer1_sparse_ms: Vec<f64>,
+    /// First layer, CSC skipping blank input pixels (`blank_skip`), one example at a time.
+    pub layer1_skip_ms: Vec<f64>,
     /// Whole model, dense.
     pub model_dense_ms: Vec<f64>,
     /// Whole model, sparse.
@@ -37,12 +49,15 @@ pub struct Timings {
 
 /// Times `model` dense and as CSR at batch 1 and 64, each for at least `min_ms`, and the
 /// `reference` model dense if given (structured pruning: the full model it came from).
+/// `inputs` are ≥ 64 real examples (standardised test digits); without them a synthetic input
+/// with no blank pixels is used, on which the blank-skipping layer saves nothing.
 ///
 /// # Errors
 /// Shape errors (the models must take the same inputs).
 pub fn timings(
     model: &Mlp,
     reference: Option<&Mlp>,
+    inputs: Option<&[f32]>,
     clock: &dyn Fn() -> f64,
     min_ms: f64,
 ) -> Result<Timings> {
@@ -62,13 +77,20 @@ pub fn timings(
         batch: vec![1, 64],
         layer1_dense_ms: vec![],
         layer1_sparse_ms: vec![],
+        layer1_skip_ms: vec![],
         model_dense_ms: vec![],
         model_sparse_ms: vec![],
         reference_dense_ms: vec![],
     };
-    let x: Vec<f32> = (0..64 * n_in)
-        .map(|i| ((i * 7919) % 255) as f32 / 128.0 - 1.0)
-        .collect();
+    let x: Vec<f32> = match inputs {
+        Some(real) if real.len() >= 64 * n_in => real[..64 * n_in].to_vec(),
+        _ => (0..64 * n_in)
+            .map(|i| ((i * 7919) % 255) as f32 / 128.0 - 1.0)
+            .collect(),
+    };
+    let blank = crate::data::mnist::normalize_pixel(0.0);
+    let skip =
+        super::blank_skip::BlankSkipLayer::new(&l0.w, l0.b.as_slice().unwrap_or(&[]), blank)?;
     for &b in &[1usize, 64] {
         let xb = &x[..b * n_in];
         let mut y = vec![0.0; b * l0.n_out()];
@@ -80,6 +102,11 @@ pub fn timings(
         }));
         t.layer1_sparse_ms.push(best(clock, min_ms, || {
             let _ = csr.mm_t(&xt, b, &mut y);
+        }));
+        t.layer1_skip_ms.push(best(clock, min_ms, || {
+            for (xi, yi) in xb.chunks_exact(n_in).zip(y.chunks_exact_mut(l0.n_out())) {
+                let _ = skip.forward_one(xi, yi);
+            }
         }));
         t.model_dense_ms.push(best(clock, min_ms, || {
             let _ = model.forward(xb, b, &mut ws);
