@@ -9,9 +9,9 @@ use shrink::compress::distill::student::{Student, TeacherLogits};
 use shrink::compress::distill::{teacher_logits, DistillParams};
 use shrink::compress::low_rank::finetune::{fine_tuner, FinetuneScope};
 use shrink::compress::low_rank::{LayerRank, LowRank, LowRankParams};
-use shrink::compress::tune::cross_entropy;
 use shrink::compress::Compressed;
 use shrink::model::Mlp;
+use shrink::train::cross_entropy;
 use shrink::train::{evaluate, TrainConfig, Trainer};
 use std::sync::{Arc, OnceLock};
 
@@ -52,7 +52,7 @@ fn rank_32_first_layer_loses_at_most_half_a_point_after_fine_tuning() {
         ..Default::default()
     };
     let mut t = fine_tuner(&lr, cfg, FinetuneScope::All, train.len()).unwrap();
-    t.run_epoch(train, &mut cross_entropy(10)).unwrap();
+    t.run_epoch_with(train, &mut cross_entropy(10)).unwrap();
     let after = evaluate(&t.mlp, test, 0).unwrap().accuracy;
     println!("dense {dense}, rank 32 before {before}, after fine-tuning {after}");
     assert!(after >= dense - 0.005, "dense {dense}, after {after}");

@@ -2,20 +2,14 @@
 //! The browser numbers come from `cargo xtask bench` (www/bench.html); these are the native twin.
 
 use crate::args::Args;
+use shrink::compress::speed;
 use shrink::data::Dataset;
 use shrink::tensor::kernels;
 use shrink::train::{TrainConfig, Trainer};
-use std::time::Instant;
 
-fn time<F: FnMut()>(min_secs: f64, mut f: F) -> f64 {
-    f();
-    let start = Instant::now();
-    let mut n = 0u32;
-    while start.elapsed().as_secs_f64() < min_secs {
-        f();
-        n += 1;
-    }
-    start.elapsed().as_secs_f64() / n as f64
+/// Mean seconds per call of `f`, over at least `min_secs` (the core's `speed::mean_ms`).
+fn time(min_secs: f64, f: impl FnMut()) -> f64 {
+    speed::mean_ms(&speed::native_clock(), min_secs * 1e3, f) / 1e3
 }
 
 pub fn run(a: &Args) -> Result<(), String> {
@@ -54,13 +48,7 @@ pub fn run(a: &Args) -> Result<(), String> {
         println!("{:<34} {:>10.3} {:>10.2}", name, t * 1e3, flops / t / 1e9);
     }
     // Training throughput on synthetic data of MNIST's shape (no files needed).
-    let n_img = 6400;
-    let data = Dataset {
-        images: (0..n_img * 784).map(|i| ((i * 31) % 256) as u8).collect(),
-        labels: (0..n_img).map(|i| (i % 10) as u8).collect(),
-        rows: 28,
-        cols: 28,
-    };
+    let data = Dataset::synthetic(6400);
     let cfg = TrainConfig {
         epochs: 1000,
         ..Default::default()

@@ -7,9 +7,9 @@ use crate::train::{config, train_verbose};
 use shrink::compress::low_rank::finetune::{fine_tuner, FinetuneScope};
 use shrink::compress::low_rank::{LayerRank, LowRank, LowRankParams, Svd};
 use shrink::compress::speed::mean_ms;
-use shrink::compress::tune::cross_entropy;
 use shrink::compress::Compressed;
 use shrink::model::{Dense, Mlp};
+use shrink::train::cross_entropy;
 use shrink::train::{evaluate, TrainConfig};
 
 /// Mean ms of one first-layer forward pass (dense or factored) on a batch of `batch` rows.
@@ -100,7 +100,8 @@ pub fn run(a: &Args) -> Result<(), String> {
             let mut t = fine_tuner(&lr, ft_cfg, scope, train.len()).map_err(|e| e.to_string())?;
             let mut ce = cross_entropy(10);
             while !t.done() {
-                t.run_epoch(&train, &mut ce).map_err(|e| e.to_string())?;
+                t.run_epoch_with(&train, &mut ce)
+                    .map_err(|e| e.to_string())?;
             }
             tuned.mlp = t.mlp;
         }

@@ -11,7 +11,6 @@ pub mod prune;
 pub mod quantize;
 pub mod size;
 pub mod speed;
-pub mod tune;
 
 use crate::data::Dataset;
 use crate::error::Result;

@@ -10,4 +10,4 @@ pub use config::{OptimizerKind, Schedule, TrainConfig};
 pub use gallery::{gallery, Gallery};
 pub use metrics::{evaluate, Evaluation};
 pub use optimizer::Optimizer;
-pub use trainer::{Progress, Trainer};
+pub use trainer::{cross_entropy, BatchLoss, Progress, Trainer};

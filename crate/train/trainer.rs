@@ -1,8 +1,10 @@
 //! The training loop, in steps and epochs, with progress reports and a divergence guard.
 //!
-//! One step: gather a seeded batch, forward, softmax cross-entropy, backward, optimizer update
-//! (masks held). Buffers are allocated by the first batch and reused, so steps allocate nothing.
-//! A NaN or infinite loss restores the weights saved at the start of the chunk and stops.
+//! One step: gather a seeded batch, z = f(x), (L, ∂L/∂z) = loss(idx, z, y) (softmax
+//! cross-entropy unless a method plugs in its own, e.g. distillation), backward, zero the
+//! gradients of frozen layers, optimizer update (masks held). Buffers are allocated by the first
+//! batch and reused, so steps allocate nothing. A NaN or infinite loss restores the weights saved
+//! at the start of the chunk and stops.
 
 use super::config::TrainConfig;
 use super::optimizer::Optimizer;
@@ -35,6 +37,19 @@ pub struct Progress {
     pub done: bool,
 }
 
+/// The loss of one batch: given (example indices, logits `[b, classes]`, labels `[b]`), writes
+/// ∂L/∂logits into the last argument and returns (mean loss, correct argmax predictions).
+pub type BatchLoss<'a> = dyn FnMut(&[u32], &[f32], &[u8], &mut [f32]) -> Result<(f32, usize)> + 'a;
+
+/// Plain softmax cross-entropy as a [`BatchLoss`].
+// The closure type is spelled out because `impl Trait` cannot be named by an alias.
+#[allow(clippy::type_complexity)]
+pub fn cross_entropy(
+    classes: usize,
+) -> impl FnMut(&[u32], &[f32], &[u8], &mut [f32]) -> Result<(f32, usize)> {
+    move |_, z, y, d| softmax_cross_entropy(z, y, classes, d)
+}
+
 /// Trains one network on one dataset.
 #[derive(Debug, Clone)]
 pub struct Trainer {
@@ -47,8 +62,10 @@ pub struct Trainer {
     batcher: Batcher,
     ws: Workspace,
     grads: Grads,
+    frozen: Vec<bool>,
     x: Vec<f32>,
     y: Vec<u8>,
+    idx: Vec<u32>,
     step: u64,
     epoch_correct: usize,
     epoch_seen: usize,
@@ -84,6 +101,8 @@ impl Trainer {
             batcher: Batcher::new(n_train, cfg.batch_size, cfg.seed),
             x: vec![0.0; cfg.batch_size * d],
             y: vec![0; cfg.batch_size],
+            idx: Vec::with_capacity(cfg.batch_size),
+            frozen: vec![false; mlp.layers.len()],
             ws: Workspace::default(),
             grads,
             opt,
@@ -119,35 +138,75 @@ impl Trainer {
     /// Call after changing the model's shape or masks: resizes gradients and optimizer state.
     pub fn model_changed(&mut self) {
         self.grads = Grads::zeros_like(&self.mlp);
+        self.frozen = vec![false; self.mlp.layers.len()];
         self.opt.reset(&self.mlp);
         self.ws = Workspace::default();
         self.last_good = self.mlp.clone();
     }
 
-    /// One optimisation step on the next batch; returns (loss, correct in batch, batch size).
+    /// Freezes the layers marked true: their gradients are zeroed and, after each update, their
+    /// weights are restored exactly (so weight decay cannot move them either).
+    ///
+    /// # Errors
+    /// `ShapeMismatch` if `frozen` does not have one entry per layer.
+    pub fn freeze(&mut self, frozen: Vec<bool>) -> Result<()> {
+        check_len("Trainer::freeze", frozen.len(), self.mlp.layers.len())?;
+        self.frozen = frozen;
+        self.last_good.clone_from(&self.mlp);
+        Ok(())
+    }
+
+    /// One optimisation step on the next batch with softmax cross-entropy; returns (loss,
+    /// correct in batch, batch size).
     ///
     /// # Errors
     /// `ShapeMismatch` if `data` does not match the network's input width.
     pub fn step(&mut self, data: &Dataset) -> Result<(f32, usize, usize)> {
+        let mut ce = cross_entropy(self.mlp.n_out());
+        self.step_with(data, &mut ce)
+    }
+
+    /// One optimisation step on the next batch with the given loss.
+    ///
+    /// # Errors
+    /// `ShapeMismatch` if `data` does not match the network's input width; whatever `loss`
+    /// returns.
+    pub fn step_with(
+        &mut self,
+        data: &Dataset,
+        loss: &mut BatchLoss<'_>,
+    ) -> Result<(f32, usize, usize)> {
         check_len("Trainer::step image width", data.dim(), self.mlp.n_in())?;
         let total = (self.cfg.epochs * self.batcher.batches_per_epoch()).max(1) as f32;
         self.opt.lr = self.cfg.lr * self.cfg.schedule.factor(self.step as f32 / total);
-        let idx = self.batcher.next_indices();
-        let b = idx.len();
+        // Copied so the loss can see which examples are in the batch (the teacher's logits are
+        // looked up by index); the capacity was reserved, so this does not allocate.
+        self.idx.clear();
+        self.idx.extend_from_slice(self.batcher.next_indices());
+        let b = self.idx.len();
         let d = data.dim();
-        gather(data, idx, &mut self.x[..b * d], &mut self.y[..b]);
+        gather(data, &self.idx, &mut self.x[..b * d], &mut self.y[..b]);
         let x = &self.x[..b * d];
         self.mlp.forward(x, b, &mut self.ws)?;
         let (logits, dlogits) = self.ws.logits_and_dlogits(b);
-        let (loss, correct) =
-            softmax_cross_entropy(logits, &self.y[..b], self.mlp.n_out(), dlogits)?;
-        if !loss.is_finite() {
-            return Ok((loss, correct, b));
+        let (l, correct) = loss(&self.idx, logits, &self.y[..b], dlogits)?;
+        if !l.is_finite() {
+            return Ok((l, correct, b));
         }
         self.mlp.backward(x, b, &mut self.ws, &mut self.grads)?;
+        let any_frozen = self.frozen.iter().any(|&f| f);
+        for (i, _) in self.frozen.iter().enumerate().filter(|(_, &f)| f) {
+            self.grads.w[i].fill(0.0);
+            self.grads.b[i].fill(0.0);
+        }
         self.opt.step(&mut self.mlp, &self.grads)?;
+        if any_frozen {
+            for (i, _) in self.frozen.iter().enumerate().filter(|(_, &f)| f) {
+                self.mlp.layers[i].clone_from(&self.last_good.layers[i]);
+            }
+        }
         self.step += 1;
-        Ok((loss, correct, b))
+        Ok((l, correct, b))
     }
 
     /// Up to `max_steps` steps, stopping early at the end of an epoch or when done.
@@ -156,6 +215,20 @@ impl Trainer {
     /// `Diverged` if the loss becomes NaN or infinite (the weights from the start of this
     /// chunk are restored and the optimizer state is cleared); `NotReady` if already done.
     pub fn run(&mut self, data: &Dataset, max_steps: usize) -> Result<Progress> {
+        let mut ce = cross_entropy(self.mlp.n_out());
+        self.run_with(data, max_steps, &mut ce)
+    }
+
+    /// [`Trainer::run`] with the given loss.
+    ///
+    /// # Errors
+    /// As [`Trainer::run`]; whatever `loss` returns.
+    pub fn run_with(
+        &mut self,
+        data: &Dataset,
+        max_steps: usize,
+        loss: &mut BatchLoss<'_>,
+    ) -> Result<Progress> {
         if self.done() {
             return Err(Error::NotReady {
                 what: "training is finished; reset or raise the epoch count",
@@ -169,16 +242,16 @@ impl Trainer {
         let (mut loss_sum, mut steps, mut samples) = (0.0f64, 0usize, 0usize);
         let mut epoch_ended = false;
         for _ in 0..max_steps.max(1) {
-            let (loss, correct, b) = self.step(data)?;
-            if !loss.is_finite() || !self.mlp.is_finite() {
+            let (l, correct, b) = self.step_with(data, loss)?;
+            if !l.is_finite() || !self.mlp.is_finite() {
                 self.mlp.clone_from(&self.last_good);
                 self.opt.reset(&self.mlp);
                 return Err(Error::Diverged {
                     step: self.step,
-                    loss,
+                    loss: l,
                 });
             }
-            loss_sum += loss as f64;
+            loss_sum += l as f64;
             steps += 1;
             samples += b;
             self.epoch_correct += correct;
@@ -209,10 +282,19 @@ impl Trainer {
     /// # Errors
     /// As [`Trainer::run`].
     pub fn run_epoch(&mut self, data: &Dataset) -> Result<Progress> {
+        let mut ce = cross_entropy(self.mlp.n_out());
+        self.run_epoch_with(data, &mut ce)
+    }
+
+    /// [`Trainer::run_epoch`] with the given loss.
+    ///
+    /// # Errors
+    /// As [`Trainer::run`]; whatever `loss` returns.
+    pub fn run_epoch_with(&mut self, data: &Dataset, loss: &mut BatchLoss<'_>) -> Result<Progress> {
         let mut total = Progress::default();
         let (mut loss_sum, mut chunks) = (0.0, 0);
         loop {
-            let p = self.run(data, 1000)?;
+            let p = self.run_with(data, 1000, loss)?;
             loss_sum += p.loss;
             chunks += 1;
             let samples = total.samples + p.samples;
@@ -222,5 +304,44 @@ impl Trainer {
                 return Ok(total);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Activation, MlpSpec};
+
+    fn toy() -> Dataset {
+        let n = 64;
+        Dataset {
+            images: (0..n * 784)
+                .map(|i| ((i * 37 + i / 784 * 11) % 256) as u8)
+                .collect(),
+            labels: (0..n).map(|i| (i % 10) as u8).collect(),
+            rows: 28,
+            cols: 28,
+        }
+    }
+
+    #[test]
+    fn frozen_layers_do_not_move_and_others_do() {
+        let data = toy();
+        let mlp = Mlp::new(&MlpSpec::mnist(&[6], Activation::Relu), 1).unwrap();
+        let cfg = TrainConfig {
+            hidden: vec![6],
+            epochs: 1,
+            batch_size: 16,
+            weight_decay: 0.01,
+            ..Default::default()
+        };
+        let mut t = Trainer::from_model(cfg, mlp.clone(), data.len()).unwrap();
+        t.freeze(vec![true, false]).unwrap();
+        let mut ce = cross_entropy(10);
+        let p = t.run_epoch_with(&data, &mut ce).unwrap();
+        assert!(p.done && p.samples == 64);
+        assert_eq!(t.mlp.layers[0], mlp.layers[0]);
+        assert_ne!(t.mlp.layers[1], mlp.layers[1]);
+        assert!(t.freeze(vec![true]).is_err());
     }
 }

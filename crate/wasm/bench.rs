@@ -145,13 +145,7 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
         ));
     }
 
-    let n_img = 6400;
-    let data = Dataset {
-        images: (0..n_img * 784).map(|i| ((i * 31) % 256) as u8).collect(),
-        labels: (0..n_img).map(|i| (i % 10) as u8).collect(),
-        rows: 28,
-        cols: 28,
-    };
+    let data = Dataset::synthetic(6400);
     let cfg = TrainConfig {
         epochs: 1000,
         ..Default::default()

@@ -60,12 +60,7 @@ impl PruneLab {
         p.weights.check().map_err(err)?;
         p.neurons.check().map_err(err)?;
         check_limit(p.eval_limit as u32)?;
-        let (trainer, train, test) = session.train_parts().map_err(err)?;
-        let test = test.ok_or_else(|| {
-            err(Error::NotReady {
-                what: "the test data is not loaded yet",
-            })
-        })?;
+        let (trainer, train, test) = session.lab_parts().map_err(err)?;
         let r = self
             .lab
             .apply(&mut trainer.mlp, &p, train, test)
@@ -80,12 +75,7 @@ impl PruneLab {
     /// `not ready` if nothing was pruned.
     pub fn restore(&mut self, session: &mut Session, eval_limit: u32) -> Result<JsValue, JsError> {
         let limit = check_limit(eval_limit)?;
-        let (trainer, _, test) = session.train_parts().map_err(err)?;
-        let test = test.ok_or_else(|| {
-            err(Error::NotReady {
-                what: "the test data is not loaded yet",
-            })
-        })?;
+        let (trainer, _, test) = session.lab_parts().map_err(err)?;
         let r = self
             .lab
             .restore(&mut trainer.mlp, test, limit)
@@ -109,12 +99,7 @@ impl PruneLab {
         let steps = check_steps(steps)?;
         let limit = check_limit(eval_limit)?;
         let cfg: TrainConfig = session.config().clone();
-        let (trainer, train, test) = session.train_parts().map_err(err)?;
-        let test = test.ok_or_else(|| {
-            err(Error::NotReady {
-                what: "the test data is not loaded yet",
-            })
-        })?;
+        let (trainer, train, test) = session.lab_parts().map_err(err)?;
         let r = self
             .lab
             .fine_tune(&mut trainer.mlp, &cfg, steps, lr, train, test, limit)

@@ -3,10 +3,10 @@
 //! seed, the batches and the schedule, so the only difference between them is the loss.
 
 use super::{distill_loss, DistillParams};
-use crate::compress::tune::{cross_entropy, Tuner};
 use crate::data::Dataset;
 use crate::error::{check_len, Error, Result};
 use crate::model::Mlp;
+use crate::train::{cross_entropy, Trainer};
 use crate::train::{Progress, TrainConfig};
 use std::sync::Arc;
 
@@ -35,7 +35,7 @@ impl TeacherLogits {
 #[derive(Debug, Clone)]
 pub struct Student {
     /// The loop and the student network (`tuner.mlp`).
-    pub tuner: Tuner,
+    pub tuner: Trainer,
     teacher: Option<(TeacherLogits, DistillParams)>,
     rows: Vec<f32>,
 }
@@ -48,7 +48,7 @@ impl Student {
     pub fn scratch(cfg: TrainConfig, n_train: usize) -> Result<Self> {
         let mlp = Mlp::new(&cfg.spec(), cfg.seed)?;
         Ok(Student {
-            tuner: Tuner::new(cfg, mlp, n_train)?,
+            tuner: Trainer::from_model(cfg, mlp, n_train)?,
             teacher: None,
             rows: Vec::new(),
         })
@@ -96,11 +96,13 @@ impl Student {
     /// Up to `max_steps` steps (stopping at an epoch's end).
     ///
     /// # Errors
-    /// As [`Tuner::run`]; `ShapeMismatch` if `data` is not the set the teacher logits cover.
+    /// As [`Trainer::run`]; `ShapeMismatch` if `data` is not the set the teacher logits cover.
     pub fn run(&mut self, data: &Dataset, max_steps: usize) -> Result<Progress> {
         let classes = self.tuner.mlp.n_out();
         match &self.teacher {
-            None => self.tuner.run(data, max_steps, &mut cross_entropy(classes)),
+            None => self
+                .tuner
+                .run_with(data, max_steps, &mut cross_entropy(classes)),
             Some((teacher, params)) => {
                 check_len("Student::run training set", data.len(), teacher.len())?;
                 let (logits, params, rows) = (&teacher.logits, *params, &mut self.rows);
@@ -115,7 +117,7 @@ impl Student {
                     }
                     distill_loss(z, &rows[..b * classes], y, classes, &params, d)
                 };
-                self.tuner.run(data, max_steps, &mut loss)
+                self.tuner.run_with(data, max_steps, &mut loss)
             }
         }
     }

@@ -3,9 +3,9 @@
 //! Training the factors recovers most of what truncation lost (Denton et al. 2014, §3.3).
 
 use super::LowRank;
-use crate::compress::tune::Tuner;
 use crate::error::Result;
 use crate::train::TrainConfig;
+use crate::train::Trainer;
 use serde::{Deserialize, Serialize};
 
 /// Which layers fine-tuning may change.
@@ -19,7 +19,7 @@ pub enum FinetuneScope {
     All,
 }
 
-/// A loop that fine-tunes `model.mlp` per `scope` (run it with `tune::cross_entropy`).
+/// A loop that fine-tunes `model.mlp` per `scope` (run it with `train::cross_entropy`).
 ///
 /// # Errors
 /// `InvalidParam` if `cfg` fails its check; `NotReady` without data.
@@ -28,8 +28,8 @@ pub fn fine_tuner(
     cfg: TrainConfig,
     scope: FinetuneScope,
     n_train: usize,
-) -> Result<Tuner> {
-    let mut t = Tuner::new(cfg, model.mlp.clone(), n_train)?;
+) -> Result<Trainer> {
+    let mut t = Trainer::from_model(cfg, model.mlp.clone(), n_train)?;
     if scope == FinetuneScope::Factored {
         let frozen = model.factored_layers().iter().map(|f| !f).collect();
         t.freeze(frozen)?;

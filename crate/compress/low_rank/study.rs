@@ -6,13 +6,13 @@
 use super::finetune::{fine_tuner, FinetuneScope};
 use super::{LowRank, LowRankParams, Svd};
 use crate::compress::speed::mean_ms;
-use crate::compress::tune::{cross_entropy, Tuner};
 use crate::compress::{Compressed, ModelSize};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::model::{Dense, Mlp};
 use crate::render::heatmap::{matrix, robust_scale, Image};
 use crate::render::palette::GAP;
+use crate::train::{cross_entropy, Trainer};
 use crate::train::{Progress, TrainConfig};
 use serde::Serialize;
 
@@ -93,7 +93,7 @@ pub struct Study {
     svd_ms: Vec<f64>,
     params: LowRankParams,
     current: LowRank,
-    tuner: Option<Tuner>,
+    tuner: Option<Trainer>,
 }
 
 impl Study {
@@ -274,7 +274,7 @@ impl Study {
             what: "press Fine-tune first",
         })?;
         let classes = t.mlp.n_out();
-        let p = t.run(train, max_steps, &mut cross_entropy(classes))?;
+        let p = t.run_with(train, max_steps, &mut cross_entropy(classes))?;
         self.current.mlp.clone_from(&t.mlp);
         Ok(p)
     }

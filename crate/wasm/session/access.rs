@@ -83,4 +83,17 @@ impl Session {
             _ => Err(not_ready),
         }
     }
+
+    /// The trainer with both datasets, the test set required: for labs that fine-tune and
+    /// then evaluate.
+    ///
+    /// # Errors
+    /// `NotReady` before the training or the test data is loaded.
+    pub(crate) fn lab_parts(&mut self) -> Result<(&mut Trainer, &Dataset, &Dataset)> {
+        let (trainer, train, test) = self.train_parts()?;
+        let test = test.ok_or(Error::NotReady {
+            what: "the test data is not loaded yet",
+        })?;
+        Ok((trainer, train, test))
+    }
 }
