@@ -7,9 +7,13 @@ use shrink::data::Dataset;
 use shrink::tensor::kernels;
 use shrink::train::{TrainConfig, Trainer};
 
-/// Mean seconds per call of `f`, over at least `min_secs` (the core's `speed::mean_ms`).
+/// Mean seconds per call of `f`, over at least `min_secs` (the core's `speed::mean_ms`). The
+/// clock is local because the bin is also compiled (never run) for the wasm test builds, where
+/// `speed::native_clock` does not exist.
 fn time(min_secs: f64, f: impl FnMut()) -> f64 {
-    speed::mean_ms(&speed::native_clock(), min_secs * 1e3, f) / 1e3
+    let t0 = std::time::Instant::now();
+    let clock = move || t0.elapsed().as_secs_f64() * 1e3;
+    speed::mean_ms(&clock, min_secs * 1e3, f) / 1e3
 }
 
 pub fn run(a: &Args) -> Result<(), String> {
