@@ -226,13 +226,14 @@ impl PruneLab {
         to_js(&t)
     }
 
-    /// The tutorial's pitfall: prune a copy of the model with `params`, then retrain `steps`
-    /// steps with the mask held and with it multiplied in once; the model itself is unchanged.
+    /// The tutorial's pitfall: prune a copy of the dense model (the one the slider prunes
+    /// from) with `params`, then retrain `steps` steps with the mask held and with it
+    /// multiplied in once; the session's model itself is unchanged.
     ///
     /// # Errors
     /// Bad params or steps in words.
     pub fn pitfall(
-        &self,
+        &mut self,
         session: &Session,
         params: JsValue,
         steps: u32,
@@ -250,8 +251,9 @@ impl PruneLab {
             epochs: 1000,
             ..session.config().clone()
         };
+        let dense = self.lab.dense(session.model().map_err(err)?);
         let r = pitfall::compare(
-            session.model().map_err(err)?,
+            dense,
             &p,
             &cfg,
             session.train_data().map_err(err)?,
