@@ -69,6 +69,18 @@ impl PruneLab {
         to_js(&r)
     }
 
+    /// The report on the session's model as it stands (nothing is pruned): what the panel
+    /// shows before the slider first moves.
+    ///
+    /// # Errors
+    /// `not ready` before the data is loaded.
+    pub fn report(&mut self, session: &mut Session, eval_limit: u32) -> Result<JsValue, JsError> {
+        let limit = check_limit(eval_limit)?;
+        let (trainer, _, test) = session.lab_parts().map_err(err)?;
+        let r = self.lab.report(&trainer.mlp, test, limit).map_err(err)?;
+        to_js(&r)
+    }
+
     /// Puts back the dense model saved before the first pruning.
     ///
     /// # Errors

@@ -358,15 +358,31 @@ export function mount(root, ctx) {
       pitBtn.disabled = false;
     });
 
+  /** The model as it stands (nothing pruned by this): stats and heatmaps before the slider moves. */
+  const showCurrent = () =>
+    run(async () => {
+      showReport(await ctx.call('prune', 'report', 0));
+      await drawViews();
+    });
+
   function enable(on) {
     ready = on;
     for (const b of [fine, iterate, timeBtn, sensBtn, pitBtn]) b.disabled = !on;
   }
-  ctx.on('ready', () => enable(true));
-  ctx.on('state', (s) => enable(!s.running));
+  ctx.on('state', (s) => {
+    enable(!s.running);
+    if (!s.running) showCurrent();
+  });
   ctx.on('modelChanged', () => {
     restore.disabled = true;
     acc.textContent = '—';
+    if (ready) showCurrent();
   });
-  ctx.whenReady.then(() => enable(true)).catch(() => {});
+  ctx.on('weightsChanged', (d) => {
+    if (ready && d && d.by !== 'prune') showCurrent();
+  });
+  ctx.whenReady.then(() => {
+    enable(true);
+    showCurrent();
+  }).catch(() => {});
 }

@@ -156,6 +156,16 @@ impl Lab {
         self.base.get_or_insert_with(|| model.clone())
     }
 
+    /// The report on `model` as it stands (pruned or not), without changing it: the panel shows
+    /// the current mask at once, before the slider moves.
+    ///
+    /// # Errors
+    /// Evaluation or shape errors.
+    pub fn report(&mut self, model: &Mlp, test: &Dataset, limit: usize) -> Result<LabReport> {
+        self.sync(model);
+        self.done(model, test, limit)
+    }
+
     /// Prunes `model` (in place) per `p`.
     ///
     /// # Errors
