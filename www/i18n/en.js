@@ -67,9 +67,9 @@ export default {
 
   // ---------- data strip ----------
   'data.downloading': 'Downloading MNIST…',
-  'data.progress': 'Downloading MNIST · {loaded} of {total}',
-  'data.checking': 'Decompressing and checking {total} of digits…',
-  'data.ready': '{train:int} training and {test:int} test digits ready · {total} downloaded in {down:fix1} s · ready to train {after:fix2} s after the data arrived',
+  'data.progress': 'Downloading MNIST · {loaded:fix1} MB of {total:fix1} MB',
+  'data.checking': 'Decompressing and checking {total:fix1} MB of digits…',
+  'data.ready': '{train:int} training and {test:int} test digits ready · {total:fix1} MB downloaded in {down:fix1} s · ready to train {after:fix2} s after the data arrived',
   'data.bar': 'MNIST download',
 
   // ---------- train panel ----------

@@ -66,9 +66,9 @@ export default {
 
   // ---------- 数据条 ----------
   'data.downloading': '正在下载 MNIST…',
-  'data.progress': '正在下载 MNIST · 已下载 {loaded}，共 {total}',
-  'data.checking': '正在解压并校验 {total} 的数字图片…',
-  'data.ready': '{train:int} 张训练图片和 {test:int} 张测试图片已就绪 · {down:fix1} 秒下载 {total} · 数据到达后 {after:fix2} 秒即可开始训练',
+  'data.progress': '正在下载 MNIST · 已下载 {loaded:fix1} MB，共 {total:fix1} MB',
+  'data.checking': '正在解压并校验 {total:fix1} MB 的数字图片…',
+  'data.ready': '{train:int} 张训练图片和 {test:int} 张测试图片已就绪 · {down:fix1} 秒下载 {total:fix1} MB · 数据到达后 {after:fix2} 秒即可开始训练',
   'data.bar': 'MNIST 下载进度',
 
   // ---------- 训练面板 ----------

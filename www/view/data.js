@@ -1,9 +1,10 @@
 // The data strip: a byte-counting progress bar while the ~11.4 MB of gzipped MNIST downloads,
 // then a one-line summary (sizes, times, and how long the page took to be ready to train).
 
-import { tr, fmt } from '../i18n.js';
+import { tr } from '../i18n.js';
 
-const mb = (b) => `${fmt.fix(b / 1e6, 1)} MB`;
+/** Megabytes (1 MB = 10⁶ B); the unit itself is written in the catalogue's strings. */
+const mb = (b) => b / 1e6;
 
 export function mount(root, ctx) {
   root.classList.add('data-strip');
