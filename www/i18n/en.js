@@ -131,7 +131,7 @@ export default {
   'tut.articleNet': 'Train the article’s 784-100-10 network',
   'tut.lenetNet': 'LeNet-300-100 (default)',
   'tut.net': 'This run: **{arch}** ({weights:int} weights), {opt} at learning rate {lr}, batch {batch} ({perEpoch:int} steps per epoch), epochs: {epochs}.',
-  'tut.capNote': 'Every training stage here stops after {cap:int} mini-batches (`tutorial.steps` in the address).',
+  'tut.capNote': ' Every training stage here stops after {cap:int} mini-batches (`tutorial.steps` in the address).',
   'tut.heat.weights': 'Layer 1 of your network: one 28×28 tile per hidden neuron ({n:int} tiles). Red positive, blue negative, pruned weights black.',
   'tut.heat.importance': 'Layer 1, importance |∂L/∂w| of every weight: dark red matters, white the loss hardly notices.',
   'tut.training': 'Training… step {done:int} of {total:int}',

@@ -361,8 +361,13 @@ export function mount(root, ctx) {
   /** The model as it stands (nothing pruned by this): stats and heatmaps before the slider moves. */
   const showCurrent = () =>
     run(async () => {
-      showReport(await ctx.call('prune', 'report', 0));
+      const r = await ctx.call('prune', 'report', 0);
+      showReport(r);
       await drawViews();
+      await drawCurve(2000);
+      status.textContent = r.totalSparsity > 0
+        ? `The current model: ${pct(r.totalSparsity, 1)} of its weights are zero. Move the slider to prune the dense model again.`
+        : 'The current model, nothing pruned yet: move the slider to prune it.';
     });
 
   function enable(on) {

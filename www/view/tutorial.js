@@ -380,7 +380,7 @@ export function mount(root, ctx) {
   function showNet() {
     if (!f) return;
     tr(netNote, 'tut.net', { arch: f.arch, weights: f.weights, epochs: f.info.config.epochs, opt: t(`train.opt.${f.info.config.optimizer}`), lr: f.lr, batch: f.batch, perEpoch: f.perEpoch, cap: cap() }, { isRich: true });
-    if (cap()) netNote.append(' ', rich('tut.capNote', { cap: cap() }));
+    if (cap()) netNote.append(rich('tut.capNote', { cap: cap() }));
     const article = f.arch === '784-100-10' && f.info.config.optimizer === 'sgd' && f.lr === ARTICLE_NET.lr && f.momentum === 0;
     articleBtn.classList.toggle('active', article);
     lenetBtn.classList.toggle('active', f.arch === '784-300-100-10');
