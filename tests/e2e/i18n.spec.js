@@ -7,7 +7,7 @@ const { test, expect, openPage } = require('./fixtures');
 const { runStep } = require('./tutorial.helpers');
 
 /** The views whose every string goes through the catalogue. */
-const CONVERTED = ['header.topbar', '.intro', '#notices', '#panel-data', '#panel-train', '#panel-tutorial', '.part-title', '.part-lede', 'section.panel > h2', 'section.panel > .lede', 'footer'];
+const CONVERTED = ['header.topbar', '.intro', '#notices', '#panel-data', '#panel-train', '#panel-tutorial', '#panel-prune', '.part-title', '.part-lede', 'section.panel > h2', 'section.panel > .lede', 'footer'];
 
 /** Visible Latin words in `selectors` that occur in no string of the zh catalogue. */
 function foreignWords(page, selectors) {
@@ -69,6 +69,13 @@ test('with lang=zh no converted view shows English outside the catalogue', async
   await runStep(page, 5, 60);
   await page.click('#tut-copy');
   await expect(page.locator('#tut-link-note')).not.toBeEmpty();
+  // The Prune panel's dynamic text: per-layer table, sizes, measured times, the pitfall.
+  await expect(page.locator('#prune-layers tr')).toHaveCount(3);
+  await page.click('#prune-time');
+  await expect(page.locator('#prune-times tr').nth(1)).toBeVisible({ timeout: 60_000 });
+  await page.click('#prune-pitfall-btn');
+  await expect(page.locator('#prune-pitfall-held')).toBeVisible({ timeout: 120_000 });
+  await expect(page.locator('#panel-prune')).toHaveAttribute('data-busy', '0');
   for (const step of [5, 1, 2, 3, 4]) {
     await page.locator('.tutorial-steps .chip').nth(step - 1).click();
     await expect(page.locator('#panel-tutorial')).toHaveAttribute('data-step', String(step));

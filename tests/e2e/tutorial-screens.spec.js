@@ -2,7 +2,7 @@
 // article's 784-100-10 network (SGD, lr 0.01, momentum 0), with the numbers of that run:
 // tests/e2e/artifacts/tutorial-<net>-<lang>-step<N>.png. In the suite every training stage is
 // capped at 200 mini-batches; TUTORIAL_FULL=1 runs the settings' full epochs (10 for both
-// networks, as in the article) for screenshots taken by hand.
+// networks, as in the article) for screenshots taken by hand, saved as tutorial-full-*.png.
 const { test, expect, openPage, shot } = require('./fixtures');
 const { runStep } = require('./tutorial.helpers');
 
@@ -23,7 +23,8 @@ for (const [net, settings] of Object.entries(NETS)) {
       for (let step = 1; step <= 5; step++) {
         await runStep(page, step, GUESSES[step - 1]);
         await expect(page.locator('#tut-result')).not.toBeEmpty();
-        await shot(page, tut, `tutorial-${net}-${lang}-step${step}`);
+        console.log(`${net} ${lang} step ${step}: ${await page.locator('#tut-result').innerText()}`);
+        await shot(page, tut, `tutorial-${FULL ? "full-" : ""}${net}-${lang}-step${step}`);
         if (step < 5) await page.click('#tut-next');
       }
     });
