@@ -7,7 +7,7 @@ const { test, expect, openPage } = require('./fixtures');
 const { runStep } = require('./tutorial.helpers');
 
 /** The views whose every string goes through the catalogue. */
-const CONVERTED = ['header.topbar', '.intro', '#notices', '#panel-data', '#panel-train', '#panel-tutorial', '#panel-prune', '.part-title', '.part-lede', 'section.panel > h2', 'section.panel > .lede', 'footer'];
+const CONVERTED = ['header.topbar', '.intro', '#notices', '#panel-data', '#panel-train', '#panel-tutorial', '#panel-prune', '#panel-weights', '#panel-draw', '#panel-gallery', '#panel-confusion', '.part-title', '.part-lede', 'section.panel > h2', 'section.panel > .lede', 'footer'];
 
 /** Visible Latin words in `selectors` that occur in no string of the zh catalogue. */
 function foreignWords(page, selectors) {
