@@ -13,9 +13,14 @@ const CONVERTED = ['header.topbar', '.intro', '#notices', '#panel-data', '#panel
 function foreignWords(page, selectors) {
   return page.evaluate(async (selectors) => {
     const zh = (await import('/i18n/zh.js')).default;
-    const known = Object.values(zh).map((v) => (typeof v === 'string' ? v : Object.values(v).join(' '))).join('\n');
+    // Placeholders ({weights:int}) are not text: an unfilled one must not count as known.
+    const known = Object.values(zh)
+      .map((v) => (typeof v === 'string' ? v : Object.values(v).join(' ')))
+      .join('\n')
+      .replace(/\{\w+(?::\w+)?\}/g, ' ');
     const out = new Set();
     const check = (text, where) => {
+      for (const m of text.match(/\{\w+(?::\w+)?\}/g) || []) out.add(`unfilled ${m} (${where}: ${text.trim().slice(0, 60)})`);
       for (const w of text.match(/[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]/g) || []) {
         if (!known.includes(w)) out.add(`${w} (${where}: ${text.trim().slice(0, 60)})`);
       }

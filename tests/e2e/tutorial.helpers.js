@@ -17,6 +17,8 @@ async function runStep(page, step, guess) {
     .toContain(String(step));
   await expect(tut).toHaveAttribute('data-busy', '0');
   await expect(page.locator('#tut-measured-value')).toBeVisible();
+  // Every placeholder of every string on the tutorial is filled from the session.
+  expect(await tut.innerText()).not.toMatch(/\{\w+(:\w+)?\}/);
 }
 
 /** The session's layer sizes, straight from the worker (not from the page's text). */

@@ -24,6 +24,9 @@ test('a teacher link opens the tutorial at step 3 with its settings, and walks t
   // One epoch at batch 64 is ceil(60000 / 64) steps; the cap makes it 200.
   await expect(page.locator('#tut-net')).toContainText(`batch 64 (${int(Math.ceil(60000 / 64))} steps per epoch)`);
 
+  // Every placeholder of the question is filled from the session.
+  await expect(page.locator('#tut-quiz legend')).toHaveText(`Half of the ${int(weights)} weights are set to zero. What share of the test digits will still be right, before any retraining?`);
+
   // Step 3 from the link: steps 1 and 2 run first.
   await runStep(page, 3, 80);
   await expect(tut).toHaveAttribute('data-done', '1,2,3');

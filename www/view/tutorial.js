@@ -356,13 +356,14 @@ export function mount(root, ctx) {
   }
 
   function quizParams(key) {
-    if (!f) return { test: 10000, arch: '', epochs: 0, gb: GRAD_BATCHES, steps: 0 };
+    if (!f) return { test: '…', arch: '…', epochs: 0, gb: GRAD_BATCHES, steps: 0, weights: '…', pruned: '…' };
     return {
       test: f.info.testCount,
       arch: f.arch,
       steps: key === 'train' ? f.trainTarget : f.retrain,
       epochs: (key === 'train' ? f.trainTarget : f.retrain) / f.perEpoch,
       gb: GRAD_BATCHES,
+      weights: f.weights,
       pruned: m.prunedCount || Math.round(f.weights / 2),
     };
   }
