@@ -7,7 +7,7 @@ const { test, expect, openPage } = require('./fixtures');
 const { runStep } = require('./tutorial.helpers');
 
 /** The views whose every string goes through the catalogue. */
-const CONVERTED = ['header.topbar', '.intro', '#notices', '#panel-data', '#panel-train', '#panel-tutorial', '#panel-prune', '#panel-weights', '#panel-draw', '#panel-gallery', '#panel-confusion', '.part-title', '.part-lede', 'section.panel > h2', 'section.panel > .lede', 'footer'];
+const CONVERTED = ['header.topbar', '.intro', '#notices', '#panel-data', '#panel-train', '#panel-tutorial', '#panel-prune', '#panel-distill', '#panel-weights', '#panel-draw', '#panel-gallery', '#panel-confusion', '.part-title', '.part-lede', 'section.panel > h2', 'section.panel > .lede', 'footer'];
 
 /** Visible Latin words in `selectors` that occur in no string of the zh catalogue. */
 function foreignWords(page, selectors) {
@@ -81,6 +81,11 @@ test('with lang=zh no converted view shows English outside the catalogue', async
   await page.click('#prune-pitfall-btn');
   await expect(page.locator('#prune-pitfall-held')).toBeVisible({ timeout: 120_000 });
   await expect(page.locator('#panel-prune')).toHaveAttribute('data-busy', '0');
+  // The Distill panel after a short run (one student epoch) on the network trained above.
+  await page.fill('#ds-epochs', '1');
+  await page.click('#ds-run');
+  await expect(page.locator('#panel-distill')).toHaveAttribute('data-phase', 'done', { timeout: 180_000 });
+  await expect(page.locator('#ds-teacher-note')).not.toBeEmpty();
   for (const step of [5, 1, 2, 3, 4]) {
     await page.locator('.tutorial-steps .chip').nth(step - 1).click();
     await expect(page.locator('#panel-tutorial')).toHaveAttribute('data-step', String(step));

@@ -6,7 +6,7 @@
 // Settings live in the URL hash under `prune.*`. Every string comes from the catalogues
 // (www/i18n/*.js, keys `prune.*`); numbers are formatted per locale.
 
-import { t, tr, fmt, onLocale } from '../i18n.js';
+import { t, tr, untr, fmt, onLocale } from '../i18n.js';
 
 const FAST = 1000;
 const CHUNK = 100;
@@ -389,7 +389,7 @@ export function mount(root, ctx) {
       tr(pitOut, 'prune.pitfallRunning', { steps: epochSteps });
       const p = { criterion: criterion.value, scope: scope.value, sparsity: [s] };
       const r = await ctx.call('prune', 'pitfall', p, epochSteps, 0.01, 0);
-      pitOut.replaceChildren(
+      untr(pitOut).replaceChildren(
         el('div', { className: 'prune-side good', id: 'prune-pitfall-held' },
           lt('strong', 'prune.held'),
           lt('span', 'prune.sparsityArrow', {}, { from: r.sparsityPruned, to: r.held.sparsityAfter }),

@@ -389,6 +389,7 @@ export function mount(root, ctx) {
 
   function render() {
     const s = steps[at];
+    showNet();
     tr(title, `tut.${s.key}.title`, { n: at + 1 });
     const p = f ? { ...quizParams(s.key), weights: f.weights, layers: f.layers, batch: f.batch, perEpoch: f.perEpoch, train: f.info.trainCount, gbs: GRAD_BATCH, lr: RETRAIN_LR } : {};
     tr(text, `tut.${s.key}.text`, p, { isRich: true });
