@@ -27,12 +27,16 @@ export function mount(root, ctx) {
     el('option', { value: 'train', textContent: 'train a new teacher here' }),
   );
   const teacherHidden = el('input', { id: 'ds-teacher-hidden', type: 'text', value: '1200,1200' });
-  const teacherEpochs = el('input', { id: 'ds-teacher-epochs', type: 'number', min: '1', max: '50', value: '1' });
+  // Defaults that demonstrate the method (README, "Knowledge distillation": distilled better on 5
+  // of 5 seeds): a strong dense teacher (the trained network above, or 784-1200-1200-10 trained
+  // 10 epochs here) and a 784-30-10 student, small enough for the gap to show, T = 2, α = 0.5,
+  // student lr 0.02, 10 epochs.
+  const teacherEpochs = el('input', { id: 'ds-teacher-epochs', type: 'number', min: '1', max: '50', value: '10' });
   const studentHidden = el('input', { id: 'ds-student', type: 'text', value: '30' });
-  const epochs = el('input', { id: 'ds-epochs', type: 'number', min: '1', max: '50', value: '2' });
-  const temp = el('input', { id: 'ds-temperature', type: 'number', min: '0.5', max: '100', step: 'any', value: '4' });
+  const epochs = el('input', { id: 'ds-epochs', type: 'number', min: '1', max: '50', value: '10' });
+  const temp = el('input', { id: 'ds-temperature', type: 'number', min: '0.5', max: '100', step: 'any', value: '2' });
   const alpha = el('input', { id: 'ds-alpha', type: 'number', min: '0', max: '1', step: '0.05', value: '0.5' });
-  const lr = el('input', { id: 'ds-lr', type: 'number', min: '0', max: '10', step: 'any', value: '0.05' });
+  const lr = el('input', { id: 'ds-lr', type: 'number', min: '0', max: '10', step: 'any', value: '0.02' });
   const seed = el('input', { id: 'ds-seed', type: 'number', min: '0', step: '1', value: '1' });
   const run = el('button', { type: 'button', className: 'button primary', id: 'ds-run', textContent: 'Train both students' });
   const status = el('p', { className: 'caption', id: 'ds-status', textContent: 'Train a model above (or pick “train a new teacher”), then train both students.' });
@@ -63,7 +67,44 @@ export function mount(root, ctx) {
     el('div', { style: 'display:flex;gap:12px;align-items:flex-end;margin-top:8px' }, bars), softNote);
   const grid = el('div', {}, left, right);
   grid.style.cssText = 'display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:20px';
-  root.append(settings, el('div', { className: 'controls' }, run, status), grid);
+  const teacherNote = el('p', { className: 'caption', id: 'ds-teacher-note' });
+  root.append(settings, el('div', { className: 'controls' }, run, status), teacherNote, grid);
+
+  /**
+   * Says in words what kind of teacher the run uses: distillation passes on what the teacher
+   * knows, so a pruned (or barely trained) teacher may make the student worse, not better.
+   */
+  async function describeTeacher() {
+    if (teacherSel.value !== 'current') {
+      teacherNote.textContent = `Teacher: a new dense ${[784, ...widths(teacherHidden.value), 10].join('-')} network, trained here for ${teacherEpochs.value} epochs first.`;
+      teacherNote.dataset.kind = 'new';
+      return;
+    }
+    try {
+      const info = await ctx.call('session', 'info');
+      const r = await ctx.call('prune', 'report', 2000);
+      const arch = info.sizes.join('-');
+      const epochsDone = (info.steps * info.config.batchSize) / Math.max(1, info.trainCount);
+      if (r.totalSparsity > 0) {
+        teacherNote.textContent = `Teacher: the ${arch} network above, with ${pct(r.totalSparsity)} of its weights pruned (${pct(r.accuracy)} on 2,000 test digits). ` +
+          'A pruned teacher’s soft targets carry less of what the dense network knew, and the student copies its mistakes, so distillation may come out worse than training from scratch. ' +
+          'For a fair demonstration, restore the dense network in the Prune panel or pick “train a new teacher here”.';
+        teacherNote.dataset.kind = 'pruned';
+      } else if (r.accuracy < 0.95) {
+        teacherNote.textContent = `Teacher: the ${arch} network above after ${epochsDone.toFixed(2)} epochs, ${pct(r.accuracy)} on 2,000 test digits. ` +
+          'A teacher barely better than the student has little to teach: train it longer above, or pick “train a new teacher here”.';
+        teacherNote.dataset.kind = 'weak';
+      } else {
+        teacherNote.textContent = `Teacher: the dense ${arch} network above (${pct(r.accuracy)} on 2,000 test digits).`;
+        teacherNote.dataset.kind = 'dense';
+      }
+    } catch {
+      teacherNote.textContent = '';
+    }
+  }
+  for (const input of [teacherSel, teacherHidden, teacherEpochs]) input.addEventListener('change', describeTeacher);
+  ctx.on('weightsChanged', describeTeacher);
+  ctx.on('modelChanged', describeTeacher);
 
   const hist = { scratch: [], distilled: [] };
   let running = false;
@@ -174,6 +215,11 @@ export function mount(root, ctx) {
       }
       const [es, ed] = s.finalErrors;
       status.textContent = `Done: ${es} test errors from scratch, ${ed} distilled (T = ${temp.value}, α = ${alpha.value}, seed ${seed.value}).`;
+      if (ed > es) {
+        const why = { pruned: 'the teacher is pruned (see above)', weak: 'the teacher is weak (see above)' }[teacherNote.dataset.kind] ||
+          'one seed and few epochs are noisy: README measures the gap over 5 seeds';
+        status.textContent += ` Distillation did not help this time: ${why}.`;
+      }
       await fillTable(s);
       await soft();
       root.dataset.phase = 'done';
@@ -188,6 +234,13 @@ export function mount(root, ctx) {
 
   digit.onchange = soft;
   temp.onchange = soft;
-  ctx.on('ready', soft);
-  ctx.on('state', (st) => !st.running && soft());
+  ctx.on('ready', () => {
+    soft();
+    describeTeacher();
+  });
+  ctx.on('state', (st) => {
+    if (st.running) return;
+    soft();
+    describeTeacher();
+  });
 }
