@@ -12,6 +12,7 @@ pub mod render;
 pub mod rng;
 pub mod tensor;
 pub mod train;
+pub mod version;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -147,6 +147,32 @@ impl PackedNet {
         }
     }
 
+    /// The weights layer `l` multiplies by, `[n_out, n_in]`: α·(±1) for a binary layer (α = 1
+    /// without scaling), the stored floats otherwise. For heatmaps and comparisons.
+    ///
+    /// # Errors
+    /// `InvalidParam` if `l` is not a layer.
+    pub fn effective_weights(&self, l: usize) -> Result<ndarray::Array2<f32>> {
+        let layer = self
+            .layers
+            .get(l)
+            .ok_or_else(|| Error::param("layer", l + 1, "no such layer"))?;
+        let values = match &layer.weights {
+            Weights::Float(w) => w.clone(),
+            Weights::Signs { bits, .. } => {
+                let mut w = expand(bits, layer.n_out, layer.n_in);
+                if layer.scaled {
+                    for (row, &a) in w.chunks_exact_mut(layer.n_in.max(1)).zip(&layer.alpha) {
+                        row.iter_mut().for_each(|v| *v *= a);
+                    }
+                }
+                w
+            }
+        };
+        ndarray::Array2::from_shape_vec((layer.n_out, layer.n_in), values)
+            .map_err(|_| Error::shape("PackedNet::effective_weights", (layer.n_out, layer.n_in), "other"))
+    }
+
     /// Logits `[batch, n_out]` for `x` `[batch, n_in]`.
     ///
     /// # Errors
