@@ -9,6 +9,7 @@ mod bench;
 mod binarize;
 mod deep_compress;
 mod distill;
+mod files;
 mod low_rank;
 mod prune;
 mod quantize;
@@ -27,7 +28,10 @@ commands:
   low-rank factor the first layer at --rank 8,16,... and fine-tune (--finetune-epochs N)
   distill  --teacher 1200,1200 --student 30[/10] --temperature T[,T2] --alpha A --seeds 3 [--student-lr η]
   binarize train a binary net (--method binaryconnect|bnn --hidden 1024,1024 ...); --bench: XNOR vs f32
-common flags: --data DIR (default $SHRINK_DATA or www/data)";
+  eval     --load FILE [--scaling unit|mean-std]: accuracy and sizes of a model file (Shrink, PyTorch safetensors or ONNX)
+  export   --onnx OUT --load FILE: write the model as ONNX (opset 13)
+common flags: --data DIR (default $SHRINK_DATA or www/data); --load FILE starts from a saved or imported model,
+  --save FILE writes the command's result in the Shrink model format (safetensors)";
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
@@ -51,6 +55,8 @@ fn main() -> ExitCode {
         "low-rank" => low_rank::run(&parsed),
         "distill" => distill::run(&parsed),
         "binarize" => binarize::run(&parsed),
+        "eval" => files::eval(&parsed),
+        "export" => files::export(&parsed),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
