@@ -38,3 +38,6 @@ pub fn now_ms() -> f64 {
 
 pub mod distill;
 pub mod low_rank;
+pub mod versions;
+mod versions_job;
+pub use versions::VersionsLab;
