@@ -20,6 +20,7 @@ import initCharts, * as wasm from './pkg/shrink.js';
 import { WorkerClient } from './protocol.js';
 import { createState, DEFAULTS } from './state.js';
 import { loadMnist, gunzip, FILES } from './mnist.js';
+import { inputBadge } from './ui.js';
 
 const timings = (window.shrinkTimings = { navigationToScriptMs: Math.round(performance.now()) });
 const embed = document.body.classList.contains('embed');
@@ -182,6 +183,11 @@ async function mountPanels() {
         section.querySelector('.placeholder')?.remove();
         section.classList.remove('slot');
         await mod.mount(section, ctx);
+        // Which model this panel works on, by name (data-input="save" adds "Save as version").
+        if (section.dataset.input) {
+          const badge = inputBadge(ctx, { save: section.dataset.input === 'save' });
+          (section.querySelector('.lede') || section.querySelector('h2'))?.after(badge);
+        }
       } catch (e) {
         showError(`The ${section.dataset.title || section.id} panel could not start: ${e.message}`);
       }
