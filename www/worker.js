@@ -235,7 +235,7 @@ const jobs = {
       emit('jobProgress', { ...p, index, count });
       await yieldNow();
     }
-    const v = lab.finish(session, name || defaultName(parent, p.step));
+    const v = lab.finish(session, name || '');
     emit('jobProgress', { ...p, index, count, finished: true });
     emit('versionsChanged', { id: v.id });
     return v;
@@ -248,11 +248,6 @@ const jobs = {
 
 function summaryOf(id) {
   return labs.versions.list(session).find((v) => v.id === id);
-}
-
-/** A new version's name: its step (the list shows the parent next to it), at most 60 characters. */
-function defaultName(parent, step) {
-  return String(step).slice(0, 60);
 }
 
 /** For the end-to-end test of the restart path: behaves exactly like a wasm trap. */

@@ -42,6 +42,41 @@ pub struct ParetoChart {
     /// Name of the frontier in the legend.
     pub frontier_label: String,
     pub legend: Legend,
+    /// How x tick labels read: `bytes` (kB = 1000 B, as the page) or `ms`.
+    pub x_unit: XUnit,
+}
+
+/// The unit of the x axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum XUnit {
+    #[default]
+    Bytes,
+    Ms,
+}
+
+/// A tick label: 1000 → "1 kB", 1e6 → "1 MB"; 0.1 → "0.1 ms".
+pub fn tick(v: f32, unit: XUnit) -> String {
+    let short = |x: f32| {
+        let s = format!("{x:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    match unit {
+        XUnit::Ms => format!("{} ms", short(v)),
+        XUnit::Bytes if v >= 1e6 => format!("{} MB", short(v / 1e6)),
+        XUnit::Bytes if v >= 1e3 => format!("{} kB", short(v / 1e3)),
+        XUnit::Bytes => format!("{} B", short(v)),
+    }
+}
+
+/// The whole decades around [lo, hi] (at least one), so a log axis always has labelled ticks.
+fn decades(lo: f32, hi: f32) -> (f32, f32) {
+    let a = lo.log10().floor();
+    let mut b = hi.log10().ceil();
+    if b <= a {
+        b = a + 1.0;
+    }
+    (10f32.powf(a), 10f32.powf(b))
 }
 
 /// Indices of the points on the frontier (lower x, higher y is better), sorted by x.
@@ -93,8 +128,7 @@ pub fn draw_pareto<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Pa
     if pts.is_empty() {
         (x0, x1, y0, y1) = (1.0, 10.0, 0.0, 100.0);
     }
-    // A decade's margin is too much; ×/÷ 1.6 leaves room for the labels.
-    let (x0, x1) = (x0 / 1.6, x1 * 1.6);
+    let (x0, x1) = decades(x0 / 1.3, x1 * 1.3);
     let pad = ((y1 - y0) * 0.08).max(0.2);
     let (y0, y1) = (y0 - pad, (y1 + pad).min(100.5));
     let mut builder = ChartBuilder::on(area);
@@ -113,7 +147,10 @@ pub fn draw_pareto<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Pa
         .x_desc(&chart.x_label)
         .y_desc(&chart.y_label)
         .label_style(("sans-serif", 11))
-        .light_line_style(RGBColor(238, 238, 238))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(RGBColor(232, 232, 232))
+        .x_label_formatter(&|v| tick(*v, chart.x_unit))
+        .y_label_formatter(&|v| format!("{v:.1}"))
         .draw()
         .map_err(draw_err)?;
     let xy: Vec<(f32, f32)> = pts.iter().map(|p| (p.x, p.y)).collect();
@@ -186,6 +223,17 @@ mod tests {
         let q = [(50.0, 91.0), (100.0, 95.0), (400.0, 97.5)];
         assert_eq!(frontier(&q), vec![0, 1, 2]);
         assert!(frontier(&[]).is_empty());
+    }
+
+    #[test]
+    fn ticks_read_in_the_page_units_and_axes_span_decades() {
+        assert_eq!(tick(1e6, XUnit::Bytes), "1 MB");
+        assert_eq!(tick(47_248.0, XUnit::Bytes), "47.248 kB");
+        assert_eq!(tick(100.0, XUnit::Bytes), "100 B");
+        assert_eq!(tick(0.1, XUnit::Ms), "0.1 ms");
+        assert_eq!(decades(2.1, 5.5), (1.0, 10.0));
+        let (a, b) = decades(40_000.0, 1.1e6);
+        assert!((a - 1e4).abs() < 1.0 && (b - 1e7).abs() < 10.0);
     }
 
     #[test]

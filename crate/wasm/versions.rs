@@ -128,9 +128,7 @@ impl VersionsLab {
                 if Model::Float(mlp.clone()) != p.model {
                     recipe.steps.clear();
                 }
-                // ratio = root dense bytes ÷ packed bytes, so the root's size is their product.
-                let root = p.figures.ratio as f64 * p.figures.size.packed_bytes as f64;
-                (Some(pid), recipe, p.seed, root.round() as usize)
+                (Some(pid), recipe, p.seed, p.figures.root_dense_bytes)
             }
             None => {
                 let (recipe, seed) = train_recipe(session);

@@ -48,7 +48,7 @@ export function mount(root, ctx) {
   let list = [];
   let sort = { key: 'packed', dir: 1 };
 
-  function chart(canvas, title, xLabel, x) {
+  function chart(canvas, title, xLabel, x, xUnit) {
     const methods = [...new Set(list.map((v) => v.method))];
     const spec = {
       title,
@@ -58,6 +58,7 @@ export function mount(root, ctx) {
       keys: methods.map((m) => ({ name: m, color: METHOD_COLORS[m] || '#000000' })),
       frontierLabel: 'Pareto frontier',
       legend: 'lowerRight',
+      xUnit,
     };
     try {
       ctx.charts.drawParetoChartOn(canvas, spec);
@@ -72,9 +73,9 @@ export function mount(root, ctx) {
       ? `${n} version${n === 1 ? '' : 's'}; accuracy on ${list[0].figures.testCount.toLocaleString('en-US')} test digits, times measured in this browser. Ringed points are on the frontier: no other version is both smaller (or faster) and at least as accurate.`
       : 'No versions yet: save or make some in the Versions panel.';
     const batch = batchSel.value;
-    chart(bytesCanvas, 'Accuracy against true size', 'true bytes (log scale)', (v) => v.figures.size.packedBytes);
+    chart(bytesCanvas, 'Accuracy against true size', 'true bytes (log scale)', (v) => v.figures.size.packedBytes, 'bytes');
     chart(timeCanvas, `Accuracy against time per batch of ${batch}`, `ms per batch of ${batch} (log scale)`,
-      (v) => (batch === '1' ? v.figures.msBatch1 : v.figures.msBatch64));
+      (v) => (batch === '1' ? v.figures.msBatch1 : v.figures.msBatch64), 'ms');
     root.dataset.points = String(n);
   }
 

@@ -120,7 +120,7 @@ export function mount(root, ctx) {
   ctx.on('jobProgress', (p) => {
     const of = p.count > 1 ? `step ${p.index + 1} of ${p.count}: ` : '';
     bar.value = (p.index + p.fraction) / Math.max(1, p.count);
-    status.textContent = `${of}${p.step} — ${Math.round(100 * p.fraction)}% (${count(p.doneSteps)} of ${count(p.totalSteps)} mini-batches)`;
+    status.textContent = `${of}${p.step} — ${p.phase}, ${Math.round(100 * p.fraction)}%`;
   });
 
   async function runRecipe(text, parent) {
