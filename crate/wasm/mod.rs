@@ -40,4 +40,5 @@ pub mod distill;
 pub mod low_rank;
 pub mod versions;
 mod versions_job;
+mod versions_file;
 pub use versions::VersionsLab;

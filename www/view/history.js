@@ -41,7 +41,7 @@ export function createHistory(ctx) {
       const old = have.get(v.id);
       if (old && old.name === v.name && old.recipe === v.recipe) continue;
       const bytes = old && old.recipe === v.recipe ? old.bytes : await ctx.call('versions', 'exportVersion', v.id);
-      await tx(d, 'readwrite', (s) => s.put({ id: v.id, parent: v.parent, name: v.name, recipe: v.recipe, bytes }));
+      await tx(d, 'readwrite', (s) => s.put({ id: v.id, parent: v.parent, name: v.name, recipe: v.recipe, root: v.figures.rootDenseBytes, bytes }));
     }
     const gone = kept.filter((r) => !want.has(r.id)).map((r) => r.id);
     if (gone.length) await tx(d, 'readwrite', (s) => gone.forEach((id) => s.delete(id)));
@@ -76,7 +76,7 @@ export function createHistory(ctx) {
         for (const r of records) {
           try {
             const parent = r.parent != null && ids.has(r.parent) ? ids.get(r.parent) : null;
-            const v = await ctx.call('versions', 'importVersion', r.bytes, parent, r.name);
+            const v = await ctx.call('versions', 'importVersion', r.bytes, parent, r.name, r.root || 0);
             ids.set(r.id, v.id);
           } catch (e) {
             failed.push(`#${r.id} ${r.name} (${e.message})`);
