@@ -105,7 +105,8 @@ fn store_adds_picks_deletes_and_rejects_bad_ids_in_words() {
     let e = lab.predict(&s, vec![], &px).map(|_| ()).unwrap_err();
     assert!(message(e).contains("selected versions"));
     let e = lab.start(&mut s, None, "prune:magnitude,0.9").map(|_| ()).unwrap_err();
-    assert!(message(e).contains("version"), "a step without a parent is explained: {}", message(e));
+    let m = message(e);
+    assert!(m.contains("version"), "a step without a parent is explained: {m}");
     let e = lab.start(&mut s, None, "bogus:1").map(|_| ()).unwrap_err();
     assert!(message(e).contains("is not a step"));
     let a2 = lab.save_current(&mut s, "after delete").unwrap();

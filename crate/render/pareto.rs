@@ -149,6 +149,7 @@ pub fn draw_pareto<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Pa
         .label_style(("sans-serif", 11))
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(RGBColor(232, 232, 232))
+        .x_labels(6)
         .x_label_formatter(&|v| tick(*v, chart.x_unit))
         .y_label_formatter(&|v| format!("{v:.1}"))
         .draw()

@@ -56,6 +56,9 @@ function colours(locator) {
 }
 
 async function shot(locator, name) {
+  // The sticky top bar would cover the top of an element screenshot.
+  await locator.page().addStyleTag({ content: '.topbar { position: static !important; }' });
+  await locator.scrollIntoViewIfNeeded();
   await locator.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 

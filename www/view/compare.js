@@ -101,8 +101,10 @@ export function mount(root, ctx) {
     table.hidden = list.length === 0;
   }
 
+  // Until the learner picks, the left map shows the first version and the right one the newest.
+  const picked = new Set();
   function fillSelect(sel, fallback) {
-    const keep = sel.value;
+    const keep = picked.has(sel) ? sel.value : '';
     sel.replaceChildren(...list.map((v) => el('option', { value: String(v.id), textContent: versionLabel(v) })));
     if (list.some((v) => String(v.id) === keep)) sel.value = keep;
     else if (fallback) sel.value = String(fallback.id);
@@ -140,8 +142,14 @@ export function mount(root, ctx) {
     drawMaps();
   });
   batchSel.onchange = drawCharts;
-  leftSel.onchange = () => heatmap(leftSel, leftMap, leftCap);
-  rightSel.onchange = () => heatmap(rightSel, rightMap, rightCap);
+  leftSel.onchange = () => {
+    picked.add(leftSel);
+    heatmap(leftSel, leftMap, leftCap);
+  };
+  rightSel.onchange = () => {
+    picked.add(rightSel);
+    heatmap(rightSel, rightMap, rightCap);
+  };
   drawCharts();
   drawTable();
 }
