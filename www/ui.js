@@ -80,7 +80,8 @@ export function inputBadge(ctx, { save = false } = {}) {
   const refresh = async () => {
     try {
       const i = await ctx.call('versions', 'input');
-      const what = i.id != null ? `#${i.id} ${i.name}` : 'the network trained in this page';
+      const trained = i.steps ? `${count(i.steps)} mini-batches` : 'untrained';
+      const what = i.id != null ? `#${i.id} ${i.name}` : `the network of the Train panel (${trained})`;
       text.textContent = `${what} (${i.dense ? 'dense' : 'not dense: pruned or compressed'})`;
       box.dataset.version = i.id != null ? String(i.id) : '';
     } catch {

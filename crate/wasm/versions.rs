@@ -45,6 +45,8 @@ struct Input {
     method: Option<String>,
     /// True only when no version has changed the model and no weight is masked.
     dense: bool,
+    /// Mini-batches the session's trainer has taken on this model.
+    steps: u64,
 }
 
 /// One version's class probabilities for a drawn digit.
@@ -176,7 +178,7 @@ impl VersionsLab {
         self.input(session)
     }
 
-    /// The panels' input: `{id, name, method, dense}`; `id` is null for a model trained in this
+    /// The panels' input: `{id, name, method, dense, steps}`; `id` is null for a model trained in this
     /// session and not picked from the list.
     ///
     /// # Errors
@@ -196,6 +198,7 @@ impl VersionsLab {
             name: picked.map(|v| v.name.clone()),
             method: picked.map(|v| v.step().map_or("import", Step::name).to_string()),
             dense,
+            steps: session.steps_done(),
         })
     }
 

@@ -9,6 +9,7 @@ import { el, blit, pct, bytes, ms, versionLabel, METHOD_COLORS } from '../ui.js'
 const COLUMNS = [
   { key: 'id', label: '#', value: (v) => v.id, show: (v) => `#${v.id}` },
   { key: 'name', label: 'Version', value: (v) => v.name, show: (v) => v.name },
+  { key: 'parent', label: 'From', value: (v) => v.parent ?? 0, show: (v) => (v.parent == null ? '—' : `#${v.parent}`) },
   { key: 'method', label: 'Method', value: (v) => v.method, show: (v) => v.method },
   { key: 'accuracy', label: 'Test accuracy', value: (v) => v.figures.accuracy, show: (v) => pct(v.figures.accuracy) },
   { key: 'dense', label: 'Dense fp32', value: (v) => v.figures.size.denseFp32Bytes, show: (v) => bytes(v.figures.size.denseFp32Bytes) },
@@ -97,7 +98,7 @@ export function mount(root, ctx) {
       return el('th', { scope: 'col' }, b);
     }));
     table.replaceChildren(el('thead', {}, head),
-      el('tbody', {}, ...rows.map((v) => el('tr', {}, ...COLUMNS.map((c) => el('td', { textContent: c.show(v) }))))));
+      el('tbody', {}, ...rows.map((v) => el('tr', { title: v.recipe }, ...COLUMNS.map((c) => el('td', { textContent: c.show(v) }))))));
     table.hidden = list.length === 0;
   }
 

@@ -29,7 +29,7 @@ export function mount(root, ctx) {
       el('label', {}, 'Step ', stepIn), el('label', {}, ' on ', parentSel), runB),
     el('div', { className: 'versions-run' }, el('label', {}, 'Recipe ', recipeIn), recipeB),
     el('div', { className: 'versions-progress' }, bar, status),
-    table, empty,
+    el('div', { className: 'table-scroll' }, table), empty,
     el('div', { className: 'versions-actions' }, clearB),
   );
 
