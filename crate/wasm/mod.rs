@@ -43,3 +43,7 @@ pub fn now_ms() -> f64 {
 
 pub mod distill;
 pub mod low_rank;
+pub mod versions;
+mod versions_job;
+mod versions_file;
+pub use versions::VersionsLab;
