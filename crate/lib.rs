@@ -7,6 +7,7 @@
 pub mod compress;
 pub mod data;
 pub mod error;
+pub mod io;
 pub mod model;
 pub mod render;
 pub mod rng;

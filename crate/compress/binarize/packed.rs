@@ -111,6 +111,58 @@ impl PackedNet {
         Ok(PackedNet { layers })
     }
 
+    /// The layers as plain data (see `parts.rs`).
+    pub(super) fn parts_view(&self) -> Vec<super::parts::PackedLayerParts> {
+        use super::parts::{PackedLayerParts, PartWeights};
+        self.layers
+            .iter()
+            .map(|l| PackedLayerParts {
+                n_in: l.n_in,
+                n_out: l.n_out,
+                weights: match &l.weights {
+                    Weights::Float(w) => PartWeights::Float(w.clone()),
+                    Weights::Signs { bits, .. } => PartWeights::Signs(bits.clone()),
+                },
+                alpha: l.alpha.clone(),
+                scaled: l.scaled,
+                bias: l.bias.clone(),
+                bn: l.bn.clone(),
+                output: l.output,
+                binary_inputs: l.binary_inputs,
+            })
+            .collect()
+    }
+
+    /// Builds the net from checked parts (expanding ±1 weights where inputs are real).
+    pub(super) fn assemble(parts: Vec<super::parts::PackedLayerParts>) -> Self {
+        use super::parts::PartWeights;
+        let layers = parts
+            .into_iter()
+            .map(|p| PackedLayer {
+                n_in: p.n_in,
+                n_out: p.n_out,
+                weights: match p.weights {
+                    PartWeights::Float(w) => Weights::Float(w),
+                    PartWeights::Signs(bits) => {
+                        let expanded = if p.binary_inputs {
+                            Vec::new()
+                        } else {
+                            expand(&bits, p.n_out, p.n_in)
+                        };
+                        Weights::Signs { bits, expanded }
+                    }
+                },
+                alpha: p.alpha,
+                scaled: p.scaled,
+                bias: p.bias,
+                bn: p.bn,
+                output: p.output,
+                binary_inputs: p.binary_inputs,
+            })
+            .collect();
+        PackedNet { layers }
+    }
+
     /// Output width.
     pub fn n_out(&self) -> usize {
         self.layers.last().map_or(0, |l| l.n_out)
