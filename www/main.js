@@ -19,7 +19,9 @@
 import initCharts, * as wasm from './pkg/shrink.js';
 import { WorkerClient } from './protocol.js';
 import { createState, DEFAULTS } from './state.js';
-import { loadMnist, gunzip, FILES } from './mnist.js';
+import { loadMnist, gunzip, FILES, DATA_SETS } from './mnist.js';
+import { hiDpi, describe, chartText } from './ui.js';
+import { startEmbed } from './embed.js';
 
 const timings = (window.shrinkTimings = { navigationToScriptMs: Math.round(performance.now()) });
 const embed = document.body.classList.contains('embed');
@@ -100,7 +102,7 @@ const ctx = {
   send: (target, method, args, transfer) => client.send(target, method, args, transfer),
   on: (event, fn) => client.on(event, fn),
   emit: (event, data) => client.emit(event, data),
-  charts: wasm,
+  charts: hiDpiCharts(),
   state,
   showError,
   notice,
@@ -108,6 +110,26 @@ const ctx = {
   whenReady,
   embed,
 };
+
+/**
+ * The wasm chart functions, drawing at devicePixelRatio: each canvas gets dpr× its CSS pixels
+ * (ui.js hiDpi) and Rust scales fonts, margins and strokes by the same factor (`scale`).
+ */
+function hiDpiCharts() {
+  /** Sizes the canvas, draws, and gives it the chart's text alternative (ui.js chartText). */
+  const drawn = (canvas, chart, draw) => {
+    const scale = canvas ? hiDpi(canvas) : 1;
+    const out = draw({ ...chart, scale });
+    if (canvas) describe(canvas, chartText(chart));
+    return out;
+  };
+  return {
+    ...wasm,
+    drawLineChart: (id, chart) => drawn(document.getElementById(id), chart, (c) => wasm.drawLineChart(id, c)),
+    drawLineChartOn: (canvas, chart) => drawn(canvas, chart, (c) => wasm.drawLineChartOn(canvas, c)),
+    drawHistogram: (canvas, chart) => drawn(canvas, chart, (c) => wasm.drawHistogram(canvas, c)),
+  };
+}
 
 /** Applies a settings patch (validated in state.js, then by Rust) and starts a fresh model. */
 async function configure(patch, { silent = false } = {}) {
@@ -215,14 +237,28 @@ async function embedPanels() {
   }
 }
 
+/** `data=full|small` from the address (full by default; a bad value is named, then full). */
+function chooseDataSet() {
+  const asked = state.get('data');
+  if (asked === undefined) return DATA_SETS.full;
+  if (Object.prototype.hasOwnProperty.call(DATA_SETS, asked)) return DATA_SETS[asked];
+  notice(`Setting data = ${JSON.stringify(String(asked).slice(0, 40))} must be full or small; the full set is used.`, 'warn');
+  return DATA_SETS.full;
+}
+
 // ---------- boot ----------
 async function boot() {
   if (!('DecompressionStream' in window) || !('Worker' in window)) {
     showError('This browser lacks DecompressionStream or Web Workers; please use a current Chrome, Edge, Firefox or Safari.');
     return;
   }
-  if (embed) await embedPanels();
-  else buildNav();
+  let checkHidden = null;
+  if (embed) {
+    await embedPanels();
+    checkHidden = startEmbed(ctx);
+  } else {
+    buildNav();
+  }
 
   const chartsReady = initCharts().then(() => {
     timings.wasmMainMs = Math.round(performance.now());
@@ -235,8 +271,10 @@ async function boot() {
   await chartsReady;
   await mountPanels();
 
+  const dataSet = chooseDataSet();
+  timings.dataSet = dataSet.name;
   const t0 = performance.now();
-  files = await loadMnist(document.baseURI, (p) => client.emit('dataProgress', p));
+  files = await loadMnist(document.baseURI, (p) => client.emit('dataProgress', p), dataSet.files);
   timings.downloadMs = Math.round(files.arrivedAt - t0);
   timings.dataBytes = files.bytes;
   timings.dataArrived = Math.round(files.arrivedAt);
@@ -257,10 +295,11 @@ async function boot() {
   console.info(
     `Shrink: ${(files.bytes / 1e6).toFixed(1)} MB of MNIST in ${timings.downloadMs} ms; ready to train ${timings.readyAfterDataMs} ms after the data arrived`,
   );
-  client.emit('dataProgress', { loaded: files.bytes, total: files.bytes, phase: 'ready', timings });
+  client.emit('dataProgress', { loaded: files.bytes, total: files.bytes, phase: 'ready', timings, info, dataSet: dataSet.name });
   client.emit('info', info);
   client.emit('ready', info);
   resolveReady(info);
+  if (checkHidden) checkHidden();
 }
 
 boot().catch((e) => showError(`Shrink could not start: ${e.message}`));

@@ -1,15 +1,59 @@
-// Small DOM helpers shared by the panels (www/view/*.js), so each lab does not re-invent them.
+// The one set of DOM helpers the panels (www/view/*.js) share: they import these and never
+// redefine them. el/field/select/stat build the controls; pct/count/bytes format numbers (bytes in
+// decimal units, kB = 1000 B, everywhere); blit draws a Rust heatmap; hiDpi sizes a chart canvas
+// for the screen's devicePixelRatio; describe gives a canvas its text alternative.
 
-/** `el('div', {className: 'x'}, child, 'text')`: an element with properties and children. */
+/**
+ * `el('div', {className: 'x'}, child, 'text')`: an element with properties and children.
+ * Also accepted: `class` and `text` (className, textContent), a `style` string, and attribute
+ * names (`aria-label`, `data-x`, `for`), which are set as attributes.
+ */
 export function el(tag, props = {}, ...children) {
-  const e = Object.assign(document.createElement(tag), props);
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v === undefined || v === null) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k === 'style' && typeof v === 'string') e.style.cssText = v;
+    else if (k === 'for') e.htmlFor = v;
+    else if (k.includes('-') || !(k in e)) e.setAttribute(k, v);
+    else e[k] = v;
+  }
   e.append(...children);
   return e;
 }
 
 /**
+ * A labelled control: `<label class="field" for=id><span class="field-label">label</span>
+ * input <span class="field-hint">hint</span></label>`. When `input` is a wrapper (a row with a
+ * button, a slider with its output), the label points at the first form control inside it.
+ */
+export function field(label, input, hint) {
+  const control = input.matches('input, select, textarea') ? input : input.querySelector('input, select, textarea');
+  const l = el('label', { className: 'field' }, el('span', { className: 'field-label', textContent: label }), input);
+  if (control && control.id) l.htmlFor = control.id;
+  if (hint) l.append(el('span', { className: 'field-hint', textContent: hint }));
+  return l;
+}
+
+/** A `<select id>` from `[[value, text], ...]`, with `value` selected when given. */
+export function select(id, options, value) {
+  const s = el('select', { id });
+  for (const [v, t] of options) s.append(el('option', { value: v, textContent: t }));
+  if (value !== undefined && value !== null) s.value = value;
+  return s;
+}
+
+/** A figure with its label: `{box, v}`, `v` being the value element (id `id`, "—" until set). */
+export function stat(id, label) {
+  const v = el('div', { className: 'stat-value', id, textContent: '—' });
+  return { box: el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: label }), v), v };
+}
+
+/**
  * Draws an RGBA image from Rust (`{width, height, rgba: Uint8Array}`, e.g. a heatmap) onto
- * `canvas` at one canvas pixel per image pixel; CSS scales it up (`image-rendering: pixelated`).
+ * `canvas` at one canvas pixel per image pixel; CSS scales it up (`image-rendering: pixelated`),
+ * which stays sharp at any devicePixelRatio because every cell is a whole block of pixels.
  */
 export function blit(canvas, img) {
   if (canvas.width !== img.width || canvas.height !== img.height) {
@@ -23,10 +67,83 @@ export function blit(canvas, img) {
 /** 0.9731 -> "97.31%". */
 export const pct = (v, digits = 2) => `${(100 * v).toFixed(digits)}%`;
 
-/** 266610 -> "266,610"; bytes -> "1.07 MB" / "12.3 kB" / "512 B". */
+/** 266610 -> "266,610". */
 export const count = (n) => Number(n).toLocaleString('en-US');
+
+/** The page's one byte formatter, in decimal units (kB = 1000 B): "1.07 MB", "12.3 kB", "512 B". */
 export function bytes(n) {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
-  return `${n} B`;
+  const b = Number(n);
+  if (!Number.isFinite(b)) return '—';
+  if (Math.abs(b) >= 1e6) return `${(b / 1e6).toFixed(2)} MB`;
+  if (Math.abs(b) >= 1e3) return `${(b / 1e3).toFixed(1)} kB`;
+  return `${Math.round(b)} B`;
+}
+
+/**
+ * Gives a chart canvas devicePixelRatio times as many pixels as it has CSS pixels, and returns
+ * the scale for the Rust chart (`chart.scale`), which draws its text and lines that much bigger.
+ * The view keeps setting `canvas.width/height` in CSS pixels as before; a size the view sets is
+ * taken as the new CSS size. A canvas whose CSS does not size it is pinned to its CSS size here.
+ */
+export function hiDpi(canvas) {
+  const dpr = Math.max(1, Math.min(4, window.devicePixelRatio || 1));
+  let s = canvas.shrinkDpr;
+  if (!s) s = { w: canvas.width, h: canvas.height, bw: canvas.width, bh: canvas.height };
+  if (!canvas.dataset.cssSized) probeCssSize(canvas);
+  if (canvas.width !== s.bw) s.w = canvas.width;
+  if (canvas.height !== s.bh) s.h = canvas.height;
+  s.bw = Math.round(s.w * dpr);
+  s.bh = Math.round(s.h * dpr);
+  if (canvas.width !== s.bw) canvas.width = s.bw;
+  if (canvas.height !== s.bh) canvas.height = s.bh;
+  if (canvas.dataset.cssSized === 'no') {
+    canvas.style.width = `${s.w}px`;
+    canvas.style.height = `${s.h}px`;
+  }
+  canvas.shrinkDpr = s;
+  return s.w > 0 ? s.bw / s.w : 1;
+}
+
+/** Does the stylesheet size this canvas, or does its pixel count? Probed once, by growing it. */
+function probeCssSize(canvas) {
+  if (canvas.style.width || !canvas.isConnected) return;
+  const before = canvas.getBoundingClientRect().width;
+  if (before === 0) return; // not laid out (hidden): nothing to learn
+  canvas.width += 10;
+  const after = canvas.getBoundingClientRect().width;
+  canvas.width -= 10;
+  canvas.dataset.cssSized = Math.abs(after - before) > 5 ? 'no' : 'yes';
+}
+
+/** Sets a canvas's text alternative (role img + aria-label), for screen readers. */
+export function describe(canvas, text) {
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', text);
+  return canvas;
+}
+
+const short = (v) => (Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v * 100) / 100) : Number(v).toPrecision(3));
+
+/**
+ * A chart's text alternative, from the data it draws: its title (or axes), then per series the
+ * number of points and the last one. A histogram (`before`/`after` counts) says its bins and levels.
+ */
+export function chartText(chart) {
+  const c = chart || {};
+  if (Array.isArray(c.before)) {
+    const n = c.before.reduce((a, b) => a + b, 0);
+    return `Histogram: ${c.title || 'weights'}; ${count(n)} weights in ${c.before.length} bins from ${short(c.lo)} to ${short(c.hi)}, ${(c.levels || []).length} levels marked.`;
+  }
+  const title = c.title || [c.yLabel, c.xLabel].filter(Boolean).join(' against ') || 'chart';
+  const lines = [`Chart: ${title}.`];
+  for (const s of c.series || []) {
+    const pts = (s.points || []).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+    if (!pts.length) {
+      lines.push(`${s.name}: no points yet.`);
+      continue;
+    }
+    const [x, y] = pts[pts.length - 1];
+    lines.push(`${s.name}: ${pts.length} point${pts.length === 1 ? '' : 's'}, the last ${short(y)} at ${c.xLabel || 'x'} ${short(x)}.`);
+  }
+  return lines.join(' ');
 }

@@ -1,7 +1,7 @@
 // The data strip: a byte-counting progress bar while the ~11.4 MB of gzipped MNIST downloads,
 // then a one-line summary (sizes, times, and how long the page took to be ready to train).
 
-const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+import { count, bytes } from '../ui.js';
 
 export function mount(root, ctx) {
   root.classList.add('data-strip');
@@ -32,14 +32,20 @@ export function mount(root, ctx) {
     fill.style.width = `${pct.toFixed(1)}%`;
     bar.setAttribute('aria-valuenow', pct.toFixed(0));
     if (p.phase === 'download') {
-      label.textContent = `Downloading MNIST · ${mb(p.loaded)} of ${mb(p.total)}`;
+      label.textContent = `Downloading MNIST · ${bytes(p.loaded)} of ${bytes(p.total)}`;
     } else if (p.phase === 'worker' || p.phase === 'done') {
-      label.textContent = `Decompressing and checking ${mb(p.total)} of digits…`;
+      label.textContent = `Decompressing and checking ${bytes(p.total)} of digits…`;
     } else if (p.phase === 'ready') {
       const t = p.timings || {};
       root.classList.add('is-ready');
+      // The counts come from the session; `small` is the embed set (data=small in the address).
+      const info = p.info || {};
+      const which = p.dataSet === 'small'
+        ? `Small set: the first ${count(info.trainCount)} of MNIST's 60,000 training digits`
+        : `${count(info.trainCount)} training digits`;
+      root.dataset.set = p.dataSet || 'full';
       label.textContent =
-        `60,000 training and 10,000 test digits ready · ${mb(p.total)} downloaded in ` +
+        `${which} and ${count(info.testCount)} test digits ready · ${bytes(p.total)} downloaded in ` +
         `${((t.downloadMs || 0) / 1000).toFixed(1)} s · ready to train ` +
         `${((t.readyAfterDataMs || 0) / 1000).toFixed(2)} s after the data arrived`;
       root.dataset.ready = 'true';

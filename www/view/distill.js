@@ -6,19 +6,9 @@
 // speed of teacher and student sit side by side.
 
 const COLORS = { scratch: '#e4572e', distilled: '#4f46e5' };
-const pct = (v) => `${(100 * v).toFixed(2)}%`;
-const int = (v) => Number(v).toLocaleString('en-US');
-const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
-const el = (tag, props = {}, ...kids) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
-const widths = (s) => String(s).split(',').map((p) => Number(p.trim())).filter((n) => Number.isFinite(n));
+import { el, field, pct, count as int, bytes, describe } from '../ui.js';
 
-function field(label, input) {
-  return el('label', { className: 'field' }, el('span', { className: 'field-label', textContent: label }), input);
-}
+const widths = (s) => String(s).split(',').map((p) => Number(p.trim())).filter((n) => Number.isFinite(n));
 
 export function mount(root, ctx) {
   const teacherSel = el('select', { id: 'ds-teacher' });
@@ -104,14 +94,14 @@ export function mount(root, ctx) {
     const arch = (m) => (m ? m.sizes.join('-') : '—');
     table.replaceChildren(row(['model', 'layers', 'params', 'bytes', 'test acc.', 'ms / 64 digits'], true));
     if (f.teacher) {
-      table.append(row(['teacher', arch(f.teacher), int(f.teacher.params), kb(f.teacher.size.packedBytes),
+      table.append(row(['teacher', arch(f.teacher), int(f.teacher.params), bytes(f.teacher.size.packedBytes),
         s.teacherAccuracy != null ? pct(s.teacherAccuracy) : '—', f.teacher.ms.toFixed(2)]));
     }
     if (f.student) {
       const errs = s.finalErrors;
       const a = (i, h) => (errs ? `${pct(1 - errs[i] / 10000)} (${errs[i]} errors)` : pct(last(h)));
-      table.append(row(['student, scratch', arch(f.student), int(f.student.params), kb(f.student.size.packedBytes), a(0, hist.scratch), f.student.ms.toFixed(2)]));
-      table.append(row(['student, distilled', arch(f.student), int(f.student.params), kb(f.student.size.packedBytes), a(1, hist.distilled), f.student.ms.toFixed(2)]));
+      table.append(row(['student, scratch', arch(f.student), int(f.student.params), bytes(f.student.size.packedBytes), a(0, hist.scratch), f.student.ms.toFixed(2)]));
+      table.append(row(['student, distilled', arch(f.student), int(f.student.params), bytes(f.student.size.packedBytes), a(1, hist.distilled), f.student.ms.toFixed(2)]));
     }
   }
 
@@ -124,6 +114,7 @@ export function mount(root, ctx) {
         img.data[4 * i + 3] = 255;
       });
       digitCanvas.getContext('2d').putImageData(img, 0, 0);
+      describe(digitCanvas, `Test digit #${Number(digit.value) || 0}, a ${r.label}`);
       bars.replaceChildren(...r.probs.map((p, c) => {
         const bar = el('div', { title: `${c}: ${(100 * p).toFixed(2)}%` });
         bar.style.cssText = `width:100%;height:${Math.max(1, 100 * p)}px;border-radius:3px 3px 0 0;background:${c === r.label ? COLORS.distilled : '#a5b4fc'}`;

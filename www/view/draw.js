@@ -3,6 +3,8 @@
 // scaled to fit a 20×20 box (aspect kept, area-averaged, so edges stay grey), then placed in a
 // 28×28 image with its centre of mass at the centre. The worker returns 10 probabilities.
 
+import { describe } from '../ui.js';
+
 const SIZE = 280;
 const INK = 22;
 
@@ -65,7 +67,7 @@ export function mount(root, ctx) {
   pad.height = SIZE;
   pad.className = 'pad';
   pad.id = 'draw-pad';
-  pad.setAttribute('aria-label', 'Drawing pad: draw a digit');
+  describe(pad, 'Drawing pad: draw a digit with the mouse or a finger; the probabilities are listed beside it');
   const hint = document.createElement('div');
   hint.className = 'pad-hint';
   hint.textContent = 'Draw a digit here';
@@ -78,6 +80,7 @@ export function mount(root, ctx) {
   preview.height = 28;
   preview.className = 'preview';
   preview.title = 'What the network sees: 28×28, centred by mass';
+  describe(preview, 'What the network sees: your drawing at 28×28, centred by mass');
   const clearB = Object.assign(document.createElement('button'), { type: 'button', className: 'button small', textContent: 'Clear', id: 'draw-clear' });
   const side = document.createElement('div');
   side.className = 'pad-side';

@@ -2,6 +2,8 @@
 // Raw 0–255 pixels come from the worker and are drawn dark-on-light, 28×28, scaled by CSS.
 // Refreshes every ~1.5 s while training and whenever the model changes.
 
+import { describe } from '../ui.js';
+
 const N = 32;
 const REFRESH_MS = 1500;
 
@@ -30,7 +32,8 @@ export function mount(root, ctx) {
     const label = document.createElement('figcaption');
     fig.append(c, label);
     grid.append(fig);
-    tiles.push({ fig, g: c.getContext('2d'), label });
+    describe(c, 'An empty slot for a test digit');
+    tiles.push({ fig, c, g: c.getContext('2d'), label });
   }
   const img = new ImageData(28, 28);
 
@@ -66,6 +69,7 @@ export function mount(root, ctx) {
         t.fig.className = wrong ? 'digit wrong' : 'digit';
         t.label.textContent = wrong ? `${r.predictions[i]} (is ${r.labels[i]})` : String(r.predictions[i]);
         t.fig.title = `test digit #${r.indices[i]}: true ${r.labels[i]}, predicted ${r.predictions[i]} with p = ${r.confidence[i].toFixed(3)}`;
+        describe(t.c, t.fig.title);
       }
       const wrongCount = [...r.labels].filter((l, i) => l !== r.predictions[i]).length;
       caption.textContent = mistakes

@@ -5,37 +5,16 @@
 // 10,000. Sizes are the three honest figures; times are measured in the worker (simd128).
 // Settings live in the URL hash under `prune.*`.
 
+import { el, field, select, blit, pct, count, bytes, describe } from '../ui.js';
+
 const FAST = 1000;
 const EPOCH_STEPS = 938; // 60,000 / 64
 const CHUNK = 100;
-const pct = (v, d = 2) => `${(100 * v).toFixed(d)}%`;
-const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
-const el = (tag, props = {}, ...kids) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
-const select = (id, options, value) => {
-  const s = el('select', { id });
-  for (const [v, t] of options) s.append(el('option', { value: v, textContent: t }));
-  if (value != null) s.value = value;
-  return s;
-};
-const field = (label, input) =>
-  el('label', { className: 'field' }, el('span', { className: 'field-label', textContent: label }), input);
 
 function loadCss() {
   if (document.getElementById('prune-css')) return;
   const link = el('link', { id: 'prune-css', rel: 'stylesheet', href: new URL('./prune.css', import.meta.url).href });
   document.head.append(link);
-}
-
-function blit(canvas, img) {
-  if (canvas.width !== img.width || canvas.height !== img.height) {
-    canvas.width = img.width;
-    canvas.height = img.height;
-  }
-  canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(img.rgba.buffer), img.width, img.height), 0, 0);
 }
 
 export function mount(root, ctx) {
@@ -58,7 +37,7 @@ export function mount(root, ctx) {
   const iterate = el('button', { type: 'button', className: 'button', id: 'prune-iterate', textContent: 'Iterative: 3 rounds of prune + retrain', disabled: true });
   const status = el('p', { className: 'caption', id: 'prune-status' });
 
-  const controls = el('div', { className: 'settings prune-controls' },
+  const controls = el('div', { className: 'settings prune-controls', 'data-part': 'controls' },
     el('h3', { textContent: 'What to prune' }),
     field('Level', level),
     field('Rank weights by', criterion),
@@ -66,7 +45,7 @@ export function mount(root, ctx) {
     field('Threshold', scope),
     el('label', { className: 'field prune-check' }, hold, el('span', { textContent: 'hold the mask while retraining' })),
     el('h3', { textContent: 'How much' }),
-    el('div', { className: 'prune-slider-row' }, slider, sliderLabel),
+    field('Share of weights to prune', el('div', { className: 'prune-slider-row' }, slider, sliderLabel)),
     han,
     el('div', { className: 'buttons' }, fine, restore),
     iterate,
@@ -77,7 +56,7 @@ export function mount(root, ctx) {
   const acc = el('div', { className: 'stat-value', id: 'prune-acc', textContent: '—' });
   const spars = el('div', { className: 'stat-value', id: 'prune-sparsity', textContent: '—' });
   const shape = el('div', { className: 'stat-value', id: 'prune-shape', textContent: '—' });
-  const stats = el('div', { className: 'stats' },
+  const stats = el('div', { className: 'stats', 'data-part': 'stats' },
     el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: 'Test accuracy' }), acc),
     el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: 'Weights pruned' }), spars),
     el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: 'Model' }), shape));
@@ -100,25 +79,26 @@ export function mount(root, ctx) {
 
   const main = el('div', { className: 'prune-main' },
     stats,
-    el('div', { className: 'prune-cols' },
+    el('div', { className: 'prune-cols', 'data-part': 'tables' },
       el('div', {}, el('h3', { textContent: 'Per layer' }), layerTable),
       el('div', {}, el('h3', { textContent: 'True size' }), sizeTable),
       el('div', {}, el('h3', { textContent: 'Measured inference time' }), timeTable, timeBtn)),
-    el('div', { className: 'panel-tools prune-tools' }, el('h3', { textContent: 'Heatmap' }), heatLayer, view),
-    el('div', { className: 'heatmap-frame' }, heat),
-    el('div', { className: 'legend' },
+    el('div', { className: 'panel-tools prune-tools', 'data-part': 'heatmap' }, el('h3', { textContent: 'Heatmap' }),
+      field('Layer', heatLayer), field('Show', view)),
+    el('div', { className: 'heatmap-frame', 'data-part': 'heatmap' }, heat),
+    el('div', { className: 'legend', 'data-part': 'heatmap' },
       el('span', { textContent: 'negative' }), el('span', { className: 'legend-ramp' }), el('span', { textContent: 'positive' }),
       el('span', { className: 'legend-swatch pruned' }), el('span', { textContent: 'pruned' }),
       el('span', { className: 'legend-swatch prune-removed' }), el('span', { textContent: 'removed neuron' })),
-    el('div', { className: 'prune-survival-row' },
+    el('div', { className: 'prune-survival-row', 'data-part': 'survival' },
       survival,
       el('div', {}, el('h3', { textContent: 'Surviving weights per input pixel' }), survivalCaption)),
-    el('div', { className: 'prune-charts' },
-      el('div', {}, el('h3', { textContent: 'Accuracy vs sparsity' }), curve),
-      el('div', {}, el('h3', { textContent: 'Sensitivity per layer' }), sens, sensBtn)),
-    el('h3', { textContent: 'The tutorial’s pitfall' }),
-    el('p', { className: 'caption', textContent: 'The article prunes with param.data *= mask once, then retrains. Nothing stops the gradient from moving the zeros again. Here both run side by side from the same pruned weights.' }),
-    pitBtn, pitOut);
+    el('div', { className: 'prune-charts', 'data-part': 'charts' },
+      el('div', { 'data-part': 'curve' }, el('h3', { textContent: 'Accuracy vs sparsity' }), curve),
+      el('div', { 'data-part': 'sensitivity' }, el('h3', { textContent: 'Sensitivity per layer' }), sens, sensBtn)),
+    el('h3', { textContent: 'The tutorial’s pitfall', 'data-part': 'pitfall' }),
+    el('p', { className: 'caption', 'data-part': 'pitfall', textContent: 'The article prunes with param.data *= mask once, then retrains. Nothing stops the gradient from moving the zeros again. Here both run side by side from the same pruned weights.' }),
+    el('div', { 'data-part': 'pitfall' }, pitBtn, pitOut));
   root.append(el('div', { className: 'prune-layout' }, controls, main));
 
   // ---------- state ----------
@@ -139,22 +119,22 @@ export function mount(root, ctx) {
     acc.textContent = pct(r.accuracy);
     acc.dataset.value = String(r.accuracy);
     acc.dataset.evaluated = String(r.evaluated);
-    acc.title = `on ${r.evaluated.toLocaleString('en-US')} test digits`;
+    acc.title = `on ${count(r.evaluated)} test digits`;
     spars.textContent = pct(r.totalSparsity, 1);
     spars.dataset.value = String(r.totalSparsity);
     shape.textContent = r.modelSizes.join('-');
     layerTable.replaceChildren(el('tr', {}, ...['layer', 'weights', 'pruned', 'sparsity'].map((t) => el('th', { textContent: t }))));
     for (const l of r.layers) {
-      const tr = el('tr', {}, ...[`${l.layer + 1}`, l.weights.toLocaleString('en-US'), l.pruned.toLocaleString('en-US'), pct(l.sparsity, 1)].map((t) => el('td', { textContent: t })));
+      const tr = el('tr', {}, ...[`${l.layer + 1}`, count(l.weights), count(l.pruned), pct(l.sparsity, 1)].map((t) => el('td', { textContent: t })));
       tr.dataset.pruned = String(l.pruned);
       tr.id = `prune-layer-${l.layer}`;
       layerTable.append(tr);
     }
     const s = r.size;
     sizeTable.replaceChildren(
-      el('tr', {}, el('td', { textContent: 'dense fp32 (before pruning)' }), el('td', { textContent: kb(s.denseFp32Bytes) })),
-      el('tr', {}, el('td', { textContent: 'dense with zeros (what PyTorch shows; smaller only when neurons go)' }), el('td', { textContent: kb(s.denseWithZerosBytes) })),
-      el('tr', {}, el('td', { textContent: 'packed: CSR (fp32 values + 16-bit column index + row pointers), or plain dense if that is smaller' }), el('td', { textContent: `${kb(s.packedBytes)} (${(s.denseFp32Bytes / Math.max(1, s.packedBytes)).toFixed(1)}×)` })));
+      el('tr', {}, el('td', { textContent: 'dense fp32 (before pruning)' }), el('td', { textContent: bytes(s.denseFp32Bytes) })),
+      el('tr', {}, el('td', { textContent: 'dense with zeros (what PyTorch shows; smaller only when neurons go)' }), el('td', { textContent: bytes(s.denseWithZerosBytes) })),
+      el('tr', {}, el('td', { textContent: 'packed: CSR (fp32 values + 16-bit column index + row pointers), or plain dense if that is smaller' }), el('td', { textContent: `${bytes(s.packedBytes)} (${(s.denseFp32Bytes / Math.max(1, s.packedBytes)).toFixed(1)}×)` })));
     sizeTable.dataset.packed = String(s.packedBytes);
     root.dataset.removed = String(r.removedNeurons);
   }
@@ -164,10 +144,12 @@ export function mount(root, ctx) {
     const layer = Number(heatLayer.value);
     const img = await ctx.call('prune', 'heatmap', layer, view.value, crit, 20);
     blit(heat, img);
+    describe(heat, `Heatmap of layer ${layer + 1}'s ${view.value}: ${layer === 0 ? 'one 28×28 tile per neuron, ' : ''}red positive, blue negative, pruned weights in their own colour`);
     heat.dataset.layer = String(layer);
     heat.dataset.view = view.value;
     const sv = await ctx.call('prune', 'survivalMap');
     blit(survival, sv);
+    describe(survival, `Surviving weights per input pixel: border pixels keep ${pct(sv.border, 0)}, the centre ${pct(sv.centre, 0)}`);
     survivalCaption.textContent = `darkest = the best-kept pixel, white = every weight from that pixel pruned. Border pixels keep ${pct(sv.border, 0)}, the centre ${pct(sv.centre, 0)}.`;
   }
 
@@ -217,7 +199,7 @@ export function mount(root, ctx) {
     if (limit === 0) {
       await drawCurve(2000);
       root.dataset.applied = String(Number(slider.value) / 100);
-      status.textContent = `Pruned; accuracy on all ${r.evaluated.toLocaleString('en-US')} test digits.`;
+      status.textContent = `Pruned; accuracy on all ${count(r.evaluated)} test digits.`;
     }
     restore.disabled = false;
   }

@@ -4,29 +4,10 @@
 // redraws charts at most four times a second so the page stays light.
 
 import { DEFAULT_LR, PRESETS } from '../state.js';
-import { el, pct } from '../ui.js';
+import { el, pct, field, select, stat } from '../ui.js';
 
 const COLORS = { loss: '#e4572e', train: '#4f46e5', test: '#0f9d58', before: '#b8bec9' };
 const MAX_POINTS = 1500;
-
-function field(label, input, hint) {
-  const id = input.id;
-  const l = el('label', { className: 'field', htmlFor: id });
-  l.append(el('span', { className: 'field-label', textContent: label }), input);
-  if (hint) l.append(el('span', { className: 'field-hint', textContent: hint }));
-  return l;
-}
-
-function select(id, options) {
-  const s = el('select', { id });
-  for (const [value, text] of options) s.append(el('option', { value, textContent: text }));
-  return s;
-}
-
-function stat(id, label) {
-  const v = el('div', { className: 'stat-value', id, textContent: '—' });
-  return { box: el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: label }), v), v };
-}
 
 /** Halves a series in place when it gets long (keeps the first and the newest points). */
 function thin(points) {
@@ -57,7 +38,7 @@ export function mount(root, ctx) {
   const seedRow = el('div', { className: 'input-row' }, seed, dice);
   const arch = el('p', { className: 'arch', id: 'arch' });
 
-  const form = el('form', { className: 'settings', id: 'train-settings' });
+  const form = el('form', { className: 'settings', id: 'train-settings', 'data-part': 'settings' });
   form.append(
     el('h3', { textContent: 'Network' }),
     field('Hidden layer widths', hidden, 'comma-separated, e.g. 300,100'),
@@ -109,12 +90,21 @@ export function mount(root, ctx) {
   const reset = el('button', { type: 'button', className: 'button', id: 'btn-reset', textContent: 'Reset', disabled: true, title: 'A fresh network from the seed' });
   const epochLabel = el('div', { className: 'epoch-label', id: 'epoch-label', textContent: 'Epoch 0' });
   const epochFill = el('div', { className: 'bar-fill' });
-  const epochBar = el('div', { className: 'bar', id: 'epoch-bar', role: 'progressbar' }, epochFill);
-  epochBar.setAttribute('aria-label', 'Epoch progress');
+  const epochBar = el('div', {
+    className: 'bar', id: 'epoch-bar', role: 'progressbar', 'aria-label': 'Epoch progress',
+    'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0',
+  }, epochFill);
+  /** The bar's width and, for screen readers, its value and its words. */
+  const showEpochBar = (fraction, words) => {
+    const p = Math.max(0, Math.min(100, 100 * fraction));
+    epochFill.style.width = `${p.toFixed(1)}%`;
+    epochBar.setAttribute('aria-valuenow', p.toFixed(0));
+    epochBar.setAttribute('aria-valuetext', words);
+  };
   const rate = el('div', { className: 'rate', id: 'samples-per-sec', textContent: '' });
   const controls = el(
     'div',
-    { className: 'controls' },
+    { className: 'controls', 'data-part': 'controls' },
     el('div', { className: 'buttons' }, play, step, reset),
     el('div', { className: 'epoch' }, epochLabel, epochBar),
     rate,
@@ -125,15 +115,15 @@ export function mount(root, ctx) {
   const sLoss = stat('stat-loss', 'Loss');
   const sTrain = stat('stat-train-acc', 'Train accuracy');
   const sTest = stat('stat-test-acc', 'Test accuracy');
-  const stats = el('div', { className: 'stats' }, sEpoch.box, sStep.box, sLoss.box, sTrain.box, sTest.box);
+  const stats = el('div', { className: 'stats', 'data-part': 'stats' }, sEpoch.box, sStep.box, sLoss.box, sTrain.box, sTest.box);
 
   const lossCanvas = el('canvas', { id: 'chart-loss', height: 220 });
   const accCanvas = el('canvas', { id: 'chart-acc', height: 220 });
   const charts = el(
     'div',
-    { className: 'charts' },
-    el('figure', { className: 'chart' }, lossCanvas, el('figcaption', { textContent: 'Training loss (mean per chunk of batches)' })),
-    el('figure', { className: 'chart' }, accCanvas, el('figcaption', { textContent: 'Accuracy: running on the training epoch, and on the 10,000 test digits after each epoch' })),
+    { className: 'charts', 'data-part': 'charts' },
+    el('figure', { className: 'chart', 'data-part': 'loss' }, lossCanvas, el('figcaption', { textContent: 'Training loss (mean per chunk of batches)' })),
+    el('figure', { className: 'chart', 'data-part': 'accuracy' }, accCanvas, el('figcaption', { textContent: 'Accuracy: running on the training epoch, and on the 10,000 test digits after each epoch' })),
   );
 
   const main = el('div', { className: 'train-main' }, controls, stats, charts);
@@ -215,8 +205,8 @@ export function mount(root, ctx) {
     running = false;
     for (const s of [sEpoch, sStep, sLoss, sTrain, sTest]) s.v.textContent = '—';
     sTest.v.removeAttribute('data-value');
-    epochFill.style.width = '0%';
     epochLabel.textContent = `Epoch 0 of ${ctx.state.get('epochs')}`;
+    showEpochBar(0, epochLabel.textContent);
     rate.textContent = '';
     showButtons();
     schedule();
@@ -232,8 +222,8 @@ export function mount(root, ctx) {
     const total = ctx.state.get('epochs');
     const current = p.epochEnded ? p.epoch : Math.min(p.epoch + 1, total);
     const frac = p.epochEnded ? 1 : p.epochFraction;
-    epochFill.style.width = `${(100 * frac).toFixed(1)}%`;
     epochLabel.textContent = `Epoch ${current} of ${total} · ${Math.round(100 * frac)}%`;
+    showEpochBar(frac, epochLabel.textContent);
     sEpoch.v.textContent = `${p.epoch}/${total}`;
     sStep.v.textContent = p.step.toLocaleString('en-US');
     sLoss.v.textContent = p.loss.toFixed(4);

@@ -3,7 +3,7 @@
 // blitted with putImageData onto a small canvas that CSS scales up pixelated. While training,
 // it refreshes at most every 400 ms and only while on screen.
 
-import { blit } from '../ui.js';
+import { blit, describe } from '../ui.js';
 
 const REFRESH_MS = 400;
 
@@ -11,6 +11,7 @@ export function mount(root, ctx) {
   const canvas = document.createElement('canvas');
   canvas.id = 'weights-canvas';
   canvas.className = 'heatmap';
+  describe(canvas, 'First-layer weights, one 28×28 tile per neuron (drawn once the model is ready)');
   // Until the first frame: LeNet-300-100's grid (22 tiles across, 14 rows of 29 px).
   canvas.width = 22 * 29 - 1;
   canvas.height = 14 * 29 - 1;
@@ -50,6 +51,7 @@ export function mount(root, ctx) {
       blit(canvas, img);
       caption.textContent = `${n} neurons × 784 weights, step ${info.steps.toLocaleString('en-US')}. ` +
         'Colours are scaled to the 99th percentile of |w|.';
+      describe(canvas, `First-layer weights of the trained network, one 28×28 tile per neuron: ${caption.textContent} Red is positive, blue negative.`);
       root.dataset.step = String(info.steps);
     } catch (e) {
       if (!/not ready|interrupted/.test(e.message)) ctx.showError(e);
