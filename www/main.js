@@ -22,6 +22,7 @@ import { createState, DEFAULTS } from './state.js';
 import { loadMnist, gunzip, FILES, DATA_SETS } from './mnist.js';
 import { hiDpi, describe, chartText } from './ui.js';
 import { startEmbed } from './embed.js';
+import { wantsPretrained, loadPretrained } from './pretrained.js';
 
 const timings = (window.shrinkTimings = { navigationToScriptMs: Math.round(performance.now()) });
 const embed = document.body.classList.contains('embed');
@@ -83,6 +84,8 @@ const client = new WorkerClient(new URL('./worker.js', import.meta.url), {
     } else {
       await configure({}, { silent: true });
     }
+    // An embedded panel that started pretrained starts pretrained again.
+    if (timings.pretrained) await loadPretrained(client, state, notice);
   },
 });
 client.on('listenerError', showError);
@@ -168,6 +171,19 @@ async function sendData(gz) {
 }
 
 // ---------- panels ----------
+/** The skip link focuses Play (a plain #fragment would land in the settings hash). */
+function skipToPlay() {
+  const link = document.getElementById('skip-to-play');
+  if (!link) return;
+  link.addEventListener('click', (e) => {
+    e.preventDefault();
+    const play = document.getElementById('btn-play');
+    if (!play) return;
+    play.scrollIntoView({ block: 'center' });
+    play.focus();
+  });
+}
+
 function buildNav() {
   const nav = document.getElementById('nav');
   if (!nav) return;
@@ -258,6 +274,7 @@ async function boot() {
     checkHidden = startEmbed(ctx);
   } else {
     buildNav();
+    skipToPlay();
   }
 
   const chartsReady = initCharts().then(() => {
@@ -290,12 +307,18 @@ async function boot() {
     // The address asked for settings Rust rejects: say so (done above) and train the defaults.
     info = await configure({ ...DEFAULTS });
   }
+  const shown = [...document.querySelectorAll('section.panel[id^="panel-"]')].map((s) => s.id.slice(6));
+  const pretrained = wantsPretrained(state, embed, shown) ? await loadPretrained(client, state, notice) : null;
+  if (pretrained) {
+    info = await client.call('session', 'info');
+    timings.pretrained = pretrained;
+  }
   timings.readyToTrain = Math.round(performance.now());
   timings.readyAfterDataMs = timings.readyToTrain - timings.dataArrived;
   console.info(
     `Shrink: ${(files.bytes / 1e6).toFixed(1)} MB of MNIST in ${timings.downloadMs} ms; ready to train ${timings.readyAfterDataMs} ms after the data arrived`,
   );
-  client.emit('dataProgress', { loaded: files.bytes, total: files.bytes, phase: 'ready', timings, info, dataSet: dataSet.name });
+  client.emit('dataProgress', { loaded: files.bytes, total: files.bytes, phase: 'ready', timings, info, dataSet: dataSet.name, pretrained });
   client.emit('info', info);
   client.emit('ready', info);
   resolveReady(info);

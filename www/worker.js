@@ -18,7 +18,7 @@ let memory = null;
 let session = null;
 
 /** Session methods that start a new model: training stops first, the page is told after. */
-const REBUILDS = new Set(['configure', 'reset', 'loadData']);
+const REBUILDS = new Set(['configure', 'reset', 'loadData', 'loadModel']);
 /** Never callable by RPC: they would free or reach around the objects. */
 const FORBIDDEN = new Set(['free', 'constructor', '__destroy_into_raw', '__wbg_ptr']);
 

@@ -48,6 +48,14 @@ export function mount(root, ctx) {
         `${which} and ${count(info.testCount)} test digits ready · ${bytes(p.total)} downloaded in ` +
         `${((t.downloadMs || 0) / 1000).toFixed(1)} s · ready to train ` +
         `${((t.readyAfterDataMs || 0) / 1000).toFixed(2)} s after the data arrived`;
+      const pre = p.pretrained;
+      if (pre) {
+        // Which network the panels start from, in words, with the accuracy measured here.
+        label.textContent += ` · Starts from a pretrained ${pre.sizes.join('-')} network ` +
+          `(\`${pre.recipe}\`, on the full 60,000 digits): ${(100 * pre.accuracy).toFixed(2)}% on ` +
+          `${count(pre.tested)} test digits, before you change anything.`;
+        root.dataset.pretrained = String(pre.accuracy);
+      }
       root.dataset.ready = 'true';
     }
   };

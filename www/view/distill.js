@@ -33,6 +33,7 @@ export function mount(root, ctx) {
   settings.style.cssText = 'display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px';
 
   const chart = el('canvas', { id: 'ds-chart' });
+  describe(chart, 'Chart of test accuracy of the student from scratch and distilled, drawn as they train');
   chart.width = 560;
   chart.height = 260;
   const table = el('table', { className: 'ds-table', id: 'ds-table' });

@@ -32,6 +32,7 @@ export function mount(root, ctx) {
   heat.width = 10;
   heat.height = 10;
   const heatCaption = el('p', { className: 'caption', id: 'lr-heat-caption' });
+  describe(heat, 'Heatmap of a layer, its low-rank approximation and their difference, drawn once you decompose');
   const ftRow = el('div', { className: 'controls' },
     el('label', { className: 'caption', textContent: 'Layer shown and timed ' }, layerSel),
     el('label', { className: 'caption', textContent: 'Epochs ' }, ftEpochs),

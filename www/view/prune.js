@@ -72,6 +72,10 @@ export function mount(root, ctx) {
   const survivalCaption = el('p', { className: 'caption', id: 'prune-survival-caption' });
   const curve = el('canvas', { id: 'prune-curve', width: 360, height: 223 });
   const sens = el('canvas', { id: 'prune-sens', width: 360, height: 223 });
+  describe(heat, 'Heatmap of the weights, drawn once the network is pruned');
+  describe(survival, 'Surviving weights per input pixel, drawn once the network is pruned');
+  describe(curve, 'Chart of test accuracy against sparsity, drawn once the network is pruned');
+  describe(sens, 'Chart of each layer’s sensitivity to pruning, drawn when you run it');
   const sensBtn = el('button', { type: 'button', className: 'button small', id: 'prune-sens-btn', textContent: 'Run sensitivity', disabled: true });
 
   const pitBtn = el('button', { type: 'button', className: 'button', id: 'prune-pitfall-btn', textContent: 'Compare: mask held vs multiplied once', disabled: true });

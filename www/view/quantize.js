@@ -46,6 +46,8 @@ export function mount(root, ctx) {
   const heat = el('canvas', { id: 'q-error', class: 'heatmap', width: '784', height: '300' });
   heat.style.cssText = 'width:100%;max-width:784px;image-rendering:pixelated;border:1px solid #e5e7eb';
   const heatCaption = el('p', { class: 'caption', id: 'q-error-caption' });
+  describe(hist, 'Histogram of the weights before and after quantization, drawn once you quantize');
+  describe(heat, 'Heatmap of the quantization error per weight, drawn once you quantize');
 
   const speedBtn = el('button', { class: 'button', id: 'q-speed', type: 'button', text: 'Measure int8 vs f32 (batch 64)' });
   speedBtn.disabled = true;

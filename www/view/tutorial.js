@@ -3,25 +3,15 @@
 // then the pitfall of the article's code (mask multiplied once, so pruned weights grow back).
 // It drives the same worker objects as the panels: the session's training loop and PruneLab.
 
+import { el, blit, pct, describe } from '../ui.js';
+
 const EPOCH_STEPS = 938;
 const CHUNK = 100;
-const pct = (v, d = 2) => `${(100 * v).toFixed(d)}%`;
-const el = (tag, props = {}, ...kids) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
 const html = (s) => {
   const d = el('div');
   d.innerHTML = s;
   return d;
 };
-
-function blit(canvas, img) {
-  canvas.width = img.width;
-  canvas.height = img.height;
-  canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(img.rgba.buffer), img.width, img.height), 0, 0);
-}
 
 const MEDIAN = { criterion: 'gradient', scope: 'layer', sparsity: [0.5], gradBatches: 20 };
 
@@ -31,6 +21,7 @@ export function mount(root, ctx) {
   }
   for (const p of root.querySelectorAll('.placeholder')) p.remove();
   const canvas = el('canvas', { className: 'heatmap', id: 'tut-heatmap', width: 1, height: 1 });
+  describe(canvas, 'Heatmap of the first layer’s weights at this step of the tutorial');
   const result = el('p', { className: 'tutorial-result', id: 'tut-result' });
   const text = el('div', { className: 'tutorial-text', id: 'tut-text' });
   const doBtn = el('button', { type: 'button', className: 'button primary', id: 'tut-do' });

@@ -101,6 +101,7 @@ fn collect(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result {
             "html" | "js" | "css" | "wasm" => !in_data,
             "gz" => in_data,
             "safetensors" => true,
+            "json" => !in_data && !rel.starts_with("pkg"),
             _ => false,
         };
         if ship && !name.ends_with(".d.ts") {

@@ -130,6 +130,8 @@ fn e2e() -> Result<Option<String>> {
     if !has_specs(&dir) {
         return Ok(Some("no tests/e2e/*.spec.js yet".into()));
     }
+    // The embedding specs serve the static folder themselves, from another origin.
+    crate::dist::write_dist()?;
     let addr = crate::serve::start(&root().join("www"), 0, false)?;
     let url = format!("http://{addr}");
     note(&format!("serving www/ at {url}"));
@@ -138,6 +140,7 @@ fn e2e() -> Result<Option<String>> {
         .current_dir(root())
         .args(["test", "--config", "tests/e2e/playwright.config.js"])
         .env("SHRINK_URL", &url)
+        .env("SHRINK_DIST", crate::dist::dist_dir())
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
     Ok(None)
 }
