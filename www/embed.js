@@ -92,14 +92,23 @@ export function startEmbed(ctx) {
     document.documentElement.dataset.postedHeight = String(height);
     window.parent.postMessage({ source: 'shrink', type: 'height', height }, '*');
   };
+  // A timer, not requestAnimationFrame: Chromium throttles animation frames (and resize
+  // observations) in cross-origin iframes that are off screen, and a panel further down the
+  // docs page must still get its height.
   const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(post);
+    if (!frame) frame = setTimeout(post, 30);
   };
   const ro = new ResizeObserver(schedule);
   ro.observe(document.body);
   for (const child of document.body.children) ro.observe(child);
-  new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true });
+  // Every DOM change too (a canvas resized by its width attribute, a longer caption): resize
+  // observations are not delivered to an off-screen cross-origin frame until it is scrolled to.
+  new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
   window.addEventListener('load', schedule);
+  // Stylesheets and images that finish loading change the layout without a DOM change, and
+  // nothing else is sure to notice in a throttled frame: load events (captured), plus a slow check.
+  document.addEventListener('load', schedule, true);
+  setInterval(schedule, 1000);
   schedule();
 
   return function checkHidden() {

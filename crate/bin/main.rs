@@ -18,7 +18,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: shrink <command> [--flag value ...]
 commands:
-  train    train an MLP on MNIST and print per-epoch accuracy and samples/s
+  train    train an MLP on MNIST and print per-epoch accuracy and samples/s;
+           --save FILE writes the trained network as safetensors
   prune    prune LeNet-300-100 (--method --scope --sparsity --prune-schedule --sweep --pitfall
            --sensitivity --structured) and print accuracy, sparsity, sizes and timings
   bench    time the kernels and a LeNet-300-100 training step natively

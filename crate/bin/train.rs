@@ -93,5 +93,31 @@ pub fn run(a: &Args) -> Result<(), String> {
         ev.errors(),
         ev.count
     );
+    if let Some(path) = a.str("save") {
+        save(&t, path)?;
+    }
+    Ok(())
+}
+
+/// `--save FILE`: the trained network as safetensors (crate/model/dense_file.rs), recording the
+/// command that made it, so the file says how to make it again.
+fn save(t: &Trainer, path: &str) -> Result<(), String> {
+    let c = &t.cfg;
+    let recipe = format!(
+        "shrink train --hidden {} --activation {} --optimizer {} --lr {} --batch {} --epochs {} --seed {}",
+        c.hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(","),
+        format!("{:?}", c.activation).to_lowercase(),
+        format!("{:?}", c.optimizer).to_lowercase(),
+        c.lr,
+        c.batch_size,
+        c.epochs,
+        c.seed
+    );
+    let bytes = shrink::model::dense_file::save(&t.mlp, &recipe).map_err(|e| e.to_string())?;
+    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("--save: cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, &bytes).map_err(|e| format!("--save: cannot write {path}: {e}"))?;
+    println!("saved {path} ({} bytes): {recipe}", bytes.len());
     Ok(())
 }

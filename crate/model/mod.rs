@@ -3,6 +3,7 @@
 
 pub mod activation;
 pub mod batch_norm;
+pub mod dense_file;
 pub mod dense;
 pub mod init;
 pub mod loss;

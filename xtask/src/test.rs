@@ -90,6 +90,7 @@ fn summarise(results: &[(&str, Outcome, f64)]) -> Result {
 fn build() -> Result<Option<String>> {
     setup::run_all(Browser::Needed)?;
     crate::build::build_wasm()?;
+    crate::pretrained::ensure()?;
     Ok(None)
 }
 

@@ -20,9 +20,12 @@ const test = base.test.extend({
   ],
 });
 
-/** Resolves once the page (or frame) has its data and model: `window.shrinkTimings`. */
+/**
+ * Resolves once the page (or frame) has its data and model: `window.shrinkTimings`. Polls on a
+ * timer, not on animation frames: Chromium throttles those in cross-origin iframes.
+ */
 async function waitReady(pageOrFrame, timeout = 120_000) {
-  await pageOrFrame.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout });
+  await pageOrFrame.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout, polling: 200 });
   return pageOrFrame.evaluate(() => window.shrinkTimings);
 }
 

@@ -53,7 +53,11 @@ function serve({ root, prefix = '/', host = '127.0.0.1', headers = 'plain', rout
     server.listen(0, host, () => {
       const { port } = server.address();
       const origin = `http://${host}:${port}`;
-      resolve({ origin, url: (p) => `${origin}${p}`, close: () => new Promise((r) => server.close(r)) });
+      const close = () => new Promise((r) => {
+        server.close(r);
+        server.closeAllConnections(); // keep-alive connections would hold close() open
+      });
+      resolve({ origin, url: (p) => `${origin}${p}`, close });
     });
   });
 }
