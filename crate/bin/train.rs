@@ -114,8 +114,12 @@ fn save(t: &Trainer, path: &str) -> Result<(), String> {
         c.seed
     );
     let bytes = shrink::model::dense_file::save(&t.mlp, &recipe).map_err(|e| e.to_string())?;
-    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("--save: cannot create {}: {e}", dir.display()))?;
+    if let Some(dir) = std::path::Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("--save: cannot create {}: {e}", dir.display()))?;
     }
     std::fs::write(path, &bytes).map_err(|e| format!("--save: cannot write {path}: {e}"))?;
     println!("saved {path} ({} bytes): {recipe}", bytes.len());

@@ -48,13 +48,19 @@ pub fn save(mlp: &Mlp, made_by: &str) -> Result<Vec<u8>> {
     let hidden = mlp.layers.split_last().map_or(&[][..], |(_, h)| h);
     let activation = hidden.first().map_or(Activation::Relu, |d| d.act);
     if hidden.iter().any(|d| d.act != activation) {
-        return Err(Error::data("the hidden layers have different activations; this file kind holds one"));
+        return Err(Error::data(
+            "the hidden layers have different activations; this file kind holds one",
+        ));
     }
     let mut raw: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
     for (l, d) in mlp.layers.iter().enumerate() {
         let w: Vec<f32> = d.w.iter().copied().collect();
         let b: Vec<f32> = d.b.iter().copied().collect();
-        raw.push((format!("layers.{l}.weight"), vec![d.n_out(), d.n_in()], le_bytes(&w)));
+        raw.push((
+            format!("layers.{l}.weight"),
+            vec![d.n_out(), d.n_in()],
+            le_bytes(&w),
+        ));
         raw.push((format!("layers.{l}.bias"), vec![d.n_out()], le_bytes(&b)));
     }
     let mut views = Vec::with_capacity(raw.len());
@@ -68,7 +74,10 @@ pub fn save(mlp: &Mlp, made_by: &str) -> Result<Vec<u8>> {
         activation_name(activation),
         made_by.replace('\n', " ")
     );
-    safetensors::serialize(views, Some([("shrink".to_string(), lines)].into_iter().collect()))
+    safetensors::serialize(
+        views,
+        Some([("shrink".to_string(), lines)].into_iter().collect()),
+    )
     .map_err(|e| Error::data(format!("cannot write the model file: {e}")))
 }
 
@@ -99,15 +108,23 @@ pub fn load(bytes: &[u8]) -> Result<(Mlp, FileInfo)> {
             .to_string()
     };
     if get("format") != FORMAT {
-        return Err(bad(format!("its format is {:?}, expected {FORMAT:?}", get("format"))));
+        return Err(bad(format!(
+            "its format is {:?}, expected {FORMAT:?}",
+            get("format")
+        )));
     }
     let activation = Activation::from_name(&get("activation"))
         .ok_or_else(|| bad(format!("unknown activation {:?}", get("activation"))))?;
     let st = SafeTensors::deserialize(bytes).map_err(|e| bad(e.to_string()))?;
     let f32s = |name: &str| -> Result<(Vec<usize>, Vec<f32>)> {
-        let t = st.tensor(name).map_err(|_| bad(format!("tensor {name} is missing")))?;
+        let t = st
+            .tensor(name)
+            .map_err(|_| bad(format!("tensor {name} is missing")))?;
         if t.dtype() != Dtype::F32 {
-            return Err(bad(format!("tensor {name} is {:?}, expected F32", t.dtype())));
+            return Err(bad(format!(
+                "tensor {name} is {:?}, expected F32",
+                t.dtype()
+            )));
         }
         let v: Vec<f32> = t
             .data()
@@ -121,21 +138,35 @@ pub fn load(bytes: &[u8]) -> Result<(Mlp, FileInfo)> {
     };
     let names: Vec<String> = st.names().into_iter().map(str::to_string).collect();
     let mut layers = Vec::new();
-    while names.iter().any(|n| *n == format!("layers.{}.weight", layers.len())) {
+    while names
+        .iter()
+        .any(|n| *n == format!("layers.{}.weight", layers.len()))
+    {
         let l = layers.len();
         let (ws, w) = f32s(&format!("layers.{l}.weight"))?;
         let (bs, b) = f32s(&format!("layers.{l}.bias"))?;
         let [n_out, n_in] = ws[..] else {
-            return Err(bad(format!("layers.{l}.weight has shape {ws:?}, expected [n_out, n_in]")));
+            return Err(bad(format!(
+                "layers.{l}.weight has shape {ws:?}, expected [n_out, n_in]"
+            )));
         };
         if bs != [n_out] {
-            return Err(bad(format!("layers.{l}.bias has shape {bs:?}, expected [{n_out}]")));
+            return Err(bad(format!(
+                "layers.{l}.bias has shape {bs:?}, expected [{n_out}]"
+            )));
         }
         layers.push((n_in, n_out, w, b));
     }
-    let sizes: Vec<usize> = layers.first().map(|l| l.0).into_iter().chain(layers.iter().map(|l| l.1)).collect();
+    let sizes: Vec<usize> = layers
+        .first()
+        .map(|l| l.0)
+        .into_iter()
+        .chain(layers.iter().map(|l| l.1))
+        .collect();
     if sizes.len() < 2 || sizes[0] != 784 || sizes[sizes.len() - 1] != 10 {
-        return Err(bad(format!("its layers are {sizes:?}, expected 784 inputs and 10 outputs")));
+        return Err(bad(format!(
+            "its layers are {sizes:?}, expected 784 inputs and 10 outputs"
+        )));
     }
     if layers.windows(2).any(|p| p[0].1 != p[1].0) {
         return Err(bad(format!("its layer widths do not chain: {sizes:?}")));
@@ -146,7 +177,13 @@ pub fn load(bytes: &[u8]) -> Result<(Mlp, FileInfo)> {
         d.w = Array2::from_shape_vec((n_out, n_in), w).map_err(|e| bad(e.to_string()))?;
         d.b = Array1::from(b);
     }
-    Ok((mlp, FileInfo { activation, made_by: get("made_by") }))
+    Ok((
+        mlp,
+        FileInfo {
+            activation,
+            made_by: get("made_by"),
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -164,7 +201,13 @@ mod tests {
         let bytes = save(&m, "test").unwrap();
         let (back, info) = load(&bytes).unwrap();
         assert_eq!(back, m);
-        assert_eq!(info, FileInfo { activation: Activation::Tanh, made_by: "test".into() });
+        assert_eq!(
+            info,
+            FileInfo {
+                activation: Activation::Tanh,
+                made_by: "test".into()
+            }
+        );
         // The same model gives the same bytes (a reproducible file).
         assert_eq!(save(&m, "test").unwrap(), bytes);
     }
@@ -180,7 +223,10 @@ mod tests {
         nan[at..].copy_from_slice(&f32::NAN.to_le_bytes());
         assert!(msg(&nan).contains("NaN"), "{}", msg(&nan));
         let mut other = bytes.clone();
-        let at = other.windows(FORMAT.len()).position(|w| w == FORMAT.as_bytes()).unwrap();
+        let at = other
+            .windows(FORMAT.len())
+            .position(|w| w == FORMAT.as_bytes())
+            .unwrap();
         other[at + FORMAT.len() - 1] = b'9';
         assert!(msg(&other).contains("format"), "{}", msg(&other));
     }

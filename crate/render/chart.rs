@@ -244,7 +244,9 @@ fn draw_series<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
         c.draw_series(LineSeries::new(pts.clone(), color.stroke_width(width)))
             .map_err(draw_err)?
             .label(s.name.clone())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + swatch, y)], color.stroke_width(width)));
+            .legend(move |(x, y)| {
+                PathElement::new([(x, y), (x + swatch, y)], color.stroke_width(width))
+            });
         if s.markers {
             let r = chart.px(3.0);
             c.draw_series(pts.iter().map(|&p| Circle::new(p, r, color.filled())))
@@ -270,6 +272,9 @@ fn legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(200, 200, 200))
         .label_font(("sans-serif", chart.px(11.0)))
+        // Room for the 14-px swatch plus a gap, at every scale (plotters' default is 30 px).
+        .legend_area_size(chart.px(22.0))
+        .margin(chart.px(6.0))
         .draw()
         .map_err(draw_err)
 }
@@ -375,10 +380,20 @@ mod tests {
     #[test]
     fn log_ticks_are_one_two_five_or_decades() {
         let close = |got: Vec<f32>, want: &[f32]| {
-            got.len() == want.len() && got.iter().zip(want).all(|(a, b)| (a / b - 1.0).abs() < 1e-5)
+            got.len() == want.len()
+                && got
+                    .iter()
+                    .zip(want)
+                    .all(|(a, b)| (a / b - 1.0).abs() < 1e-5)
         };
-        assert!(close(log_ticks(0.04, 2.9), &[0.05, 0.1, 0.2, 0.5, 1.0, 2.0]));
-        assert!(close(log_ticks(1e-4, 10.0), &[1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0]));
+        assert!(close(
+            log_ticks(0.04, 2.9),
+            &[0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
+        ));
+        assert!(close(
+            log_ticks(1e-4, 10.0),
+            &[1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0]
+        ));
         assert!(close(log_ticks(1.1, 1.5), &[1.1, 1.5]));
         assert!(log_ticks(0.0, 1.0).is_empty() && log_ticks(2.0, 1.0).is_empty());
         assert_eq!(tick_label(0.05), "0.05");
@@ -404,14 +419,33 @@ mod tests {
                 .collect()
         };
         let one = to_svg(&chart, 360, 220).unwrap();
-        let two = to_svg(&LineChart { scale: 2.0, ..chart.clone() }, 720, 440).unwrap();
+        let two = to_svg(
+            &LineChart {
+                scale: 2.0,
+                ..chart.clone()
+            },
+            720,
+            440,
+        )
+        .unwrap();
         let (a, b) = (sizes(&one), sizes(&two));
         assert!(!a.is_empty() && a.len() == b.len(), "{a:?} {b:?}");
         for (x, y) in a.iter().zip(&b) {
-            assert!((y / x - 2.0).abs() < 0.05, "font {x} at 1× became {y} at 2×");
+            assert!(
+                (y / x - 2.0).abs() < 0.05,
+                "font {x} at 1× became {y} at 2×"
+            );
         }
         // Absent or nonsense scales draw at 1×.
-        let bad = to_svg(&LineChart { scale: f32::NAN, ..chart }, 360, 220).unwrap();
+        let bad = to_svg(
+            &LineChart {
+                scale: f32::NAN,
+                ..chart
+            },
+            360,
+            220,
+        )
+        .unwrap();
         assert_eq!(bad, one);
     }
 

@@ -137,8 +137,20 @@ fn check_relative(out: &Path) -> Result {
 /// `new URL('/x'` in `text` (protocol-relative `//host` counts too), if any.
 pub fn root_absolute(text: &str) -> Option<String> {
     const OPENERS: &[&str] = &[
-        "src=\"/", "href=\"/", "src='/", "href='/", "url(/", "url(\"/", "url('/", "fetch('/",
-        "fetch(\"/", "import('/", "import(\"/", "from '/", "from \"/", "new URL('/",
+        "src=\"/",
+        "href=\"/",
+        "src='/",
+        "href='/",
+        "url(/",
+        "url(\"/",
+        "url('/",
+        "fetch('/",
+        "fetch(\"/",
+        "import('/",
+        "import(\"/",
+        "from '/",
+        "from \"/",
+        "new URL('/",
         "new URL(\"/",
     ];
     OPENERS.iter().find_map(|o| {
@@ -158,9 +170,18 @@ mod tests {
 
     #[test]
     fn root_absolute_paths_are_found() {
-        assert_eq!(root_absolute("<script src=\"/pkg/a.js\">"), Some("/pkg/a.js".into()));
-        assert_eq!(root_absolute("fetch('/data/x.gz')"), Some("/data/x.gz".into()));
-        assert_eq!(root_absolute("a { background: url(/i.png) }"), Some("/i.png".into()));
+        assert_eq!(
+            root_absolute("<script src=\"/pkg/a.js\">"),
+            Some("/pkg/a.js".into())
+        );
+        assert_eq!(
+            root_absolute("fetch('/data/x.gz')"),
+            Some("/data/x.gz".into())
+        );
+        assert_eq!(
+            root_absolute("a { background: url(/i.png) }"),
+            Some("/i.png".into())
+        );
         assert_eq!(root_absolute("<a href=\"./\">"), None);
         assert_eq!(root_absolute("new URL('data/x.gz', base)"), None);
         assert_eq!(root_absolute("<a href=\"https://x.org/\">"), None);

@@ -7,11 +7,16 @@ use std::path::PathBuf;
 use crate::util::{self, note, root, run, step, Result};
 
 /// The command's arguments after `shrink`; www/pretrained.js names the same recipe.
-pub const ARGS: &[&str] = &["train", "--hidden", "300,100", "--epochs", "3", "--seed", "1"];
+pub const ARGS: &[&str] = &[
+    "train", "--hidden", "300,100", "--epochs", "3", "--seed", "1",
+];
 
 /// Where the page looks for it (`models/lenet-300-100.safetensors` next to index.html).
 pub fn path() -> PathBuf {
-    root().join("www").join("models").join("lenet-300-100.safetensors")
+    root()
+        .join("www")
+        .join("models")
+        .join("lenet-300-100.safetensors")
 }
 
 /// Trains and saves the model unless the file exists (delete it to make it again).

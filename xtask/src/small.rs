@@ -22,7 +22,9 @@ pub fn small_dir() -> PathBuf {
 
 /// Writes the small split's two training files unless they are newer than the full ones.
 pub fn prepare() -> Result {
-    step(&format!("MNIST small split (first {SMALL_TRAIN} training digits) into www/data/small"));
+    step(&format!(
+        "MNIST small split (first {SMALL_TRAIN} training digits) into www/data/small"
+    ));
     let out = small_dir();
     std::fs::create_dir_all(&out).context(|| format!("cannot create {}", out.display()))?;
     for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"] {
@@ -65,13 +67,20 @@ pub fn idx_prefix(raw: &[u8], count: u32) -> std::result::Result<Vec<u8>, String
             let (rows, cols) = be(8).zip(be(12)).ok_or("shorter than an IDX3 header")?;
             (16, rows as usize * cols as usize)
         }
-        other => return Err(format!("magic {other} is neither 2049 (labels) nor 2051 (images)")),
+        other => {
+            return Err(format!(
+                "magic {other} is neither 2049 (labels) nor 2051 (images)"
+            ))
+        }
     };
     if count > total {
         return Err(format!("asked for {count} items of {total}"));
     }
     let end = header + count as usize * item;
-    let mut out = raw.get(..end).ok_or("truncated: fewer bytes than its count says")?.to_vec();
+    let mut out = raw
+        .get(..end)
+        .ok_or("truncated: fewer bytes than its count says")?
+        .to_vec();
     out[4..8].copy_from_slice(&count.to_be_bytes());
     Ok(out)
 }

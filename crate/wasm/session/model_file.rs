@@ -2,10 +2,10 @@
 //! the dense safetensors file of `shrink train --save`, crate/model/dense_file.rs), for the
 //! pretrained network of embedded panels. Kept apart so that it moves to the files format.
 
-use crate::wasm::dto::err;
 use super::{JsResult, Session};
 use crate::error::Error;
 use crate::model::dense_file;
+use crate::wasm::dto::err;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -22,7 +22,12 @@ impl Session {
     pub fn load_model(&mut self, bytes: Vec<u8>) -> JsResult<JsValue> {
         let (mlp, file) = dense_file::load(&bytes).map_err(err)?;
         let want = self.cfg.spec().sizes();
-        let shape = |s: &[usize]| s.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("-");
+        let shape = |s: &[usize]| {
+            s.iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join("-")
+        };
         if mlp.sizes() != want || file.activation != self.cfg.activation {
             return Err(err(Error::data(format!(
                 "the model file holds a {} network with {:?}, but the settings describe {} with {:?}",
