@@ -71,7 +71,7 @@ function contentHeight() {
 export function startEmbed(ctx) {
   const { keys, bad } = parseHide(ctx.state.get('hide'));
   for (const b of bad) {
-    ctx.notice(`Setting hide has an entry ${JSON.stringify(b.slice(0, 40))} that is not a part name (letters, digits and -); it was ignored.`, 'warn');
+    ctx.notice('embed.hideBad', 'warn', { value: JSON.stringify(b.slice(0, 40)) });
   }
   if (keys.length) {
     const style = document.createElement('style');
@@ -117,7 +117,7 @@ export function startEmbed(ctx) {
     for (const k of keys) {
       const hit = root.querySelector(`[data-part~="${k}"], [id$=${JSON.stringify(`-${k}`)}]:not(section)`);
       if (!hit) {
-        ctx.notice(`hide=${k} matched nothing in this panel. Parts it can hide: ${offered.join(', ')}.`, 'warn');
+        ctx.notice('embed.hideNothing', 'warn', { key: k, parts: offered.join(', ') });
       }
     }
     schedule();

@@ -29,7 +29,7 @@ export function wantsPretrained(state, embed, panels) {
 export async function loadPretrained(client, state, notice) {
   const s = state.settings();
   if (s.hidden.join(',') !== PRETRAINED.hidden.join(',') || s.act !== PRETRAINED.act) {
-    notice(`The pretrained network is 784-${PRETRAINED.hidden.join('-')}-10 with ${PRETRAINED.act}; these settings ask for 784-${s.hidden.join('-')}-10 with ${s.act}, so the panel starts from an untrained network. Train it first.`, 'warn');
+    notice('embed.preShape', 'warn', { want: `784-${PRETRAINED.hidden.join('-')}-10`, wantAct: PRETRAINED.act, got: `784-${s.hidden.join('-')}-10`, gotAct: s.act });
     return null;
   }
   let bytes;
@@ -38,7 +38,7 @@ export async function loadPretrained(client, state, notice) {
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     bytes = new Uint8Array(await res.arrayBuffer());
   } catch (e) {
-    notice(`This copy of Shrink has no pretrained network (${PRETRAINED.url}: ${e.message}), so the panel starts untrained. Train it first.`, 'warn');
+    notice('embed.preMissing', 'warn', { url: PRETRAINED.url, reason: e.message });
     return null;
   }
   try {
@@ -46,7 +46,7 @@ export async function loadPretrained(client, state, notice) {
     const ev = await client.call('session', 'evaluate', 0);
     return { accuracy: ev.accuracy, tested: ev.count, sizes: info.sizes, bytes: bytes.length, recipe: PRETRAINED.recipe };
   } catch (e) {
-    notice(`The pretrained network could not be loaded (${e.message || e}); the panel starts untrained.`, 'warn');
+    notice('embed.preFailed', 'warn', { reason: String(e.message || e) });
     return null;
   }
 }

@@ -1,7 +1,24 @@
 // The one set of DOM helpers the panels (www/view/*.js) share: they import these and never
-// redefine them. el/field/select/stat build the controls; pct/count/bytes format numbers (bytes in
-// decimal units, kB = 1000 B, everywhere); blit draws a Rust heatmap; hiDpi sizes a chart canvas
-// for the screen's devicePixelRatio; describe gives a canvas its text alternative.
+// redefine them. el/field/select/stat build the controls; pct/count/bytes format numbers per
+// locale (bytes in decimal units, kB = 1000 B, everywhere); blit draws a Rust heatmap; hiDpi
+// sizes a chart canvas for the screen's devicePixelRatio; describe gives a canvas its text
+// alternative. A label is a catalogue key (www/i18n/*.js: translated, and re-rendered when the
+// language changes) or, in views not yet in the catalogue, plain text.
+
+import { t, tr, fmt, CATALOGUES } from './i18n.js';
+
+const isKey = (s) => typeof s === 'string' && Object.prototype.hasOwnProperty.call(CATALOGUES.en, s);
+
+/** Puts `label` into `node` (or its attribute `attr`): a catalogue key with `params`, or text. */
+export function say(node, label, params = {}, attr = null) {
+  if (isKey(label)) return tr(node, label, params, { attr });
+  if (attr) node.setAttribute(attr, String(label));
+  else node.textContent = String(label);
+  return node;
+}
+
+/** An element whose text is `label` (a catalogue key or text): `text('h3', 'prune.what')`. */
+export const text = (tag, label, props = {}, params = {}) => say(el(tag, props), label, params);
 
 /**
  * `el('div', {className: 'x'}, child, 'text')`: an element with properties and children.
@@ -30,16 +47,16 @@ export function el(tag, props = {}, ...children) {
  */
 export function field(label, input, hint) {
   const control = input.matches('input, select, textarea') ? input : input.querySelector('input, select, textarea');
-  const l = el('label', { className: 'field' }, el('span', { className: 'field-label', textContent: label }), input);
+  const l = el('label', { className: 'field' }, text('span', label, { className: 'field-label' }), input);
   if (control && control.id) l.htmlFor = control.id;
-  if (hint) l.append(el('span', { className: 'field-hint', textContent: hint }));
+  if (hint) l.append(text('span', hint, { className: 'field-hint' }));
   return l;
 }
 
-/** A `<select id>` from `[[value, text], ...]`, with `value` selected when given. */
+/** A `<select id>` from `[[value, label, params?], ...]`, with `value` selected when given. */
 export function select(id, options, value) {
   const s = el('select', { id });
-  for (const [v, t] of options) s.append(el('option', { value: v, textContent: t }));
+  for (const [v, label, params] of options) s.append(say(el('option', { value: v }), label, params));
   if (value !== undefined && value !== null) s.value = value;
   return s;
 }
@@ -47,7 +64,7 @@ export function select(id, options, value) {
 /** A figure with its label: `{box, v}`, `v` being the value element (id `id`, "—" until set). */
 export function stat(id, label) {
   const v = el('div', { className: 'stat-value', id, textContent: '—' });
-  return { box: el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: label }), v), v };
+  return { box: el('div', { className: 'stat' }, text('div', label, { className: 'stat-label' }), v), v };
 }
 
 /**
@@ -64,19 +81,19 @@ export function blit(canvas, img) {
   canvas.getContext('2d').putImageData(new ImageData(data, img.width, img.height), 0, 0);
 }
 
-/** 0.9731 -> "97.31%". */
-export const pct = (v, digits = 2) => `${(100 * v).toFixed(digits)}%`;
+/** 0.9731 -> "97.31%" (per locale). */
+export const pct = (v, digits = 2) => fmt.pct(v, digits);
 
-/** 266610 -> "266,610". */
-export const count = (n) => Number(n).toLocaleString('en-US');
+/** 266610 -> "266,610" (per locale). */
+export const count = (n) => fmt.int(n);
 
 /** The page's one byte formatter, in decimal units (kB = 1000 B): "1.07 MB", "12.3 kB", "512 B". */
 export function bytes(n) {
   const b = Number(n);
   if (!Number.isFinite(b)) return '—';
-  if (Math.abs(b) >= 1e6) return `${(b / 1e6).toFixed(2)} MB`;
-  if (Math.abs(b) >= 1e3) return `${(b / 1e3).toFixed(1)} kB`;
-  return `${Math.round(b)} B`;
+  if (Math.abs(b) >= 1e6) return `${fmt.fix(b / 1e6, 2)} MB`;
+  if (Math.abs(b) >= 1e3) return `${fmt.fix(b / 1e3, 1)} kB`;
+  return `${fmt.int(b)} B`;
 }
 
 /**
@@ -115,14 +132,13 @@ function probeCssSize(canvas) {
   canvas.dataset.cssSized = Math.abs(after - before) > 5 ? 'no' : 'yes';
 }
 
-/** Sets a canvas's text alternative (role img + aria-label), for screen readers. */
-export function describe(canvas, text) {
+/** Sets a canvas's text alternative (role img + aria-label: a catalogue key or text). */
+export function describe(canvas, label, params = {}) {
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', text);
-  return canvas;
+  return say(canvas, label, params, 'aria-label');
 }
 
-const short = (v) => (Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v * 100) / 100) : Number(v).toPrecision(3));
+const short = (v) => (Math.abs(v) >= 100 || Number.isInteger(v) ? fmt.fix(v, 0) : fmt.fix(v, Math.abs(v) >= 1 ? 2 : 3));
 
 /**
  * A chart's text alternative, from the data it draws: its title (or axes), then per series the
@@ -132,18 +148,18 @@ export function chartText(chart) {
   const c = chart || {};
   if (Array.isArray(c.before)) {
     const n = c.before.reduce((a, b) => a + b, 0);
-    return `Histogram: ${c.title || 'weights'}; ${count(n)} weights in ${c.before.length} bins from ${short(c.lo)} to ${short(c.hi)}, ${(c.levels || []).length} levels marked.`;
+    return t('a11y.histogram', { title: c.title || '', n, bins: c.before.length, lo: short(c.lo), hi: short(c.hi), levels: (c.levels || []).length });
   }
-  const title = c.title || [c.yLabel, c.xLabel].filter(Boolean).join(' against ') || 'chart';
-  const lines = [`Chart: ${title}.`];
+  const title = c.title || [c.yLabel, c.xLabel].filter(Boolean).join(' / ');
+  const lines = [t('a11y.chart', { title })];
   for (const s of c.series || []) {
     const pts = (s.points || []).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
     if (!pts.length) {
-      lines.push(`${s.name}: no points yet.`);
+      lines.push(t('a11y.seriesEmpty', { name: s.name }));
       continue;
     }
     const [x, y] = pts[pts.length - 1];
-    lines.push(`${s.name}: ${pts.length} point${pts.length === 1 ? '' : 's'}, the last ${short(y)} at ${c.xLabel || 'x'} ${short(x)}.`);
+    lines.push(t('a11y.series', { name: s.name, count: pts.length, y: short(y), axis: c.xLabel || 'x', x: short(x) }));
   }
   return lines.join(' ');
 }

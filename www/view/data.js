@@ -1,7 +1,10 @@
 // The data strip: a byte-counting progress bar while the ~11.4 MB of gzipped MNIST downloads,
 // then a one-line summary (sizes, times, and how long the page took to be ready to train).
 
-import { count, bytes } from '../ui.js';
+import { tr } from '../i18n.js';
+
+/** Megabytes (1 MB = 10⁶ B); the unit itself is written in the catalogue's strings. */
+const mb = (b) => b / 1e6;
 
 export function mount(root, ctx) {
   root.classList.add('data-strip');
@@ -10,18 +13,23 @@ export function mount(root, ctx) {
   const label = document.createElement('div');
   label.className = 'data-label';
   label.id = 'data-status';
-  label.textContent = 'Downloading MNIST…';
+  tr(label, 'data.downloading');
   const bar = document.createElement('div');
   bar.className = 'bar';
   bar.setAttribute('role', 'progressbar');
-  bar.setAttribute('aria-label', 'MNIST download');
+  tr(bar, 'data.bar', {}, { attr: 'aria-label' });
   bar.setAttribute('aria-valuemin', '0');
   bar.setAttribute('aria-valuemax', '100');
   const fill = document.createElement('div');
   fill.className = 'bar-fill';
   bar.append(fill);
   row.append(label, bar);
-  root.append(row);
+  // Which network an embedded panel starts from (www/pretrained.js), when it is pretrained.
+  const preLine = document.createElement('p');
+  preLine.className = 'data-label data-pretrained';
+  preLine.id = 'data-pretrained';
+  preLine.hidden = true;
+  root.append(row, preLine);
 
   let frame = 0;
   let last = null;
@@ -32,28 +40,26 @@ export function mount(root, ctx) {
     fill.style.width = `${pct.toFixed(1)}%`;
     bar.setAttribute('aria-valuenow', pct.toFixed(0));
     if (p.phase === 'download') {
-      label.textContent = `Downloading MNIST · ${bytes(p.loaded)} of ${bytes(p.total)}`;
+      tr(label, 'data.progress', { loaded: mb(p.loaded), total: mb(p.total) });
     } else if (p.phase === 'worker' || p.phase === 'done') {
-      label.textContent = `Decompressing and checking ${bytes(p.total)} of digits…`;
+      tr(label, 'data.checking', { total: mb(p.total) });
     } else if (p.phase === 'ready') {
       const t = p.timings || {};
       root.classList.add('is-ready');
       // The counts come from the session; `small` is the embed set (data=small in the address).
-      const info = p.info || {};
-      const which = p.dataSet === 'small'
-        ? `Small set: the first ${count(info.trainCount)} of MNIST's 60,000 training digits`
-        : `${count(info.trainCount)} training digits`;
       root.dataset.set = p.dataSet || 'full';
-      label.textContent =
-        `${which} and ${count(info.testCount)} test digits ready · ${bytes(p.total)} downloaded in ` +
-        `${((t.downloadMs || 0) / 1000).toFixed(1)} s · ready to train ` +
-        `${((t.readyAfterDataMs || 0) / 1000).toFixed(2)} s after the data arrived`;
+      tr(label, p.dataSet === 'small' ? 'data.readySmall' : 'data.ready', {
+        train: p.trainCount || 60000,
+        test: p.testCount || 10000,
+        total: mb(p.total),
+        down: (t.downloadMs || 0) / 1000,
+        after: (t.readyAfterDataMs || 0) / 1000,
+      });
       const pre = p.pretrained;
       if (pre) {
         // Which network the panels start from, in words, with the accuracy measured here.
-        label.textContent += ` · Starts from a pretrained ${pre.sizes.join('-')} network ` +
-          `(\`${pre.recipe}\`, on the full 60,000 digits): ${(100 * pre.accuracy).toFixed(2)}% on ` +
-          `${count(pre.tested)} test digits, before you change anything.`;
+        tr(preLine, 'data.pretrained', { sizes: pre.sizes.join('-'), recipe: pre.recipe, acc: pre.accuracy, tested: pre.tested });
+        preLine.hidden = false;
         root.dataset.pretrained = String(pre.accuracy);
       }
       root.dataset.ready = 'true';

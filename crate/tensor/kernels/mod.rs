@@ -5,8 +5,12 @@
 //!   gemm_nt: C[m×n] = A[m×k] · B[n×k]ᵀ   (forward, x·Wᵀ)
 //!   gemm_nn: C[m×n] = A[m×k] · B[k×n]    (input gradient, δ·W)
 //!   gemm_tn: C[m×n] = A[k×m]ᵀ · B[k×n]   (weight gradient, δᵀ·x)
+//!   gemm_packed: C = A · Bᵀ with Bᵀ packed once in 8-wide panels (the model's forward pass)
 
 pub mod int8;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
+pub mod packed;
 pub mod scalar;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd128;
@@ -15,17 +19,22 @@ pub mod xnor;
 
 use crate::error::{check_len, Result};
 use crate::model::activation::Activation;
+pub use packed::{gemm_packed, PackedBt};
 
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[cfg(not(target_arch = "wasm32"))]
+use native as active;
+#[cfg(all(target_arch = "wasm32", not(target_feature = "simd128")))]
 use scalar as active;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use simd128 as active;
 
-/// Name of the kernel set this build dispatches to ("simd128" or "scalar").
+/// Name of the kernel set this build dispatches to ("simd128", "native" or "scalar").
 pub const ACTIVE: &str = if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
     "simd128"
-} else {
+} else if cfg!(target_arch = "wasm32") {
     "scalar"
+} else {
+    "native"
 };
 
 /// Checks the three buffers of a GEMM against `m, n, k` and the operand layouts.
