@@ -99,21 +99,39 @@ pub fn run(a: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// `--save FILE`: the trained network as safetensors (crate/model/dense_file.rs), recording the
-/// command that made it, so the file says how to make it again.
+/// `--save FILE`: the trained network in the Shrink model file (crate/io: safetensors with the
+/// recipe and seed in its metadata), so the file says how to make it again.
 fn save(t: &Trainer, path: &str) -> Result<(), String> {
     let c = &t.cfg;
+    let widths = c
+        .hidden
+        .iter()
+        .map(|h| h.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    // The versions' recipe line (crate/version/recipe), checked by parsing it back.
     let recipe = format!(
-        "shrink train --hidden {} --activation {} --optimizer {} --lr {} --batch {} --epochs {} --seed {}",
-        c.hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(","),
-        format!("{:?}", c.activation).to_lowercase(),
-        format!("{:?}", c.optimizer).to_lowercase(),
-        c.lr,
-        c.batch_size,
-        c.epochs,
-        c.seed
+        "train:{widths},e{},lr{},b{},s{}",
+        c.epochs, c.lr, c.batch_size, c.seed
     );
-    let bytes = shrink::model::dense_file::save(&t.mlp, &recipe).map_err(|e| e.to_string())?;
+    shrink::version::Recipe::parse(&recipe).map_err(|e| format!("--save: recipe {recipe}: {e}"))?;
+    let info = shrink::io::FileInfo {
+        name: format!(
+            "784-{}-10, {} epochs, seed {}",
+            c.hidden
+                .iter()
+                .map(|h| h.to_string())
+                .collect::<Vec<_>>()
+                .join("-"),
+            c.epochs,
+            c.seed
+        ),
+        recipe: recipe.clone(),
+        seed: c.seed,
+        input_scaling: shrink::io::InputScaling::default(),
+    };
+    let model = shrink::version::Model::Float(t.mlp.clone());
+    let bytes = shrink::io::save(&model, &info).map_err(|e| e.to_string())?;
     if let Some(dir) = std::path::Path::new(path)
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -122,6 +140,6 @@ fn save(t: &Trainer, path: &str) -> Result<(), String> {
             .map_err(|e| format!("--save: cannot create {}: {e}", dir.display()))?;
     }
     std::fs::write(path, &bytes).map_err(|e| format!("--save: cannot write {path}: {e}"))?;
-    println!("saved {path} ({} bytes): {recipe}", bytes.len());
+    println!("saved {path} ({} bytes, recipe {recipe})", bytes.len());
     Ok(())
 }

@@ -4,7 +4,6 @@
 pub mod activation;
 pub mod batch_norm;
 pub mod dense;
-pub mod dense_file;
 pub mod init;
 pub mod loss;
 pub mod mlp;

@@ -62,7 +62,8 @@ test('data=small downloads a fraction of the full set and says so', async ({ bro
   // The data bytes are exactly the files: full = the four .gz, small = its two + the test pair.
   expect(full.data).toBe(gz(path.join(DIST, 'data')));
   expect(small.data).toBe(gz(path.join(DIST, 'data', 'small')) + testGz);
-  expect(small.total).toBeLessThan(0.4 * full.total);
+  expect(small.data).toBeLessThan(0.25 * full.data);
+  expect(full.total - small.total).toBe(full.data - small.data); // the rest is the same page
   expect(small.dataSet).toBe('small');
   expect(small.status).toContain('Small set: the first 6,000');
   expect(full.status).not.toContain('Small set');

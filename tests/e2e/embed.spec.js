@@ -7,7 +7,7 @@
 // which network they use, and that no frame logs a console error. Then the same with a docs
 // site that is itself cross-origin isolated (COOP + COEP require-corp): that needs the panels'
 // host to send CORP cross-origin (as `cargo xtask serve` does), and the frames are isolated too,
-// so threads stay possible. And with lang=zh once the page has its language switch (www/i18n).
+// so threads stay possible. And the same two panels with lang=zh.
 // Needs the dist folder: SHRINK_DIST, or target/dist/shrink (`cargo xtask dist`).
 const fs = require('fs');
 const path = require('path');
@@ -135,7 +135,7 @@ test('two panels from another origin and a subpath: train in one, prune in the o
     expect(Number(await acc.getAttribute('data-value'))).toBeGreaterThan(0.8);
 
     // Prune 80% in the Prune panel, which starts from the pretrained network and says so.
-    await expect(prune.frame.locator('#data-status')).toContainText('pretrained');
+    await expect(prune.frame.locator('#data-pretrained')).toContainText('pretrained 784-300-100-10 network');
     const before = await expectFitted(prune.iframe, prune.frame);
     const slider = prune.frame.locator('#prune-slider');
     await slider.fill('80');
@@ -183,7 +183,6 @@ for (const embedHeaders of ['isolated']) {
 }
 
 test('the same two panels in Chinese (lang=zh)', async ({ page }) => {
-  test.skip(!fs.existsSync(path.join(DIST, 'i18n')), 'the language switch (www/i18n, branch teaching) is not in this build yet');
   test.setTimeout(180_000);
   const { embed, docs } = await startSites('plain', 'plain', '&lang=zh');
   try {
@@ -193,6 +192,8 @@ test('the same two panels in Chinese (lang=zh)', async ({ page }) => {
     await waitReady(train.frame);
     await waitReady(prune.frame);
     expect(await train.frame.evaluate(() => document.documentElement.lang)).toMatch(/^zh/);
+    await expect(train.frame.locator('#data-status')).toContainText('小数据集');
+    await expect(prune.frame.locator('#data-pretrained')).toContainText('预训练');
     await expectFitted(train.iframe, train.frame);
     await expectFitted(prune.iframe, prune.frame);
     await shootWhole(page, 'embed-docs-page-zh.png');

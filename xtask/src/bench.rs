@@ -167,7 +167,10 @@ fn vendor_tfjs(www: &std::path::Path) -> Result {
         ("tfjs-backend-wasm/dist", "tf-backend-wasm.min.js"),
         ("tfjs-backend-wasm/dist", "tfjs-backend-wasm.wasm"),
         ("tfjs-backend-wasm/dist", "tfjs-backend-wasm-simd.wasm"),
-        ("tfjs-backend-wasm/dist", "tfjs-backend-wasm-threaded-simd.wasm"),
+        (
+            "tfjs-backend-wasm/dist",
+            "tfjs-backend-wasm-threaded-simd.wasm",
+        ),
     ];
     for (dir, name) in files {
         let from = nm.join(dir).join(name);
