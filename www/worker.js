@@ -9,7 +9,6 @@
 // first: page `ctx.call('prune', 'apply', params)` -> `labs.prune.apply(session, params)`.
 // A lab can also be registered by hand below: `labs.<method> = new wasm.<Method>Lab();`.
 
-import init, * as wasm from './pkg/shrink.js';
 import { transferables } from './protocol.js';
 
 const objects = Object.create(null);
@@ -257,8 +256,32 @@ const debug = {
   },
 };
 
+/**
+ * The threaded module (rayon on a pool of web workers, www/pkg-threads) needs SharedArrayBuffer,
+ * which only a cross-origin-isolated page has (`cargo xtask serve` sends COOP and COEP). Anywhere
+ * else, or if it does not start, the single-thread module runs, silently.
+ */
+async function loadModule() {
+  if (self.crossOriginIsolated) {
+    try {
+      const threaded = await import('./pkg-threads/shrink.js');
+      const exports = await threaded.default();
+      await threaded.initThreadPool(Math.max(1, navigator.hardwareConcurrency || 1));
+      return { wasm: threaded, exports };
+    } catch (err) {
+      // fall through to the single-thread module
+    }
+  }
+  const single = await import('./pkg/shrink.js');
+  return { wasm: single, exports: await single.default() };
+}
+
+let wasm = null;
+
 const ready = (async () => {
-  const exports = await init();
+  const loaded = await loadModule();
+  wasm = loaded.wasm;
+  const exports = loaded.exports;
   memory = exports.memory;
   session = new wasm.Session();
   for (const [name, cls] of Object.entries(wasm)) {

@@ -187,6 +187,23 @@ impl<'a> Tensors<'a> {
         Ok((t.shape().to_vec(), t.data()))
     }
 
+    /// Shape and bytes of `name`, whatever its dtype.
+    ///
+    /// # Errors
+    /// `BadData` if it is missing.
+    pub fn view_any(&self, name: &str) -> Result<(Vec<usize>, &'a [u8])> {
+        let t = self.st.tensor(name).map_err(|_| Error::data(format!("tensor '{name}' is missing")))?;
+        Ok((t.shape().to_vec(), t.data()))
+    }
+
+    /// The dtype of `name`.
+    ///
+    /// # Errors
+    /// `BadData` if it is missing.
+    pub fn dtype(&self, name: &str) -> Result<Dtype> {
+        Ok(self.st.tensor(name).map_err(|_| Error::data(format!("tensor '{name}' is missing")))?.dtype())
+    }
+
     /// f32 values of `name` with exactly `shape`, all finite.
     ///
     /// # Errors
