@@ -5,7 +5,7 @@
 // Compare, or shared as a recipe link. `#recipe=...` in the address rebuilds its chain on load.
 // History is kept in IndexedDB by www/view/history.js.
 
-import { el, pct, bytes, ms, count, versionLabel, METHOD_COLORS, inputBadge } from '../ui.js';
+import { el, pct, bytes, ms, versionLabel, METHOD_COLORS, inputBadge } from '../ui.js';
 import { createHistory } from './history.js';
 
 export function mount(root, ctx) {
@@ -151,7 +151,8 @@ export function mount(root, ctx) {
   }, 'The versions were not cleared');
 
   ctx.on('versionsChanged', refresh);
-  ctx.on('restarted', refresh);
+  // A restarted worker has lost its versions: give it the kept ones again.
+  ctx.on('restarted', () => history.restore(refresh));
   // Not awaited: main.js mounts every panel before the data arrives.
   ctx.whenReady.then(async () => {
     await history.restore(refresh);
