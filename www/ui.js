@@ -80,9 +80,9 @@ export function inputBadge(ctx, { save = false } = {}) {
   const refresh = async () => {
     try {
       const i = await ctx.call('versions', 'input');
+      const kind = i.dense ? 'dense' : 'not dense: pruned or compressed';
       const trained = i.steps ? `${count(i.steps)} mini-batches` : 'untrained';
-      const what = i.id != null ? `#${i.id} ${i.name}` : `the network of the Train panel (${trained})`;
-      text.textContent = `${what} (${i.dense ? 'dense' : 'not dense: pruned or compressed'})`;
+      text.textContent = i.id != null ? `#${i.id} ${i.name} (${kind})` : `the network of the Train panel (${trained}, ${kind})`;
       box.dataset.version = i.id != null ? String(i.id) : '';
     } catch {
       text.textContent = 'no model yet';
