@@ -36,7 +36,8 @@ pub fn pkg_dir() -> PathBuf {
 /// Setup (without the browser), then the wasm build.
 pub fn run_all() -> Result {
     setup::run_all(Browser::Skip)?;
-    build_wasm()
+    build_wasm()?;
+    crate::models::pretrained()
 }
 
 /// Builds, binds and optimises the module, skipping bindgen + opt when `www/pkg` is current.
