@@ -26,6 +26,9 @@ pub enum Error {
     Diverged { step: u64, loss: f32 },
     /// An operation needs state that is not there yet (e.g. no data loaded).
     NotReady { what: &'static str },
+    /// A step cannot take this input (e.g. pruning int8 codes); the text says why, in words,
+    /// and what to do instead.
+    Unsupported { what: String },
 }
 
 /// `Result` with the crate's [`Error`].
@@ -46,6 +49,7 @@ impl fmt::Display for Error {
                 "training diverged at step {step} (loss = {loss}); the last good weights were restored — try a smaller learning rate"
             ),
             Error::NotReady { what } => write!(f, "not ready: {what}"),
+            Error::Unsupported { what } => f.write_str(what),
         }
     }
 }

@@ -70,6 +70,7 @@ pub struct Trainer {
     epoch_correct: usize,
     epoch_seen: usize,
     last_good: Mlp,
+    total_steps: Option<u64>,
 }
 
 impl Trainer {
@@ -110,6 +111,7 @@ impl Trainer {
             epoch_correct: 0,
             epoch_seen: 0,
             last_good: mlp.clone(),
+            total_steps: None,
             mlp,
             cfg,
         })
@@ -118,6 +120,17 @@ impl Trainer {
     /// Steps taken.
     pub fn steps(&self) -> u64 {
         self.step
+    }
+
+    /// Sets the length T of the learning-rate schedule in steps, for a run of a fractional
+    /// number of epochs (by default T = epochs × batches per epoch). The caller stops after T.
+    pub fn set_total_steps(&mut self, steps: u64) {
+        self.total_steps = Some(steps.max(1));
+    }
+
+    /// Batches in one epoch (the last one may be short).
+    pub fn batches_per_epoch(&self) -> usize {
+        self.batcher.batches_per_epoch()
     }
 
     /// Completed epochs.
@@ -177,7 +190,10 @@ impl Trainer {
         loss: &mut BatchLoss<'_>,
     ) -> Result<(f32, usize, usize)> {
         check_len("Trainer::step image width", data.dim(), self.mlp.n_in())?;
-        let total = (self.cfg.epochs * self.batcher.batches_per_epoch()).max(1) as f32;
+        let total = self
+            .total_steps
+            .unwrap_or((self.cfg.epochs * self.batcher.batches_per_epoch()) as u64)
+            .max(1) as f32;
         self.opt.lr = self.cfg.lr * self.cfg.schedule.factor(self.step as f32 / total);
         // Copied so the loss can see which examples are in the batch (the teacher's logits are
         // looked up by index); the capacity was reserved, so this does not allocate.

@@ -29,6 +29,9 @@ pub struct Figures {
     pub size: ModelSize,
     /// Dense fp32 bytes of the root dense ancestor ÷ this model's packed bytes.
     pub ratio: f32,
+    /// Dense fp32 bytes of the root dense ancestor (the chain's trained model), which the
+    /// ratio divides, so every descendant is compared with the same model.
+    pub root_dense_bytes: usize,
     /// Mean milliseconds of one forward pass at batch 1 and at batch 64.
     pub ms_batch1: f64,
     pub ms_batch64: f64,
@@ -81,6 +84,7 @@ pub fn measure(
         errors: ev.errors(),
         test_count: ev.count,
         ratio: root_dense_bytes as f32 / size.packed_bytes.max(1) as f32,
+        root_dense_bytes,
         size,
         ms_batch1,
         ms_batch64,

@@ -90,6 +90,8 @@ fn summarise(results: &[(&str, Outcome, f64)]) -> Result {
 fn build() -> Result<Option<String>> {
     setup::run_all(Browser::Needed)?;
     crate::build::build_wasm()?;
+    // Required here: tests/e2e/threads.spec.js checks the threaded module against this one.
+    crate::build::build_threads()?;
     crate::models::pretrained()?;
     Ok(None)
 }
