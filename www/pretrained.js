@@ -1,7 +1,7 @@
 // The pretrained network for embedded panels. A panel shown alone in someone's docs must not
 // prune or classify with an untrained net (it read 10.65% at 80% pruning), so embed.html starts
 // from a LeNet-300-100 that the command line trains from a fixed seed (the recipe below; `cargo
-// xtask build` makes the file when it is absent) and says so in the data strip, with the accuracy
+// xtask build` makes the file when it is absent, xtask/src/models.rs) and says so in the data strip, with the accuracy
 // the session measures on this page's test digits.
 //
 // Default: embedded panels start from it unless the Train panel is among them (that panel is
@@ -11,7 +11,7 @@ export const PRETRAINED = Object.freeze({
   url: 'models/lenet-300-100.safetensors',
   hidden: Object.freeze([300, 100]),
   act: 'relu',
-  recipe: 'shrink train --hidden 300,100 --epochs 3 --seed 1',
+  recipe: 'shrink train --epochs 10 --seed 1',
 });
 
 /** Whether this page starts from the pretrained network (see the header). */

@@ -85,7 +85,25 @@ pub fn run(a: &Args) -> Result<(), String> {
         cfg.seed,
         train.len()
     );
-    let t = train_verbose(cfg, &train, &test)?;
+    let seed = cfg.seed;
+    let recipe = format!("train:{},e{}", cfg.hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(","), cfg.epochs);
+    let t = if let Some(path) = a.str("load") {
+        let mlp = crate::files::start_model(a, &cfg, &train, &test)?;
+        let mut cfg = cfg.clone();
+        cfg.hidden = mlp.sizes()[1..mlp.sizes().len() - 1].to_vec();
+        let mut t = shrink::train::Trainer::new(cfg, train.len()).map_err(|e| e.to_string())?;
+        if t.mlp.sizes() != mlp.sizes() {
+            return Err(format!("--load {path}: widths {:?} cannot be trained here", mlp.sizes()));
+        }
+        t.mlp = mlp;
+        println!("continuing training from {path}");
+        while !t.done() {
+            t.run_epoch(&train).map_err(|e| e.to_string())?;
+        }
+        t
+    } else {
+        train_verbose(cfg, &train, &test)?
+    };
     let ev = evaluate(&t.mlp, &test, 0).map_err(|e| e.to_string())?;
     println!(
         "final test accuracy {:.2}% ({} errors of {})",
@@ -93,53 +111,5 @@ pub fn run(a: &Args) -> Result<(), String> {
         ev.errors(),
         ev.count
     );
-    if let Some(path) = a.str("save") {
-        save(&t, path)?;
-    }
-    Ok(())
-}
-
-/// `--save FILE`: the trained network in the Shrink model file (crate/io: safetensors with the
-/// recipe and seed in its metadata), so the file says how to make it again.
-fn save(t: &Trainer, path: &str) -> Result<(), String> {
-    let c = &t.cfg;
-    let widths = c
-        .hidden
-        .iter()
-        .map(|h| h.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
-    // The versions' recipe line (crate/version/recipe), checked by parsing it back.
-    let recipe = format!(
-        "train:{widths},e{},lr{},b{},s{}",
-        c.epochs, c.lr, c.batch_size, c.seed
-    );
-    shrink::version::Recipe::parse(&recipe).map_err(|e| format!("--save: recipe {recipe}: {e}"))?;
-    let info = shrink::io::FileInfo {
-        name: format!(
-            "784-{}-10, {} epochs, seed {}",
-            c.hidden
-                .iter()
-                .map(|h| h.to_string())
-                .collect::<Vec<_>>()
-                .join("-"),
-            c.epochs,
-            c.seed
-        ),
-        recipe: recipe.clone(),
-        seed: c.seed,
-        input_scaling: shrink::io::InputScaling::default(),
-    };
-    let model = shrink::version::Model::Float(t.mlp.clone());
-    let bytes = shrink::io::save(&model, &info).map_err(|e| e.to_string())?;
-    if let Some(dir) = std::path::Path::new(path)
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("--save: cannot create {}: {e}", dir.display()))?;
-    }
-    std::fs::write(path, &bytes).map_err(|e| format!("--save: cannot write {path}: {e}"))?;
-    println!("saved {path} ({} bytes, recipe {recipe})", bytes.len());
-    Ok(())
+    crate::files::save_if_asked(a, shrink::version::Model::Float(t.mlp.clone()), "trained", &recipe, seed)
 }

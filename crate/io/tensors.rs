@@ -82,14 +82,16 @@ impl Archive {
 
     /// Any tensor.
     pub fn raw(&mut self, name: String, dtype: Dtype, shape: Vec<usize>, bytes: Vec<u8>) {
-        self.entries.push((
-            name,
-            Entry {
-                dtype,
-                shape,
-                bytes,
-            },
-        ));
+        self.entries.push((name, Entry { dtype, shape, bytes }));
+    }
+
+    /// The file without metadata (as `safetensors.torch.save_file` writes a state_dict).
+    ///
+    /// # Errors
+    /// `BadData` if safetensors refuses the tensors.
+    pub fn serialize_plain(&self) -> Result<Vec<u8>> {
+        safetensors::serialize(self.entries.iter().map(|(n, e)| (n.as_str(), e)), None)
+            .map_err(|e| Error::data(format!("cannot write the safetensors file: {e}")))
     }
 
     /// The file: header (with `meta_json` under [`META_KEY`]) and data.
@@ -125,12 +127,7 @@ pub fn open(bytes: &[u8]) -> Result<Tensors<'_>> {
     let head: [u8; 8] = bytes
         .get(..8)
         .and_then(|h| h.try_into().ok())
-        .ok_or_else(|| {
-            Error::data(format!(
-                "the file is only {} bytes: too short for a safetensors header",
-                bytes.len()
-            ))
-        })?;
+        .ok_or_else(|| Error::data(format!("the file is only {} bytes: too short for a safetensors header", bytes.len())))?;
     let n = u64::from_le_bytes(head);
     if n > MAX_HEADER_BYTES {
         return Err(Error::data(format!(
@@ -145,9 +142,7 @@ pub fn open(bytes: &[u8]) -> Result<Tensors<'_>> {
         )));
     }
     let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(|e| {
-        Error::data(format!(
-            "not a valid safetensors file ({e}); it may be truncated"
-        ))
+        Error::data(format!("not a valid safetensors file ({e}); it may be truncated"))
     })?;
     let meta = metadata
         .metadata()
@@ -162,10 +157,7 @@ pub fn open(bytes: &[u8]) -> Result<Tensors<'_>> {
 impl<'a> Tensors<'a> {
     /// The metadata value under `key`.
     pub fn meta(&self, key: &str) -> Option<&str> {
-        self.meta
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// Tensor names.
@@ -182,12 +174,7 @@ impl<'a> Tensors<'a> {
     ///
     /// # Errors
     /// `BadData` naming the tensor, what it should be and what it is.
-    pub fn view(
-        &self,
-        name: &str,
-        dtype: Dtype,
-        shape: Option<&[usize]>,
-    ) -> Result<(Vec<usize>, &'a [u8])> {
+    pub fn view(&self, name: &str, dtype: Dtype, shape: Option<&[usize]>) -> Result<(Vec<usize>, &'a [u8])> {
         let t = self
             .st
             .tensor(name)
@@ -207,6 +194,23 @@ impl<'a> Tensors<'a> {
             }
         }
         Ok((t.shape().to_vec(), t.data()))
+    }
+
+    /// Shape and bytes of `name`, whatever its dtype.
+    ///
+    /// # Errors
+    /// `BadData` if it is missing.
+    pub fn view_any(&self, name: &str) -> Result<(Vec<usize>, &'a [u8])> {
+        let t = self.st.tensor(name).map_err(|_| Error::data(format!("tensor '{name}' is missing")))?;
+        Ok((t.shape().to_vec(), t.data()))
+    }
+
+    /// The dtype of `name`.
+    ///
+    /// # Errors
+    /// `BadData` if it is missing.
+    pub fn dtype(&self, name: &str) -> Result<Dtype> {
+        Ok(self.st.tensor(name).map_err(|_| Error::data(format!("tensor '{name}' is missing")))?.dtype())
     }
 
     /// f32 values of `name` with exactly `shape`, all finite.
@@ -280,9 +284,7 @@ impl<'a> Tensors<'a> {
     pub fn bytes_any(&self, name: &str) -> Result<&'a [u8]> {
         let (shape, data) = self.view(name, Dtype::U8, None)?;
         if shape.len() != 1 {
-            return Err(Error::data(format!(
-                "tensor '{name}' must be one-dimensional"
-            )));
+            return Err(Error::data(format!("tensor '{name}' must be one-dimensional")));
         }
         Ok(data)
     }

@@ -99,6 +99,9 @@ const table = (rows) => {
 
 pub fn run_all() -> Result {
     crate::build::run_all()?;
+    if let Err(e) = crate::build::build_relaxed() {
+        note(&format!("no relaxed-simd module, its rows are skipped: {e}"));
+    }
     native()?;
     browser()
 }
@@ -148,6 +151,9 @@ fn browser() -> Result {
     if www.join("pkg-relaxed").join("shrink.js").exists() {
         cmd.env("SHRINK_RELAXED_PKG", "pkg-relaxed");
     }
+    if www.join("pkg-threads").join("shrink.js").exists() {
+        cmd.env("SHRINK_THREADED_PKG", "pkg-threads");
+    }
     run(cmd
         .current_dir(root())
         .arg(&driver)
@@ -167,10 +173,7 @@ fn vendor_tfjs(www: &std::path::Path) -> Result {
         ("tfjs-backend-wasm/dist", "tf-backend-wasm.min.js"),
         ("tfjs-backend-wasm/dist", "tfjs-backend-wasm.wasm"),
         ("tfjs-backend-wasm/dist", "tfjs-backend-wasm-simd.wasm"),
-        (
-            "tfjs-backend-wasm/dist",
-            "tfjs-backend-wasm-threaded-simd.wasm",
-        ),
+        ("tfjs-backend-wasm/dist", "tfjs-backend-wasm-threaded-simd.wasm"),
     ];
     for (dir, name) in files {
         let from = nm.join(dir).join(name);

@@ -7,7 +7,7 @@ mod bench;
 mod build;
 mod dist;
 mod mnist;
-mod pretrained;
+mod models;
 mod route;
 mod serve;
 mod setup;
@@ -24,8 +24,7 @@ cargo xtask <command>
 
   setup              install the wasm target, wasm-bindgen CLI (.tools/), npm packages,
                      and MNIST into www/data/*.gz (checksums verified); idempotent
-  build              setup, then the wasm module and JS glue into www/pkg (wasm-opt -O3), and
-                     the pretrained LeNet-300-100 in www/models when absent (native CLI, seed 1)
+  build              setup, then the wasm module and JS glue into www/pkg (wasm-opt -O3)
   serve [--port N] [--no-build]
                      build, then serve www/ on http://127.0.0.1:N (default 8080),
                      cross-origin isolated

@@ -90,12 +90,16 @@ fn summarise(results: &[(&str, Outcome, f64)]) -> Result {
 fn build() -> Result<Option<String>> {
     setup::run_all(Browser::Needed)?;
     crate::build::build_wasm()?;
-    crate::pretrained::ensure()?;
+    // Required here: tests/e2e/threads.spec.js checks the threaded module against this one.
+    crate::build::build_threads()?;
+    crate::models::pretrained()?;
     Ok(None)
 }
 
 fn native() -> Result<Option<String>> {
+    let python = crate::models::ort_python()?;
     run(util::cargo()
+        .env("SHRINK_ORT_PYTHON", python)
         .args(["test", "--workspace", "--release"])
         .env("SHRINK_DATA", crate::mnist::data_dir()))?;
     Ok(None)
@@ -131,8 +135,6 @@ fn e2e() -> Result<Option<String>> {
     if !has_specs(&dir) {
         return Ok(Some("no tests/e2e/*.spec.js yet".into()));
     }
-    // The embedding specs serve the static folder themselves, from another origin.
-    crate::dist::write_dist()?;
     let addr = crate::serve::start(&root().join("www"), 0, false)?;
     let url = format!("http://{addr}");
     note(&format!("serving www/ at {url}"));
@@ -141,7 +143,6 @@ fn e2e() -> Result<Option<String>> {
         .current_dir(root())
         .args(["test", "--config", "tests/e2e/playwright.config.js"])
         .env("SHRINK_URL", &url)
-        .env("SHRINK_DIST", crate::dist::dist_dir())
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
     Ok(None)
 }
