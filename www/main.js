@@ -21,6 +21,7 @@ import { WorkerClient } from './protocol.js';
 import { createState, DEFAULTS } from './state.js';
 import { loadMnist, gunzip, FILES } from './mnist.js';
 import { t, tr, setLocale, browserLocale, locale, LOCALES, translateTree } from './i18n.js';
+import { inputBadge } from './ui.js';
 
 const timings = (window.shrinkTimings = { navigationToScriptMs: Math.round(performance.now()) });
 const embed = document.body.classList.contains('embed');
@@ -221,6 +222,11 @@ async function mountPanels() {
       try {
         const mod = await import(new URL(view, document.baseURI).href);
         await mod.mount(section, ctx);
+        // Which model this panel works on, by name (data-input="save" adds "Save as version").
+        if (section.dataset.input) {
+          const badge = inputBadge(ctx, { save: section.dataset.input === 'save' });
+          (section.querySelector('.lede') || section.querySelector('h2'))?.after(badge);
+        }
       } catch (e) {
         const panel = section.dataset.titleKey ? t(section.dataset.titleKey) : section.dataset.title || section.id;
         notice('main.panelFailed', 'error', { panel, reason: e.message });

@@ -9,6 +9,7 @@ mod bench;
 mod binarize;
 mod deep_compress;
 mod distill;
+mod files;
 mod low_rank;
 mod prune;
 mod quantize;
@@ -31,7 +32,10 @@ commands:
   recipe   \"train:300,100,e10;prune:magnitude,0.9,ft2;quantize:int8\" — one row per step (accuracy,
            three sizes, ratio, batch-1/64 ms, kernel); chains separated by | share their prefixes;
            --seeds 1,2,3 runs each chain per seed and prints the mean and spread of the final error
-common flags: --data DIR (default $SHRINK_DATA or www/data)";
+  eval     --load FILE [--scaling unit|mean-std]: accuracy and sizes of a model file (Shrink, PyTorch safetensors or ONNX)
+  export   --onnx OUT --load FILE: write the model as ONNX (opset 13)
+common flags: --data DIR (default $SHRINK_DATA or www/data); --load FILE starts from a saved or imported model,
+  --save FILE writes the command's result in the Shrink model format (safetensors)";
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
@@ -61,6 +65,8 @@ fn main() -> ExitCode {
         "distill" => distill::run(&parsed),
         "binarize" => binarize::run(&parsed),
         "recipe" => recipe::run(&parsed, positional),
+        "eval" => files::eval(&parsed),
+        "export" => files::export(&parsed),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -85,6 +85,15 @@ impl Archive {
         self.entries.push((name, Entry { dtype, shape, bytes }));
     }
 
+    /// The file without metadata (as `safetensors.torch.save_file` writes a state_dict).
+    ///
+    /// # Errors
+    /// `BadData` if safetensors refuses the tensors.
+    pub fn serialize_plain(&self) -> Result<Vec<u8>> {
+        safetensors::serialize(self.entries.iter().map(|(n, e)| (n.as_str(), e)), None)
+            .map_err(|e| Error::data(format!("cannot write the safetensors file: {e}")))
+    }
+
     /// The file: header (with `meta_json` under [`META_KEY`]) and data.
     ///
     /// # Errors
@@ -185,6 +194,23 @@ impl<'a> Tensors<'a> {
             }
         }
         Ok((t.shape().to_vec(), t.data()))
+    }
+
+    /// Shape and bytes of `name`, whatever its dtype.
+    ///
+    /// # Errors
+    /// `BadData` if it is missing.
+    pub fn view_any(&self, name: &str) -> Result<(Vec<usize>, &'a [u8])> {
+        let t = self.st.tensor(name).map_err(|_| Error::data(format!("tensor '{name}' is missing")))?;
+        Ok((t.shape().to_vec(), t.data()))
+    }
+
+    /// The dtype of `name`.
+    ///
+    /// # Errors
+    /// `BadData` if it is missing.
+    pub fn dtype(&self, name: &str) -> Result<Dtype> {
+        Ok(self.st.tensor(name).map_err(|_| Error::data(format!("tensor '{name}' is missing")))?.dtype())
     }
 
     /// f32 values of `name` with exactly `shape`, all finite.

@@ -45,6 +45,11 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
     // rows are the kernels as the model calls them. Each is the best of 5 windows: other
     // processes on a shared machine can only make a window slower.
     let best = |min: f64, f: &mut dyn FnMut()| -> f64 {
+        // Warm-up calls first: V8 compiles the optimised tier in the background, which takes
+        // long on a loaded machine, and the first window must not time the baseline tier.
+        for _ in 0..20 {
+            f();
+        }
         (0..5)
             .map(|_| mean_ms(clock, min / 5.0, &mut *f))
             .fold(f64::INFINITY, f64::min)

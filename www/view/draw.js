@@ -102,10 +102,13 @@ export function mount(root, ctx) {
     rows.push({ li, fill, val });
   }
   side.append(seen, bars, clearB);
+  // The versions selected in the Versions panel, each predicting the same drawing on its own kernel.
+  const others = Object.assign(document.createElement('div'), { className: 'draw-versions', id: 'draw-versions' });
+  let selectedIds = [];
   const layout = document.createElement('div');
   layout.className = 'draw-layout';
   layout.append(padWrap, side);
-  root.append(layout);
+  root.append(layout, others);
 
   const g = pad.getContext('2d', { willReadFrequently: true });
   g.lineCap = 'round';
@@ -169,6 +172,8 @@ export function mount(root, ctx) {
     busy = true;
     try {
       showProbs(await ctx.call('session', 'predict', x));
+      if (selectedIds.length) showVersions(await ctx.call('versions', 'predict', selectedIds, x));
+      else others.replaceChildren();
     } catch (e) {
       if (/not ready/.test(e.message)) ctx.notice('draw.notReady', 'warn', {});
       else if (!/interrupted/.test(e.message)) ctx.showError(e);
@@ -179,6 +184,28 @@ export function mount(root, ctx) {
         request();
       }
     }
+  }
+
+  /** One row per selected version: its name, its predicted digit and a bar per class. */
+  function showVersions(preds) {
+    const head = Object.assign(document.createElement('p'), { className: 'caption', textContent: `The same drawing, predicted by the ${preds.length} version${preds.length === 1 ? '' : 's'} selected in the Versions panel:` });
+    others.replaceChildren(head, ...preds.map((p) => {
+      const row = Object.assign(document.createElement('div'), { className: 'draw-version' });
+      row.dataset.id = String(p.id);
+      row.dataset.digit = String(p.digit);
+      const name = Object.assign(document.createElement('span'), { className: 'draw-version-name', textContent: `#${p.id} ${p.name}` });
+      const digit = Object.assign(document.createElement('strong'), { className: 'draw-version-digit', textContent: String(p.digit) });
+      const conf = Object.assign(document.createElement('span'), { className: 'caption', textContent: `${(100 * p.probabilities[p.digit]).toFixed(1)}%` });
+      const spark = Object.assign(document.createElement('span'), { className: 'draw-spark' });
+      for (let d = 0; d < 10; d++) {
+        const b = Object.assign(document.createElement('span'), { title: `${d}: ${(100 * p.probabilities[d]).toFixed(1)}%` });
+        b.style.height = `${Math.max(1, Math.round(100 * p.probabilities[d]))}%`;
+        if (d === p.digit) b.className = 'best';
+        spark.append(b);
+      }
+      row.append(name, digit, conf, spark);
+      return row;
+    }));
   }
 
   const request = () => {
@@ -221,6 +248,10 @@ export function mount(root, ctx) {
   };
   // A new or retrained model answers differently: classify the same drawing again.
   ctx.on('evaluation', request);
+  ctx.on('versionsSelected', (ids) => {
+    selectedIds = ids.slice(0, 16);
+    request();
+  });
   ctx.on('modelChanged', request);
   ctx.on('weightsChanged', request);
   ctx.on('state', (s) => !s.running && request());

@@ -99,6 +99,9 @@ const table = (rows) => {
 
 pub fn run_all() -> Result {
     crate::build::run_all()?;
+    if let Err(e) = crate::build::build_relaxed() {
+        note(&format!("no relaxed-simd module, its rows are skipped: {e}"));
+    }
     native()?;
     browser()
 }
@@ -147,6 +150,9 @@ fn browser() -> Result {
     let mut cmd = Command::new("node");
     if www.join("pkg-relaxed").join("shrink.js").exists() {
         cmd.env("SHRINK_RELAXED_PKG", "pkg-relaxed");
+    }
+    if www.join("pkg-threads").join("shrink.js").exists() {
+        cmd.env("SHRINK_THREADED_PKG", "pkg-threads");
     }
     run(cmd
         .current_dir(root())

@@ -11,6 +11,7 @@ pub mod int8;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 pub mod packed;
+pub mod par;
 pub mod scalar;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd128;
@@ -28,14 +29,25 @@ use scalar as active;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use simd128 as active;
 
-/// Name of the kernel set this build dispatches to ("simd128", "native" or "scalar").
-pub const ACTIVE: &str = if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+/// Name of the kernel set this build dispatches to ("simd128", "relaxed-simd", "native" or
+/// "scalar").
+pub const ACTIVE: &str = if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
+    "relaxed-simd"
+} else if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
     "simd128"
 } else if cfg!(target_arch = "wasm32") {
     "scalar"
 } else {
     "native"
 };
+
+/// The kernel set and, in the threaded build, the thread count: what the page's badge shows.
+pub fn describe() -> String {
+    match par::threads() {
+        1 => ACTIVE.to_string(),
+        t => format!("{ACTIVE} × {t} threads"),
+    }
+}
 
 /// Checks the three buffers of a GEMM against `m, n, k` and the operand layouts.
 pub(crate) fn check_gemm(

@@ -24,9 +24,19 @@ fn hsum(v: v128) -> f32 {
         + (f32x4_extract_lane::<1>(v) + f32x4_extract_lane::<3>(v))
 }
 
+/// acc + a·b. The default build rounds twice (mul, then add: exact simd128 semantics, the
+/// same bits on every engine); a `+relaxed-simd` build (the measured opt-in of `cargo xtask
+/// bench`) uses f32x4.relaxed_madd, which the engine may fuse into one FMA.
 #[inline(always)]
 fn fma(acc: v128, a: v128, b: v128) -> v128 {
-    f32x4_add(acc, f32x4_mul(a, b))
+    #[cfg(target_feature = "relaxed-simd")]
+    {
+        f32x4_relaxed_madd(a, b, acc)
+    }
+    #[cfg(not(target_feature = "relaxed-simd"))]
+    {
+        f32x4_add(acc, f32x4_mul(a, b))
+    }
 }
 
 /// Σ a_i·b_i with two vector accumulators.
@@ -165,6 +175,10 @@ pub fn gemm_nt_dots(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut 
 
 /// The shared 4×8 microkernel of gemm_nn and gemm_tn: C[i..i+4, j..j+8] = Σ_p a(p, r)·B[p, j..j+8],
 /// where `a_at(p, r)` reads the A value for shared index p and C row i+r.
+///
+/// # Safety
+/// `pb` must point at `k·n` readable floats with `j + 8 ≤ n`, `c` at `(i + 4)·n` writable
+/// floats, and `a_at` must be valid for p < k, r < 4.
 #[inline(always)]
 unsafe fn tile_4x8(
     c: *mut f32,
@@ -250,6 +264,8 @@ fn gemm_b_panel(
     while j < n8 {
         let mut i = 0;
         while i < m4 {
+            // SAFETY: i + 4 ≤ m4 ≤ m and j + 8 ≤ n8 ≤ n, and the callers checked b = k·n and
+            // c = m·n floats.
             unsafe { tile_4x8(pc, n, i, j, k, pb, |p, r| a_at(p, i + r)) };
             i += 4;
         }
@@ -266,7 +282,12 @@ pub fn gemm_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]
     if super::check_gemm("gemm_nn", m, n, k, a, b, c).is_err() {
         return;
     }
-    gemm_b_panel(m, n, k, b, c, |p, i| unsafe { *a.get_unchecked(i * k + p) });
+    // Row blocks of C are row blocks of A; `i` below is relative to the block's first row i0.
+    super::par::for_row_blocks(m, n, k, c, |i0, rows, cb| {
+        // SAFETY: gemm_b_panel asks for p < k and i < rows, and i0 + rows ≤ m, so the index is
+        // below m·k = a.len() (checked above).
+        gemm_b_panel(rows, n, k, b, cb, |p, i| unsafe { *a.get_unchecked((i0 + i) * k + p) });
+    });
 }
 
 /// C = Aᵀ·B (A is [k×m]).
@@ -274,7 +295,11 @@ pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]
     if super::check_gemm("gemm_tn", m, n, k, a, b, c).is_err() {
         return;
     }
-    gemm_b_panel(m, n, k, b, c, |p, i| unsafe { *a.get_unchecked(p * m + i) });
+    // Row blocks of C are column blocks of A.
+    super::par::for_row_blocks(m, n, k, c, |i0, rows, cb| {
+        // SAFETY: p < k and i0 + i < m, so the index is below k·m = a.len() (checked above).
+        gemm_b_panel(rows, n, k, b, cb, |p, i| unsafe { *a.get_unchecked(p * m + i0 + i) });
+    });
 }
 
 /// row ← act(row + bias); ReLU and identity are fully vectorised, tanh/sigmoid add the bias in
@@ -362,11 +387,19 @@ pub fn gemm_packed(
     c: &mut [f32],
 ) -> crate::error::Result<()> {
     super::packed::check_packed(m, n, k, a, panels, c)?;
+    super::par::for_row_blocks(m, n, k, c, |i0, rows, cb| {
+        packed_rows(rows, n, k, &a[i0 * k..(i0 + rows) * k], panels, cb);
+    });
+    Ok(())
+}
+
+/// `gemm_packed` on `m` rows, lengths already checked (a = m·k, panels = ⌈n/8⌉·8·k, c = m·n).
+fn packed_rows(m: usize, n: usize, k: usize, a: &[f32], panels: &[f32], c: &mut [f32]) {
     let (pa, pc) = (a.as_ptr(), c.as_mut_ptr());
     for q in 0..n.div_ceil(8) {
         let j0 = q * 8;
         let width = 8.min(n - j0);
-        // SAFETY: the check above gives a = m·k, panels = ⌈n/8⌉·8·k and c = m·n floats, so
+        // SAFETY: the caller checked a = m·k, panels = ⌈n/8⌉·8·k and c = m·n floats, so
         // panel q (8·k floats at q·8·k) and rows i..i+R ≤ m with columns j0..j0+width ≤ n are
         // in bounds, which is what `packed_tile` requires.
         unsafe {
@@ -382,5 +415,4 @@ pub fn gemm_packed(
             }
         }
     }
-    Ok(())
 }
