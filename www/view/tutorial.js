@@ -442,6 +442,9 @@ export function mount(root, ctx) {
       const out = await steps[k].run();
       if (out) done.add(k);
     }
+    // Running a step again changes the model under the later ones (step 2 puts the dense
+    // network back, step 3 prunes it afresh): their results no longer describe it.
+    for (const k of [...done]) if (k > i) done.delete(k);
   }
 
   doBtn.onclick = async () => {
