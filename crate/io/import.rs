@@ -80,7 +80,7 @@ fn finish(mut mlp: Mlp, given: Option<InputScaling>, recorded: Option<String>, w
     };
     fold_scaling(&mut mlp, scaling);
     let note = format!(
-        "imported a {what} MLP {:?}; input scaling: {} ({how}), folded into layer 1",
+        "imported the {what} MLP {:?}; input scaling: {} ({how}), folded into layer 1",
         mlp.sizes(),
         scaling.describe()
     );

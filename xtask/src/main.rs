@@ -6,6 +6,7 @@
 mod bench;
 mod build;
 mod mnist;
+mod models;
 mod route;
 mod serve;
 mod setup;

@@ -135,7 +135,7 @@ impl ShareWork {
         };
         let shared = quantize::apply(mlp, &p, None)?;
         let total = steps_for(*finetune_epochs, train.len(), BATCH);
-        Ok(Self::tune(shared, lr.unwrap_or(CENTROID_LR), total, train.len(), seed)?)
+        Self::tune(shared, lr.unwrap_or(CENTROID_LR), total, train.len(), seed)
     }
 
     /// Centroid fine-tuning of an already shared model for `total` steps.
