@@ -125,6 +125,8 @@ export function mount(root, ctx) {
 
   async function runRecipe(text, parent) {
     root.dataset.busy = '1';
+    bar.value = 0;
+    status.textContent = `Starting ${text}`;
     try {
       const made = await ctx.call('jobs', 'recipe', text, parent);
       const last = made[made.length - 1];
