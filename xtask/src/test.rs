@@ -92,11 +92,14 @@ fn build() -> Result<Option<String>> {
     crate::build::build_wasm()?;
     // Required here: tests/e2e/threads.spec.js checks the threaded module against this one.
     crate::build::build_threads()?;
+    crate::models::pretrained()?;
     Ok(None)
 }
 
 fn native() -> Result<Option<String>> {
+    let python = crate::models::ort_python()?;
     run(util::cargo()
+        .env("SHRINK_ORT_PYTHON", python)
         .args(["test", "--workspace", "--release"])
         .env("SHRINK_DATA", crate::mnist::data_dir()))?;
     Ok(None)
