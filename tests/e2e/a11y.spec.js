@@ -9,7 +9,7 @@
 const fs = require('fs');
 const path = require('path');
 const AxeBuilder = require('@axe-core/playwright').default;
-const { test, expect, waitReady, ARTIFACTS } = require('./support/page');
+const { test, expect, waitReady, ARTIFACTS } = require('./fixtures');
 
 const NAMED = ['#set-seed', '#prune-slider', '#prune-heat-layer', '#prune-view', '#bin-speed-shape'];
 

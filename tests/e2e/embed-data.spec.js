@@ -6,7 +6,7 @@
 // Figures: tests/e2e/artifacts/embed-data.json and the test's annotations.
 const fs = require('fs');
 const path = require('path');
-const { test, expect, waitReady, ARTIFACTS } = require('./support/page');
+const { test, expect, waitReady, ARTIFACTS } = require('./fixtures');
 const { serve } = require('./support/static-server');
 
 const ROOT = path.join(__dirname, '..', '..');

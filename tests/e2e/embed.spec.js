@@ -11,7 +11,7 @@
 // Needs the dist folder: SHRINK_DIST, or target/dist/shrink (`cargo xtask dist`).
 const fs = require('fs');
 const path = require('path');
-const { test, expect, waitReady, ARTIFACTS } = require('./support/page');
+const { test, expect, waitReady, ARTIFACTS } = require('./fixtures');
 const { serve } = require('./support/static-server');
 
 const ROOT = path.join(__dirname, '..', '..');
