@@ -66,7 +66,10 @@ for (const e of state.errors) notice(e, 'warn');
 let files = null; // { gz } kept to replay into a restarted worker
 let lastRestartAt = 0;
 
-const client = new WorkerClient(new URL('./worker.js', import.meta.url), {
+// Test hooks (the worker's `debug` target) only when the page is opened with ?testhooks=1.
+const testHooks = new URLSearchParams(window.location.search).get('testhooks') === '1';
+const workerUrl = new URL(`./worker.js${testHooks ? '?testhooks=1' : ''}`, import.meta.url);
+const client = new WorkerClient(workerUrl, {
   onRestart: async () => {
     const now = performance.now();
     // Two restarts within a minute: the settings themselves may be what brings the instance
@@ -91,6 +94,8 @@ window.shrinkDebug = {
   call: (target, method, ...args) => client.call(target, method, ...args),
   restarts: () => client.restartsDone,
 };
+// Test hook: kill the worker as a crash would (worker.terminate()), then the restart path runs.
+if (testHooks) window.shrinkDebug.kill = () => client.restart('the worker was stopped by a test');
 
 let resolveReady;
 const whenReady = new Promise((r) => (resolveReady = r));

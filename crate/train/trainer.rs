@@ -177,6 +177,7 @@ impl Trainer {
         loss: &mut BatchLoss<'_>,
     ) -> Result<(f32, usize, usize)> {
         check_len("Trainer::step image width", data.dim(), self.mlp.n_in())?;
+        self.batcher.check_data(data)?;
         let total = (self.cfg.epochs * self.batcher.batches_per_epoch()).max(1) as f32;
         self.opt.lr = self.cfg.lr * self.cfg.schedule.factor(self.step as f32 / total);
         // Copied so the loss can see which examples are in the batch (the teacher's logits are
@@ -185,7 +186,7 @@ impl Trainer {
         self.idx.extend_from_slice(self.batcher.next_indices());
         let b = self.idx.len();
         let d = data.dim();
-        gather(data, &self.idx, &mut self.x[..b * d], &mut self.y[..b]);
+        gather(data, &self.idx, &mut self.x[..b * d], &mut self.y[..b])?;
         let x = &self.x[..b * d];
         self.mlp.forward(x, b, &mut self.ws)?;
         let (logits, dlogits) = self.ws.logits_and_dlogits(b);

@@ -5,6 +5,9 @@
 // 10,000. Sizes are the three honest figures; times are measured in the worker (simd128).
 // Settings live in the URL hash under `prune.*`.
 
+import { addressNumber } from '../check.js';
+import { fillLayerSelect, onModelSizes } from '../layers.js';
+
 const FAST = 1000;
 const EPOCH_STEPS = 938; // 60,000 / 64
 const CHUNK = 100;
@@ -50,7 +53,10 @@ export function mount(root, ctx) {
   const ncrit = select('prune-ncrit', [['l1', 'L1 of incoming weights'], ['l2', 'L2 of incoming weights'], ['gradient', 'summed |gradient|']], saved('ncrit', 'l1'));
   const scope = select('prune-scope', [['layer', 'each layer'], ['global', 'one global threshold']], saved('scope', 'layer'));
   const hold = el('input', { type: 'checkbox', id: 'prune-hold', checked: saved('hold', '1') !== '0' });
-  const slider = el('input', { type: 'range', id: 'prune-slider', min: '0', max: '99', step: '1', value: String(Math.round(100 * Number(saved('sparsity', 0.5)))) });
+  // prune.sparsity from the address: reported in words when out of range, never clamped.
+  const fromHash = addressNumber(st, 'prune.sparsity', 'Sparsity (the How much slider, as a fraction)', 0.5, { min: 0, max: 0.99 });
+  if (fromHash.warning) ctx.notice(fromHash.warning, 'warn');
+  const slider = el('input', { type: 'range', id: 'prune-slider', min: '0', max: '99', step: '1', value: String(Math.round(100 * fromHash.value)) });
   const sliderLabel = el('output', { id: 'prune-slider-label' });
   const han = el('button', { type: 'button', className: 'chip', id: 'prune-han', textContent: 'Han 2015: 92 / 91 / 74 %' });
   const fine = el('button', { type: 'button', className: 'button primary', id: 'prune-finetune', textContent: 'Fine-tune 1 epoch', disabled: true });
@@ -87,7 +93,8 @@ export function mount(root, ctx) {
   const timeBtn = el('button', { type: 'button', className: 'button small', id: 'prune-time', textContent: 'Measure speed', disabled: true });
 
   const view = select('prune-view', [['weights', 'weights'], ['mask', 'mask'], ['importance', 'importance']], 'weights');
-  const heatLayer = select('prune-heat-layer', [['0', 'layer 1 (28×28 tiles)'], ['1', 'layer 2'], ['2', 'layer 3']], '0');
+  // One option per layer of the current model (onModelSizes below).
+  const heatLayer = select('prune-heat-layer', [], '0');
   const heat = el('canvas', { className: 'heatmap', id: 'prune-heatmap' });
   const survival = el('canvas', { className: 'heatmap prune-survival', id: 'prune-survival', width: 28, height: 28 });
   const survivalCaption = el('p', { className: 'caption', id: 'prune-survival-caption' });
@@ -314,9 +321,18 @@ export function mount(root, ctx) {
       ctx.emit('weightsChanged', { by: 'prune' });
       await drawViews();
     });
+  // Every button that disables itself re-enables in `finally`: after an error (or a worker
+  // restart, which rejects the call in flight) the panel must stay usable.
   timeBtn.onclick = () =>
     run(async () => {
       timeBtn.disabled = true;
+      try {
+        await measure();
+      } finally {
+        timeBtn.disabled = !ready;
+      }
+    });
+  async function measure() {
       const t = await ctx.call('prune', 'timings', 150);
       timeTable.replaceChildren(el('tr', {}, ...['', 'dense', 'sparse', 'speed-up'].map((x) => el('th', { textContent: x }))));
       t.batch.forEach((b, i) => {
@@ -328,19 +344,28 @@ export function mount(root, ctx) {
           timeTable.append(el('tr', { className: 'prune-ref' }, ...[`full → smaller model, batch ${b}`, `${(r * 1000).toFixed(0)} µs`, `${(d * 1000).toFixed(0)} µs`, `${(r / d).toFixed(1)}×`].map((x) => el('td', { textContent: x }))));
         }
       });
-      timeBtn.disabled = false;
-    });
+  }
   sensBtn.onclick = () =>
     run(async () => {
       sensBtn.disabled = true;
-      const chart = await ctx.call('prune', 'sensitivity', 1000);
-      fit(sens);
-      ctx.charts.drawLineChart('prune-sens', chart);
-      sensBtn.disabled = false;
+      try {
+        const chart = await ctx.call('prune', 'sensitivity', 1000);
+        fit(sens);
+        ctx.charts.drawLineChart('prune-sens', chart);
+      } finally {
+        sensBtn.disabled = !ready;
+      }
     });
   pitBtn.onclick = () =>
     run(async () => {
       pitBtn.disabled = true;
+      try {
+        await pitfall();
+      } finally {
+        pitBtn.disabled = !ready;
+      }
+    });
+  async function pitfall() {
       const s = Number(slider.value) / 100;
       pitOut.textContent = `Retraining two copies for one epoch (${EPOCH_STEPS} steps each)…`;
       const p = { criterion: criterion.value, scope: scope.value, sparsity: [s] };
@@ -355,8 +380,7 @@ export function mount(root, ctx) {
           el('span', { textContent: `sparsity ${pct(r.sparsityPruned, 0)} → ${pct(r.notHeld.sparsityAfter, 0)}` }),
           el('span', { textContent: `accuracy ${pct(r.notHeld.accuracyAfter)}` })));
       pitOut.dataset.notHeld = String(r.notHeld.sparsityAfter);
-      pitBtn.disabled = false;
-    });
+  }
 
   function enable(on) {
     ready = on;
@@ -364,9 +388,24 @@ export function mount(root, ctx) {
   }
   ctx.on('ready', () => enable(true));
   ctx.on('state', (s) => enable(!s.running));
+  // A restarted worker has a fresh PruneLab: nothing is pruned any more, and every control
+  // works again once the new worker has the data.
+  ctx.on('restart', () => enable(false));
+  ctx.on('restarted', () => {
+    enable(true);
+    restore.disabled = true;
+    acc.textContent = '—';
+    status.textContent = 'The worker restarted: move the slider to prune the model again.';
+  });
   ctx.on('modelChanged', () => {
     restore.disabled = true;
     acc.textContent = '—';
   });
   ctx.whenReady.then(() => enable(true)).catch(() => {});
+  // Menus follow the model's own sizes; Han et al.'s 92/91/74 % preset is for three layers.
+  onModelSizes(ctx, (sizes) => {
+    fillLayerSelect(heatLayer, sizes, (i, nIn, nOut) => (i === 0 && nIn === 784 ? `${nIn} → ${nOut}, 28×28 tiles` : `${nIn} → ${nOut}`));
+    han.hidden = sizes.length !== 4;
+    root.dataset.layers = String(sizes.length - 1);
+  });
 }

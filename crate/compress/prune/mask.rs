@@ -82,7 +82,7 @@ pub fn build(
         for &(l, s) in &group {
             let sc = scores
                 .get(l)
-                .ok_or_else(|| Error::param("layer", l, "no such layer"))?;
+                .ok_or_else(|| Error::no_layer(l, scores.len()))?;
             s_group = s;
             total += sc.len();
             let old = existing[l];

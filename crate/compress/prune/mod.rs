@@ -133,10 +133,10 @@ impl Params {
         };
         for (i, &l) in layers.iter().enumerate() {
             if l >= n {
-                return Err(Error::param("layer", l, "no such layer in this model"));
+                return Err(Error::no_layer(l, n));
             }
             if layers[..i].contains(&l) {
-                return Err(Error::param("layer", l, "is listed twice"));
+                return Err(Error::param("layer", l + 1, "is listed twice"));
             }
         }
         match self.sparsity.len() {

@@ -3,19 +3,38 @@
 //! GEMMs use register tiles: gemm_nt keeps a 4×4 block of dot-product accumulators (16 v128),
 //! gemm_nn / gemm_tn a 4-row × 8-column block of C (8 v128) fed by splatted A values. Column
 //! blocks are the outer loop so the B panel stays in L1 while all rows of A stream past it.
-//! Callers have checked the buffer lengths; every pointer offset below stays inside them.
+//! Soundness: every public function here is safe for any input. The GEMMs check their three
+//! lengths in O(1) (`fits`) and write nothing when a buffer is too short (the checked wrappers
+//! in `mod.rs` report that as an error first); the unchecked loads live in private `unsafe fn`s
+//! whose `# Safety` sections state what the callers guarantee.
 
 use crate::model::activation::Activation;
 use core::arch::wasm32::*;
 
+/// Loads 4 f32.
+///
+/// # Safety
+/// `p..p + 4` must be inside one live allocation (no alignment needed: `v128.load` is unaligned).
 #[inline(always)]
 unsafe fn ld(p: *const f32) -> v128 {
-    v128_load(p as *const v128)
+    // SAFETY: the caller guarantees 4 readable f32 at p.
+    unsafe { v128_load(p as *const v128) }
 }
 
+/// Stores 4 f32.
+///
+/// # Safety
+/// `p..p + 4` must be inside one live, writable allocation.
 #[inline(always)]
 unsafe fn st(p: *mut f32, v: v128) {
-    v128_store(p as *mut v128, v)
+    // SAFETY: the caller guarantees 4 writable f32 at p.
+    unsafe { v128_store(p as *mut v128, v) }
+}
+
+/// True if `s` holds at least `rows · cols` elements (and that product does not overflow).
+#[inline(always)]
+fn fits<T>(s: &[T], rows: usize, cols: usize) -> bool {
+    rows.checked_mul(cols).is_some_and(|need| s.len() >= need)
 }
 
 #[inline(always)]
@@ -36,6 +55,7 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc0 = f32x4_splat(0.0);
     let mut acc1 = f32x4_splat(0.0);
     let mut p = 0;
+    // SAFETY: p + 8 ≤ n (then p + 4 ≤ n) and n ≤ a.len(), b.len().
     unsafe {
         while p + 8 <= n {
             acc0 = fma(acc0, ld(pa.add(p)), ld(pb.add(p)));
@@ -61,6 +81,7 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     let va = f32x4_splat(alpha);
     let (px, py) = (x.as_ptr(), y.as_mut_ptr());
     let mut p = 0;
+    // SAFETY: p + 4 ≤ n ≤ x.len(), y.len().
     unsafe {
         while p + 4 <= n {
             st(py.add(p), fma(ld(py.add(p)), va, ld(px.add(p))));
@@ -119,7 +140,11 @@ fn transpose(n: usize, k: usize, b: &[f32], bt: &mut [f32]) {
 }
 
 /// C = A·Bᵀ with 4×4 tiles of dot products (small m, where a transpose does not pay).
+/// Writes nothing if a buffer is shorter than its shape.
 pub fn gemm_nt_dots(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+    if !(fits(a, m, k) && fits(b, n, k) && fits(c, m, n)) {
+        return;
+    }
     let (pa, pb) = (a.as_ptr(), b.as_ptr());
     let k4 = k & !3;
     let mut j = 0;
@@ -128,6 +153,8 @@ pub fn gemm_nt_dots(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut 
         while i + 4 <= m {
             let mut acc = [[f32x4_splat(0.0); 4]; 4];
             let mut p = 0;
+            // SAFETY: rows i..i+4 < m of A and j..j+4 < n of B hold k ≥ k4 ≥ p + 4 values,
+            // and a.len() ≥ m·k, b.len() ≥ n·k were checked on entry.
             unsafe {
                 while p < k4 {
                     let av = [
@@ -177,6 +204,10 @@ pub fn gemm_nt_dots(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut 
 
 /// The shared 4×8 microkernel of gemm_nn and gemm_tn: C[i..i+4, j..j+8] = Σ_p a(p, r)·B[p, j..j+8],
 /// where `a_at(p, r)` reads the A value for shared index p and C row i+r.
+///
+/// # Safety
+/// `pb` points to ≥ k·n readable f32 and `c` to ≥ (i + 4)·n writable f32, with j + 8 ≤ n;
+/// `a_at(p, r)` must be valid for p < k and r < 4.
 #[inline(always)]
 unsafe fn tile_4x8(
     c: *mut f32,
@@ -189,8 +220,8 @@ unsafe fn tile_4x8(
 ) {
     let mut acc = [[f32x4_splat(0.0); 2]; 4];
     for p in 0..k {
-        let b0 = ld(pb.add(p * n + j));
-        let b1 = ld(pb.add(p * n + j + 4));
+        // SAFETY: p < k and j + 8 ≤ n, so p·n + j + 8 ≤ k·n (the caller's guarantee on pb).
+        let (b0, b1) = unsafe { (ld(pb.add(p * n + j)), ld(pb.add(p * n + j + 4))) };
         for r in 0..4 {
             let av = f32x4_splat(a_at(p, r));
             acc[r][0] = fma(acc[r][0], av, b0);
@@ -198,8 +229,11 @@ unsafe fn tile_4x8(
         }
     }
     for r in 0..4 {
-        st(c.add((i + r) * n + j), acc[r][0]);
-        st(c.add((i + r) * n + j + 4), acc[r][1]);
+        // SAFETY: (i + r)·n + j + 8 ≤ (i + 4)·n (the caller's guarantee on c).
+        unsafe {
+            st(c.add((i + r) * n + j), acc[r][0]);
+            st(c.add((i + r) * n + j + 4), acc[r][1]);
+        }
     }
 }
 
@@ -246,7 +280,11 @@ fn tail_rows(
     }
 }
 
-fn gemm_b_panel(
+/// C[m×n] = Σ_p a(p, ·)·B[p, ·] over 4×8 tiles, then the row and column tails.
+///
+/// # Safety
+/// `b.len() ≥ k·n`, `c.len() ≥ m·n`, and `a_at(p, i)` must be valid for p < k, i < m.
+unsafe fn gemm_b_panel(
     m: usize,
     n: usize,
     k: usize,
@@ -262,6 +300,8 @@ fn gemm_b_panel(
     while j < n8 {
         let mut i = 0;
         while i < m4 {
+            // SAFETY: i + 4 ≤ m4 ≤ m and j + 8 ≤ n8 ≤ n, with b and c as long as the caller
+            // guarantees; a_at is called with p < k and i + r < m.
             unsafe { tile_4x8(pc, n, i, j, k, pb, |p, r| a_at(p, i + r)) };
             i += 4;
         }
@@ -271,14 +311,23 @@ fn gemm_b_panel(
     tail_cols(m, n, k, n8, b, c, a_at);
 }
 
-/// C = A·B (A is [m×k]).
+/// C = A·B (A is [m×k]). Writes nothing if a buffer is shorter than its shape.
 pub fn gemm_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    gemm_b_panel(m, n, k, b, c, |p, i| unsafe { *a.get_unchecked(i * k + p) });
+    if !(fits(a, m, k) && fits(b, k, n) && fits(c, m, n)) {
+        return;
+    }
+    // SAFETY: the lengths were checked just above; gemm_b_panel calls a_at with p < k, i < m,
+    // so i·k + p < m·k ≤ a.len().
+    unsafe { gemm_b_panel(m, n, k, b, c, |p, i| *a.get_unchecked(i * k + p)) }
 }
 
-/// C = Aᵀ·B (A is [k×m]).
+/// C = Aᵀ·B (A is [k×m]). Writes nothing if a buffer is shorter than its shape.
 pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    gemm_b_panel(m, n, k, b, c, |p, i| unsafe { *a.get_unchecked(p * m + i) });
+    if !(fits(a, k, m) && fits(b, k, n) && fits(c, m, n)) {
+        return;
+    }
+    // SAFETY: as in gemm_nn, with p·m + i < k·m ≤ a.len().
+    unsafe { gemm_b_panel(m, n, k, b, c, |p, i| *a.get_unchecked(p * m + i)) }
 }
 
 /// row ← act(row + bias); ReLU and identity are fully vectorised, tanh/sigmoid add the bias in
@@ -290,6 +339,7 @@ pub fn bias_act(act: Activation, bias: &[f32], c: &mut [f32]) {
     for row in c.chunks_exact_mut(w) {
         let (pr, pbias) = (row.as_mut_ptr(), bias.as_ptr());
         let mut p = 0;
+        // SAFETY: p + 4 ≤ w4 ≤ w = row.len() = bias.len() (chunks_exact(w)).
         unsafe {
             while p < w4 {
                 let v = f32x4_add(ld(pr.add(p)), ld(pbias.add(p)));

@@ -154,8 +154,12 @@ impl Session {
         report.label_counts = data.label_counts().to_vec();
         match split {
             Split::Train => {
+                // The new model is built from the new data first; only when that succeeds do
+                // both replace the old ones, so a rejected set (say, an empty one) leaves the
+                // previous data and trainer consistent with each other.
+                let trainer = Trainer::new(self.cfg.clone(), data.len()).map_err(err)?;
                 self.train = Some(data);
-                self.rebuild().map_err(err)?;
+                self.trainer = Some(trainer);
             }
             Split::Test => self.test = Some(data),
         }
