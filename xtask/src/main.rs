@@ -5,6 +5,7 @@
 
 mod bench;
 mod build;
+mod fuzz;
 mod mnist;
 mod route;
 mod serve;
@@ -28,6 +29,9 @@ cargo xtask <command>
   test               setup (with Chromium), build, native tests, wasm tests in headless
                      Chromium, Playwright end-to-end tests; prints `N passed, M failed`
   bench              build, native `shrink bench`, then www/bench.html in headless Chromium
+  fuzz [--minutes N] [--targets idx,params]
+                     run the fuzz targets of tests/fuzz.rs for N minutes each (default 10),
+                     print executions per target; crashes are kept in tests/fuzz/regressions/
 ";
 
 fn main() -> ExitCode {
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         }),
         Some("test") => test::run_all(),
         Some("bench") => bench::run_all(),
+        Some("fuzz") => fuzz::run_all(&args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
