@@ -34,6 +34,9 @@ pub enum Error {
     Diverged { step: u64, loss: f32 },
     /// An operation needs state that is not there yet (e.g. no data loaded).
     NotReady { what: &'static str },
+    /// A step cannot take this input (e.g. pruning int8 codes); the text says why, in words,
+    /// and what to do instead.
+    Unsupported { what: String },
 }
 
 /// `Result` with the crate's [`Error`].
@@ -67,6 +70,7 @@ impl fmt::Display for Error {
                 index.saturating_add(1),
                 if *count == 1 { "" } else { "s" }
             ),
+            Error::Unsupported { what } => f.write_str(what),
         }
     }
 }

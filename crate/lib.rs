@@ -10,11 +10,13 @@
 pub mod compress;
 pub mod data;
 pub mod error;
+pub mod io;
 pub mod model;
 pub mod render;
 pub mod rng;
 pub mod tensor;
 pub mod train;
+pub mod version;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -4,7 +4,10 @@
 //! - `idx`: `Dataset::from_idx` (IDX images + labels, plain or gzip), fed mutated valid files;
 //! - `params`: every compression method's `Params` deserialiser (serde) fed arbitrary JSON
 //!   (random trees over the real field names and enum values, and mutated JSON text), then
-//!   `check()`, then `apply` on a tiny model when the settings are valid and cheap.
+//!   `check()`, then `apply` on a tiny model when the settings are valid and cheap;
+//! - `model_file`: `io::load` (Shrink's model files), fed mutated saved models;
+//! - `onnx`: `io::onnx::import`, fed mutated exported models; `pytorch`: `io::pytorch::import`;
+//! - `recipe`: `version::Recipe::parse`, fed mutated and spliced recipe text.
 //!
 //! Every target must return `Ok` or `Err`, never panic (a panic kills the wasm instance). A panic
 //! is a crash: its input is written to `tests/fuzz/regressions/<target>/` and the run fails.
@@ -349,6 +352,81 @@ fn params_generate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
     }
 }
 
+// ---------- targets: model files, ONNX, PyTorch, recipes ----------
+
+fn saved_models() -> Vec<Vec<u8>> {
+    use shrink::io::{save, FileInfo};
+    use shrink::version::Model;
+    let mlp = tiny_model().clone();
+    let mut out = vec![save(&Model::Float(mlp.clone()), &FileInfo::default()).unwrap()];
+    let mut pruned = mlp.clone();
+    quantize::deep::magnitude_prune(&mut pruned, &[0.8]);
+    out.push(save(&Model::Float(pruned), &FileInfo::default()).unwrap());
+    let q = quantize::apply(&mlp, &quantize::Params { bits: 4, ..Default::default() }, None).unwrap();
+    out.push(save(&Model::Quantized(q), &FileInfo::default()).unwrap());
+    out
+}
+
+fn model_file_seeds() -> Vec<Vec<u8>> {
+    saved_models()
+}
+
+fn model_file_target(input: &[u8]) {
+    if let Ok(f) = shrink::io::load(input) {
+        // A file that loads must also run: one forward pass on one digit.
+        let x = vec![0.0f32; 784];
+        if let shrink::version::Model::Float(m) = &f.model {
+            let _ = m.forward(&x, 1, &mut shrink::model::Workspace::default());
+        }
+    }
+}
+
+fn onnx_seeds() -> Vec<Vec<u8>> {
+    let mlp = tiny_model().clone();
+    vec![shrink::io::onnx::export(&shrink::version::Model::Float(mlp), "tiny").unwrap()]
+}
+
+fn onnx_target(input: &[u8]) {
+    if let Ok((m, _)) = shrink::io::onnx::import(input) {
+        let x = vec![0.0f32; m.n_in()];
+        let _ = m.forward(&x, 1, &mut shrink::model::Workspace::default());
+    }
+}
+
+fn pytorch_seeds() -> Vec<Vec<u8>> {
+    // No exporter: a tiny zip-like header and a pickle opcode stream to start from.
+    vec![b"PK\x03\x04".to_vec(), b"\x80\x02}q\x00.".to_vec(), Vec::new()]
+}
+
+fn pytorch_target(input: &[u8]) {
+    let _ = shrink::io::pytorch::import(input);
+}
+
+fn recipe_seeds() -> Vec<Vec<u8>> {
+    [
+        "train:30,e1;prune:magnitude,0.5",
+        "train:30,e1,s7;quantize:int8",
+        "train:30,e1;prune:magnitude,0.5;huffman",
+        "prune:gradient,0.92,0.91,0.74,global,ft2.5,lr0.02",
+        "distill:30,e10,t2,a0.5,lr0.02,wd0.0005",
+        "binarize:bnn,1024,1024,e6",
+        "lowrank:energy0.9;finetune:e0.5,lr0.01,wd0.0001",
+        "neurons:0.5,ft1,lr0.02;quantize:bf16",
+    ]
+    .iter()
+    .map(|t| t.as_bytes().to_vec())
+    .collect()
+}
+
+fn recipe_target(input: &[u8]) {
+    let text = String::from_utf8_lossy(input);
+    if let Ok(r) = shrink::version::Recipe::parse(&text) {
+        // What parses prints back to text that parses again.
+        let again = r.to_string();
+        assert!(shrink::version::Recipe::parse(&again).is_ok(), "{text:?} -> {again:?}");
+    }
+}
+
 // ---------- runner ----------
 
 struct Target {
@@ -367,6 +445,10 @@ fn idx_generate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
 const TARGETS: &[Target] = &[
     Target { name: "idx", run: idx_target, seeds: idx_seeds, generate: idx_generate },
     Target { name: "params", run: params_target, seeds: params_seeds, generate: params_generate },
+    Target { name: "model_file", run: model_file_target, seeds: model_file_seeds, generate: idx_generate },
+    Target { name: "onnx", run: onnx_target, seeds: onnx_seeds, generate: idx_generate },
+    Target { name: "pytorch", run: pytorch_target, seeds: pytorch_seeds, generate: idx_generate },
+    Target { name: "recipe", run: recipe_target, seeds: recipe_seeds, generate: idx_generate },
 ];
 
 fn fuzz_dir() -> PathBuf {

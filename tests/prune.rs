@@ -319,3 +319,38 @@ fn lab_reprunes_from_the_dense_model_and_heatmaps_count_pruned_cells() {
     let (_, frac) = lab.survival_map(&m).unwrap();
     assert_eq!(frac.len(), 784);
 }
+
+/// The Prune panel shows the model as it stands at once (`report` changes nothing), and the
+/// tutorial's pitfall starts from the dense model the lab prunes from, even after a pruning
+/// and a fine-tune, so its "pruned" side has exactly the requested sparsity, not a re-pruning.
+#[test]
+fn lab_reports_the_current_model_and_keeps_the_dense_base_for_the_pitfall() {
+    use shrink::compress::prune::lab::{Lab, LabParams};
+    let (train, test) = common::mnist();
+    let mut lab = Lab::new();
+    let mut m = trained().clone();
+    let r = lab.report(&m, test, 500).unwrap();
+    assert_eq!(r.total_sparsity, 0.0);
+    assert_eq!(&m, trained(), "report must not change the model");
+    let half = Params {
+        criterion: Criterion::Gradient,
+        sparsity: vec![0.5],
+        grad_batches: 10,
+        ..Default::default()
+    };
+    let p = LabParams {
+        weights: half.clone(),
+        eval_limit: 500,
+        ..Default::default()
+    };
+    lab.apply(&mut m, &p, train, test).unwrap();
+    let cfg = TrainConfig::default();
+    lab.fine_tune(&mut m, &cfg, 50, 0.01, train, test, 500).unwrap();
+    let r = lab.report(&m, test, 500).unwrap();
+    assert!((r.total_sparsity - 0.5).abs() < 1e-3, "{r:?}");
+    let dense = lab.dense(&m).clone();
+    assert_eq!(&dense, trained(), "the base is the dense model pruned from");
+    let pit = pitfall::compare(&dense, &half, &cfg, train, test, 20, 500).unwrap();
+    assert!((pit.sparsity_pruned - 0.5).abs() < 1e-3, "{pit:?}");
+    assert!(pit.not_held.sparsity_after < pit.held.sparsity_after, "{pit:?}");
+}

@@ -65,6 +65,34 @@ fn gemms_match_scalar_at_odd_shapes() {
 }
 
 #[wasm_bindgen_test]
+fn packed_gemm_matches_scalar_at_odd_shapes() {
+    let mut shapes: Vec<(usize, usize, usize)> = Vec::new();
+    for &m in &LENGTHS {
+        for &n in &LENGTHS {
+            for &k in &LENGTHS {
+                shapes.push((m, n, k));
+            }
+        }
+    }
+    shapes.extend([(64, 300, 784), (1000, 10, 100), (13, 37, 29), (5, 10, 100)]);
+    let mut bt = shrink::tensor::kernels::PackedBt::default();
+    for (m, n, k) in shapes {
+        let a = data(m * k, 7);
+        let b = data(n * k, 8);
+        bt.pack(n, k, &b).unwrap();
+        let (mut c1, mut c2) = (vec![9.0; m * n], vec![9.0; m * n]);
+        simd128::gemm_packed(m, n, k, &a, bt.panels(), &mut c1).unwrap();
+        scalar::gemm_packed(m, n, k, &a, bt.panels(), &mut c2).unwrap();
+        close(&c1, &c2, &format!("gemm_packed {m}x{n}x{k}"));
+        // and the oracle of the oracle: the plain dot-product definition
+        scalar::gemm_nt(m, n, k, &a, &b, &mut c1);
+        close(&c2, &c1, &format!("scalar gemm_packed vs gemm_nt {m}x{n}x{k}"));
+    }
+    let mut c = vec![0.0; 6];
+    assert!(simd128::gemm_packed(2, 4, 4, &[0.0; 7], bt.panels(), &mut c).is_err());
+}
+
+#[wasm_bindgen_test]
 fn bias_act_matches_scalar() {
     for act in [
         Activation::Relu,

@@ -20,6 +20,8 @@ import initCharts, * as wasm from './pkg/shrink.js';
 import { WorkerClient } from './protocol.js';
 import { createState, DEFAULTS } from './state.js';
 import { loadMnist, gunzip, FILES } from './mnist.js';
+import { t, tr, setLocale, browserLocale, locale, LOCALES, translateTree } from './i18n.js';
+import { inputBadge } from './ui.js';
 
 const timings = (window.shrinkTimings = { navigationToScriptMs: Math.round(performance.now()) });
 const embed = document.body.classList.contains('embed');
@@ -28,8 +30,15 @@ const embed = document.body.classList.contains('embed');
 const notices = document.getElementById('notices');
 const shown = new Map();
 
-function notice(message, kind = 'error') {
-  const text = String(message && message.message ? message.message : message);
+/**
+ * Shows a notice. `message` is a catalogue key with `params` (re-rendered when the language
+ * changes), or an Error / a sentence that came from elsewhere (a Rust error), shown as the
+ * catalogue's `main.error` wrapping it.
+ */
+function notice(message, kind = 'error', params = null) {
+  const keyed = typeof message === 'string' && params !== null;
+  const raw = String(message && message.message ? message.message : message);
+  const text = keyed ? `${message}:${JSON.stringify(params)}` : raw;
   if (shown.has(text)) {
     shown.get(text).classList.remove('flash');
     void shown.get(text).offsetWidth;
@@ -40,11 +49,12 @@ function notice(message, kind = 'error') {
   el.className = `notice notice-${kind}`;
   el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
   const p = document.createElement('p');
-  p.textContent = text;
+  if (keyed) tr(p, message, params);
+  else tr(p, 'main.error', { reason: raw });
   const close = document.createElement('button');
   close.type = 'button';
   close.className = 'notice-close';
-  close.setAttribute('aria-label', 'Dismiss');
+  tr(close, 'main.dismiss', {}, { attr: 'aria-label' });
   close.textContent = '×';
   close.onclick = () => {
     el.remove();
@@ -61,9 +71,29 @@ function showError(err) {
 
 // ---------- state, worker, context ----------
 const state = createState();
-for (const e of state.errors) notice(e, 'warn');
+setLocale(state.get('lang') || browserLocale());
+for (const e of state.errors) notice('main.address', 'warn', { reason: e });
 
 let files = null; // { gz } kept to replay into a restarted worker
+// The last trained model, as model-file bytes from the worker (session.snapshotModel), with the
+// epoch and test accuracy it had: replayed into a restarted worker so a crash loses nothing.
+let snapshot = null;
+let snapshotBusy = false;
+let modelEpoch = 0;
+
+async function takeSnapshot(accuracy) {
+  if (snapshotBusy || !timings.readyToTrain) return;
+  snapshotBusy = true;
+  try {
+    const bytes = await client.call('session', 'snapshotModel');
+    snapshot = { bytes, epoch: modelEpoch, accuracy: accuracy ?? (snapshot && snapshot.accuracy) };
+    window.shrinkSnapshot = { bytes: bytes.length, epoch: snapshot.epoch, accuracy: snapshot.accuracy };
+  } catch {
+    // No model yet, or the worker is restarting: keep the previous snapshot.
+  } finally {
+    snapshotBusy = false;
+  }
+}
 let lastRestartAt = 0;
 
 // Test hooks (the worker's `debug` target) only when the page is opened with ?testhooks=1.
@@ -76,17 +106,47 @@ const client = new WorkerClient(workerUrl, {
     // down, so replaying them would loop. Fall back to the defaults and say so.
     const looping = lastRestartAt && now - lastRestartAt < 60_000;
     lastRestartAt = now;
-    notice('The WebAssembly worker stopped unexpectedly and was restarted; your charts are kept, the model starts again from its seed.', 'warn');
     if (files) await sendData(files.gz);
     if (looping) {
-      notice('It stopped twice in a row, so the default settings are used now.', 'warn');
+      notice('main.restarted', 'warn', {});
+      notice('main.restartLoop', 'warn', {});
       await configure({ ...DEFAULTS }, { silent: true });
-    } else {
-      await configure({}, { silent: true });
+      return;
     }
+    await configure({}, { silent: true });
+    const kept = snapshot;
+    if (kept) {
+      try {
+        await client.call('session', 'restoreModel', kept.bytes);
+        const acc = kept.accuracy == null ? '' : ` (test accuracy ${(100 * kept.accuracy).toFixed(2)}%)`;
+        notice('main.restored', 'warn', { epoch: kept.epoch, acc });
+        client.emit('weightsChanged', { by: 'restart' });
+        return;
+      } catch (e) {
+        // A snapshot the new worker refuses (settings changed since): start from the seed.
+        snapshot = null;
+      }
+    }
+    notice('main.restarted', 'warn', {});
   },
 });
 client.on('listenerError', showError);
+// Keep the snapshot current: after each epoch's evaluation, when training stops, and when a
+// lab changed the weights. A new model (new settings, reset) drops it.
+client.on('evaluation', (ev) => {
+  modelEpoch = ev.epoch;
+  takeSnapshot(ev.accuracy);
+});
+client.on('state', (s) => {
+  if (!s.running) takeSnapshot();
+});
+client.on('weightsChanged', (d) => {
+  if (!d || d.by !== 'restart') takeSnapshot();
+});
+client.on('modelChanged', () => {
+  snapshot = null;
+  modelEpoch = 0;
+});
 client.on('trainError', (d) => showError(d.message));
 
 // For tests and the console: RPC by hand, and how often the worker was replaced.
@@ -120,7 +180,7 @@ async function configure(patch, { silent = false } = {}) {
   try {
     state.update(patch);
   } catch (e) {
-    showError(`That setting was not applied: ${e.message}; the previous value stays.`);
+    notice('main.notApplied', 'error', { reason: e.message });
     client.emit('settings', state.settings());
     return false;
   }
@@ -138,7 +198,7 @@ async function configure(patch, { silent = false } = {}) {
 }
 
 state.onChange(async (_settings, errors) => {
-  for (const e of errors) notice(e, 'warn');
+  for (const e of errors) notice('main.address', 'warn', { reason: e });
   client.emit('settings', state.settings());
   if (timings.readyToTrain) await configure({});
 });
@@ -150,6 +210,37 @@ async function sendData(gz) {
   }
 }
 
+// ---------- language ----------
+/** The top bar's switch: one button per catalogue, named in its own language. */
+function buildLangSwitch() {
+  const box = document.getElementById('lang-switch');
+  if (!box) return;
+  const buttons = LOCALES.map((l) => {
+    const b = tr(document.createElement('button'), `lang.${l}`);
+    b.type = 'button';
+    b.className = 'lang-button';
+    b.lang = l === 'zh' ? 'zh-CN' : 'en';
+    b.dataset.lang = l;
+    b.onclick = () => {
+      state.set('lang', l);
+      setLocale(l);
+      show();
+    };
+    box.append(b);
+    return b;
+  });
+  const show = () => {
+    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.lang === locale()));
+  };
+  show();
+  state.onPage((key, value) => {
+    if (key === 'lang') {
+      setLocale(value || browserLocale());
+      show();
+    }
+  });
+}
+
 // ---------- panels ----------
 function buildNav() {
   const nav = document.getElementById('nav');
@@ -159,8 +250,8 @@ function buildNav() {
     const a = document.createElement('button');
     a.type = 'button';
     a.className = 'nav-link';
-    a.textContent = section.dataset.title;
-    if (section.classList.contains('slot')) a.classList.add('nav-soon');
+    if (section.dataset.titleKey) tr(a, section.dataset.titleKey);
+    else a.textContent = section.dataset.title;
     a.onclick = () => section.scrollIntoView({ behavior: 'smooth', block: 'start' });
     a.dataset.target = section.id;
     nav.append(a);
@@ -184,11 +275,15 @@ async function mountPanels() {
       if (!/^view\/[a-z][a-z0-9_-]*\.js$/.test(view)) return;
       try {
         const mod = await import(new URL(view, document.baseURI).href);
-        section.querySelector('.placeholder')?.remove();
-        section.classList.remove('slot');
         await mod.mount(section, ctx);
+        // Which model this panel works on, by name (data-input="save" adds "Save as version").
+        if (section.dataset.input) {
+          const badge = inputBadge(ctx, { save: section.dataset.input === 'save' });
+          (section.querySelector('.lede') || section.querySelector('h2'))?.after(badge);
+        }
       } catch (e) {
-        showError(`The ${section.dataset.title || section.id} panel could not start: ${e.message}`);
+        const panel = section.dataset.titleKey ? t(section.dataset.titleKey) : section.dataset.title || section.id;
+        notice('main.panelFailed', 'error', { panel, reason: e.message });
       }
     }),
   );
@@ -214,7 +309,7 @@ async function embedPanels() {
     }
   }
   if (!found) {
-    showError(`There is no panel called ${JSON.stringify(String(state.get('panel')))}; showing the Train panel.`);
+    notice('main.noPanel', 'error', { name: JSON.stringify(String(state.get('panel'))) });
     const s = doc.getElementById('panel-train');
     if (s) host.append(document.adoptNode(s));
   }
@@ -223,18 +318,20 @@ async function embedPanels() {
 // ---------- boot ----------
 async function boot() {
   if (!('DecompressionStream' in window) || !('Worker' in window)) {
-    showError('This browser lacks DecompressionStream or Web Workers; please use a current Chrome, Edge, Firefox or Safari.');
+    notice('main.oldBrowser', 'error', {});
     return;
   }
   if (embed) await embedPanels();
   else buildNav();
+  translateTree(document);
+  buildLangSwitch();
 
   const chartsReady = initCharts().then(() => {
     timings.wasmMainMs = Math.round(performance.now());
   });
   client.ready.then((d) => {
     const k = document.getElementById('kernel');
-    if (k && d) k.textContent = `wasm ${d.kernel}`;
+    if (k && d) tr(k, 'top.kernel', { kernel: d.kernel });
     timings.workerReadyMs = Math.round(performance.now());
   }, () => {});
   await chartsReady;
@@ -262,10 +359,10 @@ async function boot() {
   console.info(
     `Shrink: ${(files.bytes / 1e6).toFixed(1)} MB of MNIST in ${timings.downloadMs} ms; ready to train ${timings.readyAfterDataMs} ms after the data arrived`,
   );
-  client.emit('dataProgress', { loaded: files.bytes, total: files.bytes, phase: 'ready', timings });
+  client.emit('dataProgress', { loaded: files.bytes, total: files.bytes, phase: 'ready', timings, trainCount: info.trainCount, testCount: info.testCount });
   client.emit('info', info);
   client.emit('ready', info);
   resolveReady(info);
 }
 
-boot().catch((e) => showError(`Shrink could not start: ${e.message}`));
+boot().catch((e) => notice('main.cannotStart', 'error', { reason: e.message }));

@@ -4,6 +4,8 @@
 // default is used, and the page keeps working. Rust checks the settings again (TrainConfig::check).
 //
 // Keys: hidden=300,100 act=relu|tanh|sigmoid opt=sgd|adam lr mom wd batch epochs seed.
+// Page keys, which never start a new model: lang=en|zh (the page's language; the browser's by
+// default), tutorial=N (open the tutorial at step N: a teacher's link).
 // Panels may keep their own keys (e.g. `prune.sparsity=0.9`) through ctx.state.get/set;
 // unknown keys are kept as they are.
 
@@ -24,9 +26,19 @@ export const DEFAULT_LR = Object.freeze({ sgd: 0.05, adam: 0.001 });
 
 /** Presets for the hidden widths. */
 export const PRESETS = Object.freeze([
-  { name: 'LeNet-300-100', hidden: [300, 100] },
-  { name: '784-100-10', hidden: [100] },
+  { name: 'LeNet-300-100', key: 'train.preset.lenet', hidden: [300, 100] },
+  { name: '784-100-10', key: 'train.preset.article', hidden: [100] },
 ]);
+
+/** Keys that change the page, not the model: validated here, kept with the panels' keys. */
+export const PAGE_KEYS = Object.freeze({
+  lang: (raw) => {
+    const v = raw.trim().toLowerCase();
+    if (v !== 'en' && v !== 'zh') throw new Error('must be en or zh');
+    return v;
+  },
+  tutorial: (raw) => String(int(1, 99)(raw)),
+});
 
 const MAX_HASH = 4096;
 const MAX_WIDTH = 4096;
@@ -166,6 +178,14 @@ export function parseHash(hash) {
       errors.push(`The address contains a malformed part ${quote(pair)}; it was ignored, the other settings are kept.`);
       continue;
     }
+    if (Object.prototype.hasOwnProperty.call(PAGE_KEYS, key)) {
+      try {
+        extra[key] = PAGE_KEYS[key](raw);
+      } catch (e) {
+        errors.push(`Setting ${key} = ${quote(raw)} ${e.message}; it was ignored.`);
+      }
+      continue;
+    }
     const parse = Object.prototype.hasOwnProperty.call(PARSERS, key) ? PARSERS[key] : null;
     if (!parse) {
       if (/^[\w.-]{1,64}$/.test(key)) extra[key] = raw;
@@ -272,11 +292,25 @@ export function createState(win = window) {
     /** The extra (panel) keys, e.g. `panel` in embed.html. */
     extra: () => ({ ...extra }),
   };
+  const pageListeners = new Set();
+  /** Called with (key, value) when a page key (lang, tutorial) changes in the address. */
+  state.onPage = (fn) => {
+    pageListeners.add(fn);
+    return () => pageListeners.delete(fn);
+  };
   win.addEventListener('hashchange', () => {
     if (win.location.hash === formatHash(settings, extra)) return;
+    const before = { settings: formatHash(settings), extra: { ...extra } };
     ({ settings, extra, errors } = parseHash(win.location.hash));
     state.errors = errors;
     write();
+    for (const k of Object.keys(PAGE_KEYS)) {
+      if (before.extra[k] !== extra[k]) for (const fn of pageListeners) fn(k, extra[k]);
+    }
+    // Only a page key changed (e.g. lang): keep the model.
+    const onlyPage = formatHash(settings) === before.settings &&
+      Object.keys({ ...before.extra, ...extra }).every((k) => k in PAGE_KEYS || before.extra[k] === extra[k]);
+    if (onlyPage) return;
     for (const fn of listeners) fn(state.settings(), errors);
   });
   write();

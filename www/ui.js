@@ -30,3 +30,70 @@ export function bytes(n) {
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
   return `${n} B`;
 }
+
+/** One colour per method (recipe step name), shared by the Versions list and the Compare charts. */
+export const METHOD_COLORS = Object.freeze({
+  train: '#1f77b4',
+  prune: '#d62728',
+  neurons: '#ff7f0e',
+  quantize: '#2ca02c',
+  share: '#17becf',
+  huffman: '#8c564b',
+  lowrank: '#9467bd',
+  distill: '#e377c2',
+  binarize: '#7f7f7f',
+  finetune: '#bcbd22',
+  import: '#000000',
+});
+
+/** `#3 "prune:magnitude,0.9"`: how every label names a version. */
+export const versionLabel = (v) => `#${v.id} ${v.name}`;
+
+/** Milliseconds with 3 significant digits ("0.0412 ms", "1.37 ms"). */
+export const ms = (v) => `${Number(v).toPrecision(3)} ms`;
+
+/**
+ * A line that says which model a panel works on, kept current from the worker's `versions`
+ * lab: "Input: #3 prune:magnitude,0.9 (pruned)" or "Input: the network trained here (dense)".
+ * "dense" is said only of a model without masks or compression. With `save`, adds a
+ * "Save as version" button that stores the session's current model.
+ */
+export function inputBadge(ctx, { save = false } = {}) {
+  const text = el('span', { className: 'input-name' });
+  const box = el('div', { className: 'input-badge' }, el('span', { className: 'caption', textContent: 'Input: ' }), text);
+  if (save) {
+    const b = el('button', { type: 'button', className: 'button small input-save', textContent: 'Save as version' });
+    b.onclick = async () => {
+      b.disabled = true;
+      try {
+        const v = await ctx.call('versions', 'saveCurrent', defaultSaveName(await ctx.call('versions', 'input')));
+        ctx.emit('versionsChanged', { id: v.id });
+        ctx.notice(`Saved ${versionLabel(v)}: ${pct(v.figures.accuracy)} on ${count(v.figures.testCount)} test digits, ${bytes(v.figures.size.packedBytes)}.`, 'info');
+      } catch (e) {
+        ctx.showError(`The model was not saved as a version: ${e.message}`);
+      } finally {
+        b.disabled = false;
+      }
+    };
+    box.append(b);
+  }
+  const refresh = async () => {
+    try {
+      const i = await ctx.call('versions', 'input');
+      const trained = i.steps ? `${count(i.steps)} mini-batches` : 'untrained';
+      const what = i.id != null ? `#${i.id} ${i.name}` : `the network of the Train panel (${trained})`;
+      text.textContent = `${what} (${i.dense ? 'dense' : 'not dense: pruned or compressed'})`;
+      box.dataset.version = i.id != null ? String(i.id) : '';
+    } catch {
+      text.textContent = 'no model yet';
+    }
+  };
+  for (const ev of ['ready', 'modelChanged', 'weightsChanged', 'versionsChanged', 'restarted']) ctx.on(ev, refresh);
+  refresh();
+  return box;
+}
+
+function defaultSaveName(input) {
+  const stamp = new Date().toLocaleTimeString('en-GB', { hour12: false });
+  return input && input.id != null ? `from #${input.id} at ${stamp}` : `trained here at ${stamp}`;
+}

@@ -13,7 +13,6 @@
 // the `ready` event (`rpcMismatches`), which tests/e2e/rpc.spec.js asserts is empty.
 // Test hooks (the `debug` target) exist only when the worker is started with `?testhooks=1`.
 
-import init, * as wasm from './pkg/shrink.js';
 import { transferables } from './protocol.js';
 
 const objects = Object.create(null);
@@ -23,6 +22,8 @@ let session = null;
 
 /** Session methods that start a new model: training stops first, the page is told after. */
 const REBUILDS = new Set(['configure', 'reset', 'loadData']);
+/** Lab methods that replace the session's model the same way (`target.method`). */
+const LAB_REBUILDS = new Set(['versions.useAsInput']);
 /** Never callable by RPC: they would free or reach around the objects. */
 const FORBIDDEN = new Set(['free', 'constructor', '__destroy_into_raw', '__wbg_ptr']);
 
@@ -42,6 +43,10 @@ const TARGETS = Object.freeze({
   lowrank: { takesSession: true },
   distill: { takesSession: true },
   binarize: { takesSession: true },
+  // Version store: every method takes the session except these three, which read only the
+  // lab's own job or parse text (declared, so the check below still holds them to it).
+  versions: { takesSession: true, without: ['parseRecipe', 'progress', 'cancel'] },
+  jobs: { takesSession: false },
 });
 
 /** Test hooks only with `worker.js?testhooks=1` (main.js passes it on from the page's URL). */
@@ -69,8 +74,9 @@ const calls = new Map();
 const mismatches = [];
 
 function register(target, obj) {
-  const takesSession = (TARGETS[target] || { takesSession: true }).takesSession;
+  const declared = TARGETS[target] || { takesSession: true };
   for (const method of methodsOf(obj)) {
+    const takesSession = declared.takesSession && !(declared.without || []).includes(method);
     const first = firstParam(obj[method]);
     const saysSession = /^_?session$/.test(first);
     if (takesSession !== saysSession) {
@@ -221,7 +227,7 @@ async function dispatch({ id, target, method, args }) {
   }
   const { obj } = entry;
   const list = Array.isArray(args) ? args : [];
-  const rebuild = target === 'session' && REBUILDS.has(method);
+  const rebuild = (target === 'session' && REBUILDS.has(method)) || LAB_REBUILDS.has(`${target}.${method}`);
   if (rebuild) loop.stop();
   try {
     const full = entry.takesSession ? [session, ...list] : list;
@@ -233,6 +239,70 @@ async function dispatch({ id, target, method, args }) {
     post({ id, ok: false, error: errorText(e) });
     if (e instanceof WebAssembly.RuntimeError) trap(e);
   }
+}
+
+/**
+ * Versions made by recipe steps (target `jobs`): each step runs as a chunked job on the
+ * `versions` lab, ~CHUNK_MS of work per slice, yielding between slices and emitting
+ * `jobProgress` ({step, fraction, index, count}); one job at a time, later calls queue.
+ */
+const jobs = {
+  queue: Promise.resolve(),
+  steps: 8,
+
+  /** Applies `step` (recipe text) to version `parent` (null for train); resolves with the new version's summary. */
+  run(parent, step, name) {
+    return this._enqueue(() => this._runOne(parent ?? undefined, step, name, 0, 1));
+  },
+
+  /** Runs every step of `text`, each on the version the previous one made; reuses versions already made by the same chain. */
+  recipe(text, parent) {
+    return this._enqueue(async () => {
+      const steps = labs.versions.parseRecipe(text);
+      const made = [];
+      let at = parent ?? undefined;
+      for (let i = 0; i < steps.length; i += 1) {
+        const existing = labs.versions.existing(session, at, steps[i]);
+        const v = existing !== undefined ? summaryOf(existing) : await this._runOne(at, steps[i], null, i, steps.length);
+        made.push(v);
+        at = v.id;
+      }
+      emit('versionsChanged', {});
+      return made;
+    });
+  },
+
+  _enqueue(fn) {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => {});
+    return next;
+  },
+
+  async _runOne(parent, step, name, index, count) {
+    const lab = labs.versions;
+    let p = lab.start(session, parent, step);
+    emit('jobProgress', { ...p, index, count });
+    while (!p.done) {
+      const t0 = performance.now();
+      p = lab.advance(session, this.steps);
+      const ms = performance.now() - t0;
+      if (ms > 0) this.steps = Math.max(1, Math.min(5000, Math.round(Math.min(this.steps * 2, Math.max(this.steps / 2, (this.steps * CHUNK_MS) / ms)))));
+      emit('jobProgress', { ...p, index, count });
+      await yieldNow();
+    }
+    const v = lab.finish(session, name || '');
+    emit('jobProgress', { ...p, index, count, finished: true });
+    emit('versionsChanged', { id: v.id });
+    return v;
+  },
+
+  cancel() {
+    labs.versions.cancel();
+  },
+};
+
+function summaryOf(id) {
+  return labs.versions.list(session).find((v) => v.id === id);
 }
 
 /** Test hooks (only with ?testhooks=1): `trap` behaves exactly like a wasm trap. */
@@ -256,8 +326,32 @@ const rpc = {
   },
 };
 
+/**
+ * The threaded module (rayon on a pool of web workers, www/pkg-threads) needs SharedArrayBuffer,
+ * which only a cross-origin-isolated page has (`cargo xtask serve` sends COOP and COEP). Anywhere
+ * else, or if it does not start, the single-thread module runs, silently.
+ */
+async function loadModule() {
+  if (self.crossOriginIsolated) {
+    try {
+      const threaded = await import('./pkg-threads/shrink.js');
+      const exports = await threaded.default();
+      await threaded.initThreadPool(Math.max(1, navigator.hardwareConcurrency || 1));
+      return { wasm: threaded, exports };
+    } catch (err) {
+      // fall through to the single-thread module
+    }
+  }
+  const single = await import('./pkg/shrink.js');
+  return { wasm: single, exports: await single.default() };
+}
+
+let wasm = null;
+
 const ready = (async () => {
-  const exports = await init();
+  const loaded = await loadModule();
+  wasm = loaded.wasm;
+  const exports = loaded.exports;
   memory = exports.memory;
   session = new wasm.Session();
   for (const [name, cls] of Object.entries(wasm)) {
@@ -266,7 +360,7 @@ const ready = (async () => {
     }
   }
   // Hand-registered labs go here, one line each, e.g. `labs.prune = new wasm.PruneLab();`.
-  Object.assign(objects, labs, { session, loop, rpc }, TEST_HOOKS ? { debug } : {});
+  Object.assign(objects, labs, { session, loop, rpc, jobs }, TEST_HOOKS ? { debug } : {});
   for (const [target, obj] of Object.entries(objects)) register(target, obj);
   emit('ready', { kernel: wasm.kernelSet(), labs: Object.keys(labs), rpcMismatches: [...mismatches] });
 })();

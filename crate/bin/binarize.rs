@@ -81,6 +81,7 @@ pub fn run(a: &Args) -> Result<(), String> {
         return run_bench(a);
     }
     let p = params(a)?;
+    let seed = p.train.seed;
     let (train, test) = a.mnist()?;
     println!(
         "binarize {:?}: 784-{}-10, scaling {}, binary first {}, binary last {}, batch norm {}, {:?} lr {} batch {} epochs {} seed {}",
@@ -167,5 +168,5 @@ pub fn run(a: &Args) -> Result<(), String> {
         size.packed_bytes,
         size.ratio()
     );
-    Ok(())
+    crate::files::save_if_asked(a, shrink::version::Model::Binary(packed), "binary", "", seed)
 }

@@ -3,7 +3,7 @@
 //! Huffman-code — printing each stage's test accuracy, sparsity, the three sizes and the ratio.
 
 use crate::args::Args;
-use crate::train::{config, train_verbose};
+use crate::train::config;
 use shrink::compress::quantize::deep::{self, DeepParams};
 
 pub fn run(a: &Args) -> Result<(), String> {
@@ -27,7 +27,8 @@ pub fn run(a: &Args) -> Result<(), String> {
         "training the float model (seed {}, {} epochs)",
         cfg.seed, cfg.epochs
     );
-    let mlp = train_verbose(cfg, &train, &test)?.mlp;
+    let seed = cfg.seed;
+    let mlp = crate::files::start_model(a, &cfg, &train, &test)?;
     println!(
         "\nDeep Compression: sparsity {:?} in {} rounds, retrain {} steps at lr {} (weight decay {}), {}-bit shared weights, {} fine-tune steps, {}-bit relative index",
         p.sparsity, p.prune_rounds, p.retrain_steps, p.retrain_lr, p.weight_decay, p.bits, p.finetune_steps, p.index_bits
@@ -36,7 +37,7 @@ pub fn run(a: &Args) -> Result<(), String> {
         "{:<8} {:>9} {:>9} {:>10} {:>10} {:>10} {:>8}",
         "stage", "test acc", "error", "fp32 B", "dense B", "packed B", "ratio"
     );
-    deep::run(&mlp, &train, &test, &p, &mut |s| {
+    let out = deep::run(&mlp, &train, &test, &p, &mut |s| {
         println!(
             "{:<8} {:>8.2}% {:>8.2}% {:>10} {:>10} {:>10} {:>7.1}x   (sparsity {:.1}%)",
             s.name,
@@ -50,5 +51,5 @@ pub fn run(a: &Args) -> Result<(), String> {
         );
     })
     .map_err(|e| e.to_string())?;
-    Ok(())
+    crate::files::save_if_asked(a, shrink::version::Model::Quantized(out), "deep compression", "", seed)
 }

@@ -3,7 +3,7 @@
 //! errors per seed with their means ± standard deviation (Hinton, Vinyals & Dean 2015).
 
 use crate::args::Args;
-use crate::train::{config, train_verbose};
+use crate::train::config;
 use shrink::compress::distill::student::{Student, TeacherLogits};
 use shrink::compress::distill::{teacher_logits, DistillParams};
 use shrink::train::{evaluate, TrainConfig};
@@ -55,7 +55,7 @@ pub fn run(a: &Args) -> Result<(), String> {
         "teacher 784-{:?}-10, {} epochs",
         teacher_cfg.hidden, teacher_cfg.epochs
     );
-    let teacher = train_verbose(teacher_cfg, &train, &test)?.mlp;
+    let teacher = crate::files::start_model(a, &teacher_cfg, &train, &test)?;
     let tev = evaluate(&teacher, &test, 0).map_err(|e| e.to_string())?;
     let t0 = Instant::now();
     let logits = TeacherLogits {

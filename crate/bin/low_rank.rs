@@ -3,7 +3,7 @@
 //! and after, and the native time of the factored against the dense first layer.
 
 use crate::args::Args;
-use crate::train::{config, train_verbose};
+use crate::train::config;
 use shrink::compress::low_rank::finetune::{fine_tuner, FinetuneScope};
 use shrink::compress::low_rank::{LayerRank, LowRank, LowRankParams, Svd};
 use shrink::compress::speed::mean_ms;
@@ -54,7 +54,8 @@ pub fn run(a: &Args) -> Result<(), String> {
         "training the dense model 784-{:?}-10 for {} epochs",
         cfg.hidden, cfg.epochs
     );
-    let base: Mlp = train_verbose(cfg.clone(), &train, &test)?.mlp;
+    let base: Mlp = crate::files::start_model(a, &cfg, &train, &test)?;
+    let mut last = None;
     let base_acc = evaluate(&base, &test, 0)
         .map_err(|e| e.to_string())?
         .accuracy;
@@ -124,6 +125,10 @@ pub fn run(a: &Args) -> Result<(), String> {
             ms,
             dense_ms / ms
         );
+        last = Some(tuned.mlp.clone());
     }
-    Ok(())
+    match last {
+        Some(m) => crate::files::save_if_asked(a, shrink::version::Model::Float(m), "low-rank (last rank)", "", cfg.seed),
+        None => Ok(()),
+    }
 }

@@ -11,7 +11,7 @@ use shrink::compress::prune::{
 };
 use shrink::compress::{speed, Compressed};
 use shrink::data::Dataset;
-use shrink::model::{Activation, Dense, Mlp, Workspace};
+use shrink::model::{Mlp, Workspace};
 use shrink::train::{evaluate, TrainConfig};
 
 fn e(x: impl std::fmt::Display) -> String {
@@ -78,82 +78,10 @@ fn schedule_params(a: &Args) -> Result<ScheduleParams, String> {
     Ok(s)
 }
 
-/// Loads a model saved by `--save`, or trains one with the `shrink train` flags.
-fn model(a: &Args, cfg: &TrainConfig, train: &Dataset, test: &Dataset) -> Result<Mlp, String> {
-    if let Some(path) = a.str("load") {
-        let bytes = std::fs::read(path).map_err(|err| format!("--load {path}: {err}"))?;
-        let mlp =
-            decode(&bytes).ok_or_else(|| format!("--load {path}: not a shrink model file"))?;
-        println!("loaded {path}: {:?}", mlp.sizes());
-        return Ok(mlp);
-    }
-    let t = crate::train::train_verbose(cfg.clone(), train, test)?;
-    if let Some(path) = a.str("save") {
-        std::fs::write(path, encode(&t.mlp)).map_err(|err| format!("--save {path}: {err}"))?;
-        println!("saved the trained model to {path}");
-    }
-    Ok(t.mlp)
-}
-
 /// A monotonic clock in ms (the bin is also compiled, never run, for wasm test builds).
 fn clock() -> impl Fn() -> f64 {
     let t0 = std::time::Instant::now();
     move || t0.elapsed().as_secs_f64() * 1e3
-}
-
-const MAGIC: &[u8; 8] = b"SHRINK01";
-
-/// Layers as: n_in u32, n_out u32, act u8, weights and biases f32, all little-endian.
-fn encode(mlp: &Mlp) -> Vec<u8> {
-    let mut out = MAGIC.to_vec();
-    out.extend((mlp.layers.len() as u32).to_le_bytes());
-    for l in &mlp.layers {
-        out.extend((l.n_in() as u32).to_le_bytes());
-        out.extend((l.n_out() as u32).to_le_bytes());
-        out.push(l.act as u8);
-        l.w.iter()
-            .chain(l.b.iter())
-            .for_each(|v| out.extend(v.to_le_bytes()));
-    }
-    out
-}
-
-fn decode(bytes: &[u8]) -> Option<Mlp> {
-    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-    let mut pos = 0usize;
-    let u32_at = |p: &mut usize| -> Option<usize> {
-        let v = u32::from_le_bytes(rest.get(*p..*p + 4)?.try_into().ok()?);
-        *p += 4;
-        Some(v as usize)
-    };
-    let n = u32_at(&mut pos)?;
-    let mut layers = Vec::new();
-    for _ in 0..n.min(16) {
-        let (n_in, n_out) = (u32_at(&mut pos)?, u32_at(&mut pos)?);
-        if n_in > 4096 || n_out > 4096 {
-            return None;
-        }
-        let act = match rest.get(pos)? {
-            0 => Activation::Relu,
-            1 => Activation::Tanh,
-            2 => Activation::Sigmoid,
-            3 => Activation::Identity,
-            _ => return None,
-        };
-        pos += 1;
-        let count = n_out * n_in + n_out;
-        let vals: Vec<f32> = rest
-            .get(pos..pos + 4 * count)?
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        pos += 4 * count;
-        let w =
-            ndarray::Array2::from_shape_vec((n_out, n_in), vals[..n_out * n_in].to_vec()).ok()?;
-        let b = ndarray::Array1::from(vals[n_out * n_in..].to_vec());
-        layers.push(Dense::from_parts(w, b, act, None).ok()?);
-    }
-    (pos == rest.len() && !layers.is_empty()).then_some(Mlp { layers })
 }
 
 fn pct(x: f32) -> String {
@@ -240,7 +168,7 @@ pub fn run(a: &Args) -> Result<(), String> {
     let p = prune_params(a)?;
     let sched = schedule_params(a)?;
     let (train, test) = a.mnist()?;
-    let dense = model(a, &cfg, &train, &test)?;
+    let dense = crate::files::start_model(a, &cfg, &train, &test)?;
     report(&dense, &test, "dense")?;
     let ft_cfg = TrainConfig {
         lr: sched.lr,
@@ -340,6 +268,7 @@ pub fn run(a: &Args) -> Result<(), String> {
         );
         report(&small, &test, "after removing neurons")?;
         let small = schedule::fine_tune(small, &ft_cfg, &train, sched.epochs).map_err(e)?;
+        crate::files::save_if_asked(a, shrink::version::Model::Float(small.clone()), "neuron-pruned", "", cfg.seed)?;
         report(
             &small,
             &test,
@@ -389,6 +318,7 @@ pub fn run(a: &Args) -> Result<(), String> {
         );
     }
     report(&m, &test, "pruned and fine-tuned")?;
+    crate::files::save_if_asked(a, shrink::version::Model::Float(m.clone()), "pruned", "", cfg.seed)?;
     sizes_and_speed(&m, &test)?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! the kernel each model runs on; then times int8 against f32 inference at batch 64.
 
 use crate::args::Args;
-use crate::train::{config, train_verbose};
+use crate::train::config;
 use shrink::compress::quantize::{
     self, qat::QatTrainer, FloatFormat, Granularity, Params, QuantizedMlp, Scheme, Symmetry,
 };
@@ -45,7 +45,8 @@ pub fn run(a: &Args) -> Result<(), String> {
         "training the float model (seed {}, {} epochs)",
         cfg.seed, cfg.epochs
     );
-    let mlp = train_verbose(cfg, &train, &test)?.mlp;
+    let seed = cfg.seed;
+    let mlp = crate::files::start_model(a, &cfg, &train, &test)?;
     let base = mlp.evaluate(&test, 0).map_err(|e| e.to_string())?.accuracy;
     println!(
         "\n{:<34} {:>5} {:>8} {:>7} {:>10} {:>10} {:>10} {:>7}  kernel",
@@ -171,5 +172,5 @@ pub fn run(a: &Args) -> Result<(), String> {
         "\nnative LeNet-300-100 forward, batch 64: f32 {:.3} ms, int8 {:.3} ms, int8 speed-up {:.2}x",
         s.f32_ms, s.quantized_ms, s.speedup
     );
-    Ok(())
+    crate::files::save_if_asked(a, shrink::version::Model::Quantized(q8), "int8", "quantize:int8", seed)
 }

@@ -86,6 +86,32 @@ impl Dense {
         kernels::bias_act(self.act, b, y)
     }
 
+    /// [`Dense::forward`] with this layer's Wᵀ already packed in `bt` (see `kernels::packed`).
+    ///
+    /// # Errors
+    /// `ShapeMismatch` if `x`, `y` or `bt` do not match `batch` and the layer's shape.
+    pub fn forward_packed(
+        &self,
+        bt: &kernels::PackedBt,
+        x: &[f32],
+        batch: usize,
+        y: &mut [f32],
+    ) -> Result<()> {
+        if (bt.n(), bt.k()) != (self.n_out(), self.n_in()) {
+            return Err(Error::shape(
+                "Dense::forward_packed panels",
+                (self.n_out(), self.n_in()),
+                (bt.n(), bt.k()),
+            ));
+        }
+        kernels::gemm_packed(batch, x, bt, y)?;
+        let b = self
+            .b
+            .as_slice()
+            .ok_or_else(|| Error::data("bias is not contiguous"))?;
+        kernels::bias_act(self.act, b, y)
+    }
+
     /// Multiplies the weights by the mask, if there is one.
     pub fn apply_mask(&mut self) {
         if let Some(m) = &self.mask {

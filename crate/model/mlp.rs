@@ -155,17 +155,43 @@ impl Mlp {
     }
 
     /// Runs `batch` rows of `x` through the net; the logits are then `ws.logits(batch)`.
+    /// Packs Wᵀ into `ws` first (one pass over the weights); callers that run many batches on
+    /// unchanged weights pack once and call [`Mlp::forward_packed`].
     ///
     /// # Shapes
     /// `x`: `[batch, n_in]`.
     /// # Errors
     /// `ShapeMismatch` if `x` has the wrong length.
     pub fn forward(&self, x: &[f32], batch: usize, ws: &mut Workspace) -> Result<()> {
+        ws.pack(self)?;
+        self.forward_packed(x, batch, ws)
+    }
+
+    /// [`Mlp::forward`] on the panels already in `ws`, which must come from
+    /// `ws.pack(self)` with these very weights (evaluation holds `&self` across its batches,
+    /// so nothing can change them in between).
+    ///
+    /// # Errors
+    /// `ShapeMismatch` if `x` has the wrong length or `ws` holds no panels of this shape.
+    pub fn forward_packed(&self, x: &[f32], batch: usize, ws: &mut Workspace) -> Result<()> {
         check_len("Mlp::forward input", x.len(), batch * self.n_in())?;
         if self.layers.is_empty() {
             return Err(Error::NotReady {
                 what: "the network has no layers",
             });
+        }
+        let packed_ok = ws.packed.len() == self.layers.len()
+            && ws
+                .packed
+                .iter()
+                .zip(&self.layers)
+                .all(|(bt, l)| (bt.n(), bt.k()) == (l.n_out(), l.n_in()));
+        if !packed_ok {
+            return Err(Error::shape(
+                "Mlp::forward_packed",
+                "panels packed from this network",
+                "other shapes (call Workspace::pack)",
+            ));
         }
         ws.ensure(self, batch);
         for l in 0..self.layers.len() {
@@ -176,7 +202,7 @@ impl Mlp {
             } else {
                 &before[l - 1][..batch * self.layers[l - 1].n_out()]
             };
-            self.layers[l].forward(input, batch, &mut rest[0][..batch * n_out])?;
+            self.layers[l].forward_packed(&ws.packed[l], input, batch, &mut rest[0][..batch * n_out])?;
         }
         Ok(())
     }

@@ -3,6 +3,8 @@
 //! through prefix slices, so a short last batch reuses them too.
 
 use super::mlp::Mlp;
+use crate::error::Result;
+use crate::tensor::{as_slice, kernels::PackedBt};
 use ndarray::{Array1, Array2};
 
 /// Activations and deltas per layer, sized for `capacity` rows.
@@ -13,6 +15,8 @@ pub struct Workspace {
     pub(crate) acts: Vec<Vec<f32>>,
     /// ∂L/∂z for each layer's pre-activation, `[capacity, n_out_l]`.
     pub(crate) deltas: Vec<Vec<f32>>,
+    /// Each layer's Wᵀ in 8-wide panels (`kernels::packed`), filled by [`Workspace::pack`].
+    pub(crate) packed: Vec<PackedBt>,
 }
 
 impl Workspace {
@@ -40,6 +44,20 @@ impl Workspace {
             .iter()
             .map(|l| vec![0.0; cap * l.n_out()])
             .collect();
+    }
+
+    /// Packs every layer's Wᵀ of `mlp` into this workspace's panels, reusing their memory.
+    /// [`Mlp::forward`] does it on each call (training runs one forward per optimizer step, so
+    /// that is once per step); evaluation packs once and runs every batch on the same panels.
+    ///
+    /// # Errors
+    /// `BadData` if a weight matrix is not contiguous.
+    pub fn pack(&mut self, mlp: &Mlp) -> Result<()> {
+        self.packed.resize_with(mlp.layers.len(), PackedBt::default);
+        for (bt, layer) in self.packed.iter_mut().zip(&mlp.layers) {
+            bt.pack(layer.n_out(), layer.n_in(), as_slice(&layer.w)?)?;
+        }
+        Ok(())
     }
 
     /// Output of layer `l` for the first `batch` rows.

@@ -5,3 +5,4 @@ pub mod chart;
 pub mod heatmap;
 pub mod histogram;
 pub mod palette;
+pub mod pareto;

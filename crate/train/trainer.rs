@@ -70,13 +70,14 @@ pub struct Trainer {
     epoch_correct: usize,
     epoch_seen: usize,
     last_good: Mlp,
-    /// Mean loss of the first chunk: the scale against which a chunk's loss counts as sane.
+    total_steps: Option<u64>,
+    /// The first step's loss: the scale against which a chunk's losses count as sane.
     reference_loss: Option<f32>,
     /// Whether the last chunk's loss was sane (so its end may become the next `last_good`).
     last_sane: bool,
 }
 
-/// A chunk whose mean loss exceeds this many times the first chunk's is not "good": its end is
+/// A chunk with a step loss above this many times the first step's is not "good": its end is
 /// not kept as the weights to restore. With a huge learning rate the loss grows for a few steps
 /// (weights finite but enormous) before it turns NaN; restoring those weights would still put
 /// NaN into every evaluation, so the snapshot must predate the blow-up.
@@ -120,6 +121,7 @@ impl Trainer {
             epoch_correct: 0,
             epoch_seen: 0,
             last_good: mlp.clone(),
+            total_steps: None,
             reference_loss: None,
             last_sane: true,
             mlp,
@@ -130,6 +132,17 @@ impl Trainer {
     /// Steps taken.
     pub fn steps(&self) -> u64 {
         self.step
+    }
+
+    /// Sets the length T of the learning-rate schedule in steps, for a run of a fractional
+    /// number of epochs (by default T = epochs × batches per epoch). The caller stops after T.
+    pub fn set_total_steps(&mut self, steps: u64) {
+        self.total_steps = Some(steps.max(1));
+    }
+
+    /// Batches in one epoch (the last one may be short).
+    pub fn batches_per_epoch(&self) -> usize {
+        self.batcher.batches_per_epoch()
     }
 
     /// Completed epochs.
@@ -192,7 +205,10 @@ impl Trainer {
     ) -> Result<(f32, usize, usize)> {
         check_len("Trainer::step image width", data.dim(), self.mlp.n_in())?;
         self.batcher.check_data(data)?;
-        let total = (self.cfg.epochs * self.batcher.batches_per_epoch()).max(1) as f32;
+        let total = self
+            .total_steps
+            .unwrap_or((self.cfg.epochs * self.batcher.batches_per_epoch()) as u64)
+            .max(1) as f32;
         self.opt.lr = self.cfg.lr * self.cfg.schedule.factor(self.step as f32 / total);
         // Copied so the loss can see which examples are in the batch (the teacher's logits are
         // looked up by index); the capacity was reserved, so this does not allocate.

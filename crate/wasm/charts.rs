@@ -43,3 +43,20 @@ fn draw(backend: CanvasBackend, chart: JsValue) -> Result<(), JsError> {
     area.present()
         .map_err(|e| JsError::new(&format!("chart drawing failed: {e:?}")))
 }
+
+/// Draws a `render::pareto::ParetoChart` (`{title, xLabel, yLabel, points: [{x, y, label,
+/// color}], keys: [{name, color}], frontierLabel, legend}`) on `canvas`: the Compare panel's
+/// accuracy against true bytes or time, log x, with the frontier.
+///
+/// # Errors
+/// A canvas without a 2D context, a malformed chart object, or a drawing failure.
+#[wasm_bindgen(js_name = drawParetoChartOn)]
+pub fn draw_pareto_chart_on(canvas: web_sys::HtmlCanvasElement, chart: JsValue) -> Result<(), JsError> {
+    let backend = CanvasBackend::with_canvas_object(canvas)
+        .ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
+    let chart: crate::render::pareto::ParetoChart = from_js("chart", chart)?;
+    let area = backend.into_drawing_area();
+    crate::render::pareto::draw_pareto(&area, &chart).map_err(err)?;
+    area.present()
+        .map_err(|e| JsError::new(&format!("chart drawing failed: {e:?}")))
+}

@@ -22,11 +22,16 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// Which kernel set this build runs ("simd128" or "scalar").
+/// Which kernel set this build runs ("simd128", "relaxed-simd" or "scalar"), with the thread
+/// count in the threaded build ("simd128 × 2 threads").
 #[wasm_bindgen(js_name = kernelSet)]
 pub fn kernel_set() -> String {
-    crate::tensor::kernels::ACTIVE.to_string()
+    crate::tensor::kernels::describe()
 }
+
+/// `initThreadPool(n)`: starts n rayon workers (threaded build only; the worker awaits it).
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
 
 mod bench;
 
@@ -38,3 +43,7 @@ pub fn now_ms() -> f64 {
 
 pub mod distill;
 pub mod low_rank;
+pub mod versions;
+mod versions_job;
+mod versions_file;
+pub use versions::VersionsLab;

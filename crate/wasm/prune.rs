@@ -69,6 +69,18 @@ impl PruneLab {
         to_js(&r)
     }
 
+    /// The report on the session's model as it stands (nothing is pruned): what the panel
+    /// shows before the slider first moves.
+    ///
+    /// # Errors
+    /// `not ready` before the data is loaded.
+    pub fn report(&mut self, session: &mut Session, eval_limit: u32) -> Result<JsValue, JsError> {
+        let limit = check_limit(eval_limit)?;
+        let (trainer, _, test) = session.lab_parts().map_err(err)?;
+        let r = self.lab.report(&trainer.mlp, test, limit).map_err(err)?;
+        to_js(&r)
+    }
+
     /// Puts back the dense model saved before the first pruning.
     ///
     /// # Errors
@@ -226,13 +238,14 @@ impl PruneLab {
         to_js(&t)
     }
 
-    /// The tutorial's pitfall: prune a copy of the model with `params`, then retrain `steps`
-    /// steps with the mask held and with it multiplied in once; the model itself is unchanged.
+    /// The tutorial's pitfall: prune a copy of the dense model (the one the slider prunes
+    /// from) with `params`, then retrain `steps` steps with the mask held and with it
+    /// multiplied in once; the session's model itself is unchanged.
     ///
     /// # Errors
     /// Bad params or steps in words.
     pub fn pitfall(
-        &self,
+        &mut self,
         session: &Session,
         params: JsValue,
         steps: u32,
@@ -250,8 +263,9 @@ impl PruneLab {
             epochs: 1000,
             ..session.config().clone()
         };
+        let dense = self.lab.dense(session.model().map_err(err)?);
         let r = pitfall::compare(
-            session.model().map_err(err)?,
+            dense,
             &p,
             &cfg,
             session.train_data().map_err(err)?,

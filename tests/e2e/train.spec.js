@@ -41,7 +41,8 @@ test('data loads and the page is ready to train', async ({ page }) => {
   console.log(`timings: ${JSON.stringify(t)}`);
   console.log(`ready to train ${t.readyAfterDataMs} ms after the data arrived (download ${t.downloadMs} ms)`);
   await expect(page.locator('#arch')).toContainText('784 → 300 → 100 → 10');
-  await expect(page.locator('#kernel')).toHaveText('wasm simd128');
+  // cross-origin isolated (xtask serve sends COOP/COEP), so the threaded module runs
+  await expect(page.locator('#kernel')).toHaveText(/^wasm simd128 × \d+ threads$/);
   await shot(page, 'train-ready');
 });
 

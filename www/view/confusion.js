@@ -2,6 +2,8 @@
 // true digit, columns the prediction. Cells are shaded by their share of the row, green on the
 // diagonal and red off it, with the count in each cell.
 
+import { tr } from '../i18n.js';
+
 export function mount(root, ctx) {
   const table = document.createElement('table');
   table.className = 'confusion';
@@ -9,11 +11,11 @@ export function mount(root, ctx) {
   const caption = document.createElement('p');
   caption.className = 'caption';
   caption.id = 'confusion-caption';
-  caption.textContent = 'Appears after the first epoch (or press Evaluate).';
+  tr(caption, 'confusion.empty');
   const evalButton = document.createElement('button');
   evalButton.type = 'button';
   evalButton.className = 'button small';
-  evalButton.textContent = 'Evaluate now';
+  tr(evalButton, 'confusion.evaluate');
   evalButton.disabled = true;
   const head = document.createElement('div');
   head.className = 'panel-tools';
@@ -25,7 +27,7 @@ export function mount(root, ctx) {
 
   const cells = [];
   const thead = table.createTHead().insertRow();
-  thead.append(Object.assign(document.createElement('th'), { className: 'corner', textContent: 'true \\ pred' }));
+  thead.append(tr(Object.assign(document.createElement('th'), { className: 'corner' }), 'confusion.corner'));
   for (let c = 0; c < 10; c++) thead.append(Object.assign(document.createElement('th'), { textContent: c, scope: 'col' }));
   const body = table.createTBody();
   for (let r = 0; r < 10; r++) {
@@ -48,7 +50,7 @@ export function mount(root, ctx) {
         const share = rowSum ? v / rowSum : 0;
         const td = cells[r * 10 + c];
         td.textContent = v ? String(v) : '';
-        td.title = `true ${r}, predicted ${c}: ${v} (${(100 * share).toFixed(1)}% of the ${r}s)`;
+        tr(td, 'confusion.cell', { r, c, v, share }, { attr: 'title' });
         const hue = r === c ? 150 : 4;
         const alpha = r === c ? 0.12 + 0.6 * share : Math.min(0.85, v ? 0.1 + 4 * share : 0);
         td.style.background = v ? `hsla(${hue}, 70%, 45%, ${alpha.toFixed(3)})` : '';
@@ -56,8 +58,7 @@ export function mount(root, ctx) {
       }
     }
     const errors = ev.count - Math.round(ev.accuracy * ev.count);
-    caption.textContent = `${(100 * ev.accuracy).toFixed(2)}% correct: ${errors.toLocaleString('en-US')} mistakes ` +
-      `in ${ev.count.toLocaleString('en-US')} test digits${ev.epoch != null ? ` after epoch ${ev.epoch}` : ''}.`;
+    tr(caption, ev.epoch != null ? 'confusion.captionEpoch' : 'confusion.caption', { acc: ev.accuracy, errors, count: ev.count, epoch: ev.epoch });
   }
 
   function clear() {
@@ -65,8 +66,9 @@ export function mount(root, ctx) {
       td.textContent = '';
       td.style.background = '';
       td.title = '';
+      delete td.dataset.i18nTitle;
     }
-    caption.textContent = 'Appears after the first epoch (or press Evaluate now).';
+    tr(caption, 'confusion.empty');
   }
 
   evalButton.onclick = async () => {

@@ -1,7 +1,10 @@
 // The data strip: a byte-counting progress bar while the ~11.4 MB of gzipped MNIST downloads,
 // then a one-line summary (sizes, times, and how long the page took to be ready to train).
 
-const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+import { tr } from '../i18n.js';
+
+/** Megabytes (1 MB = 10⁶ B); the unit itself is written in the catalogue's strings. */
+const mb = (b) => b / 1e6;
 
 export function mount(root, ctx) {
   root.classList.add('data-strip');
@@ -10,11 +13,11 @@ export function mount(root, ctx) {
   const label = document.createElement('div');
   label.className = 'data-label';
   label.id = 'data-status';
-  label.textContent = 'Downloading MNIST…';
+  tr(label, 'data.downloading');
   const bar = document.createElement('div');
   bar.className = 'bar';
   bar.setAttribute('role', 'progressbar');
-  bar.setAttribute('aria-label', 'MNIST download');
+  tr(bar, 'data.bar', {}, { attr: 'aria-label' });
   bar.setAttribute('aria-valuemin', '0');
   bar.setAttribute('aria-valuemax', '100');
   const fill = document.createElement('div');
@@ -32,16 +35,19 @@ export function mount(root, ctx) {
     fill.style.width = `${pct.toFixed(1)}%`;
     bar.setAttribute('aria-valuenow', pct.toFixed(0));
     if (p.phase === 'download') {
-      label.textContent = `Downloading MNIST · ${mb(p.loaded)} of ${mb(p.total)}`;
+      tr(label, 'data.progress', { loaded: mb(p.loaded), total: mb(p.total) });
     } else if (p.phase === 'worker' || p.phase === 'done') {
-      label.textContent = `Decompressing and checking ${mb(p.total)} of digits…`;
+      tr(label, 'data.checking', { total: mb(p.total) });
     } else if (p.phase === 'ready') {
       const t = p.timings || {};
       root.classList.add('is-ready');
-      label.textContent =
-        `60,000 training and 10,000 test digits ready · ${mb(p.total)} downloaded in ` +
-        `${((t.downloadMs || 0) / 1000).toFixed(1)} s · ready to train ` +
-        `${((t.readyAfterDataMs || 0) / 1000).toFixed(2)} s after the data arrived`;
+      tr(label, 'data.ready', {
+        train: p.trainCount || 60000,
+        test: p.testCount || 10000,
+        total: mb(p.total),
+        down: (t.downloadMs || 0) / 1000,
+        after: (t.readyAfterDataMs || 0) / 1000,
+      });
       root.dataset.ready = 'true';
     }
   };

@@ -5,10 +5,12 @@
 // the current temperature are drawn as bars ("dark knowledge"), and the sizes and measured
 // speed of teacher and student sit side by side.
 
+import { t, tr, untr, fmt, onLocale } from '../i18n.js';
+
 const COLORS = { scratch: '#e4572e', distilled: '#4f46e5' };
-const pct = (v) => `${(100 * v).toFixed(2)}%`;
-const int = (v) => Number(v).toLocaleString('en-US');
-const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+const pct = (v) => fmt.pct(v, 2);
+const int = (v) => fmt.int(v);
+const kb = (b) => t('ds.kb', { kb: b / 1000 });
 const el = (tag, props = {}, ...kids) => {
   const e = Object.assign(document.createElement(tag), props);
   e.append(...kids);
@@ -17,29 +19,33 @@ const el = (tag, props = {}, ...kids) => {
 const widths = (s) => String(s).split(',').map((p) => Number(p.trim())).filter((n) => Number.isFinite(n));
 
 function field(label, input) {
-  return el('label', { className: 'field' }, el('span', { className: 'field-label', textContent: label }), input);
+  return el('label', { className: 'field' }, tr(el('span', { className: 'field-label' }), label), input);
 }
 
 export function mount(root, ctx) {
   const teacherSel = el('select', { id: 'ds-teacher' });
   teacherSel.append(
-    el('option', { value: 'current', textContent: 'the model trained above' }),
-    el('option', { value: 'train', textContent: 'train a new teacher here' }),
+    tr(el('option', { value: 'current' }), 'ds.teacher.current'),
+    tr(el('option', { value: 'train' }), 'ds.teacher.train'),
   );
   const teacherHidden = el('input', { id: 'ds-teacher-hidden', type: 'text', value: '1200,1200' });
-  const teacherEpochs = el('input', { id: 'ds-teacher-epochs', type: 'number', min: '1', max: '50', value: '1' });
+  // Defaults that demonstrate the method (README, "Knowledge distillation": distilled better on 5
+  // of 5 seeds): a strong dense teacher (the trained network above, or 784-1200-1200-10 trained
+  // 10 epochs here) and a 784-30-10 student, small enough for the gap to show, T = 2, α = 0.5,
+  // student lr 0.02, 10 epochs.
+  const teacherEpochs = el('input', { id: 'ds-teacher-epochs', type: 'number', min: '1', max: '50', value: '10' });
   const studentHidden = el('input', { id: 'ds-student', type: 'text', value: '30' });
-  const epochs = el('input', { id: 'ds-epochs', type: 'number', min: '1', max: '50', value: '2' });
-  const temp = el('input', { id: 'ds-temperature', type: 'number', min: '0.5', max: '100', step: 'any', value: '4' });
+  const epochs = el('input', { id: 'ds-epochs', type: 'number', min: '1', max: '50', value: '10' });
+  const temp = el('input', { id: 'ds-temperature', type: 'number', min: '0.5', max: '100', step: 'any', value: '2' });
   const alpha = el('input', { id: 'ds-alpha', type: 'number', min: '0', max: '1', step: '0.05', value: '0.5' });
-  const lr = el('input', { id: 'ds-lr', type: 'number', min: '0', max: '10', step: 'any', value: '0.05' });
+  const lr = el('input', { id: 'ds-lr', type: 'number', min: '0', max: '10', step: 'any', value: '0.02' });
   const seed = el('input', { id: 'ds-seed', type: 'number', min: '0', step: '1', value: '1' });
-  const run = el('button', { type: 'button', className: 'button primary', id: 'ds-run', textContent: 'Train both students' });
-  const status = el('p', { className: 'caption', id: 'ds-status', textContent: 'Train a model above (or pick “train a new teacher”), then train both students.' });
+  const run = tr(el('button', { type: 'button', className: 'button primary', id: 'ds-run' }), 'ds.run');
+  const status = tr(el('p', { className: 'caption', id: 'ds-status' }), 'ds.status.start');
   const settings = el('div', { className: 'field-grid' },
-    field('Teacher', teacherSel), field('Teacher hidden widths', teacherHidden), field('Teacher epochs', teacherEpochs),
-    field('Student hidden widths', studentHidden), field('Student epochs', epochs), field('Temperature T', temp),
-    field('α (soft-target weight)', alpha), field('Student learning rate', lr), field('Seed', seed));
+    field('ds.teacher', teacherSel), field('ds.teacherHidden', teacherHidden), field('ds.teacherEpochs', teacherEpochs),
+    field('ds.studentHidden', studentHidden), field('ds.epochs', epochs), field('ds.temperature', temp),
+    field('ds.alpha', alpha), field('ds.lr', lr), field('ds.seed', seed));
   settings.style.cssText = 'display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px';
 
   const chart = el('canvas', { id: 'ds-chart' });
@@ -56,14 +62,48 @@ export function mount(root, ctx) {
   const softNote = el('p', { className: 'caption', id: 'ds-soft-caption' });
 
   const left = el('div', {}, el('figure', { className: 'chart' }, chart,
-    el('figcaption', { textContent: 'Test accuracy (first 2,000 test digits) of the same student, from scratch and distilled.' })), table);
+    tr(el('figcaption'), 'ds.chartCaption', { n: 2000 })), table);
   const right = el('div', {},
-    el('h3', { textContent: 'Dark knowledge: the teacher’s soft targets at T' }),
-    el('div', { className: 'controls' }, field('Test digit', digit), digitCanvas),
+    tr(el('h3'), 'ds.dark'),
+    el('div', { className: 'controls' }, field('ds.digit', digit), digitCanvas),
     el('div', { style: 'display:flex;gap:12px;align-items:flex-end;margin-top:8px' }, bars), softNote);
   const grid = el('div', {}, left, right);
   grid.style.cssText = 'display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:20px';
-  root.append(settings, el('div', { className: 'controls' }, run, status), grid);
+  const teacherNote = el('p', { className: 'caption', id: 'ds-teacher-note' });
+  root.append(settings, el('div', { className: 'controls' }, run, status), teacherNote, grid);
+
+  /**
+   * Says in words what kind of teacher the run uses: distillation passes on what the teacher
+   * knows, so a pruned (or barely trained) teacher may make the student worse, not better.
+   */
+  async function describeTeacher() {
+    if (teacherSel.value !== 'current') {
+      tr(teacherNote, 'ds.note.new', { arch: [784, ...widths(teacherHidden.value), 10].join('-'), epochs: teacherEpochs.value });
+      teacherNote.dataset.kind = 'new';
+      return;
+    }
+    try {
+      const info = await ctx.call('session', 'info');
+      const r = await ctx.call('prune', 'report', 2000);
+      const arch = info.sizes.join('-');
+      const epochsDone = (info.steps * info.config.batchSize) / Math.max(1, info.trainCount);
+      if (r.totalSparsity > 0) {
+        tr(teacherNote, 'ds.note.pruned', { arch, sparsity: r.totalSparsity, acc: r.accuracy, n: r.evaluated });
+        teacherNote.dataset.kind = 'pruned';
+      } else if (r.accuracy < 0.95) {
+        tr(teacherNote, 'ds.note.weak', { arch, epochs: epochsDone, acc: r.accuracy, n: r.evaluated });
+        teacherNote.dataset.kind = 'weak';
+      } else {
+        tr(teacherNote, 'ds.note.dense', { arch, acc: r.accuracy, n: r.evaluated });
+        teacherNote.dataset.kind = 'dense';
+      }
+    } catch {
+      untr(teacherNote);
+    }
+  }
+  for (const input of [teacherSel, teacherHidden, teacherEpochs]) input.addEventListener('change', describeTeacher);
+  ctx.on('weightsChanged', describeTeacher);
+  ctx.on('modelChanged', describeTeacher);
 
   const hist = { scratch: [], distilled: [] };
   let running = false;
@@ -74,13 +114,13 @@ export function mount(root, ctx) {
     const lo = ys.length ? Math.max(0, Math.floor((Math.min(...ys) - 0.01) * 50) / 50) : 0;
     try {
       ctx.charts.drawLineChart('ds-chart', {
-        xLabel: 'epoch',
-        yLabel: 'test accuracy',
+        xLabel: t('chart.epoch'),
+        yLabel: t('ds.chart.acc'),
         xRange: [0, total],
         yRange: [Math.min(lo, 0.9), 1],
         series: [
-          { name: 'from scratch', color: COLORS.scratch, points: hist.scratch, markers: true },
-          { name: 'distilled', color: COLORS.distilled, points: hist.distilled, markers: true },
+          { name: t('ds.chart.scratch'), color: COLORS.scratch, points: hist.scratch, markers: true },
+          { name: t('ds.chart.distilled'), color: COLORS.distilled, points: hist.distilled, markers: true },
         ],
       });
     } catch (e) {
@@ -102,16 +142,16 @@ export function mount(root, ctx) {
     const f = await ctx.call('distill', 'facts');
     const last = (h) => (h.length ? h[h.length - 1][1] : NaN);
     const arch = (m) => (m ? m.sizes.join('-') : '—');
-    table.replaceChildren(row(['model', 'layers', 'params', 'bytes', 'test acc.', 'ms / 64 digits'], true));
+    table.replaceChildren(row(['ds.col.model', 'ds.col.layers', 'ds.col.params', 'ds.col.bytes', 'ds.col.acc', 'ds.col.ms'].map((k) => t(k)), true));
     if (f.teacher) {
-      table.append(row(['teacher', arch(f.teacher), int(f.teacher.params), kb(f.teacher.size.packedBytes),
+      table.append(row([t('ds.row.teacher'), arch(f.teacher), int(f.teacher.params), kb(f.teacher.size.packedBytes),
         s.teacherAccuracy != null ? pct(s.teacherAccuracy) : '—', f.teacher.ms.toFixed(2)]));
     }
     if (f.student) {
       const errs = s.finalErrors;
-      const a = (i, h) => (errs ? `${pct(1 - errs[i] / 10000)} (${errs[i]} errors)` : pct(last(h)));
-      table.append(row(['student, scratch', arch(f.student), int(f.student.params), kb(f.student.size.packedBytes), a(0, hist.scratch), f.student.ms.toFixed(2)]));
-      table.append(row(['student, distilled', arch(f.student), int(f.student.params), kb(f.student.size.packedBytes), a(1, hist.distilled), f.student.ms.toFixed(2)]));
+      const a = (i, h) => (errs ? t('ds.accErrors', { acc: 1 - errs[i] / 10000, errors: errs[i] }) : pct(last(h)));
+      table.append(row([t('ds.row.scratch'), arch(f.student), int(f.student.params), kb(f.student.size.packedBytes), a(0, hist.scratch), f.student.ms.toFixed(2)]));
+      table.append(row([t('ds.row.distilled'), arch(f.student), int(f.student.params), kb(f.student.size.packedBytes), a(1, hist.distilled), f.student.ms.toFixed(2)]));
     }
   }
 
@@ -125,14 +165,13 @@ export function mount(root, ctx) {
       });
       digitCanvas.getContext('2d').putImageData(img, 0, 0);
       bars.replaceChildren(...r.probs.map((p, c) => {
-        const bar = el('div', { title: `${c}: ${(100 * p).toFixed(2)}%` });
+        const bar = el('div', { title: `${c}: ${pct(p)}` });
         bar.style.cssText = `width:100%;height:${Math.max(1, 100 * p)}px;border-radius:3px 3px 0 0;background:${c === r.label ? COLORS.distilled : '#a5b4fc'}`;
         return el('div', { style: 'display:flex;flex-direction:column;align-items:center;flex:1;font-size:12px' },
           bar, el('span', { textContent: String(c) }));
       }));
       const order = r.probs.map((p, c) => [p, c]).filter(([, c]) => c !== r.label).sort((a, b) => b[0] - a[0]);
-      softNote.textContent = `Label ${r.label}. At T = ${temp.value} the teacher gives ${pct(r.probs[r.label])} to it; ` +
-        `the closest wrong classes are ${order.slice(0, 2).map(([p, c]) => `${c} (${pct(p)})`).join(' and ')}.`;
+      tr(softNote, 'ds.soft', { label: r.label, T: temp.value, p: r.probs[r.label], c1: order[0][1], p1: order[0][0], c2: order[1][1], p2: order[1][0] });
     } catch (e) {
       if (!/not ready|no model/.test(e.message)) ctx.showError(e);
     }
@@ -166,14 +205,15 @@ export function mount(root, ctx) {
           hist.scratch.push([p.epoch, p.scratch]);
           hist.distilled.push([p.epoch, p.distilled]);
         }
-        const what = { teacher: 'training the teacher', logits: 'storing the teacher’s logits', students: 'training both students', done: 'done' }[s.phase];
-        status.textContent = `${what}: ${(100 * s.fraction).toFixed(0)}%` +
-          (s.teacherAccuracy != null ? ` · teacher test accuracy ${pct(s.teacherAccuracy)}` : '');
+        const what = t(`ds.phase.${s.phase}`);
+        tr(status, s.teacherAccuracy != null ? 'ds.status.phaseTeacher' : 'ds.status.phase', { what, frac: s.fraction, acc: s.teacherAccuracy });
         if (s.points.length) drawChart();
         if (s.phase === 'done') break;
       }
       const [es, ed] = s.finalErrors;
-      status.textContent = `Done: ${es} test errors from scratch, ${ed} distilled (T = ${temp.value}, α = ${alpha.value}, seed ${seed.value}).`;
+      const why = { pruned: 'ds.why.pruned', weak: 'ds.why.weak' }[teacherNote.dataset.kind] || 'ds.why.noise';
+      tr(status, ed > es ? 'ds.status.doneWorse' : 'ds.status.done', { es, ed, T: temp.value, alpha: alpha.value, seed: seed.value, why: t(why) });
+      lastStatus = s;
       await fillTable(s);
       await soft();
       root.dataset.phase = 'done';
@@ -186,8 +226,21 @@ export function mount(root, ctx) {
     }
   };
 
+  let lastStatus = null;
+  onLocale(() => {
+    if (hist.scratch.length) drawChart();
+    if (lastStatus) fillTable(lastStatus).catch(() => {});
+  });
+
   digit.onchange = soft;
   temp.onchange = soft;
-  ctx.on('ready', soft);
-  ctx.on('state', (st) => !st.running && soft());
+  ctx.on('ready', () => {
+    soft();
+    describeTeacher();
+  });
+  ctx.on('state', (st) => {
+    if (st.running) return;
+    soft();
+    describeTeacher();
+  });
 }

@@ -3,6 +3,8 @@
 // scaled to fit a 20×20 box (aspect kept, area-averaged, so edges stay grey), then placed in a
 // 28×28 image with its centre of mass at the centre. The worker returns 10 probabilities.
 
+import { tr, fmt } from '../i18n.js';
+
 const SIZE = 280;
 const INK = 22;
 
@@ -65,10 +67,10 @@ export function mount(root, ctx) {
   pad.height = SIZE;
   pad.className = 'pad';
   pad.id = 'draw-pad';
-  pad.setAttribute('aria-label', 'Drawing pad: draw a digit');
+  tr(pad, 'draw.pad', {}, { attr: 'aria-label' });
   const hint = document.createElement('div');
   hint.className = 'pad-hint';
-  hint.textContent = 'Draw a digit here';
+  tr(hint, 'draw.hint');
   const padWrap = document.createElement('div');
   padWrap.className = 'pad-wrap';
   padWrap.append(pad, hint);
@@ -77,13 +79,13 @@ export function mount(root, ctx) {
   preview.width = 28;
   preview.height = 28;
   preview.className = 'preview';
-  preview.title = 'What the network sees: 28×28, centred by mass';
-  const clearB = Object.assign(document.createElement('button'), { type: 'button', className: 'button small', textContent: 'Clear', id: 'draw-clear' });
+  tr(preview, 'draw.preview', {}, { attr: 'title' });
+  const clearB = tr(Object.assign(document.createElement('button'), { type: 'button', className: 'button small', id: 'draw-clear' }), 'draw.clear');
   const side = document.createElement('div');
   side.className = 'pad-side';
   const seen = document.createElement('div');
   seen.className = 'preview-box';
-  seen.append(preview, Object.assign(document.createElement('span'), { className: 'caption', textContent: 'network input' }));
+  seen.append(preview, tr(Object.assign(document.createElement('span'), { className: 'caption' }), 'draw.input'));
   const bars = document.createElement('ol');
   bars.className = 'probs';
   bars.id = 'draw-probs';
@@ -100,10 +102,13 @@ export function mount(root, ctx) {
     rows.push({ li, fill, val });
   }
   side.append(seen, bars, clearB);
+  // The versions selected in the Versions panel, each predicting the same drawing on its own kernel.
+  const others = Object.assign(document.createElement('div'), { className: 'draw-versions', id: 'draw-versions' });
+  let selectedIds = [];
   const layout = document.createElement('div');
   layout.className = 'draw-layout';
   layout.append(padWrap, side);
-  root.append(layout);
+  root.append(layout, others);
 
   const g = pad.getContext('2d', { willReadFrequently: true });
   g.lineCap = 'round';
@@ -129,7 +134,7 @@ export function mount(root, ctx) {
     for (let d = 1; d < 10; d++) if (p[d] > p[best]) best = d;
     for (let d = 0; d < 10; d++) {
       rows[d].fill.style.width = `${(100 * p[d]).toFixed(1)}%`;
-      rows[d].val.textContent = `${(100 * p[d]).toFixed(1)}%`;
+      rows[d].val.textContent = fmt.pct(p[d], 1);
       rows[d].li.classList.toggle('best', d === best);
     }
     bars.dataset.best = String(best);
@@ -167,8 +172,10 @@ export function mount(root, ctx) {
     busy = true;
     try {
       showProbs(await ctx.call('session', 'predict', x));
+      if (selectedIds.length) showVersions(await ctx.call('versions', 'predict', selectedIds, x));
+      else others.replaceChildren();
     } catch (e) {
-      if (/not ready/.test(e.message)) ctx.notice('The network is not ready yet: wait for the data to load.', 'warn');
+      if (/not ready/.test(e.message)) ctx.notice('draw.notReady', 'warn', {});
       else if (!/interrupted/.test(e.message)) ctx.showError(e);
     } finally {
       busy = false;
@@ -177,6 +184,28 @@ export function mount(root, ctx) {
         request();
       }
     }
+  }
+
+  /** One row per selected version: its name, its predicted digit and a bar per class. */
+  function showVersions(preds) {
+    const head = Object.assign(document.createElement('p'), { className: 'caption', textContent: `The same drawing, predicted by the ${preds.length} version${preds.length === 1 ? '' : 's'} selected in the Versions panel:` });
+    others.replaceChildren(head, ...preds.map((p) => {
+      const row = Object.assign(document.createElement('div'), { className: 'draw-version' });
+      row.dataset.id = String(p.id);
+      row.dataset.digit = String(p.digit);
+      const name = Object.assign(document.createElement('span'), { className: 'draw-version-name', textContent: `#${p.id} ${p.name}` });
+      const digit = Object.assign(document.createElement('strong'), { className: 'draw-version-digit', textContent: String(p.digit) });
+      const conf = Object.assign(document.createElement('span'), { className: 'caption', textContent: `${(100 * p.probabilities[p.digit]).toFixed(1)}%` });
+      const spark = Object.assign(document.createElement('span'), { className: 'draw-spark' });
+      for (let d = 0; d < 10; d++) {
+        const b = Object.assign(document.createElement('span'), { title: `${d}: ${(100 * p.probabilities[d]).toFixed(1)}%` });
+        b.style.height = `${Math.max(1, Math.round(100 * p.probabilities[d]))}%`;
+        if (d === p.digit) b.className = 'best';
+        spark.append(b);
+      }
+      row.append(name, digit, conf, spark);
+      return row;
+    }));
   }
 
   const request = () => {
@@ -219,6 +248,10 @@ export function mount(root, ctx) {
   };
   // A new or retrained model answers differently: classify the same drawing again.
   ctx.on('evaluation', request);
+  ctx.on('versionsSelected', (ids) => {
+    selectedIds = ids.slice(0, 16);
+    request();
+  });
   ctx.on('modelChanged', request);
   ctx.on('weightsChanged', request);
   ctx.on('state', (s) => !s.running && request());

@@ -2,6 +2,8 @@
 // Raw 0–255 pixels come from the worker and are drawn dark-on-light, 28×28, scaled by CSS.
 // Refreshes every ~1.5 s while training and whenever the model changes.
 
+import { tr, untr } from '../i18n.js';
+
 const N = 32;
 const REFRESH_MS = 1500;
 
@@ -9,9 +11,9 @@ export function mount(root, ctx) {
   const tools = document.createElement('div');
   tools.className = 'panel-tools segmented';
   tools.setAttribute('role', 'group');
-  tools.setAttribute('aria-label', 'Which digits');
-  const allB = Object.assign(document.createElement('button'), { type: 'button', textContent: 'All', className: 'active' });
-  const wrongB = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Mistakes only', id: 'gallery-mistakes' });
+  tr(tools, 'gallery.which', {}, { attr: 'aria-label' });
+  const allB = tr(Object.assign(document.createElement('button'), { type: 'button', className: 'active' }), 'gallery.all');
+  const wrongB = tr(Object.assign(document.createElement('button'), { type: 'button', id: 'gallery-mistakes' }), 'gallery.mistakes');
   tools.append(allB, wrongB);
   const grid = document.createElement('div');
   grid.className = 'gallery';
@@ -50,7 +52,7 @@ export function mount(root, ctx) {
         const t = tiles[i];
         if (i >= n) {
           t.fig.className = 'digit empty';
-          t.label.textContent = '';
+          untr(t.label);
           t.g.clearRect(0, 0, 28, 28);
           continue;
         }
@@ -64,15 +66,12 @@ export function mount(root, ctx) {
         t.g.putImageData(img, 0, 0);
         const wrong = r.predictions[i] !== r.labels[i];
         t.fig.className = wrong ? 'digit wrong' : 'digit';
-        t.label.textContent = wrong ? `${r.predictions[i]} (is ${r.labels[i]})` : String(r.predictions[i]);
-        t.fig.title = `test digit #${r.indices[i]}: true ${r.labels[i]}, predicted ${r.predictions[i]} with p = ${r.confidence[i].toFixed(3)}`;
+        if (wrong) tr(t.label, 'gallery.wrong', { pred: r.predictions[i], label: r.labels[i] });
+        else untr(t.label).textContent = String(r.predictions[i]);
+        tr(t.fig, 'gallery.tile', { index: r.indices[i], label: r.labels[i], pred: r.predictions[i], p: r.confidence[i] }, { attr: 'title' });
       }
       const wrongCount = [...r.labels].filter((l, i) => l !== r.predictions[i]).length;
-      caption.textContent = mistakes
-        ? n === 0
-          ? 'No mistakes found in the test set.'
-          : `The first ${n} test digits the network gets wrong.`
-        : `The first ${n} test digits: ${wrongCount} wrong.`;
+      tr(caption, mistakes ? (n === 0 ? 'gallery.none' : 'gallery.firstWrong') : 'gallery.first', { n, wrong: wrongCount });
       root.dataset.shown = String(n);
     } catch (e) {
       if (!/not ready|interrupted/.test(e.message)) ctx.showError(e);

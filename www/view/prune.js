@@ -3,29 +3,34 @@
 // with the masks held, and renders heatmaps of weights / mask / importance in Rust. While the
 // slider is dragged, accuracy is measured on the first 1,000 test digits; on release on all
 // 10,000. Sizes are the three honest figures; times are measured in the worker (simd128).
-// Settings live in the URL hash under `prune.*`.
+// Settings live in the URL hash under `prune.*`. Every string comes from the catalogues
+// (www/i18n/*.js, keys `prune.*`); numbers are formatted per locale.
+
+import { t, tr, untr, fmt, onLocale } from '../i18n.js';
 
 import { addressNumber } from '../check.js';
 import { fillLayerSelect, onModelSizes } from '../layers.js';
 
 const FAST = 1000;
-const EPOCH_STEPS = 938; // 60,000 / 64
 const CHUNK = 100;
-const pct = (v, d = 2) => `${(100 * v).toFixed(d)}%`;
-const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+const pct = (v, d = 2) => fmt.pct(v, d);
 const el = (tag, props = {}, ...kids) => {
   const e = Object.assign(document.createElement(tag), props);
   e.append(...kids);
   return e;
 };
+/** A select whose option texts are catalogue keys. */
 const select = (id, options, value) => {
   const s = el('select', { id });
-  for (const [v, t] of options) s.append(el('option', { value: v, textContent: t }));
+  for (const [v, key, params] of options) s.append(tr(el('option', { value: v }), key, params));
   if (value != null) s.value = value;
   return s;
 };
+/** A labelled input; `label` is a catalogue key. */
 const field = (label, input) =>
-  el('label', { className: 'field' }, el('span', { className: 'field-label', textContent: label }), input);
+  el('label', { className: 'field' }, tr(el('span', { className: 'field-label' }), label), input);
+/** An element whose text is the catalogue string `key`. */
+const lt = (tag, key, props = {}, params = {}) => tr(el(tag, props), key, params);
 
 function loadCss() {
   if (document.getElementById('prune-css')) return;
@@ -48,30 +53,30 @@ export function mount(root, ctx) {
   const saved = (k, d) => (st.get(`prune.${k}`) ?? d);
 
   // ---------- controls ----------
-  const level = select('prune-level', [['weights', 'Weights (masks)'], ['neurons', 'Whole neurons']], saved('level', 'weights'));
-  const criterion = select('prune-criterion', [['magnitude', '|w| magnitude'], ['gradient', '|∂L/∂w| gradient'], ['taylor', '|w·∂L/∂w| Taylor'], ['random', 'random (control)']], saved('criterion', 'magnitude'));
-  const ncrit = select('prune-ncrit', [['l1', 'L1 of incoming weights'], ['l2', 'L2 of incoming weights'], ['gradient', 'summed |gradient|']], saved('ncrit', 'l1'));
-  const scope = select('prune-scope', [['layer', 'each layer'], ['global', 'one global threshold']], saved('scope', 'layer'));
+  const level = select('prune-level', [['weights', 'prune.level.weights'], ['neurons', 'prune.level.neurons']], saved('level', 'weights'));
+  const criterion = select('prune-criterion', [['magnitude', 'prune.crit.magnitude'], ['gradient', 'prune.crit.gradient'], ['taylor', 'prune.crit.taylor'], ['random', 'prune.crit.random']], saved('criterion', 'magnitude'));
+  const ncrit = select('prune-ncrit', [['l1', 'prune.ncrit.l1'], ['l2', 'prune.ncrit.l2'], ['gradient', 'prune.ncrit.gradient']], saved('ncrit', 'l1'));
+  const scope = select('prune-scope', [['layer', 'prune.scope.layer'], ['global', 'prune.scope.global']], saved('scope', 'layer'));
   const hold = el('input', { type: 'checkbox', id: 'prune-hold', checked: saved('hold', '1') !== '0' });
   // prune.sparsity from the address: reported in words when out of range, never clamped.
   const fromHash = addressNumber(st, 'prune.sparsity', 'Sparsity (the How much slider, as a fraction)', 0.5, { min: 0, max: 0.99 });
   if (fromHash.warning) ctx.notice(fromHash.warning, 'warn');
   const slider = el('input', { type: 'range', id: 'prune-slider', min: '0', max: '99', step: '1', value: String(Math.round(100 * fromHash.value)) });
   const sliderLabel = el('output', { id: 'prune-slider-label' });
-  const han = el('button', { type: 'button', className: 'chip', id: 'prune-han', textContent: 'Han 2015: 92 / 91 / 74 %' });
-  const fine = el('button', { type: 'button', className: 'button primary', id: 'prune-finetune', textContent: 'Fine-tune 1 epoch', disabled: true });
-  const restore = el('button', { type: 'button', className: 'button', id: 'prune-restore', textContent: 'Restore dense', disabled: true });
-  const iterate = el('button', { type: 'button', className: 'button', id: 'prune-iterate', textContent: 'Iterative: 3 rounds of prune + retrain', disabled: true });
+  const han = lt('button', 'prune.han', { type: 'button', className: 'chip', id: 'prune-han' });
+  const fine = lt('button', 'prune.finetune', { type: 'button', className: 'button primary', id: 'prune-finetune', disabled: true });
+  const restore = lt('button', 'prune.restore', { type: 'button', className: 'button', id: 'prune-restore', disabled: true });
+  const iterate = lt('button', 'prune.iterate', { type: 'button', className: 'button', id: 'prune-iterate', disabled: true });
   const status = el('p', { className: 'caption', id: 'prune-status' });
 
   const controls = el('div', { className: 'settings prune-controls' },
-    el('h3', { textContent: 'What to prune' }),
-    field('Level', level),
-    field('Rank weights by', criterion),
-    field('Rank neurons by', ncrit),
-    field('Threshold', scope),
-    el('label', { className: 'field prune-check' }, hold, el('span', { textContent: 'hold the mask while retraining' })),
-    el('h3', { textContent: 'How much' }),
+    lt('h3', 'prune.what'),
+    field('prune.level', level),
+    field('prune.rankWeights', criterion),
+    field('prune.rankNeurons', ncrit),
+    field('prune.threshold', scope),
+    el('label', { className: 'field prune-check' }, hold, lt('span', 'prune.hold')),
+    lt('h3', 'prune.howMuch'),
     el('div', { className: 'prune-slider-row' }, slider, sliderLabel),
     han,
     el('div', { className: 'buttons' }, fine, restore),
@@ -84,15 +89,15 @@ export function mount(root, ctx) {
   const spars = el('div', { className: 'stat-value', id: 'prune-sparsity', textContent: '—' });
   const shape = el('div', { className: 'stat-value', id: 'prune-shape', textContent: '—' });
   const stats = el('div', { className: 'stats' },
-    el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: 'Test accuracy' }), acc),
-    el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: 'Weights pruned' }), spars),
-    el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: 'Model' }), shape));
+    el('div', { className: 'stat' }, lt('div', 'prune.stat.acc', { className: 'stat-label' }), acc),
+    el('div', { className: 'stat' }, lt('div', 'prune.stat.pruned', { className: 'stat-label' }), spars),
+    el('div', { className: 'stat' }, lt('div', 'prune.stat.model', { className: 'stat-label' }), shape));
   const layerTable = el('table', { className: 'prune-table', id: 'prune-layers' });
   const sizeTable = el('table', { className: 'prune-table', id: 'prune-sizes' });
   const timeTable = el('table', { className: 'prune-table', id: 'prune-times' });
-  const timeBtn = el('button', { type: 'button', className: 'button small', id: 'prune-time', textContent: 'Measure speed', disabled: true });
+  const timeBtn = lt('button', 'prune.measureSpeed', { type: 'button', className: 'button small', id: 'prune-time', disabled: true });
 
-  const view = select('prune-view', [['weights', 'weights'], ['mask', 'mask'], ['importance', 'importance']], 'weights');
+  const view = select('prune-view', [['weights', 'prune.view.weights'], ['mask', 'prune.view.mask'], ['importance', 'prune.view.importance']], 'weights');
   // One option per layer of the current model (onModelSizes below).
   const heatLayer = select('prune-heat-layer', [], '0');
   const heat = el('canvas', { className: 'heatmap', id: 'prune-heatmap' });
@@ -100,36 +105,69 @@ export function mount(root, ctx) {
   const survivalCaption = el('p', { className: 'caption', id: 'prune-survival-caption' });
   const curve = el('canvas', { id: 'prune-curve', width: 360, height: 223 });
   const sens = el('canvas', { id: 'prune-sens', width: 360, height: 223 });
-  const sensBtn = el('button', { type: 'button', className: 'button small', id: 'prune-sens-btn', textContent: 'Run sensitivity', disabled: true });
+  const sensBtn = lt('button', 'prune.runSens', { type: 'button', className: 'button small', id: 'prune-sens-btn', disabled: true });
 
-  const pitBtn = el('button', { type: 'button', className: 'button', id: 'prune-pitfall-btn', textContent: 'Compare: mask held vs multiplied once', disabled: true });
+  const pitBtn = lt('button', 'prune.pitfallBtn', { type: 'button', className: 'button', id: 'prune-pitfall-btn', disabled: true });
   const pitOut = el('div', { className: 'prune-pitfall', id: 'prune-pitfall' });
 
   const main = el('div', { className: 'prune-main' },
     stats,
     el('div', { className: 'prune-cols' },
-      el('div', {}, el('h3', { textContent: 'Per layer' }), layerTable),
-      el('div', {}, el('h3', { textContent: 'True size' }), sizeTable),
-      el('div', {}, el('h3', { textContent: 'Measured inference time' }), timeTable, timeBtn)),
-    el('div', { className: 'panel-tools prune-tools' }, el('h3', { textContent: 'Heatmap' }), heatLayer, view),
+      el('div', {}, lt('h3', 'prune.perLayer'), layerTable),
+      el('div', {}, lt('h3', 'prune.trueSize'), sizeTable),
+      el('div', {}, lt('h3', 'prune.time'), timeTable, timeBtn)),
+    el('div', { className: 'panel-tools prune-tools' }, lt('h3', 'prune.heatmap'), heatLayer, view),
     el('div', { className: 'heatmap-frame' }, heat),
     el('div', { className: 'legend' },
-      el('span', { textContent: 'negative' }), el('span', { className: 'legend-ramp' }), el('span', { textContent: 'positive' }),
-      el('span', { className: 'legend-swatch pruned' }), el('span', { textContent: 'pruned' }),
-      el('span', { className: 'legend-swatch prune-removed' }), el('span', { textContent: 'removed neuron' })),
+      lt('span', 'prune.legend.negative'), el('span', { className: 'legend-ramp' }), lt('span', 'prune.legend.positive'),
+      el('span', { className: 'legend-swatch pruned' }), lt('span', 'prune.legend.pruned'),
+      el('span', { className: 'legend-swatch prune-removed' }), lt('span', 'prune.legend.removed')),
     el('div', { className: 'prune-survival-row' },
       survival,
-      el('div', {}, el('h3', { textContent: 'Surviving weights per input pixel' }), survivalCaption)),
+      el('div', {}, lt('h3', 'prune.survival'), survivalCaption)),
     el('div', { className: 'prune-charts' },
-      el('div', {}, el('h3', { textContent: 'Accuracy vs sparsity' }), curve),
-      el('div', {}, el('h3', { textContent: 'Sensitivity per layer' }), sens, sensBtn)),
-    el('h3', { textContent: 'The tutorial’s pitfall' }),
-    el('p', { className: 'caption', textContent: 'The article prunes with param.data *= mask once, then retrains. Nothing stops the gradient from moving the zeros again. Here both run side by side from the same pruned weights.' }),
+      el('div', {}, lt('h3', 'prune.curve'), curve),
+      el('div', {}, lt('h3', 'prune.sens'), sens, sensBtn)),
+    lt('h3', 'prune.pitfall'),
+    tr(el('p', { className: 'caption' }), 'prune.pitfallText', {}, { isRich: true }),
     pitBtn, pitOut);
   root.append(el('div', { className: 'prune-layout' }, controls, main));
 
   // ---------- state ----------
   root.dataset.busy = '0';
+  let lastCurve = null;
+  let lastSens = null;
+
+  /** Steps in one epoch at this run's batch size (not a fixed 938). */
+  async function stepsPerEpoch() {
+    const info = await ctx.call('session', 'info');
+    return Math.max(1, Math.ceil(info.trainCount / info.config.batchSize));
+  }
+
+  /** Rust's chart with its axis and series names in the page's language. */
+  function localChart(chart) {
+    const names = { 'one-shot magnitude': 'prune.chart.oneShot', 'current model': 'prune.chart.current' };
+    const axes = { 'weights pruned (%)': 'prune.chart.pruned', 'test accuracy (%)': 'prune.chart.acc', 'sparsity of that layer (%)': 'prune.chart.layerSparsity' };
+    const titles = { 'Accuracy vs sparsity (magnitude, no fine-tuning)': 'prune.chart.curveTitle', 'Sensitivity: one layer pruned, the others dense': 'prune.chart.sensTitle' };
+    return {
+      ...chart,
+      title: titles[chart.title] ? t(titles[chart.title]) : chart.title,
+      xLabel: axes[chart.xLabel] ? t(axes[chart.xLabel]) : chart.xLabel,
+      yLabel: axes[chart.yLabel] ? t(axes[chart.yLabel]) : chart.yLabel,
+      series: chart.series.map((x) => {
+        const m = /^layer (\d+)$/.exec(x.name);
+        return { ...x, name: m ? t('prune.layerN', { n: Number(m[1]) }) : names[x.name] ? t(names[x.name]) : x.name };
+      }),
+    };
+  }
+  onLocale(() => {
+    try {
+      if (lastCurve) ctx.charts.drawLineChart('prune-curve', localChart(lastCurve));
+      if (lastSens) ctx.charts.drawLineChart('prune-sens', localChart(lastSens));
+    } catch (e) {
+      ctx.showError(e);
+    }
+  });
   let ready = false;
   let busy = false;
   let pending = null; // the newest request while one runs
@@ -146,22 +184,22 @@ export function mount(root, ctx) {
     acc.textContent = pct(r.accuracy);
     acc.dataset.value = String(r.accuracy);
     acc.dataset.evaluated = String(r.evaluated);
-    acc.title = `on ${r.evaluated.toLocaleString('en-US')} test digits`;
+    tr(acc, 'prune.onDigits', { n: r.evaluated }, { attr: 'title' });
     spars.textContent = pct(r.totalSparsity, 1);
     spars.dataset.value = String(r.totalSparsity);
     shape.textContent = r.modelSizes.join('-');
-    layerTable.replaceChildren(el('tr', {}, ...['layer', 'weights', 'pruned', 'sparsity'].map((t) => el('th', { textContent: t }))));
+    layerTable.replaceChildren(el('tr', {}, ...['prune.col.layer', 'prune.col.weights', 'prune.col.pruned', 'prune.col.sparsity'].map((k) => lt('th', k))));
     for (const l of r.layers) {
-      const tr = el('tr', {}, ...[`${l.layer + 1}`, l.weights.toLocaleString('en-US'), l.pruned.toLocaleString('en-US'), pct(l.sparsity, 1)].map((t) => el('td', { textContent: t })));
-      tr.dataset.pruned = String(l.pruned);
-      tr.id = `prune-layer-${l.layer}`;
-      layerTable.append(tr);
+      const row = el('tr', {}, ...[`${l.layer + 1}`, fmt.int(l.weights), fmt.int(l.pruned), pct(l.sparsity, 1)].map((x) => el('td', { textContent: x })));
+      row.dataset.pruned = String(l.pruned);
+      row.id = `prune-layer-${l.layer}`;
+      layerTable.append(row);
     }
     const s = r.size;
     sizeTable.replaceChildren(
-      el('tr', {}, el('td', { textContent: 'dense fp32 (before pruning)' }), el('td', { textContent: kb(s.denseFp32Bytes) })),
-      el('tr', {}, el('td', { textContent: 'dense with zeros (what PyTorch shows; smaller only when neurons go)' }), el('td', { textContent: kb(s.denseWithZerosBytes) })),
-      el('tr', {}, el('td', { textContent: 'packed: CSR (fp32 values + 16-bit column index + row pointers), or plain dense if that is smaller' }), el('td', { textContent: `${kb(s.packedBytes)} (${(s.denseFp32Bytes / Math.max(1, s.packedBytes)).toFixed(1)}×)` })));
+      el('tr', {}, lt('td', 'prune.size.dense'), lt('td', 'prune.kb', {}, { kb: s.denseFp32Bytes / 1000 })),
+      el('tr', {}, lt('td', 'prune.size.zeros'), lt('td', 'prune.kb', {}, { kb: s.denseWithZerosBytes / 1000 })),
+      el('tr', {}, lt('td', 'prune.size.packed'), lt('td', 'prune.kbRatio', {}, { kb: s.packedBytes / 1000, ratio: s.denseFp32Bytes / Math.max(1, s.packedBytes) })));
     sizeTable.dataset.packed = String(s.packedBytes);
     root.dataset.removed = String(r.removedNeurons);
   }
@@ -175,7 +213,7 @@ export function mount(root, ctx) {
     heat.dataset.view = view.value;
     const sv = await ctx.call('prune', 'survivalMap');
     blit(survival, sv);
-    survivalCaption.textContent = `darkest = the best-kept pixel, white = every weight from that pixel pruned. Border pixels keep ${pct(sv.border, 0)}, the centre ${pct(sv.centre, 0)}.`;
+    tr(survivalCaption, 'prune.survivalCaption', { border: sv.border, centre: sv.centre });
   }
 
   /** Gives a chart canvas its on-screen size in pixels, so plotters' text stays legible. */
@@ -190,7 +228,8 @@ export function mount(root, ctx) {
   async function drawCurve(limit) {
     fit(curve);
     const chart = await ctx.call('prune', 'accuracyCurve', limit);
-    ctx.charts.drawLineChart('prune-curve', chart);
+    lastCurve = chart;
+    ctx.charts.drawLineChart('prune-curve', localChart(chart));
   }
 
   /** Runs `job` now or after the current one; only the newest waiting job survives. */
@@ -224,12 +263,12 @@ export function mount(root, ctx) {
     if (limit === 0) {
       await drawCurve(2000);
       root.dataset.applied = String(Number(slider.value) / 100);
-      status.textContent = `Pruned; accuracy on all ${r.evaluated.toLocaleString('en-US')} test digits.`;
+      tr(status, 'prune.status.pruned', { n: r.evaluated });
     }
     restore.disabled = false;
   }
 
-  const labelSlider = () => (sliderLabel.textContent = `${slider.value}%`);
+  const labelSlider = () => (sliderLabel.textContent = pct(Number(slider.value) / 100, 0));
   labelSlider();
   slider.addEventListener('input', () => {
     labelSlider();
@@ -265,18 +304,19 @@ export function mount(root, ctx) {
       fine.disabled = true;
       try {
         let r = null;
-        for (let done = 0; done < EPOCH_STEPS; done += CHUNK) {
-          const n = Math.min(CHUNK, EPOCH_STEPS - done);
-          const last = done + n >= EPOCH_STEPS;
+        const epochSteps = await stepsPerEpoch();
+        for (let done = 0; done < epochSteps; done += CHUNK) {
+          const n = Math.min(CHUNK, epochSteps - done);
+          const last = done + n >= epochSteps;
           r = await ctx.call('prune', 'fineTune', n, 0.01, last ? 0 : FAST);
-          status.textContent = `Fine-tuning: ${done + n} / ${EPOCH_STEPS} steps, masks ${hold.checked ? 'held' : 'NOT held'}.`;
+          tr(status, hold.checked ? 'prune.status.tuningHeld' : 'prune.status.tuningLoose', { done: done + n, total: epochSteps });
           showReport(r);
           await drawViews();
         }
         ctx.emit('weightsChanged', { by: 'prune' });
         await drawCurve(2000);
         root.dataset.finetuned = String((Number(root.dataset.finetuned) || 0) + 1);
-        status.textContent = `Fine-tuned one epoch: ${pct(r.accuracy)} on all 10,000 test digits, ${pct(r.totalSparsity, 1)} of weights still zero.`;
+        tr(status, 'prune.status.tuned', { acc: r.accuracy, n: r.evaluated, sparsity: r.totalSparsity });
       } finally {
         fine.disabled = false;
       }
@@ -299,8 +339,8 @@ export function mount(root, ctx) {
           r = await ctx.call('prune', 'apply', p);
           showReport(r);
           await drawViews();
-          status.textContent = `Round ${round}/3: pruned to ${pct(target, 1)}, accuracy ${pct(r.accuracy)}; retraining…`;
-          const steps = Math.round(EPOCH_STEPS / 3);
+          tr(status, 'prune.status.round', { round, target, acc: r.accuracy });
+          const steps = Math.round((await stepsPerEpoch()) / 3);
           for (let done = 0; done < steps; done += CHUNK) {
             r = await ctx.call('prune', 'fineTune', Math.min(CHUNK, steps - done), 0.01, round === 3 && done + CHUNK >= steps ? 0 : FAST);
             showReport(r);
@@ -309,7 +349,7 @@ export function mount(root, ctx) {
         }
         ctx.emit('weightsChanged', { by: 'prune' });
         await drawCurve(2000);
-        status.textContent = `3 rounds done: ${pct(r.totalSparsity, 1)} pruned, ${pct(r.accuracy)} on all 10,000 test digits.`;
+        tr(status, 'prune.status.rounds', { sparsity: r.totalSparsity, acc: r.accuracy, n: r.evaluated });
         root.dataset.iterated = '1';
       } finally {
         iterate.disabled = false;
@@ -334,14 +374,16 @@ export function mount(root, ctx) {
     });
   async function measure() {
       const t = await ctx.call('prune', 'timings', 150);
-      timeTable.replaceChildren(el('tr', {}, ...['', 'dense', 'sparse', 'speed-up'].map((x) => el('th', { textContent: x }))));
+      timeTable.replaceChildren(el('tr', {}, el('th'), ...['prune.col.dense', 'prune.col.sparse', 'prune.col.speedup'].map((k) => lt('th', k))));
+      const us = (ms) => lt('td', 'prune.us', {}, { us: ms * 1000 });
+      const times = (x) => lt('td', 'prune.times', {}, { x });
       t.batch.forEach((b, i) => {
-        for (const [name, d, s] of [[`layer 1, batch ${b}`, t.layer1DenseMs[i], t.layer1SparseMs[i]], [`layer 1, batch ${b}, blank pixels skipped`, t.layer1DenseMs[i], t.layer1SkipMs[i]], [`model, batch ${b}`, t.modelDenseMs[i], t.modelSparseMs[i]]]) {
-          timeTable.append(el('tr', {}, ...[name, `${(d * 1000).toFixed(0)} µs`, `${(s * 1000).toFixed(0)} µs`, `${(d / s).toFixed(1)}×`].map((x) => el('td', { textContent: x }))));
+        for (const [key, d, s] of [['prune.t.layer1', t.layer1DenseMs[i], t.layer1SparseMs[i]], ['prune.t.layer1Skip', t.layer1DenseMs[i], t.layer1SkipMs[i]], ['prune.t.model', t.modelDenseMs[i], t.modelSparseMs[i]]]) {
+          timeTable.append(el('tr', {}, lt('td', key, {}, { b }), us(d), us(s), times(d / s)));
         }
         if (t.referenceDenseMs.length) {
           const [r, d] = [t.referenceDenseMs[i], t.modelDenseMs[i]];
-          timeTable.append(el('tr', { className: 'prune-ref' }, ...[`full → smaller model, batch ${b}`, `${(r * 1000).toFixed(0)} µs`, `${(d * 1000).toFixed(0)} µs`, `${(r / d).toFixed(1)}×`].map((x) => el('td', { textContent: x }))));
+          timeTable.append(el('tr', { className: 'prune-ref' }, lt('td', 'prune.t.reference', {}, { b }), us(r), us(d), times(r / d)));
         }
       });
   }
@@ -350,8 +392,9 @@ export function mount(root, ctx) {
       sensBtn.disabled = true;
       try {
         const chart = await ctx.call('prune', 'sensitivity', 1000);
+        lastSens = chart;
         fit(sens);
-        ctx.charts.drawLineChart('prune-sens', chart);
+        ctx.charts.drawLineChart('prune-sens', localChart(chart));
       } finally {
         sensBtn.disabled = !ready;
       }
@@ -367,27 +410,40 @@ export function mount(root, ctx) {
     });
   async function pitfall() {
       const s = Number(slider.value) / 100;
-      pitOut.textContent = `Retraining two copies for one epoch (${EPOCH_STEPS} steps each)…`;
+      const epochSteps = await stepsPerEpoch();
+      tr(pitOut, 'prune.pitfallRunning', { steps: epochSteps });
       const p = { criterion: criterion.value, scope: scope.value, sparsity: [s] };
-      const r = await ctx.call('prune', 'pitfall', p, EPOCH_STEPS, 0.01, 0);
-      pitOut.replaceChildren(
+      const r = await ctx.call('prune', 'pitfall', p, epochSteps, 0.01, 0);
+      untr(pitOut).replaceChildren(
         el('div', { className: 'prune-side good', id: 'prune-pitfall-held' },
-          el('strong', { textContent: 'mask held' }),
-          el('span', { textContent: `sparsity ${pct(r.sparsityPruned, 0)} → ${pct(r.held.sparsityAfter, 0)}` }),
-          el('span', { textContent: `accuracy ${pct(r.held.accuracyAfter)}` })),
+          lt('strong', 'prune.held'),
+          lt('span', 'prune.sparsityArrow', {}, { from: r.sparsityPruned, to: r.held.sparsityAfter }),
+          lt('span', 'prune.accuracyIs', {}, { acc: r.held.accuracyAfter })),
         el('div', { className: 'prune-side bad', id: 'prune-pitfall-loose' },
-          el('strong', { textContent: 'mask not held (param.data *= mask once)' }),
-          el('span', { textContent: `sparsity ${pct(r.sparsityPruned, 0)} → ${pct(r.notHeld.sparsityAfter, 0)}` }),
-          el('span', { textContent: `accuracy ${pct(r.notHeld.accuracyAfter)}` })));
+          tr(el('strong'), 'prune.notHeld', {}, { isRich: true }),
+          lt('span', 'prune.sparsityArrow', {}, { from: r.sparsityPruned, to: r.notHeld.sparsityAfter }),
+          lt('span', 'prune.accuracyIs', {}, { acc: r.notHeld.accuracyAfter })));
       pitOut.dataset.notHeld = String(r.notHeld.sparsityAfter);
   }
+
+  /** The model as it stands (nothing pruned by this): stats and heatmaps before the slider moves. */
+  const showCurrent = () =>
+    run(async () => {
+      const r = await ctx.call('prune', 'report', 0);
+      showReport(r);
+      await drawViews();
+      await drawCurve(2000);
+      tr(status, r.totalSparsity > 0 ? 'prune.status.currentSparse' : 'prune.status.current', { sparsity: r.totalSparsity });
+    });
 
   function enable(on) {
     ready = on;
     for (const b of [fine, iterate, timeBtn, sensBtn, pitBtn]) b.disabled = !on;
   }
-  ctx.on('ready', () => enable(true));
-  ctx.on('state', (s) => enable(!s.running));
+  ctx.on('state', (s) => {
+    enable(!s.running);
+    if (!s.running) showCurrent();
+  });
   // A restarted worker has a fresh PruneLab: nothing is pruned any more, and every control
   // works again once the new worker has the data.
   ctx.on('restart', () => enable(false));
@@ -400,8 +456,15 @@ export function mount(root, ctx) {
   ctx.on('modelChanged', () => {
     restore.disabled = true;
     acc.textContent = '—';
+    if (ready) showCurrent();
   });
-  ctx.whenReady.then(() => enable(true)).catch(() => {});
+  ctx.on('weightsChanged', (d) => {
+    if (ready && d && d.by !== 'prune') showCurrent();
+  });
+  ctx.whenReady.then(() => {
+    enable(true);
+    showCurrent();
+  }).catch(() => {});
   // Menus follow the model's own sizes; Han et al.'s 92/91/74 % preset is for three layers.
   onModelSizes(ctx, (sizes) => {
     fillLayerSelect(heatLayer, sizes, (i, nIn, nOut) => (i === 0 && nIn === 784 ? `${nIn} → ${nOut}, 28×28 tiles` : `${nIn} → ${nOut}`));

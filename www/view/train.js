@@ -4,28 +4,33 @@
 // redraws charts at most four times a second so the page stays light.
 
 import { DEFAULT_LR, PRESETS } from '../state.js';
-import { el, pct } from '../ui.js';
+import { el } from '../ui.js';
+import { t, tr, untr, fmt, onLocale } from '../i18n.js';
+
+const pct = (v) => fmt.pct(v, 2);
 
 const COLORS = { loss: '#e4572e', train: '#4f46e5', test: '#0f9d58', before: '#b8bec9' };
 const MAX_POINTS = 1500;
 
+/** A labelled input; `label` and `hint` are catalogue keys. */
 function field(label, input, hint) {
   const id = input.id;
   const l = el('label', { className: 'field', htmlFor: id });
-  l.append(el('span', { className: 'field-label', textContent: label }), input);
-  if (hint) l.append(el('span', { className: 'field-hint', textContent: hint }));
+  l.append(tr(el('span', { className: 'field-label' }), label), input);
+  if (hint) l.append(tr(el('span', { className: 'field-hint' }), hint));
   return l;
 }
 
+/** A select whose option texts are catalogue keys. */
 function select(id, options) {
   const s = el('select', { id });
-  for (const [value, text] of options) s.append(el('option', { value, textContent: text }));
+  for (const [value, key] of options) s.append(tr(el('option', { value }), key));
   return s;
 }
 
 function stat(id, label) {
   const v = el('div', { className: 'stat-value', id, textContent: '—' });
-  return { box: el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: label }), v), v };
+  return { box: el('div', { className: 'stat' }, tr(el('div', { className: 'stat-label' }), label), v), v };
 }
 
 /** Halves a series in place when it gets long (keeps the first and the newest points). */
@@ -40,35 +45,36 @@ export function mount(root, ctx) {
   const hidden = el('input', { id: 'set-hidden', type: 'text', inputMode: 'numeric', spellcheck: false, autocomplete: 'off' });
   const presets = el('div', { className: 'presets' });
   for (const p of PRESETS) {
-    const b = el('button', { type: 'button', className: 'chip', textContent: p.name });
+    const b = tr(el('button', { type: 'button', className: 'chip' }), p.key || 'train.preset.lenet');
     b.dataset.hidden = p.hidden.join(',');
     b.onclick = () => ctx.configure({ hidden: p.hidden });
     presets.append(b);
   }
-  const act = select('set-act', [['relu', 'ReLU'], ['tanh', 'tanh'], ['sigmoid', 'sigmoid']]);
-  const opt = select('set-opt', [['sgd', 'SGD'], ['adam', 'Adam']]);
+  const act = select('set-act', [['relu', 'train.act.relu'], ['tanh', 'train.act.tanh'], ['sigmoid', 'train.act.sigmoid']]);
+  const opt = select('set-opt', [['sgd', 'train.opt.sgd'], ['adam', 'train.opt.adam']]);
   const lr = el('input', { id: 'set-lr', type: 'number', step: 'any', min: '0' });
   const batch = el('input', { id: 'set-batch', type: 'number', step: '1', min: '1', max: '4096' });
   const epochs = el('input', { id: 'set-epochs', type: 'number', step: '1', min: '1', max: '1000' });
   const wd = el('input', { id: 'set-wd', type: 'number', step: 'any', min: '0', max: '1' });
   const seed = el('input', { id: 'set-seed', type: 'number', step: '1', min: '0' });
-  const dice = el('button', { type: 'button', className: 'icon-button', title: 'A new random seed', textContent: '⟳' });
-  dice.setAttribute('aria-label', 'New random seed');
+  const dice = el('button', { type: 'button', className: 'icon-button', textContent: '⟳' });
+  tr(dice, 'train.newSeed', {}, { attr: 'title' });
+  tr(dice, 'train.newSeed', {}, { attr: 'aria-label' });
   const seedRow = el('div', { className: 'input-row' }, seed, dice);
   const arch = el('p', { className: 'arch', id: 'arch' });
 
   const form = el('form', { className: 'settings', id: 'train-settings' });
   form.append(
-    el('h3', { textContent: 'Network' }),
-    field('Hidden layer widths', hidden, 'comma-separated, e.g. 300,100'),
+    tr(el('h3'), 'train.network'),
+    field('train.hidden', hidden, 'train.hiddenHint'),
     presets,
     arch,
-    el('div', { className: 'field-pair' }, field('Activation', act), field('Optimizer', opt)),
-    el('h3', { textContent: 'Training' }),
-    el('div', { className: 'field-pair' }, field('Learning rate', lr), field('Batch size', batch)),
-    el('div', { className: 'field-pair' }, field('Epochs', epochs), field('Weight decay', wd)),
-    field('Seed', seedRow, 'same seed, same numbers'),
-    el('p', { className: 'field-hint', textContent: 'Changing a setting starts a fresh network from the seed.' }),
+    el('div', { className: 'field-pair' }, field('train.activation', act), field('train.optimizer', opt)),
+    tr(el('h3'), 'train.training'),
+    el('div', { className: 'field-pair' }, field('train.lr', lr), field('train.batch', batch)),
+    el('div', { className: 'field-pair' }, field('train.epochs', epochs), field('train.wd', wd)),
+    field('train.seed', seedRow, 'train.seedHint'),
+    tr(el('p', { className: 'field-hint' }), 'train.freshHint'),
   );
   form.onsubmit = (e) => e.preventDefault();
   const bind = (input, key, parse = (v) => v) => {
@@ -105,12 +111,14 @@ export function mount(root, ctx) {
 
   // ---------- controls ----------
   const play = el('button', { type: 'button', className: 'button primary', id: 'btn-play', disabled: true });
-  const step = el('button', { type: 'button', className: 'button', id: 'btn-step', textContent: 'Step', disabled: true, title: 'Train one mini-batch' });
-  const reset = el('button', { type: 'button', className: 'button', id: 'btn-reset', textContent: 'Reset', disabled: true, title: 'A fresh network from the seed' });
-  const epochLabel = el('div', { className: 'epoch-label', id: 'epoch-label', textContent: 'Epoch 0' });
+  const step = tr(el('button', { type: 'button', className: 'button', id: 'btn-step', disabled: true }), 'train.step');
+  tr(step, 'train.stepTitle', {}, { attr: 'title' });
+  const reset = tr(el('button', { type: 'button', className: 'button', id: 'btn-reset', disabled: true }), 'train.reset');
+  tr(reset, 'train.resetTitle', {}, { attr: 'title' });
+  const epochLabel = tr(el('div', { className: 'epoch-label', id: 'epoch-label' }), 'train.epochZero', { total: ctx.state.get('epochs') });
   const epochFill = el('div', { className: 'bar-fill' });
   const epochBar = el('div', { className: 'bar', id: 'epoch-bar', role: 'progressbar' }, epochFill);
-  epochBar.setAttribute('aria-label', 'Epoch progress');
+  tr(epochBar, 'train.epochBar', {}, { attr: 'aria-label' });
   const rate = el('div', { className: 'rate', id: 'samples-per-sec', textContent: '' });
   const controls = el(
     'div',
@@ -120,11 +128,11 @@ export function mount(root, ctx) {
     rate,
   );
 
-  const sEpoch = stat('stat-epoch', 'Epoch');
-  const sStep = stat('stat-step', 'Step');
-  const sLoss = stat('stat-loss', 'Loss');
-  const sTrain = stat('stat-train-acc', 'Train accuracy');
-  const sTest = stat('stat-test-acc', 'Test accuracy');
+  const sEpoch = stat('stat-epoch', 'train.stat.epoch');
+  const sStep = stat('stat-step', 'train.stat.step');
+  const sLoss = stat('stat-loss', 'train.stat.loss');
+  const sTrain = stat('stat-train-acc', 'train.stat.trainAcc');
+  const sTest = stat('stat-test-acc', 'train.stat.testAcc');
   const stats = el('div', { className: 'stats' }, sEpoch.box, sStep.box, sLoss.box, sTrain.box, sTest.box);
 
   const lossCanvas = el('canvas', { id: 'chart-loss', height: 220 });
@@ -132,8 +140,8 @@ export function mount(root, ctx) {
   const charts = el(
     'div',
     { className: 'charts' },
-    el('figure', { className: 'chart' }, lossCanvas, el('figcaption', { textContent: 'Training loss (mean per chunk of batches)' })),
-    el('figure', { className: 'chart' }, accCanvas, el('figcaption', { textContent: 'Accuracy: running on the training epoch, and on the 10,000 test digits after each epoch' })),
+    el('figure', { className: 'chart' }, lossCanvas, tr(el('figcaption'), 'train.cap.loss')),
+    el('figure', { className: 'chart' }, accCanvas, tr(el('figcaption'), 'train.cap.acc')),
   );
 
   const main = el('div', { className: 'train-main' }, controls, stats, charts);
@@ -156,14 +164,14 @@ export function mount(root, ctx) {
     const xRange = [0, total];
     try {
       ctx.charts.drawLineChart('chart-loss', {
-        xLabel: 'epoch',
-        yLabel: 'loss (log scale)',
+        xLabel: t('chart.epoch'),
+        yLabel: t('chart.lossLog'),
         logY: true,
         legend: 'upperRight',
         xRange,
         series: [
-          ...(hist.before ? [{ name: 'before restart', color: COLORS.before, points: hist.before.loss }] : []),
-          { name: 'train loss', color: COLORS.loss, points: hist.loss },
+          ...(hist.before ? [{ name: t('chart.beforeRestart'), color: COLORS.before, points: hist.before.loss }] : []),
+          { name: t('chart.trainLoss'), color: COLORS.loss, points: hist.loss },
         ],
       });
       const xs = hist.train.concat(hist.test);
@@ -171,14 +179,14 @@ export function mount(root, ctx) {
       const recent = xs.filter((p) => p[0] >= 0.15 * span).map((p) => p[1]);
       const lo = recent.length ? Math.max(0, Math.floor((Math.min(...recent) - 0.01) * 50) / 50) : 0;
       ctx.charts.drawLineChart('chart-acc', {
-        xLabel: 'epoch',
-        yLabel: 'accuracy',
+        xLabel: t('chart.epoch'),
+        yLabel: t('chart.accuracy'),
         xRange,
         yRange: [Math.min(lo, 0.9), 1],
         series: [
-          ...(hist.before ? [{ name: 'before restart', color: COLORS.before, points: hist.before.train }] : []),
-          { name: 'train (running)', color: COLORS.train, points: hist.train },
-          { name: 'test', color: COLORS.test, points: hist.test, markers: true },
+          ...(hist.before ? [{ name: t('chart.beforeRestart'), color: COLORS.before, points: hist.before.train }] : []),
+          { name: t('chart.trainRunning'), color: COLORS.train, points: hist.train },
+          { name: t('chart.test'), color: COLORS.test, points: hist.test, markers: true },
         ],
       });
     } catch (e) {
@@ -200,7 +208,7 @@ export function mount(root, ctx) {
   new ResizeObserver(() => sizeCanvases()).observe(charts);
 
   const showButtons = () => {
-    play.textContent = running ? 'Pause' : done ? 'Train again' : 'Play';
+    tr(play, running ? 'train.pause' : done ? 'train.again' : 'train.play');
     play.setAttribute('aria-pressed', String(running));
     play.classList.toggle('is-running', running);
     root.dataset.running = String(running);
@@ -216,8 +224,8 @@ export function mount(root, ctx) {
     for (const s of [sEpoch, sStep, sLoss, sTrain, sTest]) s.v.textContent = '—';
     sTest.v.removeAttribute('data-value');
     epochFill.style.width = '0%';
-    epochLabel.textContent = `Epoch 0 of ${ctx.state.get('epochs')}`;
-    rate.textContent = '';
+    tr(epochLabel, 'train.epochZero', { total: ctx.state.get('epochs') });
+    untr(rate);
     showButtons();
     schedule();
   };
@@ -233,13 +241,13 @@ export function mount(root, ctx) {
     const current = p.epochEnded ? p.epoch : Math.min(p.epoch + 1, total);
     const frac = p.epochEnded ? 1 : p.epochFraction;
     epochFill.style.width = `${(100 * frac).toFixed(1)}%`;
-    epochLabel.textContent = `Epoch ${current} of ${total} · ${Math.round(100 * frac)}%`;
+    tr(epochLabel, 'train.epochOf', { current, total, frac });
     sEpoch.v.textContent = `${p.epoch}/${total}`;
-    sStep.v.textContent = p.step.toLocaleString('en-US');
-    sLoss.v.textContent = p.loss.toFixed(4);
+    sStep.v.textContent = fmt.int(p.step);
+    sLoss.v.textContent = fmt.fix(p.loss, 4);
     sTrain.v.textContent = pct(p.trainAccuracy);
     if (p.samplesPerSec > 0) {
-      rate.textContent = `${Math.round(p.samplesPerSec).toLocaleString('en-US')} samples/s`;
+      tr(rate, 'train.rate', { n: p.samplesPerSec });
       rate.dataset.value = String(Math.round(p.samplesPerSec));
       window.shrinkTimings.samplesPerSec = Math.round(p.samplesPerSec);
     }
@@ -285,7 +293,7 @@ export function mount(root, ctx) {
     schedule();
   });
   ctx.on('info', (info) => {
-    arch.textContent = `${info.sizes.join(' → ')} · ${info.paramCount.toLocaleString('en-US')} parameters`;
+    tr(arch, 'train.arch', { sizes: info.sizes.join(' → '), params: info.paramCount });
   });
   ctx.on('ready', () => {
     for (const b of [play, step, reset]) b.disabled = false;
@@ -308,5 +316,6 @@ export function mount(root, ctx) {
   };
   step.onclick = () => ctx.call('loop', 'step').catch(ctx.showError);
   reset.onclick = () => ctx.call('session', 'reset').catch(ctx.showError);
+  onLocale(() => drawCharts());
   sizeCanvases();
 }

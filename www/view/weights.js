@@ -3,6 +3,8 @@
 // blitted with putImageData onto a small canvas that CSS scales up pixelated. While training,
 // it refreshes at most every 400 ms and only while on screen.
 
+import { tr } from '../i18n.js';
+
 import { blit } from '../ui.js';
 
 const REFRESH_MS = 400;
@@ -19,9 +21,16 @@ export function mount(root, ctx) {
   frame.append(canvas);
   const legend = document.createElement('div');
   legend.className = 'legend';
-  legend.innerHTML =
-    '<span>negative</span><span class="legend-ramp" aria-hidden="true"></span><span>positive</span>' +
-    '<span class="legend-swatch pruned" aria-hidden="true"></span><span>pruned</span>';
+  const span = (key, className) => {
+    const s = document.createElement('span');
+    if (className) {
+      s.className = className;
+      s.setAttribute('aria-hidden', 'true');
+    }
+    return key ? tr(s, key) : s;
+  };
+  legend.append(span('prune.legend.negative'), span(null, 'legend-ramp'), span('prune.legend.positive'),
+    span(null, 'legend-swatch pruned'), span('prune.legend.pruned'));
   const caption = document.createElement('p');
   caption.className = 'caption';
   caption.id = 'weights-caption';
@@ -48,8 +57,7 @@ export function mount(root, ctx) {
       const n = info.sizes[1] || 1;
       const img = await ctx.call('session', 'firstLayerHeatmap', perRow(n));
       blit(canvas, img);
-      caption.textContent = `${n} neurons × 784 weights, step ${info.steps.toLocaleString('en-US')}. ` +
-        'Colours are scaled to the 99th percentile of |w|.';
+      tr(caption, 'weights.caption', { n, inputs: info.sizes[0], step: info.steps });
       root.dataset.step = String(info.steps);
     } catch (e) {
       if (!/not ready|interrupted/.test(e.message)) ctx.showError(e);

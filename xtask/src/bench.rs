@@ -11,20 +11,14 @@ use crate::util::{self, note, root, run, step, Context, Result};
 const CHROMIUM_ARGS: &str = "['--no-sandbox','--disable-gpu','--disable-quic','--no-first-run',\
 '--disable-background-networking','--disable-component-update','--disable-sync']";
 
-/// Drives the page and prints `window.benchResult` as a table, then as one JSON line.
+/// Drives www/bench.html one part per fresh page (TF.js fixes its thread count when its backend
+/// starts) and prints every measurement as one table, then as one JSON line.
 const DRIVER_JS: &str = r#"
 const { chromium } = require('@playwright/test');
-const table = (result) => {
-  let rows = result;
-  if (!Array.isArray(rows)) {
-    rows = Object.entries(rows).map(([name, v]) =>
-      v !== null && typeof v === 'object' ? { name, ...v } : { name, value: v });
-  }
-  rows = rows.map((r) => (r !== null && typeof r === 'object' ? r : { value: r }));
+const fmt = (v) => typeof v === 'number' ? (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3)) : String(v ?? '');
+const table = (rows) => {
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v) => typeof v === 'number' && !Number.isInteger(v)
-    ? (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4)) : String(v ?? '');
-  const cells = rows.map((r) => cols.map((c) => cell(r[c])));
+  const cells = rows.map((r) => cols.map((c) => fmt(r[c])));
   const width = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
   const line = (vals) => vals.map((v, i) => i === 0 ? v.padEnd(width[i]) : v.padStart(width[i])).join('  ');
   console.log(line(cols));
@@ -33,16 +27,53 @@ const table = (result) => {
 };
 (async () => {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const page = await browser.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') console.error('[page error] ' + m.text()); });
-  page.on('pageerror', (e) => console.error('[page exception] ' + e.message));
-  page.on('response', (r) => { if (r.status() >= 400) console.error(`[page http ${r.status()}] ${r.url()}`); });
-  await page.goto(process.env.SHRINK_URL + '/bench.html');
-  await page.waitForFunction(() => window.benchResult !== undefined, null,
-    { timeout: 20 * 60 * 1000, polling: 500 });
-  const result = await page.evaluate(() => window.benchResult);
-  table(result);
-  console.log('JSON ' + JSON.stringify(result));
+  const part = async (query) => {
+    const page = await browser.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') console.error(`[${query} error] ` + m.text()); });
+    page.on('pageerror', (e) => console.error(`[${query} exception] ` + e.message));
+    page.on('response', (r) => { if (r.status() >= 400) console.error(`[${query} http ${r.status()}] ${r.url()}`); });
+    await page.goto(process.env.SHRINK_URL + '/bench.html?' + query);
+    await page.waitForFunction(() => window.benchResult !== undefined, null, { timeout: 30 * 60 * 1000, polling: 500 });
+    const r = await page.evaluate(() => window.benchResult);
+    await page.close();
+    if (r.error) console.error(`[${query}] ${r.error}`);
+    return r;
+  };
+  const isolated = await (async () => { const p = await browser.newPage(); await p.goto(process.env.SHRINK_URL + '/bench.html?part=none'); const v = await p.evaluate(() => self.crossOriginIsolated); await p.close(); return v; })();
+  const kern = await part('part=kernels');
+  const relaxedPkg = process.env.SHRINK_RELAXED_PKG;
+  const kernRelaxed = relaxedPkg ? await part('part=kernels&pkg=' + relaxedPkg) : null;
+  const ours1 = await part('part=ours');
+  const threadedPkg = process.env.SHRINK_THREADED_PKG;
+  const ours2 = threadedPkg ? await part('part=ours&threads=2&pkg=' + threadedPkg) : null;
+  const tf1 = await part('part=tfjs&threads=1');
+  const tf2 = await part('part=tfjs&threads=2');
+  const rows = [];
+  const ratio = (a, b) => (a && b) ? (a / b).toFixed(2) + '×' : '';
+  const by = (r, model) => r && r.rows ? r.rows.find((x) => x.model === model) : undefined;
+  for (const [label, key] of [['training, 1 epoch, SGD batch 64', 'trainSamplesPerSec'], ['inference, 10,000 test digits, batch 1000', 'inferSamplesPerSec']]) {
+    for (const model of ['LeNet-300-100', '784-100-10']) {
+      const [a, b, c, d] = [ours1, ours2, tf1, tf2].map((r) => by(r, model)?.[key]);
+      rows.push({ measure: `${model} ${label} (samples/s)`, 'ours 1 thr': a, 'ours 2 thr': b ?? 'n/a', 'TF.js 1 thr': c, 'TF.js 2 thr': d,
+        'ours÷TF.js 1 thr': ratio(a, c), 'ours÷TF.js 2 thr': ratio(b, d), note: b ? `ours 2÷1 thr ${ratio(b, a)}` : '' });
+    }
+  }
+  const acc = (r, m) => { const x = by(r, m); return x ? (100 * x.testAccuracy).toFixed(2) + ' %' : ''; };
+  for (const model of ['LeNet-300-100', '784-100-10']) {
+    rows.push({ measure: `${model} test accuracy after that epoch`, 'ours 1 thr': acc(ours1, model), 'ours 2 thr': acc(ours2, model) || 'n/a', 'TF.js 1 thr': acc(tf1, model), 'TF.js 2 thr': acc(tf2, model) });
+  }
+  const peak = kern.rows.find((r) => r.name.startsWith('peak simd128'));
+  for (const r of kern.rows) {
+    const simd = r.name.endsWith('simd128');
+    const twin = kernRelaxed ? kernRelaxed.rows.find((x) => x.name === r.name) : null;
+    rows.push({ measure: `${r.name} (GFLOP/s)`, 'ours 1 thr': r.gflops,
+      'ours÷TF.js 1 thr': '', note: [r.note, twin && simd ? `relaxed build ${fmt(twin.gflops)} GFLOP/s = ${ratio(twin.gflops, r.gflops)} simd128 build` : ''].filter(Boolean).join('; ') });
+  }
+  rows.push({ measure: 'peak wasm memory, both models trained 1 epoch + evaluated (MB)', 'ours 1 thr': ours1.peakWasmBytes / 1e6, 'ours 2 thr': ours2 ? ours2.peakWasmBytes / 1e6 : 'n/a', note: 'full MNIST loaded (train + test)' });
+  console.log(`\none run, headless Chromium; kernels: ${kern.kernel}; TF.js ${tf1.version} ${tf1.backend} (threads ${tf1.threads} / ${tf2.threads}); crossOriginIsolated ${isolated}`);
+  table(rows);
+  console.log('JSON ' + JSON.stringify({ kern, kernRelaxed, ours1, ours2, tf1, tf2 }));
+  if (process.env.SHRINK_BENCH_PAGE === '0') { await browser.close(); return; }
   // The real page: LeNet-300-100, 10 epochs, seed 1, trained in its worker; per-epoch test
   // accuracy and the samples/s it shows (issue 2's "98.0 % after 10 epochs in the page").
   const app = await browser.newPage();
@@ -50,14 +81,15 @@ const table = (result) => {
   await app.goto(process.env.SHRINK_URL + '/#hidden=300,100&epochs=10&seed=1');
   await app.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 120000 });
   const ready = await app.evaluate(() => window.shrinkTimings.readyAfterDataMs);
+  const t0 = Date.now();
   await app.click('#btn-play');
   const epochs = [];
   for (let e = 1; e <= 10; e++) {
-    const acc = app.locator(`#stat-test-acc[data-epoch="${e}"]`);
-    await acc.waitFor({ timeout: 600000 });
-    const value = Number(await acc.getAttribute('data-value'));
+    const accEl = app.locator(`#stat-test-acc[data-epoch="${e}"]`);
+    await accEl.waitFor({ timeout: 600000 });
+    const value = Number(await accEl.getAttribute('data-value'));
     const rate = await app.locator('#samples-per-sec').getAttribute('data-value');
-    epochs.push({ epoch: e, testAccuracy: (100 * value).toFixed(2) + ' %', samplesPerSec: Math.round(Number(rate)) });
+    epochs.push({ epoch: e, testAccuracy: (100 * value).toFixed(2) + ' %', samplesPerSec: Math.round(Number(rate)), wallSeconds: ((Date.now() - t0) / 1000).toFixed(1) });
   }
   console.log(`\npage: LeNet-300-100, 10 epochs, seed 1 (ready ${Math.round(ready)} ms after the data arrived)`);
   table(epochs);
@@ -67,6 +99,9 @@ const table = (result) => {
 
 pub fn run_all() -> Result {
     crate::build::run_all()?;
+    if let Err(e) = crate::build::build_relaxed() {
+        note(&format!("no relaxed-simd module, its rows are skipped: {e}"));
+    }
     native()?;
     browser()
 }
@@ -103,6 +138,7 @@ fn browser() -> Result {
         note("skipped: /usr/bin/chromium is missing (`cargo xtask test` installs it)");
         return Ok(());
     }
+    vendor_tfjs(&www)?;
     let addr = crate::serve::start(&www, 0, false)?;
     let url = format!("http://{addr}");
     note(&format!("serving www/ at {url}"));
@@ -111,10 +147,42 @@ fn browser() -> Result {
     let driver = dir.join("bench-driver.cjs");
     std::fs::write(&driver, DRIVER_JS.replace("CHROMIUM_ARGS", CHROMIUM_ARGS))
         .context(|| format!("cannot write {}", driver.display()))?;
-    run(Command::new("node")
+    let mut cmd = Command::new("node");
+    if www.join("pkg-relaxed").join("shrink.js").exists() {
+        cmd.env("SHRINK_RELAXED_PKG", "pkg-relaxed");
+    }
+    if www.join("pkg-threads").join("shrink.js").exists() {
+        cmd.env("SHRINK_THREADED_PKG", "pkg-threads");
+    }
+    run(cmd
         .current_dir(root())
         .arg(&driver)
         .env("SHRINK_URL", &url)
         // The driver lives under target/; let it find @playwright/test in the repo.
         .env("NODE_PATH", root().join("node_modules")))
+}
+
+/// Copies TF.js and its wasm backend (npm dev dependencies, pinned in package.json) into
+/// `www/vendor/tfjs/`, so the bench page loads the peer from this server, like our module.
+fn vendor_tfjs(www: &std::path::Path) -> Result {
+    let nm = root().join("node_modules").join("@tensorflow");
+    let out = www.join("vendor").join("tfjs");
+    std::fs::create_dir_all(&out).context(|| format!("cannot create {}", out.display()))?;
+    let files = [
+        ("tfjs/dist", "tf.min.js"),
+        ("tfjs-backend-wasm/dist", "tf-backend-wasm.min.js"),
+        ("tfjs-backend-wasm/dist", "tfjs-backend-wasm.wasm"),
+        ("tfjs-backend-wasm/dist", "tfjs-backend-wasm-simd.wasm"),
+        ("tfjs-backend-wasm/dist", "tfjs-backend-wasm-threaded-simd.wasm"),
+    ];
+    for (dir, name) in files {
+        let from = nm.join(dir).join(name);
+        std::fs::copy(&from, out.join(name)).context(|| {
+            format!(
+                "cannot copy {} (run `cargo xtask setup` for the npm dev dependencies)",
+                from.display()
+            )
+        })?;
+    }
+    Ok(())
 }

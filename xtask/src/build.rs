@@ -33,10 +33,63 @@ pub fn pkg_dir() -> PathBuf {
     root().join("www").join("pkg")
 }
 
-/// Setup (without the browser), then the wasm build.
+/// Setup (without the browser), then the wasm build: the single-thread module, then the
+/// threaded one (a failure there is reported and the page keeps its single-thread module).
 pub fn run_all() -> Result {
     setup::run_all(Browser::Skip)?;
-    build_wasm()
+    build_wasm()?;
+    if let Err(e) = build_threads() {
+        let _ = std::fs::remove_dir_all(threads_pkg_dir());
+        note(&format!(
+            "no threaded module (the page runs single-threaded everywhere): {e}"
+        ));
+    }
+    Ok(())
+}
+
+/// The threaded module's files (loaded by the worker only when the page is cross-origin
+/// isolated).
+pub fn threads_pkg_dir() -> PathBuf {
+    root().join("www").join("pkg-threads")
+}
+
+/// Link arguments that make the memory shared and export the TLS symbols wasm-bindgen needs.
+/// Since rust-lang/rust#147225 `+atomics` alone no longer makes the memory shared (the build
+/// succeeds and the page then fails): every flag here is needed. 1 GiB is the most memory the
+/// shared module can grow to (training on full MNIST peaks far below it).
+const THREADS_RUSTFLAGS: &str = "-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128 \
+-C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--max-memory=1073741824 \
+-C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
+-C link-arg=--export=__tls_align -C link-arg=--export=__tls_base";
+
+/// The threaded module in `www/pkg-threads/`: the pinned nightly, `-Z build-std` (std itself
+/// must be rebuilt with atomics), cargo feature `threads` (rayon + wasm-bindgen-rayon), shared
+/// memory. Its own target dir keeps the stable build's artifacts fresh.
+pub fn build_threads() -> Result {
+    step("cargo build (wasm32, release, threads: nightly + build-std + shared memory)");
+    let target_dir = util::target_dir().join("threads");
+    let mut cmd = Command::new("rustup");
+    cmd.current_dir(root())
+        .args(["run", setup::NIGHTLY, "cargo", "build", "--release", "--lib"])
+        .args(["--package", "shrink", "--target", TARGET, "--features", "threads"])
+        .args(["-Z", "build-std=panic_abort,std"])
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env("RUSTFLAGS", THREADS_RUSTFLAGS);
+    // The outer `cargo run` of xtask points these at the stable toolchain.
+    for var in ["RUSTC", "RUSTDOC", "CARGO", "RUSTUP_TOOLCHAIN", "RUSTC_WRAPPER"] {
+        cmd.env_remove(var);
+    }
+    run(&mut cmd)?;
+    let artifact = target_dir.join(TARGET).join("release").join("shrink.wasm");
+    let pkg = threads_pkg_dir();
+    let wasm = pkg.join("shrink_bg.wasm");
+    if pkg.join("shrink.js").exists() && util::up_to_date(&wasm, &[&artifact]) {
+        note("www/pkg-threads is newer than the cargo artifact: nothing to do");
+        return report_size(&wasm);
+    }
+    bindgen(&artifact, &pkg)?;
+    optimise_with(&wasm, &["--enable-threads"])?;
+    report_size(&wasm)
 }
 
 /// Builds, binds and optimises the module, skipping bindgen + opt when `www/pkg` is current.
@@ -76,6 +129,35 @@ pub fn build_wasm() -> Result {
     report_size(&wasm)
 }
 
+/// The `+relaxed-simd` twin of the module in `www/pkg-relaxed/`, built for `cargo xtask bench`
+/// only: it measures whether f32x4.relaxed_madd pays before the page would ship a second module
+/// (issue 12 asks for ≥ 5 %). Its own target dir keeps the main build's artifacts fresh.
+pub fn build_relaxed() -> Result {
+    step("cargo build (wasm32, release, +relaxed-simd) for the bench");
+    let target_dir = util::target_dir().join("relaxed");
+    run(util::cargo()
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .env("RUSTFLAGS", "-C target-feature=+simd128,+relaxed-simd")
+        .args([
+            "build",
+            "--release",
+            "--lib",
+            "--package",
+            "shrink",
+            "--target",
+            TARGET,
+        ]))?;
+    let artifact = target_dir.join(TARGET).join("release").join("shrink.wasm");
+    let pkg = root().join("www").join("pkg-relaxed");
+    let wasm = pkg.join("shrink_bg.wasm");
+    if pkg.join("shrink.js").exists() && util::up_to_date(&wasm, &[&artifact]) {
+        note("www/pkg-relaxed is newer than the cargo artifact: nothing to do");
+        return Ok(());
+    }
+    bindgen(&artifact, &pkg)?;
+    optimise_with(&wasm, &["--enable-relaxed-simd"])
+}
+
 fn bindgen(artifact: &std::path::Path, pkg: &std::path::Path) -> Result {
     let bin = tools_bin().join("wasm-bindgen");
     run(Command::new(&bin)
@@ -86,6 +168,10 @@ fn bindgen(artifact: &std::path::Path, pkg: &std::path::Path) -> Result {
 }
 
 fn optimise(wasm: &std::path::Path) -> Result {
+    optimise_with(wasm, &[])
+}
+
+fn optimise_with(wasm: &std::path::Path, extra: &[&str]) -> Result {
     let opt = root().join("node_modules").join(".bin").join("wasm-opt");
     if !opt.exists() {
         return Err(fail!(
@@ -99,6 +185,7 @@ fn optimise(wasm: &std::path::Path) -> Result {
         .current_dir(root())
         .arg("-O3")
         .args(WASM_FEATURES)
+        .args(extra)
         .arg(wasm)
         .arg("-o")
         .arg(&tmp))?;

@@ -21,6 +21,7 @@ pub enum Browser {
 /// Runs every setup step in order.
 pub fn run_all(browser: Browser) -> Result {
     wasm_target()?;
+    nightly()?;
     wasm_bindgen()?;
     npm_packages()?;
     crate::mnist::prepare()?;
@@ -44,6 +45,41 @@ fn wasm_target() -> Result {
         return Ok(());
     }
     run(Command::new("rustup").args(["target", "add", TARGET]))
+}
+
+/// The pinned nightly that builds the threaded module (build-std with atomics; see
+/// shared/TOOLCHAIN.md): installed with rust-src and the wasm32 target unless present.
+pub const NIGHTLY: &str = "nightly-2026-05-20";
+
+/// `rustup toolchain install NIGHTLY` with rust-src and wasm32, unless it is installed.
+fn nightly() -> Result {
+    step(&format!("Rust {NIGHTLY} (rust-src, wasm32) for the threaded module"));
+    let has = |args: &[&str]| output(Command::new("rustup").args(args));
+    let Some(toolchains) = has(&["toolchain", "list"]) else {
+        note("rustup not found: the threaded module needs it, so it will not be built");
+        return Ok(());
+    };
+    let installed = toolchains.lines().any(|l| l.starts_with(NIGHTLY));
+    let complete = installed
+        && has(&["component", "list", "--installed", "--toolchain", NIGHTLY])
+            .is_some_and(|c| c.lines().any(|l| l.starts_with("rust-src")))
+        && has(&["target", "list", "--installed", "--toolchain", NIGHTLY])
+            .is_some_and(|t| t.lines().any(|l| l.trim() == "wasm32-unknown-unknown"));
+    if complete {
+        note("already installed");
+        return Ok(());
+    }
+    run(Command::new("rustup").args([
+        "toolchain",
+        "install",
+        NIGHTLY,
+        "--profile",
+        "minimal",
+        "--component",
+        "rust-src",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))
 }
 
 /// The `wasm-bindgen` version in Cargo.lock: the CLI must match it exactly, or the generated

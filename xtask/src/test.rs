@@ -77,7 +77,9 @@ fn summarise(results: &[(&str, Outcome, f64)]) -> Result {
 
 fn build() -> Result {
     setup::run_all(Browser::Needed)?;
-    crate::build::build_wasm()
+    crate::build::build_wasm()?;
+    // Required here: tests/e2e/threads.spec.js checks the threaded module against this one.
+    crate::build::build_threads()
 }
 
 /// Native: every target of the workspace with warnings as errors (test code may unwrap: see

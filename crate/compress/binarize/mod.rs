@@ -8,6 +8,7 @@ pub mod layer;
 pub mod net;
 pub mod packed;
 pub mod params;
+pub mod parts;
 pub mod sign;
 pub mod trainer;
 pub mod view;
@@ -16,6 +17,7 @@ pub use layer::LayerKind;
 pub use net::{BinaryNet, NetCache};
 pub use packed::{LayerSize, PackedNet};
 pub use params::{Method, Output, Params};
+pub use parts::{PackedLayerParts, PartWeights};
 pub use trainer::{BinaryTrainer, CurvePoint};
 
 #[cfg(test)]

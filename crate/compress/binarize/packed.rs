@@ -111,6 +111,58 @@ impl PackedNet {
         Ok(PackedNet { layers })
     }
 
+    /// The layers as plain data (see `parts.rs`).
+    pub(super) fn parts_view(&self) -> Vec<super::parts::PackedLayerParts> {
+        use super::parts::{PackedLayerParts, PartWeights};
+        self.layers
+            .iter()
+            .map(|l| PackedLayerParts {
+                n_in: l.n_in,
+                n_out: l.n_out,
+                weights: match &l.weights {
+                    Weights::Float(w) => PartWeights::Float(w.clone()),
+                    Weights::Signs { bits, .. } => PartWeights::Signs(bits.clone()),
+                },
+                alpha: l.alpha.clone(),
+                scaled: l.scaled,
+                bias: l.bias.clone(),
+                bn: l.bn.clone(),
+                output: l.output,
+                binary_inputs: l.binary_inputs,
+            })
+            .collect()
+    }
+
+    /// Builds the net from checked parts (expanding ±1 weights where inputs are real).
+    pub(super) fn assemble(parts: Vec<super::parts::PackedLayerParts>) -> Self {
+        use super::parts::PartWeights;
+        let layers = parts
+            .into_iter()
+            .map(|p| PackedLayer {
+                n_in: p.n_in,
+                n_out: p.n_out,
+                weights: match p.weights {
+                    PartWeights::Float(w) => Weights::Float(w),
+                    PartWeights::Signs(bits) => {
+                        let expanded = if p.binary_inputs {
+                            Vec::new()
+                        } else {
+                            expand(&bits, p.n_out, p.n_in)
+                        };
+                        Weights::Signs { bits, expanded }
+                    }
+                },
+                alpha: p.alpha,
+                scaled: p.scaled,
+                bias: p.bias,
+                bn: p.bn,
+                output: p.output,
+                binary_inputs: p.binary_inputs,
+            })
+            .collect();
+        PackedNet { layers }
+    }
+
     /// Output width.
     pub fn n_out(&self) -> usize {
         self.layers.last().map_or(0, |l| l.n_out)
@@ -145,6 +197,32 @@ impl PackedNet {
             Some(Weights::Signs { bits, .. }) => Some(bits),
             _ => None,
         }
+    }
+
+    /// The weights layer `l` multiplies by, `[n_out, n_in]`: α·(±1) for a binary layer (α = 1
+    /// without scaling), the stored floats otherwise. For heatmaps and comparisons.
+    ///
+    /// # Errors
+    /// `InvalidParam` if `l` is not a layer.
+    pub fn effective_weights(&self, l: usize) -> Result<ndarray::Array2<f32>> {
+        let layer = self
+            .layers
+            .get(l)
+            .ok_or_else(|| Error::param("layer", l + 1, "no such layer"))?;
+        let values = match &layer.weights {
+            Weights::Float(w) => w.clone(),
+            Weights::Signs { bits, .. } => {
+                let mut w = expand(bits, layer.n_out, layer.n_in);
+                if layer.scaled {
+                    for (row, &a) in w.chunks_exact_mut(layer.n_in.max(1)).zip(&layer.alpha) {
+                        row.iter_mut().for_each(|v| *v *= a);
+                    }
+                }
+                w
+            }
+        };
+        ndarray::Array2::from_shape_vec((layer.n_out, layer.n_in), values)
+            .map_err(|_| Error::shape("PackedNet::effective_weights", (layer.n_out, layer.n_in), "other"))
     }
 
     /// Logits `[batch, n_out]` for `x` `[batch, n_in]`.

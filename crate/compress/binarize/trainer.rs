@@ -48,6 +48,7 @@ pub struct BinaryTrainer {
     y: Vec<u8>,
     step: u64,
     last_good: BinaryNet,
+    total_override: Option<u64>,
 }
 
 impl BinaryTrainer {
@@ -91,6 +92,7 @@ impl BinaryTrainer {
             curve: Vec::new(),
             tests: Vec::new(),
             last_good: net.clone(),
+            total_override: None,
             net,
             params,
         })
@@ -111,9 +113,21 @@ impl BinaryTrainer {
         self.step
     }
 
-    /// Total steps of the run.
+    /// Total steps of the run (the length of the learning-rate schedule).
     pub fn total_steps(&self) -> u64 {
-        (self.params.train.epochs * self.batcher.batches_per_epoch()) as u64
+        self.total_override
+            .unwrap_or((self.params.train.epochs * self.batcher.batches_per_epoch()) as u64)
+    }
+
+    /// Sets the schedule's length in steps, for a fractional number of epochs (the caller
+    /// stops after that many steps).
+    pub fn set_total_steps(&mut self, steps: u64) {
+        self.total_override = Some(steps.max(1));
+    }
+
+    /// Batches in one epoch.
+    pub fn batches_per_epoch(&self) -> usize {
+        self.batcher.batches_per_epoch()
     }
 
     /// Records a test accuracy at the current (fractional) epoch, for the curves.

@@ -148,6 +148,24 @@ impl Lab {
         }
     }
 
+    /// The dense model the slider prunes from: the one saved before the first cut, or `model`
+    /// itself if it was changed outside the lab (trained, reset) since. The tutorial's pitfall
+    /// starts here, so that it compares the two retrainings of one pruning, not a re-pruning.
+    pub fn dense(&mut self, model: &Mlp) -> &Mlp {
+        self.sync(model);
+        self.base.get_or_insert_with(|| model.clone())
+    }
+
+    /// The report on `model` as it stands (pruned or not), without changing it: the panel shows
+    /// the current mask at once, before the slider moves.
+    ///
+    /// # Errors
+    /// Evaluation or shape errors.
+    pub fn report(&mut self, model: &Mlp, test: &Dataset, limit: usize) -> Result<LabReport> {
+        self.sync(model);
+        self.done(model, test, limit)
+    }
+
     /// Prunes `model` (in place) per `p`.
     ///
     /// # Errors

@@ -284,7 +284,8 @@ impl Compressed for QuantizedMlp {
     }
 
     /// Dense fp32; every weight (zeros too) at its code width; and the packed size (sparse
-    /// index and Huffman coding when the model is pruned). Codebooks, scales, zero points,
+    /// index and Huffman coding when the model is pruned, layer by layer where that is
+    /// smaller). Codebooks, scales, zero points,
     /// activation scales and fp32 biases are counted in both of the last two.
     fn size(&self) -> ModelSize {
         let params: usize = self
@@ -293,12 +294,21 @@ impl Compressed for QuantizedMlp {
             .map(|l| l.weights.len() + l.b.len())
             .sum();
         let extra = self.act_overhead_bits();
-        let dense: u64 = self.layer_bits(false).iter().map(LayerBits::total).sum();
-        let sparse: u64 = self.layer_bits(true).iter().map(LayerBits::total).sum();
+        let dense_layers = self.layer_bits(false);
+        let dense: u64 = dense_layers.iter().map(LayerBits::total).sum();
+        // Each layer is stored in whichever is smaller, sparse (codes of kept weights + gap
+        // index) or dense codes: a lightly pruned last layer stays dense while the big
+        // first layer goes sparse.
+        let packed: u64 = self
+            .layer_bits(true)
+            .iter()
+            .zip(&dense_layers)
+            .map(|(s, d)| s.total().min(d.total()))
+            .sum();
         ModelSize {
             dense_fp32_bytes: params * 4,
             dense_with_zeros_bytes: packing::bytes(dense + extra),
-            packed_bytes: packing::bytes(sparse.min(dense) + extra),
+            packed_bytes: packing::bytes(packed + extra),
         }
     }
 }

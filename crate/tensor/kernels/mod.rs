@@ -5,8 +5,13 @@
 //!   gemm_nt: C[m×n] = A[m×k] · B[n×k]ᵀ   (forward, x·Wᵀ)
 //!   gemm_nn: C[m×n] = A[m×k] · B[k×n]    (input gradient, δ·W)
 //!   gemm_tn: C[m×n] = A[k×m]ᵀ · B[k×n]   (weight gradient, δᵀ·x)
+//!   gemm_packed: C = A · Bᵀ with Bᵀ packed once in 8-wide panels (the model's forward pass)
 
 pub mod int8;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
+pub mod packed;
+pub mod par;
 pub mod scalar;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd128;
@@ -15,18 +20,34 @@ pub mod xnor;
 
 use crate::error::{check_len, Result};
 use crate::model::activation::Activation;
+pub use packed::{gemm_packed, PackedBt};
 
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[cfg(not(target_arch = "wasm32"))]
+use native as active;
+#[cfg(all(target_arch = "wasm32", not(target_feature = "simd128")))]
 use scalar as active;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use simd128 as active;
 
-/// Name of the kernel set this build dispatches to ("simd128" or "scalar").
-pub const ACTIVE: &str = if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+/// Name of the kernel set this build dispatches to ("simd128", "relaxed-simd", "native" or
+/// "scalar").
+pub const ACTIVE: &str = if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
+    "relaxed-simd"
+} else if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
     "simd128"
-} else {
+} else if cfg!(target_arch = "wasm32") {
     "scalar"
+} else {
+    "native"
 };
+
+/// The kernel set and, in the threaded build, the thread count: what the page's badge shows.
+pub fn describe() -> String {
+    match par::threads() {
+        1 => ACTIVE.to_string(),
+        t => format!("{ACTIVE} × {t} threads"),
+    }
+}
 
 /// Checks the three buffers of a GEMM against `m, n, k` and the operand layouts.
 pub(crate) fn check_gemm(

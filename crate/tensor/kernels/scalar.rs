@@ -77,3 +77,57 @@ pub fn bias_act(act: Activation, bias: &[f32], c: &mut [f32]) {
         }
     }
 }
+
+/// C = A·Bᵀ from B packed in 8-wide column panels (see `packed.rs`): for each panel, every row
+/// of A accumulates 8 columns at once, 4 rows at a time. Written so LLVM vectorises the 8 lanes
+/// (AVX2 natively, where the dispatcher enables it).
+///
+/// # Errors
+/// `ShapeMismatch` if a buffer does not match `m, n, k`.
+#[inline(always)]
+pub fn gemm_packed(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    panels: &[f32],
+    c: &mut [f32],
+) -> crate::error::Result<()> {
+    use super::packed::PANEL;
+    super::packed::check_packed(m, n, k, a, panels, c)?;
+    if k == 0 {
+        c.fill(0.0);
+        return Ok(());
+    }
+    for (q, panel) in panels.chunks_exact(PANEL * k.max(1)).enumerate() {
+        let j0 = q * PANEL;
+        let width = PANEL.min(n - j0);
+        let mut i = 0;
+        while i + 4 <= m {
+            let mut acc = [[0.0f32; PANEL]; 4];
+            for (p, bp) in panel.chunks_exact(PANEL).enumerate() {
+                for (r, acc_r) in acc.iter_mut().enumerate() {
+                    let s = a[(i + r) * k + p];
+                    for (x, &b) in acc_r.iter_mut().zip(bp) {
+                        *x += s * b;
+                    }
+                }
+            }
+            for (r, acc_r) in acc.iter().enumerate() {
+                c[(i + r) * n + j0..(i + r) * n + j0 + width].copy_from_slice(&acc_r[..width]);
+            }
+            i += 4;
+        }
+        for i in i..m {
+            let mut acc = [0.0f32; PANEL];
+            let ar = &a[i * k..(i + 1) * k];
+            for (bp, &s) in panel.chunks_exact(PANEL).zip(ar) {
+                for (x, &b) in acc.iter_mut().zip(bp) {
+                    *x += s * b;
+                }
+            }
+            c[i * n + j0..i * n + j0 + width].copy_from_slice(&acc[..width]);
+        }
+    }
+    Ok(())
+}

@@ -3,38 +3,19 @@
 //! GEMMs use register tiles: gemm_nt keeps a 4×4 block of dot-product accumulators (16 v128),
 //! gemm_nn / gemm_tn a 4-row × 8-column block of C (8 v128) fed by splatted A values. Column
 //! blocks are the outer loop so the B panel stays in L1 while all rows of A stream past it.
-//! Soundness: every public function here is safe for any input. The GEMMs check their three
-//! lengths in O(1) (`fits`) and write nothing when a buffer is too short (the checked wrappers
-//! in `mod.rs` report that as an error first); the unchecked loads live in private `unsafe fn`s
-//! whose `# Safety` sections state what the callers guarantee.
+//! Callers have checked the buffer lengths; every pointer offset below stays inside them.
 
 use crate::model::activation::Activation;
 use core::arch::wasm32::*;
 
-/// Loads 4 f32.
-///
-/// # Safety
-/// `p..p + 4` must be inside one live allocation (no alignment needed: `v128.load` is unaligned).
 #[inline(always)]
 unsafe fn ld(p: *const f32) -> v128 {
-    // SAFETY: the caller guarantees 4 readable f32 at p.
-    unsafe { v128_load(p as *const v128) }
+    v128_load(p as *const v128)
 }
 
-/// Stores 4 f32.
-///
-/// # Safety
-/// `p..p + 4` must be inside one live, writable allocation.
 #[inline(always)]
 unsafe fn st(p: *mut f32, v: v128) {
-    // SAFETY: the caller guarantees 4 writable f32 at p.
-    unsafe { v128_store(p as *mut v128, v) }
-}
-
-/// True if `s` holds at least `rows · cols` elements (and that product does not overflow).
-#[inline(always)]
-fn fits<T>(s: &[T], rows: usize, cols: usize) -> bool {
-    rows.checked_mul(cols).is_some_and(|need| s.len() >= need)
+    v128_store(p as *mut v128, v)
 }
 
 #[inline(always)]
@@ -43,9 +24,19 @@ fn hsum(v: v128) -> f32 {
         + (f32x4_extract_lane::<1>(v) + f32x4_extract_lane::<3>(v))
 }
 
+/// acc + a·b. The default build rounds twice (mul, then add: exact simd128 semantics, the
+/// same bits on every engine); a `+relaxed-simd` build (the measured opt-in of `cargo xtask
+/// bench`) uses f32x4.relaxed_madd, which the engine may fuse into one FMA.
 #[inline(always)]
 fn fma(acc: v128, a: v128, b: v128) -> v128 {
-    f32x4_add(acc, f32x4_mul(a, b))
+    #[cfg(target_feature = "relaxed-simd")]
+    {
+        f32x4_relaxed_madd(a, b, acc)
+    }
+    #[cfg(not(target_feature = "relaxed-simd"))]
+    {
+        f32x4_add(acc, f32x4_mul(a, b))
+    }
 }
 
 /// Σ a_i·b_i with two vector accumulators.
@@ -55,7 +46,6 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc0 = f32x4_splat(0.0);
     let mut acc1 = f32x4_splat(0.0);
     let mut p = 0;
-    // SAFETY: p + 8 ≤ n (then p + 4 ≤ n) and n ≤ a.len(), b.len().
     unsafe {
         while p + 8 <= n {
             acc0 = fma(acc0, ld(pa.add(p)), ld(pb.add(p)));
@@ -81,7 +71,6 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     let va = f32x4_splat(alpha);
     let (px, py) = (x.as_ptr(), y.as_mut_ptr());
     let mut p = 0;
-    // SAFETY: p + 4 ≤ n ≤ x.len(), y.len().
     unsafe {
         while p + 4 <= n {
             st(py.add(p), fma(ld(py.add(p)), va, ld(px.add(p))));
@@ -95,28 +84,27 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
 }
 
 thread_local! {
-    /// Scratch for Bᵀ in `gemm_nt`: grows once, then reused, so training stays allocation-free.
-    static TRANSPOSED: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Scratch panels for `gemm_nt` callers that hold no packed Wᵀ of their own: grows once,
+    /// then reused, so those paths stay allocation-free too.
+    static PACKED: std::cell::RefCell<super::packed::PackedBt> =
+        std::cell::RefCell::new(super::packed::PackedBt::default());
 }
 
-/// Below this many rows of A, transposing B costs more than it saves.
-const TRANSPOSE_MIN_ROWS: usize = 8;
+/// Below this many rows of A, packing B costs more than it saves.
+const PACK_MIN_ROWS: usize = 8;
 
-/// C = A·Bᵀ. For a real batch, B is transposed once into scratch (n·k copies) and the
-/// broadcast-A panel kernel of `gemm_nn` runs on it: it reuses each loaded B vector across 4
-/// rows of A instead of doing 16 horizontal sums per 4×4 tile, measured ≈ 2.5× faster here.
+/// C = A·Bᵀ. For a real batch, B is packed into 8-wide panels (n·k copies) and the panel
+/// kernel runs on them; the model's forward pass keeps its own packed Wᵀ and skips this.
 pub fn gemm_nt(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    if m >= TRANSPOSE_MIN_ROWS {
-        let done = TRANSPOSED.with(|cell| {
+    if super::check_gemm("gemm_nt", m, n, k, a, b, c).is_err() {
+        return;
+    }
+    if m >= PACK_MIN_ROWS {
+        let done = PACKED.with(|cell| {
             let Ok(mut bt) = cell.try_borrow_mut() else {
                 return false;
             };
-            if bt.len() < n * k {
-                bt.resize(n * k, 0.0);
-            }
-            transpose(n, k, b, &mut bt[..n * k]);
-            gemm_nn(m, n, k, a, &bt[..n * k], c);
-            true
+            bt.pack(n, k, b).is_ok() && gemm_packed(m, n, k, a, bt.panels(), c).is_ok()
         });
         if done {
             return;
@@ -125,24 +113,9 @@ pub fn gemm_nt(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]
     gemm_nt_dots(m, n, k, a, b, c);
 }
 
-/// Bt[k×n] = B[n×k]ᵀ, in 8×8 blocks to keep both sides in cache.
-fn transpose(n: usize, k: usize, b: &[f32], bt: &mut [f32]) {
-    const T: usize = 8;
-    for j0 in (0..n).step_by(T) {
-        for p0 in (0..k).step_by(T) {
-            for j in j0..(j0 + T).min(n) {
-                for p in p0..(p0 + T).min(k) {
-                    bt[p * n + j] = b[j * k + p];
-                }
-            }
-        }
-    }
-}
-
 /// C = A·Bᵀ with 4×4 tiles of dot products (small m, where a transpose does not pay).
-/// Writes nothing if a buffer is shorter than its shape.
 pub fn gemm_nt_dots(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    if !(fits(a, m, k) && fits(b, n, k) && fits(c, m, n)) {
+    if super::check_gemm("gemm_nt", m, n, k, a, b, c).is_err() {
         return;
     }
     let (pa, pb) = (a.as_ptr(), b.as_ptr());
@@ -153,8 +126,6 @@ pub fn gemm_nt_dots(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut 
         while i + 4 <= m {
             let mut acc = [[f32x4_splat(0.0); 4]; 4];
             let mut p = 0;
-            // SAFETY: rows i..i+4 < m of A and j..j+4 < n of B hold k ≥ k4 ≥ p + 4 values,
-            // and a.len() ≥ m·k, b.len() ≥ n·k were checked on entry.
             unsafe {
                 while p < k4 {
                     let av = [
@@ -206,8 +177,8 @@ pub fn gemm_nt_dots(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut 
 /// where `a_at(p, r)` reads the A value for shared index p and C row i+r.
 ///
 /// # Safety
-/// `pb` points to ≥ k·n readable f32 and `c` to ≥ (i + 4)·n writable f32, with j + 8 ≤ n;
-/// `a_at(p, r)` must be valid for p < k and r < 4.
+/// `pb` must point at `k·n` readable floats with `j + 8 ≤ n`, `c` at `(i + 4)·n` writable
+/// floats, and `a_at` must be valid for p < k, r < 4.
 #[inline(always)]
 unsafe fn tile_4x8(
     c: *mut f32,
@@ -220,8 +191,8 @@ unsafe fn tile_4x8(
 ) {
     let mut acc = [[f32x4_splat(0.0); 2]; 4];
     for p in 0..k {
-        // SAFETY: p < k and j + 8 ≤ n, so p·n + j + 8 ≤ k·n (the caller's guarantee on pb).
-        let (b0, b1) = unsafe { (ld(pb.add(p * n + j)), ld(pb.add(p * n + j + 4))) };
+        let b0 = ld(pb.add(p * n + j));
+        let b1 = ld(pb.add(p * n + j + 4));
         for r in 0..4 {
             let av = f32x4_splat(a_at(p, r));
             acc[r][0] = fma(acc[r][0], av, b0);
@@ -229,11 +200,8 @@ unsafe fn tile_4x8(
         }
     }
     for r in 0..4 {
-        // SAFETY: (i + r)·n + j + 8 ≤ (i + 4)·n (the caller's guarantee on c).
-        unsafe {
-            st(c.add((i + r) * n + j), acc[r][0]);
-            st(c.add((i + r) * n + j + 4), acc[r][1]);
-        }
+        st(c.add((i + r) * n + j), acc[r][0]);
+        st(c.add((i + r) * n + j + 4), acc[r][1]);
     }
 }
 
@@ -280,11 +248,7 @@ fn tail_rows(
     }
 }
 
-/// C[m×n] = Σ_p a(p, ·)·B[p, ·] over 4×8 tiles, then the row and column tails.
-///
-/// # Safety
-/// `b.len() ≥ k·n`, `c.len() ≥ m·n`, and `a_at(p, i)` must be valid for p < k, i < m.
-unsafe fn gemm_b_panel(
+fn gemm_b_panel(
     m: usize,
     n: usize,
     k: usize,
@@ -300,8 +264,8 @@ unsafe fn gemm_b_panel(
     while j < n8 {
         let mut i = 0;
         while i < m4 {
-            // SAFETY: i + 4 ≤ m4 ≤ m and j + 8 ≤ n8 ≤ n, with b and c as long as the caller
-            // guarantees; a_at is called with p < k and i + r < m.
+            // SAFETY: i + 4 ≤ m4 ≤ m and j + 8 ≤ n8 ≤ n, and the callers checked b = k·n and
+            // c = m·n floats.
             unsafe { tile_4x8(pc, n, i, j, k, pb, |p, r| a_at(p, i + r)) };
             i += 4;
         }
@@ -311,23 +275,31 @@ unsafe fn gemm_b_panel(
     tail_cols(m, n, k, n8, b, c, a_at);
 }
 
-/// C = A·B (A is [m×k]). Writes nothing if a buffer is shorter than its shape.
+/// C = A·B (A is [m×k]).
 pub fn gemm_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    if !(fits(a, m, k) && fits(b, k, n) && fits(c, m, n)) {
+    // Public and pointer-based: a wrong length is a silent no-op here (the checked wrapper in
+    // `kernels` reports it), never an out-of-bounds read.
+    if super::check_gemm("gemm_nn", m, n, k, a, b, c).is_err() {
         return;
     }
-    // SAFETY: the lengths were checked just above; gemm_b_panel calls a_at with p < k, i < m,
-    // so i·k + p < m·k ≤ a.len().
-    unsafe { gemm_b_panel(m, n, k, b, c, |p, i| *a.get_unchecked(i * k + p)) }
+    // Row blocks of C are row blocks of A; `i` below is relative to the block's first row i0.
+    super::par::for_row_blocks(m, n, k, c, |i0, rows, cb| {
+        // SAFETY: gemm_b_panel asks for p < k and i < rows, and i0 + rows ≤ m, so the index is
+        // below m·k = a.len() (checked above).
+        gemm_b_panel(rows, n, k, b, cb, |p, i| unsafe { *a.get_unchecked((i0 + i) * k + p) });
+    });
 }
 
-/// C = Aᵀ·B (A is [k×m]). Writes nothing if a buffer is shorter than its shape.
+/// C = Aᵀ·B (A is [k×m]).
 pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    if !(fits(a, k, m) && fits(b, k, n) && fits(c, m, n)) {
+    if super::check_gemm("gemm_tn", m, n, k, a, b, c).is_err() {
         return;
     }
-    // SAFETY: as in gemm_nn, with p·m + i < k·m ≤ a.len().
-    unsafe { gemm_b_panel(m, n, k, b, c, |p, i| *a.get_unchecked(p * m + i)) }
+    // Row blocks of C are column blocks of A.
+    super::par::for_row_blocks(m, n, k, c, |i0, rows, cb| {
+        // SAFETY: p < k and i0 + i < m, so the index is below k·m = a.len() (checked above).
+        gemm_b_panel(rows, n, k, b, cb, |p, i| unsafe { *a.get_unchecked(p * m + i0 + i) });
+    });
 }
 
 /// row ← act(row + bias); ReLU and identity are fully vectorised, tanh/sigmoid add the bias in
@@ -339,7 +311,6 @@ pub fn bias_act(act: Activation, bias: &[f32], c: &mut [f32]) {
     for row in c.chunks_exact_mut(w) {
         let (pr, pbias) = (row.as_mut_ptr(), bias.as_ptr());
         let mut p = 0;
-        // SAFETY: p + 4 ≤ w4 ≤ w = row.len() = bias.len() (chunks_exact(w)).
         unsafe {
             while p < w4 {
                 let v = f32x4_add(ld(pr.add(p)), ld(pbias.add(p)));
@@ -360,6 +331,87 @@ pub fn bias_act(act: Activation, bias: &[f32], c: &mut [f32]) {
         if !matches!(act, Activation::Relu | Activation::Identity) {
             for x in row.iter_mut() {
                 *x = act.apply(*x);
+            }
+        }
+    }
+}
+
+/// Rows `i..i+R` of C, columns `j0..j0+width` (width ≤ 8), from one packed panel.
+///
+/// # Safety
+/// `pa` must point at `(i + R)·k` readable floats (A is `[m, k]` with `i + R ≤ m`), `panel` at
+/// `8·k` readable floats, and `pc` at `(i + R − 1)·n + j0 + width` writable floats.
+#[inline(always)]
+unsafe fn packed_tile<const R: usize>(
+    pa: *const f32,
+    panel: *const f32,
+    pc: *mut f32,
+    (i, j0, width): (usize, usize, usize),
+    (n, k): (usize, usize),
+) {
+    let mut acc = [[f32x4_splat(0.0); 2]; R];
+    for p in 0..k {
+        let b0 = ld(panel.add(p * 8));
+        let b1 = ld(panel.add(p * 8 + 4));
+        for (r, acc_r) in acc.iter_mut().enumerate() {
+            let av = v128_load32_splat(pa.add((i + r) * k + p) as *const u32);
+            acc_r[0] = fma(acc_r[0], av, b0);
+            acc_r[1] = fma(acc_r[1], av, b1);
+        }
+    }
+    for (r, acc_r) in acc.iter().enumerate() {
+        let out = pc.add((i + r) * n + j0);
+        if width == 8 {
+            st(out, acc_r[0]);
+            st(out.add(4), acc_r[1]);
+        } else {
+            let mut lanes = [0.0f32; 8];
+            st(lanes.as_mut_ptr(), acc_r[0]);
+            st(lanes.as_mut_ptr().add(4), acc_r[1]);
+            core::ptr::copy_nonoverlapping(lanes.as_ptr(), out, width);
+        }
+    }
+}
+
+/// C = A·Bᵀ from B packed in 8-wide panels (`packed.rs`): no transpose and no horizontal sums;
+/// each panel (k·32 bytes) stays in L1 while the rows of A stream past it, 4 at a time.
+///
+/// # Errors
+/// `ShapeMismatch` if a buffer does not match `m, n, k` (checked before any pointer is formed).
+pub fn gemm_packed(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    panels: &[f32],
+    c: &mut [f32],
+) -> crate::error::Result<()> {
+    super::packed::check_packed(m, n, k, a, panels, c)?;
+    super::par::for_row_blocks(m, n, k, c, |i0, rows, cb| {
+        packed_rows(rows, n, k, &a[i0 * k..(i0 + rows) * k], panels, cb);
+    });
+    Ok(())
+}
+
+/// `gemm_packed` on `m` rows, lengths already checked (a = m·k, panels = ⌈n/8⌉·8·k, c = m·n).
+fn packed_rows(m: usize, n: usize, k: usize, a: &[f32], panels: &[f32], c: &mut [f32]) {
+    let (pa, pc) = (a.as_ptr(), c.as_mut_ptr());
+    for q in 0..n.div_ceil(8) {
+        let j0 = q * 8;
+        let width = 8.min(n - j0);
+        // SAFETY: the caller checked a = m·k, panels = ⌈n/8⌉·8·k and c = m·n floats, so
+        // panel q (8·k floats at q·8·k) and rows i..i+R ≤ m with columns j0..j0+width ≤ n are
+        // in bounds, which is what `packed_tile` requires.
+        unsafe {
+            let panel = panels.as_ptr().add(q * 8 * k);
+            let mut i = 0;
+            while i + 4 <= m {
+                packed_tile::<4>(pa, panel, pc, (i, j0, width), (n, k));
+                i += 4;
+            }
+            while i < m {
+                packed_tile::<1>(pa, panel, pc, (i, j0, width), (n, k));
+                i += 1;
             }
         }
     }

@@ -7,6 +7,7 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::model::Mlp;
 use crate::train::{TrainConfig, Trainer};
+use crate::version::Store;
 
 /// Accessors for the compression labs (`crate/wasm/<method>.rs`). Some are unused until the
 /// labs land, hence the `allow`.
@@ -95,5 +96,30 @@ impl Session {
             what: "the test data is not loaded yet",
         })?;
         Ok((trainer, train, test))
+    }
+
+    /// The version store.
+    pub(crate) fn versions(&self) -> &Store {
+        &self.versions
+    }
+
+    /// The version store, mutably.
+    pub(crate) fn versions_mut(&mut self) -> &mut Store {
+        &mut self.versions
+    }
+
+    /// The version the model in the trainer came from (None: trained in this session).
+    pub(crate) fn input(&self) -> Option<u32> {
+        self.input
+    }
+
+    /// Records which version the trainer's model came from.
+    pub(crate) fn set_input(&mut self, id: Option<u32>) {
+        self.input = id;
+    }
+
+    /// Mini-batches the trainer has taken (0 without a model).
+    pub(crate) fn steps_done(&self) -> u64 {
+        self.trainer.as_ref().map_or(0, Trainer::steps)
     }
 }

@@ -6,11 +6,13 @@
 
 mod access;
 mod inspect;
+mod snapshot;
 
 use super::dto::{err, from_js, to_js};
 use crate::data::mnist::Dataset;
 use crate::error::{Error, Result};
 use crate::train::{TrainConfig, Trainer};
+use crate::version::Store;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -88,6 +90,10 @@ pub struct Session {
     test: Option<Dataset>,
     cfg: TrainConfig,
     trainer: Option<Trainer>,
+    /// Every version the learner made (crate/wasm/versions.rs lists, runs and picks them).
+    versions: Store,
+    /// The version the panels work on, when the model came from one (None: trained here).
+    input: Option<u32>,
 }
 
 impl Default for Session {
@@ -107,6 +113,8 @@ impl Session {
             test: None,
             cfg: TrainConfig::default(),
             trainer: None,
+            versions: Store::new(),
+            input: None,
         }
     }
 
@@ -253,6 +261,7 @@ impl Session {
     fn rebuild(&mut self) -> Result<()> {
         if let Some(train) = &self.train {
             self.trainer = Some(Trainer::new(self.cfg.clone(), train.len())?);
+            self.input = None;
         }
         Ok(())
     }

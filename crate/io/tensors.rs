@@ -1,0 +1,282 @@
+//! The safetensors container (Hugging Face safetensors: 8-byte little-endian header length,
+//! a JSON header naming each tensor's dtype, shape and byte range, then the raw little-endian
+//! bytes). `Archive` collects named tensors for writing; `Tensors` reads them back with every
+//! check a hostile file needs: the header size is bounded before it is parsed, and each tensor's
+//! dtype and shape are compared with what the model's metadata says they must be.
+
+use crate::error::{Error, Result};
+use safetensors::{Dtype, SafeTensors, View};
+use std::borrow::Cow;
+
+/// Largest file we read: ~12 M parameters as f32 plus a generous header (the model limit).
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+/// Largest JSON header we parse.
+pub const MAX_HEADER_BYTES: u64 = 1024 * 1024;
+/// Metadata key that holds our JSON.
+pub const META_KEY: &str = "shrink";
+
+/// One tensor to write.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    dtype: Dtype,
+    shape: Vec<usize>,
+    bytes: Vec<u8>,
+}
+
+impl View for &Entry {
+    fn dtype(&self) -> Dtype {
+        self.dtype
+    }
+    fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+    fn data(&self) -> Cow<'_, [u8]> {
+        Cow::Borrowed(&self.bytes)
+    }
+    fn data_len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+/// Named tensors on their way into a file.
+#[derive(Debug, Default, Clone)]
+pub struct Archive {
+    entries: Vec<(String, Entry)>,
+}
+
+impl Archive {
+    /// An empty archive.
+    pub fn new() -> Self {
+        Archive::default()
+    }
+
+    /// f32 values with a shape.
+    pub fn f32(&mut self, name: String, shape: Vec<usize>, values: &[f32]) {
+        let bytes = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        self.raw(name, Dtype::F32, shape, bytes);
+    }
+
+    /// i32 values.
+    pub fn i32(&mut self, name: String, values: &[i32]) {
+        let bytes = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        self.raw(name, Dtype::I32, vec![values.len()], bytes);
+    }
+
+    /// u32 values.
+    pub fn u32(&mut self, name: String, values: &[u32]) {
+        let bytes = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        self.raw(name, Dtype::U32, vec![values.len()], bytes);
+    }
+
+    /// u16 values.
+    pub fn u16(&mut self, name: String, values: &[u16]) {
+        let bytes = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        self.raw(name, Dtype::U16, vec![values.len()], bytes);
+    }
+
+    /// A byte stream (packed bits, lengths, int8 codes).
+    pub fn bytes(&mut self, name: String, bytes: Vec<u8>) {
+        let n = bytes.len();
+        self.raw(name, Dtype::U8, vec![n], bytes);
+    }
+
+    /// Any tensor.
+    pub fn raw(&mut self, name: String, dtype: Dtype, shape: Vec<usize>, bytes: Vec<u8>) {
+        self.entries.push((name, Entry { dtype, shape, bytes }));
+    }
+
+    /// The file: header (with `meta_json` under [`META_KEY`]) and data.
+    ///
+    /// # Errors
+    /// `BadData` if safetensors refuses the tensors (it should not).
+    pub fn serialize(&self, meta_json: String) -> Result<Vec<u8>> {
+        let info = Some([(META_KEY.to_string(), meta_json)].into_iter().collect());
+        safetensors::serialize(self.entries.iter().map(|(n, e)| (n.as_str(), e)), info)
+            .map_err(|e| Error::data(format!("cannot write the safetensors file: {e}")))
+    }
+}
+
+/// A parsed file: its metadata map and its tensors, read with checks.
+pub struct Tensors<'a> {
+    st: SafeTensors<'a>,
+    /// The `__metadata__` entries.
+    pub meta: Vec<(String, String)>,
+}
+
+/// Parses the container, bounding the header before serde sees it.
+///
+/// # Errors
+/// `BadData` in words for a truncated file, a header of gigabytes, bad JSON or offsets.
+pub fn open(bytes: &[u8]) -> Result<Tensors<'_>> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Error::data(format!(
+            "the file is {} bytes; a model file is at most {} bytes",
+            bytes.len(),
+            MAX_FILE_BYTES
+        )));
+    }
+    let head: [u8; 8] = bytes
+        .get(..8)
+        .and_then(|h| h.try_into().ok())
+        .ok_or_else(|| Error::data(format!("the file is only {} bytes: too short for a safetensors header", bytes.len())))?;
+    let n = u64::from_le_bytes(head);
+    if n > MAX_HEADER_BYTES {
+        return Err(Error::data(format!(
+            "the safetensors header claims {n} bytes (at most {MAX_HEADER_BYTES}): not a model file, or corrupt"
+        )));
+    }
+    if n + 8 > bytes.len() as u64 {
+        return Err(Error::data(format!(
+            "the file is truncated: its header needs {} bytes but the file has {}",
+            n + 8,
+            bytes.len()
+        )));
+    }
+    let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(|e| {
+        Error::data(format!("not a valid safetensors file ({e}); it may be truncated"))
+    })?;
+    let meta = metadata
+        .metadata()
+        .as_ref()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let st = SafeTensors::deserialize(bytes)
+        .map_err(|e| Error::data(format!("not a valid safetensors file ({e})")))?;
+    Ok(Tensors { st, meta })
+}
+
+impl<'a> Tensors<'a> {
+    /// The metadata value under `key`.
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// Tensor names.
+    pub fn names(&self) -> Vec<String> {
+        self.st.names().into_iter().map(str::to_string).collect()
+    }
+
+    /// True if the file has a tensor called `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.st.tensor(name).is_ok()
+    }
+
+    /// The raw view of `name`, checked to have `dtype` and, if given, `shape`.
+    ///
+    /// # Errors
+    /// `BadData` naming the tensor, what it should be and what it is.
+    pub fn view(&self, name: &str, dtype: Dtype, shape: Option<&[usize]>) -> Result<(Vec<usize>, &'a [u8])> {
+        let t = self
+            .st
+            .tensor(name)
+            .map_err(|_| Error::data(format!("tensor '{name}' is missing")))?;
+        if t.dtype() != dtype {
+            return Err(Error::data(format!(
+                "tensor '{name}' has dtype {:?}, expected {dtype:?}",
+                t.dtype()
+            )));
+        }
+        if let Some(s) = shape {
+            if t.shape() != s {
+                return Err(Error::data(format!(
+                    "tensor '{name}' has shape {:?}, expected {s:?} (the layers' widths must chain)",
+                    t.shape()
+                )));
+            }
+        }
+        Ok((t.shape().to_vec(), t.data()))
+    }
+
+    /// Shape and bytes of `name`, whatever its dtype.
+    ///
+    /// # Errors
+    /// `BadData` if it is missing.
+    pub fn view_any(&self, name: &str) -> Result<(Vec<usize>, &'a [u8])> {
+        let t = self.st.tensor(name).map_err(|_| Error::data(format!("tensor '{name}' is missing")))?;
+        Ok((t.shape().to_vec(), t.data()))
+    }
+
+    /// The dtype of `name`.
+    ///
+    /// # Errors
+    /// `BadData` if it is missing.
+    pub fn dtype(&self, name: &str) -> Result<Dtype> {
+        Ok(self.st.tensor(name).map_err(|_| Error::data(format!("tensor '{name}' is missing")))?.dtype())
+    }
+
+    /// f32 values of `name` with exactly `shape`, all finite.
+    ///
+    /// # Errors
+    /// `BadData` for a wrong dtype, shape or a NaN/infinite value.
+    pub fn f32(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>> {
+        let (_, data) = self.view(name, Dtype::F32, Some(shape))?;
+        let v: Vec<f32> = data
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+            return Err(Error::data(format!(
+                "tensor '{name}' holds a value that is not a finite number (element {}: {})",
+                i + 1,
+                v[i]
+            )));
+        }
+        Ok(v)
+    }
+
+    /// i32 values of `name`, `n` of them.
+    ///
+    /// # Errors
+    /// `BadData` for a wrong dtype or length.
+    pub fn i32(&self, name: &str, n: usize) -> Result<Vec<i32>> {
+        let (_, data) = self.view(name, Dtype::I32, Some(&[n]))?;
+        Ok(data
+            .chunks_exact(4)
+            .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+
+    /// u32 values of `name`, `n` of them.
+    ///
+    /// # Errors
+    /// `BadData` for a wrong dtype or length.
+    pub fn u32(&self, name: &str, n: usize) -> Result<Vec<u32>> {
+        let (_, data) = self.view(name, Dtype::U32, Some(&[n]))?;
+        Ok(data
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+
+    /// u16 values of `name`, `n` of them.
+    ///
+    /// # Errors
+    /// `BadData` for a wrong dtype or length.
+    pub fn u16(&self, name: &str, n: usize) -> Result<Vec<u16>> {
+        let (_, data) = self.view(name, Dtype::U16, Some(&[n]))?;
+        Ok(data
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect())
+    }
+
+    /// A byte stream of exactly `n` bytes.
+    ///
+    /// # Errors
+    /// `BadData` for a wrong dtype or length.
+    pub fn bytes(&self, name: &str, n: usize) -> Result<&'a [u8]> {
+        Ok(self.view(name, Dtype::U8, Some(&[n]))?.1)
+    }
+
+    /// A byte stream of any length.
+    ///
+    /// # Errors
+    /// `BadData` for a wrong dtype or rank.
+    pub fn bytes_any(&self, name: &str) -> Result<&'a [u8]> {
+        let (shape, data) = self.view(name, Dtype::U8, None)?;
+        if shape.len() != 1 {
+            return Err(Error::data(format!("tensor '{name}' must be one-dimensional")));
+        }
+        Ok(data)
+    }
+}

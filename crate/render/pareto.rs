@@ -1,0 +1,256 @@
+//! The accuracy-against-cost chart of the Compare panel: every version a point coloured by its
+//! method, the Pareto frontier drawn through the versions no other version beats on both axes
+//! (fewer bytes or less time, and at least as accurate), x on a log scale. A point p is on the
+//! frontier iff no q has x_q ≤ x_p and y_q ≥ y_p with one strict (Deb 2001, ch. 2).
+
+use super::chart::{parse_color, Legend};
+use crate::error::{Error, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One version on the chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// Cost (true bytes, or ms per batch): > 0, drawn on a log axis.
+    pub x: f32,
+    /// Test accuracy in percent.
+    pub y: f32,
+    /// Short label drawn next to the point (the version's id).
+    pub label: String,
+    /// `#rrggbb`, the method's colour.
+    pub color: String,
+}
+
+/// One legend entry (a method and its colour).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Key {
+    pub name: String,
+    pub color: String,
+}
+
+/// A Pareto chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ParetoChart {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub points: Vec<Point>,
+    /// Methods and their colours, for the legend.
+    pub keys: Vec<Key>,
+    /// Name of the frontier in the legend.
+    pub frontier_label: String,
+    pub legend: Legend,
+    /// How x tick labels read: `bytes` (kB = 1000 B, as the page) or `ms`.
+    pub x_unit: XUnit,
+}
+
+/// The unit of the x axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum XUnit {
+    #[default]
+    Bytes,
+    Ms,
+}
+
+/// A tick label: 1000 → "1 kB", 1e6 → "1 MB"; 0.1 → "0.1 ms".
+pub fn tick(v: f32, unit: XUnit) -> String {
+    let short = |x: f32| {
+        let s = format!("{x:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    match unit {
+        XUnit::Ms => format!("{} ms", short(v)),
+        XUnit::Bytes if v >= 1e6 => format!("{} MB", short(v / 1e6)),
+        XUnit::Bytes if v >= 1e3 => format!("{} kB", short(v / 1e3)),
+        XUnit::Bytes => format!("{} B", short(v)),
+    }
+}
+
+/// The whole decades around [lo, hi] (at least one), so a log axis always has labelled ticks.
+fn decades(lo: f32, hi: f32) -> (f32, f32) {
+    let a = lo.log10().floor();
+    let mut b = hi.log10().ceil();
+    if b <= a {
+        b = a + 1.0;
+    }
+    (10f32.powf(a), 10f32.powf(b))
+}
+
+/// Indices of the points on the frontier (lower x, higher y is better), sorted by x.
+/// Non-finite points and x ≤ 0 are ignored.
+pub fn frontier(points: &[(f32, f32)]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..points.len())
+        .filter(|&i| points[i].0.is_finite() && points[i].1.is_finite() && points[i].0 > 0.0)
+        .collect();
+    // Cheapest first; among equal cost, the most accurate first.
+    idx.sort_by(|&a, &b| {
+        points[a]
+            .0
+            .total_cmp(&points[b].0)
+            .then(points[b].1.total_cmp(&points[a].1))
+    });
+    let mut best = f32::NEG_INFINITY;
+    let mut out = Vec::new();
+    for i in idx {
+        if points[i].1 > best {
+            best = points[i].1;
+            out.push(i);
+        }
+    }
+    out
+}
+
+fn draw_err<E: std::fmt::Debug>(e: E) -> Error {
+    Error::data(format!("chart drawing failed: {e:?}"))
+}
+
+/// Draws `chart` onto `area` (clearing it first).
+///
+/// # Errors
+/// `BadData` if the backend fails.
+pub fn draw_pareto<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &ParetoChart) -> Result<()> {
+    area.fill(&WHITE).map_err(draw_err)?;
+    let pts: Vec<&Point> = chart
+        .points
+        .iter()
+        .filter(|p| p.x.is_finite() && p.y.is_finite() && p.x > 0.0)
+        .collect();
+    let (mut x0, mut x1, mut y0, mut y1) = (f32::INFINITY, 0.0f32, f32::INFINITY, f32::NEG_INFINITY);
+    for p in &pts {
+        x0 = x0.min(p.x);
+        x1 = x1.max(p.x);
+        y0 = y0.min(p.y);
+        y1 = y1.max(p.y);
+    }
+    if pts.is_empty() {
+        (x0, x1, y0, y1) = (1.0, 10.0, 0.0, 100.0);
+    }
+    let (x0, x1) = decades(x0 / 1.3, x1 * 1.3);
+    let pad = ((y1 - y0) * 0.08).max(0.2);
+    let (y0, y1) = (y0 - pad, (y1 + pad).min(100.5));
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(8)
+        .margin_right(18)
+        .x_label_area_size(34)
+        .y_label_area_size(48);
+    if !chart.title.is_empty() {
+        builder.caption(&chart.title, ("sans-serif", 14));
+    }
+    let mut c = builder
+        .build_cartesian_2d((x0..x1).log_scale(), y0..y1)
+        .map_err(draw_err)?;
+    c.configure_mesh()
+        .x_desc(&chart.x_label)
+        .y_desc(&chart.y_label)
+        .label_style(("sans-serif", 11))
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(RGBColor(232, 232, 232))
+        .x_labels(6)
+        .x_label_formatter(&|v| tick(*v, chart.x_unit))
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .draw()
+        .map_err(draw_err)?;
+    let xy: Vec<(f32, f32)> = pts.iter().map(|p| (p.x, p.y)).collect();
+    let front: Vec<(f32, f32)> = frontier(&xy).into_iter().map(|i| xy[i]).collect();
+    let ink = RGBColor(60, 60, 60);
+    c.draw_series(LineSeries::new(front.clone(), ink.stroke_width(2)))
+        .map_err(draw_err)?
+        .label(chart.frontier_label.clone())
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], ink.stroke_width(2)));
+    for k in &chart.keys {
+        let color = parse_color(&k.color);
+        c.draw_series(std::iter::empty::<Circle<(f32, f32), i32>>())
+            .map_err(draw_err)?
+            .label(k.name.clone())
+            .legend(move |(x, y)| Circle::new((x + 7, y), 4, color.filled()));
+    }
+    // Frontier points get a dark ring so they read as "on the line" in any colour.
+    c.draw_series(front.iter().map(|&p| Circle::new(p, 7, ink.stroke_width(2))))
+        .map_err(draw_err)?;
+    for p in &pts {
+        let color = parse_color(&p.color);
+        c.draw_series(std::iter::once(Circle::new((p.x, p.y), 5, color.filled())))
+            .map_err(draw_err)?;
+        c.draw_series(std::iter::once(Text::new(
+            p.label.clone(),
+            (p.x, p.y),
+            ("sans-serif", 11).into_font().color(&ink),
+        )))
+        .map_err(draw_err)?;
+    }
+    let position = match chart.legend {
+        Legend::Hidden => return Ok(()),
+        Legend::LowerRight => SeriesLabelPosition::LowerRight,
+        Legend::UpperRight => SeriesLabelPosition::UpperRight,
+        Legend::UpperLeft => SeriesLabelPosition::UpperLeft,
+        Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
+    };
+    c.configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 11))
+        .draw()
+        .map_err(draw_err)
+}
+
+/// Renders a Pareto chart to an SVG string (native tests).
+///
+/// # Errors
+/// `BadData` if drawing fails.
+pub fn to_svg(chart: &ParetoChart, width: u32, height: u32) -> Result<String> {
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        draw_pareto(&area, chart)?;
+        area.present().map_err(draw_err)?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frontier_keeps_only_undominated_points() {
+        // (bytes, accuracy): #1 dense, #2 smaller and as good, #3 dominated by #2, #4 tiny.
+        let p = [(1000.0, 98.0), (100.0, 98.0), (200.0, 97.0), (10.0, 90.0), (f32::NAN, 99.0)];
+        assert_eq!(frontier(&p), vec![3, 1]);
+        let q = [(50.0, 91.0), (100.0, 95.0), (400.0, 97.5)];
+        assert_eq!(frontier(&q), vec![0, 1, 2]);
+        assert!(frontier(&[]).is_empty());
+    }
+
+    #[test]
+    fn ticks_read_in_the_page_units_and_axes_span_decades() {
+        assert_eq!(tick(1e6, XUnit::Bytes), "1 MB");
+        assert_eq!(tick(47_248.0, XUnit::Bytes), "47.248 kB");
+        assert_eq!(tick(100.0, XUnit::Bytes), "100 B");
+        assert_eq!(tick(0.1, XUnit::Ms), "0.1 ms");
+        assert_eq!(decades(2.1, 5.5), (1.0, 10.0));
+        let (a, b) = decades(40_000.0, 1.1e6);
+        assert!((a - 1e4).abs() < 1.0 && (b - 1e7).abs() < 10.0);
+    }
+
+    #[test]
+    fn draws_points_frontier_and_legend_to_svg() {
+        let chart = ParetoChart {
+            title: "accuracy vs bytes".into(),
+            points: vec![
+                Point { x: 1e6, y: 98.0, label: "#1".into(), color: "#1f77b4".into() },
+                Point { x: 1e5, y: 97.9, label: "#2".into(), color: "#d62728".into() },
+            ],
+            keys: vec![Key { name: "prune".into(), color: "#d62728".into() }],
+            frontier_label: "frontier".into(),
+            ..Default::default()
+        };
+        let svg = to_svg(&chart, 400, 300).unwrap();
+        assert!(svg.contains("#2") && svg.contains("prune") && svg.contains("frontier"), "{svg}");
+        assert!(to_svg(&ParetoChart::default(), 200, 100).unwrap().contains("<svg"));
+    }
+}

@@ -1,0 +1,37 @@
+// Shared Playwright fixtures: `test` fails on any console error or uncaught exception of the
+// page, `openPage` loads the page at a hash and waits until data and model are in, `shot` saves
+// a screenshot under tests/e2e/artifacts/ (git-ignored) with the sticky top bar unstuck, so it
+// does not cover the element being photographed.
+const path = require('path');
+const { test: base, expect } = require('@playwright/test');
+
+const ARTIFACTS = path.join(__dirname, 'artifacts');
+
+const test = base.extend({
+  page: async ({ page }, use) => {
+    const errors = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+    await use(page);
+    expect(errors, 'console errors').toEqual([]);
+  },
+});
+
+/** Opens `/${hash}` and waits until the page is ready to train. */
+async function openPage(page, hash = '') {
+  await page.goto(`/${hash}`);
+  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
+  await expect(page.locator('#btn-play')).toBeEnabled();
+}
+
+/** Saves a screenshot of `locator` as artifacts/<name>.png. */
+async function shot(page, locator, name) {
+  await page.addStyleTag({ content: '.topbar { position: static !important; }' });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await locator.screenshot({ path: file });
+  return file;
+}
+
+module.exports = { test, expect, openPage, shot, ARTIFACTS };
