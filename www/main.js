@@ -106,6 +106,8 @@ const client = new WorkerClient(workerUrl, {
     // down, so replaying them would loop. Fall back to the defaults and say so.
     const looping = lastRestartAt && now - lastRestartAt < 60_000;
     lastRestartAt = now;
+    // Taken now: replaying the settings below rebuilds the model, which clears `snapshot`.
+    const kept = snapshot;
     if (files) await sendData(files.gz);
     if (looping) {
       notice('main.restarted', 'warn', {});
@@ -114,12 +116,12 @@ const client = new WorkerClient(workerUrl, {
       return;
     }
     await configure({}, { silent: true });
-    const kept = snapshot;
     if (kept) {
       try {
         await client.call('session', 'restoreModel', kept.bytes);
         const acc = kept.accuracy == null ? '' : ` (test accuracy ${(100 * kept.accuracy).toFixed(2)}%)`;
         notice('main.restored', 'warn', { epoch: kept.epoch, acc });
+        snapshot = kept;
         client.emit('weightsChanged', { by: 'restart' });
         return;
       } catch (e) {

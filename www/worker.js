@@ -324,6 +324,10 @@ const rpc = {
       mismatches: [...mismatches],
     };
   },
+  /** Bytes of wasm linear memory (it only grows): what `cargo xtask soak` samples. */
+  memoryBytes() {
+    return memory ? memory.buffer.byteLength : 0;
+  },
 };
 
 /**

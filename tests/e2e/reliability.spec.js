@@ -24,9 +24,15 @@ test('defect 2: every RPC target answers through the worker; low-rank heatmaps f
   expect(d.mismatches).toEqual([]);
   const targets = [...new Set(d.targets.map((t) => t.target))].sort();
   // No `debug` target without ?testhooks=1.
-  expect(targets).toEqual(['binarize', 'distill', 'loop', 'lowrank', 'prune', 'quantize', 'rpc', 'session']);
+  expect(targets).toEqual(['binarize', 'distill', 'jobs', 'loop', 'lowrank', 'prune', 'quantize', 'rpc', 'session', 'versions']);
   for (const t of d.targets) {
-    expect(t.takesSession, `${t.target}.${t.method}`).toBe(!['session', 'loop', 'rpc'].includes(t.target));
+    if (['prune', 'quantize', 'lowrank', 'distill', 'binarize'].includes(t.target)) expect(t.takesSession, `${t.target}.${t.method}`).toBe(true);
+    if (['session', 'loop', 'rpc', 'jobs'].includes(t.target)) expect(t.takesSession, `${t.target}.${t.method}`).toBe(false);
+  }
+  // The methods the page calls on each lab are all there.
+  const has = (target, method) => d.targets.some((t) => t.target === target && t.method === method);
+  for (const [target, method] of [['lowrank', 'heatmap'], ['distill', 'facts'], ['versions', 'saveCurrent'], ['versions', 'parseRecipe'], ['jobs', 'recipe']]) {
+    expect(has(target, method), `${target}.${method}`).toBe(true);
   }
   const r = await page.evaluate(async (prune) => {
     const c = window.shrinkDebug.call;

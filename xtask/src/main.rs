@@ -10,6 +10,7 @@ mod mnist;
 mod route;
 mod serve;
 mod setup;
+mod soak;
 mod test;
 mod util;
 
@@ -32,6 +33,8 @@ cargo xtask <command>
   fuzz [--minutes N] [--targets idx,params]
                      run the fuzz targets of tests/fuzz.rs for N minutes each (default 10),
                      print executions per target; crashes are kept in tests/fuzz/regressions/
+  soak [--minutes N] build, serve, and drive headless Chromium through compression cycles for
+                     N minutes (default 30), sampling wasm memory and the JS heap
 ";
 
 fn main() -> ExitCode {
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Some("test") => test::run_all(),
         Some("bench") => bench::run_all(),
         Some("fuzz") => fuzz::run_all(&args[1..]),
+        Some("soak") => soak::run_all(&args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::io::{load, save, FileInfo};
 use crate::train::Trainer;
 use crate::version::Model;
-use crate::wasm::dto::{err, to_js};
+use crate::wasm::dto::err;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
