@@ -142,10 +142,12 @@ test('a hostile hash is reported in words and the page still trains', async ({ p
   await expect(notices.first()).toBeVisible();
   const text = (await notices.allTextContents()).join('\n');
   console.log(`notices:\n${text}`);
-  expect(text).toContain('Setting lr = "abc" is not a finite number');
-  expect(text).toContain('batch');
-  expect(text).toContain('hidden');
-  expect(text).toContain('act');
+  // Each setting named as the Train panel labels it, with its range (issue 13, defect 7).
+  expect(text).toContain('Learning rate in the address must be a number above 0 and at most 10 (got abc)');
+  expect(text).toContain('Batch size in the address must be a whole number from 1 to 4,096 (got 0)');
+  expect(text).toContain('Hidden layer widths in the address must be');
+  expect(text).toContain('Activation in the address must be one of relu, tanh, sigmoid');
+  expect(text).not.toContain('lr = ');
   expect(await page.locator('img[src="x"]').count()).toBe(0);
   // Defaults were used, and the address now says so.
   await expect(page.locator('#set-lr')).toHaveValue('0.05');
@@ -159,7 +161,7 @@ test('a hostile hash is reported in words and the page still trains', async ({ p
   await page.fill('#set-lr', '-1');
   await page.press('#set-lr', 'Enter');
   await page.locator('#set-batch').focus();
-  await expect(page.locator('.notice', { hasText: 'lr' }).last()).toBeVisible();
+  await expect(page.locator('.notice', { hasText: 'Learning rate must be a number above 0 and at most 10 (got -1)' }).last()).toBeVisible();
   await expect(page.locator('#set-lr')).toHaveValue('0.05');
   await shot(page, 'bad-hash');
 });
