@@ -79,9 +79,9 @@ fn store_adds_picks_deletes_and_rejects_bad_ids_in_words() {
     close(&probs, &from_session, "version #2 vs session");
     assert_eq!(js_sys::Array::from(&preds).length(), 2);
 
-    // Heatmap: one 28×28 tile per first-layer neuron (16 → 4×4 tiles).
+    // Heatmap: one 28×28 tile per first-layer neuron (16 → 4×4 tiles, 1-pixel gaps).
     let img = lab.heatmap(&s, 1, 4).unwrap();
-    assert_eq!((num(&img, "width"), num(&img, "height")), (112.0, 112.0));
+    assert_eq!((num(&img, "width"), num(&img, "height")), (4.0 * 28.0 + 3.0, 4.0 * 28.0 + 3.0));
 
     // Rename, then delete the input: the model stays, no longer said to be #2.
     lab.rename(&mut s, 1, "dense parent").unwrap();

@@ -216,7 +216,7 @@ fn read_layer(l: usize, m: &LayerMeta, qm: &QuantMeta, t: &Tensors) -> Result<QL
     let codes_meta = m.codes.ok_or_else(|| Error::data(format!("layer {name} does not say how its codes are stored")))?;
     let b = t.f32(&format!("layers.{l}.bias"), &[n_out])?;
     let act = m.activation.unwrap_or(Activation::Identity);
-    let out_of_range = |s: u32| Error::data(format!("layer {name}: code {s} is out of range for its {} -bit scheme", m.bits));
+    let out_of_range = |s: u32| Error::data(format!("layer {name}: code {s} is out of range for its {}-bit grid", m.bits));
     let (codes, weights, mask) = match codes_meta {
         CodesMeta::Int { n_params, zero_points } => {
             if !(1..=8).contains(&m.bits) {
@@ -277,7 +277,7 @@ fn read_layer(l: usize, m: &LayerMeta, qm: &QuantMeta, t: &Tensors) -> Result<QL
             let centroids = t.f32(&format!("layers.{l}.codebook"), &[k])?;
             let (syms, mask) = read_symbols(l, m, qm, t, &|_| 0)?;
             if let Some(&s) = syms.iter().find(|&&s| s as usize >= k) {
-                return Err(out_of_range(s));
+                return Err(Error::data(format!("layer {name}: code {s} is out of range (the codebook has {k} centroids)")));
             }
             let book = Codebook { centroids, codes: syms.iter().map(|&s| s as u8).collect() };
             let mut w = vec![0f32; syms.len()];

@@ -85,6 +85,15 @@ impl Archive {
         self.entries.push((name, Entry { dtype, shape, bytes }));
     }
 
+    /// The file without metadata (as `safetensors.torch.save_file` writes a state_dict).
+    ///
+    /// # Errors
+    /// `BadData` if safetensors refuses the tensors.
+    pub fn serialize_plain(&self) -> Result<Vec<u8>> {
+        safetensors::serialize(self.entries.iter().map(|(n, e)| (n.as_str(), e)), None)
+            .map_err(|e| Error::data(format!("cannot write the safetensors file: {e}")))
+    }
+
     /// The file: header (with `meta_json` under [`META_KEY`]) and data.
     ///
     /// # Errors

@@ -46,4 +46,5 @@ pub mod low_rank;
 pub mod versions;
 mod versions_job;
 mod versions_file;
+mod files;
 pub use versions::VersionsLab;

@@ -59,6 +59,12 @@ test('a teacher link opens the tutorial at step 3 with its settings, and walks t
   await expect(page.locator('#tut-bug-4 .tut-measured')).toContainText(`${int(regrew)} of the ${int(half)} pruned weights`);
   await expect(page.locator('#tut-guess-value')).toHaveText('50.0%');
 
+  // Running step 2 again puts the dense network back: the later steps are no longer done.
+  await page.locator('.tutorial-steps .chip').nth(1).click();
+  await runStep(page, 2); // done before: the answer is shown, no new guess
+  await expect(tut).toHaveAttribute('data-done', '1,2');
+  await page.locator('.tutorial-steps .chip').nth(4).click();
+
   // Copy link to this step: the link opens step 5 with the same settings.
   await page.click('#tut-copy');
   const link = await page.locator('#tut-link').inputValue();

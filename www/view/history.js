@@ -30,7 +30,8 @@ export function createHistory(ctx) {
   let dbp = null;
   const db = () => (dbp ||= open());
   let saving = Promise.resolve();
-  let restoring = false;
+  // Nothing is written before the kept versions are back (an empty list would erase them).
+  let restored = false;
 
   async function saveNow(list) {
     const d = await db();
@@ -51,24 +52,26 @@ export function createHistory(ctx) {
   return {
     /** Mirrors the list into IndexedDB (new versions as file bytes, renames, deletions). */
     save(list) {
-      if (restoring) return saving;
+      if (!restored) return saving;
       saving = saving.then(() => saveNow(list)).catch((e) => {
         ctx.notice(`The versions could not be kept for the next visit: ${e.message}`, 'warn');
       });
       return saving;
     },
 
-    /** Gives every kept version back to the worker (parents first), then rewrites the store with the new ids. */
+    /**
+     * Gives every kept version back to the worker (parents first); the next save rewrites any
+     * whose id changed. Also used after a worker restart, which loses the worker's versions.
+     */
     async restore(refresh) {
+      restored = false;
       let records;
       try {
         records = await tx(await db(), 'readonly', (s) => s.getAll());
       } catch (e) {
         ctx.notice(`The versions of the last visit could not be read: ${e.message}`, 'warn');
-        return;
+        records = [];
       }
-      if (!records.length) return;
-      restoring = true;
       const ids = new Map();
       const failed = [];
       try {
@@ -83,14 +86,9 @@ export function createHistory(ctx) {
           }
         }
       } finally {
-        restoring = false;
+        restored = true;
       }
       if (failed.length) ctx.notice(`Not restored from the last visit: ${failed.join('; ')}.`, 'warn');
-      try {
-        await tx(await db(), 'readwrite', (s) => s.clear());
-      } catch {
-        // The next save writes them again.
-      }
       document.documentElement.dataset.versionsRestored = String(ids.size);
       await refresh();
     },

@@ -5,8 +5,9 @@
 // Compare, or shared as a recipe link. `#recipe=...` in the address rebuilds its chain on load.
 // History is kept in IndexedDB by www/view/history.js.
 
-import { el, pct, bytes, ms, count, versionLabel, METHOD_COLORS, inputBadge } from '../ui.js';
+import { el, pct, bytes, ms, versionLabel, METHOD_COLORS, inputBadge } from '../ui.js';
 import { createHistory } from './history.js';
+import { downloadButtons, uploadControls } from './files.js';
 
 export function mount(root, ctx) {
   const selected = new Set();
@@ -31,6 +32,7 @@ export function mount(root, ctx) {
     el('div', { className: 'versions-progress' }, bar, status),
     el('div', { className: 'table-scroll' }, table), empty,
     el('div', { className: 'versions-actions' }, clearB),
+    uploadControls(ctx, async () => refresh()),
   );
 
   const history = createHistory(ctx);
@@ -39,7 +41,7 @@ export function mount(root, ctx) {
   function render() {
     table.replaceChildren(el('thead', {}, el('tr', {},
       column('Select'), column('#'), column('Name'), column('Parent'), column('Method'), column('Test accuracy'),
-      column('True bytes'), column('Ratio'), column('Batch 1'), column('Batch 64'), column('Kernel'), column(''))));
+      column('True bytes'), column('Ratio'), column('ms per batch of 1 · 64'), column(''))));
     const body = el('tbody');
     const names = new Map(list.map((v) => [v.id, v.name]));
     for (const v of list) {
@@ -57,19 +59,19 @@ export function mount(root, ctx) {
         await ctx.call('versions', 'useAsInput', v.id);
         ctx.emit('weightsChanged', { version: v.id });
       }, `${versionLabel(v)} cannot be the panels' input`);
-      const link = el('button', { type: 'button', className: 'button small', textContent: 'Copy recipe link' });
+      const link = el('button', { type: 'button', className: 'button small', textContent: 'Copy link', title: `Copy a link that rebuilds ${versionLabel(v)} from its recipe` });
       link.onclick = () => copyLink(v);
       const del = el('button', { type: 'button', className: 'button small danger', textContent: 'Delete', title: `Delete ${versionLabel(v)}` });
       del.onclick = () => act(() => ctx.call('versions', 'delete', v.id), `${versionLabel(v)} was not deleted`);
       const method = el('span', { className: 'method-dot', textContent: v.method });
       method.style.setProperty('--dot', METHOD_COLORS[v.method] || '#000');
-      const parent = v.parent == null ? '—' : names.has(v.parent) ? `#${v.parent} ${names.get(v.parent)}` : `#${v.parent} (deleted)`;
+      const parent = v.parent == null ? '—' : names.has(v.parent) ? `#${v.parent}` : `#${v.parent} (deleted)`;
       const tr = el('tr', { title: v.recipe },
-        el('td', {}, pick), el('td', { textContent: `#${v.id}` }), el('td', {}, name), el('td', { textContent: parent }),
+        el('td', {}, pick), el('td', { textContent: `#${v.id}` }), el('td', {}, name), el('td', { textContent: parent, title: v.parent != null && names.has(v.parent) ? `#${v.parent} ${names.get(v.parent)}` : '' }),
         el('td', {}, method), el('td', { textContent: pct(f.accuracy) }),
         el('td', { textContent: bytes(f.size.packedBytes) }), el('td', { textContent: `${f.ratio.toFixed(1)}×` }),
-        el('td', { textContent: ms(f.msBatch1) }), el('td', { textContent: ms(f.msBatch64) }),
-        el('td', { textContent: f.kernel }), el('td', { className: 'version-actions' }, use, link, del));
+        el('td', { textContent: `${Number(f.msBatch1).toPrecision(3)} · ${ms(f.msBatch64)}`, title: `kernel: ${f.kernel}` }),
+        el('td', { className: 'version-actions' }, use, link, ...downloadButtons(ctx, v), del));
       tr.dataset.id = String(v.id);
       body.append(tr);
     }
@@ -125,6 +127,8 @@ export function mount(root, ctx) {
 
   async function runRecipe(text, parent) {
     root.dataset.busy = '1';
+    bar.value = 0;
+    status.textContent = `Starting ${text}`;
     try {
       const made = await ctx.call('jobs', 'recipe', text, parent);
       const last = made[made.length - 1];
@@ -151,7 +155,8 @@ export function mount(root, ctx) {
   }, 'The versions were not cleared');
 
   ctx.on('versionsChanged', refresh);
-  ctx.on('restarted', refresh);
+  // A restarted worker has lost its versions: give it the kept ones again.
+  ctx.on('restarted', () => history.restore(refresh));
   // Not awaited: main.js mounts every panel before the data arrives.
   ctx.whenReady.then(async () => {
     await history.restore(refresh);

@@ -44,7 +44,7 @@ pub fn run_all() -> Result {
             "no threaded module (the page runs single-threaded everywhere): {e}"
         ));
     }
-    Ok(())
+    crate::models::pretrained()
 }
 
 /// The threaded module's files (loaded by the worker only when the page is cross-origin

@@ -79,7 +79,8 @@ fn build() -> Result {
     setup::run_all(Browser::Needed)?;
     crate::build::build_wasm()?;
     // Required here: tests/e2e/threads.spec.js checks the threaded module against this one.
-    crate::build::build_threads()
+    crate::build::build_threads()?;
+    crate::models::pretrained()
 }
 
 /// Native: every target of the workspace with warnings as errors (test code may unwrap: see
@@ -102,7 +103,9 @@ fn clippy() -> Result {
 }
 
 fn native() -> Result {
+    let python = crate::models::ort_python()?;
     run(util::cargo()
+        .env("SHRINK_ORT_PYTHON", python)
         .args(["test", "--workspace", "--release"])
         .env("SHRINK_DATA", crate::mnist::data_dir()))
 }

@@ -1,86 +1,101 @@
-//! Native (x86-64 and others) kernels for the CLI and the tests: the three GEMM forms go through
-//! `matrixmultiply` (bluss; BLIS-style packing, AVX/FMA micro-kernels chosen at run time), and
-//! the packed forward GEMM runs the scalar twin compiled for AVX2 + FMA when
-//! `is_x86_feature_detected!` finds them. `scalar.rs` stays the oracle for all of them.
-//!
-//!   gemm_nt: C = A·Bᵀ, gemm_nn: C = A·B, gemm_tn: C = Aᵀ·B, as strided views of the same sgemm
-//!   (Van Zee & van de Geijn, "BLIS: A Framework for Rapidly Instantiating BLAS Functionality",
-//!   ACM TOMS 2015).
+//! Native (x86-64) kernels for the CLI and the tests: the scalar twins compiled a second time
+//! with AVX2 + FMA enabled, chosen at run time with `is_x86_feature_detected!` (the x86-64
+//! baseline the crate is built for only has SSE2). gemm_nt packs Bᵀ into 8-wide panels
+//! (`packed.rs`, Goto & van de Geijn 2008) and runs the 4×8 panel kernel; gemm_tn runs row by
+//! row so each row of C stays in L1. `scalar.rs` stays the oracle for all of them.
+//! (`matrixmultiply` measured about as fast but allocates its packing buffers on every call,
+//! which breaks the allocation-free training step of tests/no_alloc.rs.)
 
 pub use super::scalar::{axpy, bias_act, dot};
+use super::scalar;
 
-/// Row and column strides of one operand, in elements.
-#[derive(Clone, Copy)]
-struct Strides(isize, isize);
+/// True when this CPU has AVX2 and FMA (the std macro caches the CPUID answer).
+#[cfg(target_arch = "x86_64")]
+fn has_avx2() -> bool {
+    std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+}
 
-/// C[m×n] = op(A)·op(B) with the given strides; lengths were checked by the caller.
-fn sgemm(
-    (m, n, k): (usize, usize, usize),
-    a: &[f32],
-    sa: Strides,
-    b: &[f32],
-    sb: Strides,
-    c: &mut [f32],
-) {
-    if super::check_gemm("native sgemm", m, n, k, a, b, c).is_err() || m * n == 0 {
+thread_local! {
+    /// Scratch panels for `gemm_nt` callers that hold no packed Wᵀ of their own: grows once,
+    /// then reused, so training stays allocation-free (tests/no_alloc.rs).
+    static PACKED: std::cell::RefCell<super::packed::PackedBt> =
+        std::cell::RefCell::new(super::packed::PackedBt::default());
+}
+
+/// C = A·Bᵀ: for a real batch B is packed into 8-wide panels and the AVX2 panel kernel runs;
+/// a few rows take the dot products of the scalar twin.
+pub fn gemm_nt(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+    if m >= 8 {
+        let done = PACKED.with(|cell| {
+            let Ok(mut bt) = cell.try_borrow_mut() else {
+                return false;
+            };
+            bt.pack(n, k, b).is_ok() && gemm_packed(m, n, k, a, bt.panels(), c).is_ok()
+        });
+        if done {
+            return;
+        }
+    }
+    scalar::gemm_nt(m, n, k, a, b, c);
+}
+
+/// C = Aᵀ·B (A `[k, m]`, B `[k, n]`), one row of C at a time: the row stays in L1 while the k
+/// rows of B stream past it (the scalar twin's p-outer order streams all of C k times).
+#[inline(always)]
+fn gemm_tn_rows(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+    if super::check_gemm("gemm_tn", m, n, k, a, b, c).is_err() {
         return;
     }
-    if k == 0 {
-        c.fill(0.0);
-        return;
-    }
-    // SAFETY: check_gemm gave a = m·k, b = n·k and c = m·n floats, and every stride pair below
-    // addresses exactly those elements (the largest offset is (rows−1)·rs + (cols−1)·cs, which
-    // is len − 1 for each operand); beta = 0 so C is only written, and C does not alias A or B
-    // (it is a distinct &mut).
-    unsafe {
-        matrixmultiply::sgemm(
-            m,
-            k,
-            n,
-            1.0,
-            a.as_ptr(),
-            sa.0,
-            sa.1,
-            b.as_ptr(),
-            sb.0,
-            sb.1,
-            0.0,
-            c.as_mut_ptr(),
-            n as isize,
-            1,
-        );
+    for (i, row) in c.chunks_exact_mut(n.max(1)).take(m).enumerate() {
+        row.fill(0.0);
+        for (p, br) in b.chunks_exact(n.max(1)).take(k).enumerate() {
+            let s = a[p * m + i];
+            if s != 0.0 {
+                scalar::axpy(s, br, row);
+            }
+        }
     }
 }
 
-/// C = A·Bᵀ (A `[m, k]`, B `[n, k]`): Bᵀ is read through its strides, never copied here.
-pub fn gemm_nt(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    let ki = k as isize;
-    sgemm((m, n, k), a, Strides(ki, 1), b, Strides(1, ki), c);
+/// The scalar GEMMs compiled with AVX2 + FMA enabled, so LLVM vectorises their axpy loops
+/// 8 lanes wide (the x86-64 baseline only allows SSE2).
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA (checked with `is_x86_feature_detected!`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn gemm_nn_avx2(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+    scalar::gemm_nn(m, n, k, a, b, c);
+}
+
+/// As [`gemm_nn_avx2`], for the row-order gemm_tn.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn gemm_tn_avx2(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+    gemm_tn_rows(m, n, k, a, b, c);
 }
 
 /// C = A·B (A `[m, k]`, B `[k, n]`).
 pub fn gemm_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    sgemm(
-        (m, n, k),
-        a,
-        Strides(k as isize, 1),
-        b,
-        Strides(n as isize, 1),
-        c,
-    );
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: AVX2 and FMA were detected on this CPU.
+        return unsafe { gemm_nn_avx2(m, n, k, a, b, c) };
+    }
+    scalar::gemm_nn(m, n, k, a, b, c);
 }
 
 /// C = Aᵀ·B (A `[k, m]`, B `[k, n]`).
 pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    sgemm(
-        (m, n, k),
-        a,
-        Strides(1, m as isize),
-        b,
-        Strides(n as isize, 1),
-        c,
-    );
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        // SAFETY: AVX2 and FMA were detected on this CPU.
+        return unsafe { gemm_tn_avx2(m, n, k, a, b, c) };
+    }
+    gemm_tn_rows(m, n, k, a, b, c);
 }
 
 /// The scalar packed GEMM, compiled with AVX2 + FMA enabled (LLVM vectorises its 8 lanes into
@@ -114,8 +129,8 @@ pub fn gemm_packed(
     c: &mut [f32],
 ) -> crate::error::Result<()> {
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-        // SAFETY: both features were just detected on this CPU.
+    if has_avx2() {
+        // SAFETY: both features were detected on this CPU.
         return unsafe { gemm_packed_avx2(m, n, k, a, panels, c) };
     }
     super::scalar::gemm_packed(m, n, k, a, panels, c)
@@ -138,7 +153,7 @@ mod tests {
         }
     }
 
-    /// The three sgemm forms equal their scalar twins at the oracle lengths and odd shapes.
+    /// The three GEMM forms equal their scalar twins at the oracle lengths and odd shapes.
     #[test]
     fn gemms_match_scalar() {
         let lens = [0usize, 1, 3, 4, 15, 16, 17];
