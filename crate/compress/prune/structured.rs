@@ -97,7 +97,7 @@ pub fn neuron_scores(
     criterion: NeuronCriterion,
     stats: Option<&GradStats>,
 ) -> Result<Vec<f32>> {
-    if l + 1 >= mlp.layers.len() {
+    if l.saturating_add(1) >= mlp.layers.len() {
         return Err(Error::param(
             "layer",
             l + 1,
