@@ -8,6 +8,14 @@ use std::fmt;
 /// Everything that can go wrong in the core, with context.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
+    /// A layer index (0-based inside the core) that the model does not have; shown 1-based,
+    /// as the page numbers layers.
+    NoLayer {
+        /// 0-based index asked for.
+        index: usize,
+        /// Layers the model has.
+        count: usize,
+    },
     /// Two shapes that had to agree did not.
     ShapeMismatch {
         op: &'static str,
@@ -46,9 +54,22 @@ impl fmt::Display for Error {
             Error::BadData { what } => write!(f, "bad data: {what}"),
             Error::Diverged { step, loss } => write!(
                 f,
-                "training diverged at step {step} (loss = {loss}); the last good weights were restored — try a smaller learning rate"
+                "training diverged at step {step}: {}, so training stopped and the last good weights were restored — try a smaller learning rate",
+                if loss.is_nan() {
+                    "the loss became not a number"
+                } else if loss.is_finite() {
+                    "the weights grew too large to represent"
+                } else {
+                    "the loss became infinite"
+                }
             ),
             Error::NotReady { what } => write!(f, "not ready: {what}"),
+            Error::NoLayer { index, count } => write!(
+                f,
+                "there is no layer {}: this model has {count} layer{} (numbered 1 to {count})",
+                index.saturating_add(1),
+                if *count == 1 { "" } else { "s" }
+            ),
             Error::Unsupported { what } => f.write_str(what),
         }
     }
@@ -64,6 +85,11 @@ impl Error {
             value: value.to_string(),
             reason,
         }
+    }
+
+    /// Shorthand for an [`Error::NoLayer`]: `index` is 0-based, `count` the model's layers.
+    pub fn no_layer(index: usize, count: usize) -> Self {
+        Error::NoLayer { index, count }
     }
 
     /// Shorthand for an [`Error::BadData`].

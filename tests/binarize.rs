@@ -2,6 +2,8 @@
 //! ±1 vectors, the STE cuts the gradient where |w| > 1, the bit-packed network predicts exactly
 //! what the float simulation predicts on the whole test set, bad settings are typed errors, and
 //! short fixed-seed trainings reach their accuracy budgets.
+// Tests may unwrap and panic: a failure here is the test failing, not a user-facing panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -138,7 +140,7 @@ fn ste_gradient_is_zero_where_the_shadow_weight_exceeds_one() {
         net.shadow.layers[l].w[[r, c]] = v;
     }
     let (b, mut x, mut y) = (16, vec![0.0; 16 * 784], vec![0u8; 16]);
-    shrink::data::batch::gather(train, &(0..16).collect::<Vec<u32>>(), &mut x, &mut y);
+    shrink::data::batch::gather(train, &(0..16).collect::<Vec<u32>>(), &mut x, &mut y).unwrap();
     let mut c = NetCache::default();
     net.forward_train(&x, b, &mut c).unwrap();
     let last = c.layers.last_mut().unwrap();

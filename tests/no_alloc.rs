@@ -1,5 +1,7 @@
 //! The training step allocates nothing once the first batch has sized the buffers: a counting
 //! global allocator watches steps 2..N (including the short last batch of an epoch).
+// Tests may unwrap and panic: a failure here is the test failing, not a user-facing panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use shrink::data::Dataset;
 use shrink::train::{TrainConfig, Trainer};
@@ -9,12 +11,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 struct Counting;
 static ALLOCS: AtomicUsize = AtomicUsize::new(0);
 
+// SAFETY: every call is forwarded unchanged to the system allocator, which upholds the
+// GlobalAlloc contract; the counter is only an atomic side effect.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         ALLOCS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: the caller's layout is passed on as received (GlobalAlloc::alloc contract).
         unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        // SAFETY: `p` came from `alloc` above with this layout, i.e. from System.
         unsafe { System.dealloc(p, l) }
     }
 }

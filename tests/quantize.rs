@@ -1,6 +1,8 @@
 //! Quantization invariants (issue 4): round-trip error ≤ S/2 inside the clip range with zero
 //! exact, per-channel scales, the int8 GEMM against the dequantized f32 product, integer
 //! inference against its f32 simulation, honest sizes, typed errors, and a short real-MNIST run.
+// Tests may unwrap and panic: a failure here is the test failing, not a user-facing panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -120,7 +122,16 @@ fn int8_gemm_equals_dequantized_product_within_one_quantum() {
 #[test]
 fn integer_inference_agrees_with_its_float_simulation() {
     let (train, test) = common::mnist();
-    let mlp = Mlp::new(&MlpSpec::mnist(&[64, 32], Activation::Relu), 7).unwrap();
+    // A trained net (an untrained one has near-tied logits, where agreement proves little).
+    let cfg = TrainConfig {
+        hidden: vec![64, 32],
+        epochs: 1,
+        seed: 7,
+        ..Default::default()
+    };
+    let mut t = Trainer::new(cfg, train.len()).unwrap();
+    t.run(train, 300).unwrap();
+    let mlp = t.mlp;
     let p = Params {
         activations: true,
         calib_batches: 4,
@@ -136,7 +147,7 @@ fn integer_inference_agrees_with_its_float_simulation() {
         scale: 1.0,
     };
     assert_eq!(sim.kernel(), "f32");
-    let n = 500;
+    let n = 2000;
     let mut x = vec![0f32; n * 784];
     for i in 0..n {
         test.write_image(i, &mut x[i * 784..(i + 1) * 784]);
@@ -150,7 +161,12 @@ fn integer_inference_agrees_with_its_float_simulation() {
         .zip(b.chunks(10))
         .filter(|(u, v)| arg(u) == arg(v))
         .count();
-    assert!(agree >= n * 98 / 100, "{agree}/{n}");
+    // Same codes, same scales: only the order of rounding differs, so the decisions agree on at
+    // least 99.5 % of digits and the logits by at most 2 % of their mean size.
+    assert!(agree * 1000 >= n * 995, "{agree}/{n}");
+    let diff: f32 = a.iter().zip(&b).map(|(u, v)| (u - v).abs()).sum::<f32>() / a.len() as f32;
+    let size: f32 = b.iter().map(|v| v.abs()).sum::<f32>() / b.len() as f32;
+    assert!(diff <= 0.02 * size, "mean |int8 − sim| {diff} vs mean |logit| {size}");
 }
 
 #[test]
@@ -289,4 +305,12 @@ fn real_mnist_quantization_keeps_accuracy() {
         sk.packed_bytes < sk.dense_with_zeros_bytes
             && sk.dense_with_zeros_bytes < sk.dense_fp32_bytes
     );
+    // The budget itself: 32 shared 5-bit values may cost at most 0.5 pp against the same pruned
+    // net in float (a wrong codebook or assignment loses far more), and the packed size is at
+    // most a quarter of the pruned float model's honest CSR size would be at 10 % density.
+    let ap = evaluate(&pruned, test, 0).unwrap().accuracy;
+    let ak = qk.evaluate(test, 0).unwrap().accuracy;
+    assert!(ap - ak <= 0.005, "k-means 5-bit {ak} vs pruned float {ap}");
+    assert!(ak > 0.9, "k-means 5-bit {ak}");
+    assert!(sk.packed_bytes * 8 < sk.dense_fp32_bytes, "{sk:?}");
 }

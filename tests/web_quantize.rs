@@ -129,7 +129,11 @@ fn quantize_lab_reports_and_rejects_bad_settings_in_words() {
     let img = lab.error_heatmap(&s, 0).unwrap();
     assert_eq!(num(&img, "width"), 784.0);
     let sp = lab.speed(&s, 8).unwrap();
-    assert!(num(&sp, "speedup") > 0.0);
+    // The ratio is the two measured times' ratio (a kernel that failed used to be timed as fast).
+    let (f, q) = (num(&sp, "f32Ms"), num(&sp, "quantizedMs"));
+    assert!(f.is_finite() && q.is_finite() && f >= 0.0 && q >= 0.0);
+    assert!((num(&sp, "speedup") - f / q.max(1e-9)).abs() <= 1e-6 * (1.0 + f / q.max(1e-9)));
+    assert_eq!(num(&sp, "batch"), 8.0);
     assert!(lab.speed(&s, 0).is_err());
     still_works(&mut s, "quantize lab");
 }

@@ -77,28 +77,82 @@ setLocale(state.get('lang') || browserLocale());
 for (const e of state.errors) notice('main.address', 'warn', { reason: e });
 
 let files = null; // { gz } kept to replay into a restarted worker
+// The last trained model, as model-file bytes from the worker (session.snapshotModel), with the
+// epoch and test accuracy it had: replayed into a restarted worker so a crash loses nothing.
+let snapshot = null;
+let snapshotBusy = false;
+let modelEpoch = 0;
+
+async function takeSnapshot(accuracy) {
+  if (snapshotBusy || !timings.readyToTrain) return;
+  snapshotBusy = true;
+  try {
+    const bytes = await client.call('session', 'snapshotModel');
+    snapshot = { bytes, epoch: modelEpoch, accuracy: accuracy ?? (snapshot && snapshot.accuracy) };
+    window.shrinkSnapshot = { bytes: bytes.length, epoch: snapshot.epoch, accuracy: snapshot.accuracy };
+  } catch {
+    // No model yet, or the worker is restarting: keep the previous snapshot.
+  } finally {
+    snapshotBusy = false;
+  }
+}
 let lastRestartAt = 0;
 
-const client = new WorkerClient(new URL('./worker.js', import.meta.url), {
+// Test hooks (the worker's `debug` target) only when the page is opened with ?testhooks=1.
+const testHooks = new URLSearchParams(window.location.search).get('testhooks') === '1';
+const workerUrl = new URL(`./worker.js${testHooks ? '?testhooks=1' : ''}`, import.meta.url);
+const client = new WorkerClient(workerUrl, {
   onRestart: async () => {
     const now = performance.now();
     // Two restarts within a minute: the settings themselves may be what brings the instance
     // down, so replaying them would loop. Fall back to the defaults and say so.
     const looping = lastRestartAt && now - lastRestartAt < 60_000;
     lastRestartAt = now;
-    notice('main.restarted', 'warn', {});
+    // Taken now: replaying the settings below rebuilds the model, which clears `snapshot`.
+    const kept = snapshot;
     if (files) await sendData(files.gz);
     if (looping) {
+      notice('main.restarted', 'warn', {});
       notice('main.restartLoop', 'warn', {});
       await configure({ ...DEFAULTS }, { silent: true });
-    } else {
-      await configure({}, { silent: true });
+      return;
     }
+    await configure({}, { silent: true });
     // An embedded panel that started pretrained starts pretrained again.
     if (timings.pretrained) await loadPretrained(client, state, notice);
+    if (kept) {
+      try {
+        await client.call('session', 'restoreModel', kept.bytes);
+        const acc = kept.accuracy == null ? '' : ` (test accuracy ${(100 * kept.accuracy).toFixed(2)}%)`;
+        notice('main.restored', 'warn', { epoch: kept.epoch, acc });
+        snapshot = kept;
+        client.emit('weightsChanged', { by: 'restart' });
+        return;
+      } catch (e) {
+        // A snapshot the new worker refuses (settings changed since): start from the seed.
+        snapshot = null;
+      }
+    }
+    notice('main.restarted', 'warn', {});
   },
 });
 client.on('listenerError', showError);
+// Keep the snapshot current: after each epoch's evaluation, when training stops, and when a
+// lab changed the weights. A new model (new settings, reset) drops it.
+client.on('evaluation', (ev) => {
+  modelEpoch = ev.epoch;
+  takeSnapshot(ev.accuracy);
+});
+client.on('state', (s) => {
+  if (!s.running) takeSnapshot();
+});
+client.on('weightsChanged', (d) => {
+  if (!d || d.by !== 'restart') takeSnapshot();
+});
+client.on('modelChanged', () => {
+  snapshot = null;
+  modelEpoch = 0;
+});
 client.on('trainError', (d) => showError(d.message));
 
 // For tests and the console: RPC by hand, and how often the worker was replaced.
@@ -106,6 +160,8 @@ window.shrinkDebug = {
   call: (target, method, ...args) => client.call(target, method, ...args),
   restarts: () => client.restartsDone,
 };
+// Test hook: kill the worker as a crash would (worker.terminate()), then the restart path runs.
+if (testHooks) window.shrinkDebug.kill = () => client.restart('the worker was stopped by a test');
 
 let resolveReady;
 const whenReady = new Promise((r) => (resolveReady = r));

@@ -43,12 +43,48 @@ export const PAGE_KEYS = Object.freeze({
 const MAX_HASH = 4096;
 const MAX_WIDTH = 4096;
 const MAX_LAYERS = 8;
+/** Rust's cap on weights + biases (MlpSpec::check), checked here first so the message is ours. */
+const MAX_PARAMS = 12_000_000;
+const N_IN = 784;
+const N_OUT = 10;
+
+/** Each setting as the Train panel labels it: every message names the setting this way. */
+export const LABELS = Object.freeze({
+  hidden: 'Hidden layer widths',
+  act: 'Activation',
+  opt: 'Optimizer',
+  lr: 'Learning rate',
+  mom: 'Momentum',
+  wd: 'Weight decay',
+  batch: 'Batch size',
+  epochs: 'Epochs',
+  seed: 'Seed',
+});
+
+/** A setting's value rejected, in words: `what` is the valid range, `raw` what was given. */
+class SettingError extends Error {
+  constructor(what, raw) {
+    super(`must be ${what} (${describe(raw)})`);
+    this.range = what;
+  }
+}
+
+/** "got 5", "the field is empty": never the raw `""` or NaN. */
+export function describe(raw) {
+  const s = String(raw ?? '').trim();
+  if (s === '') return 'the field is empty';
+  return `got ${s.length > 40 ? `${s.slice(0, 40)}…` : s}`;
+}
+
+/** 12000000 -> "12,000,000" (no Intl: this runs for every hash value). */
+const fmt = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 function int(lo, hi) {
   return (raw) => {
-    if (!/^\s*\d+\s*$/.test(raw)) throw new Error('is not a whole number');
     const v = Number(raw);
-    if (!Number.isSafeInteger(v) || v < lo || v > hi) throw new Error(`must be between ${lo} and ${hi}`);
+    if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(v) || v < lo || v > hi) {
+      throw new SettingError(`a whole number from ${fmt(lo)} to ${fmt(hi)}`, raw);
+    }
     return v;
   };
 }
@@ -56,9 +92,9 @@ function int(lo, hi) {
 function real(lo, hi, { open = false } = {}) {
   return (raw) => {
     const v = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(v)) throw new Error('is not a finite number');
-    if (open ? v <= lo || v > hi : v < lo || v > hi) {
-      throw new Error(open ? `must be greater than ${lo} and at most ${hi}` : `must be between ${lo} and ${hi}`);
+    const range = open ? `a number above ${lo} and at most ${hi}` : `a number from ${lo} to ${hi}`;
+    if (raw.trim() === '' || !Number.isFinite(v) || (open ? v <= lo || v > hi : v < lo || v > hi)) {
+      throw new SettingError(range, raw);
     }
     return v;
   };
@@ -67,16 +103,35 @@ function real(lo, hi, { open = false } = {}) {
 function oneOf(...choices) {
   return (raw) => {
     const v = raw.trim().toLowerCase();
-    if (!choices.includes(v)) throw new Error(`must be one of ${choices.join(', ')}`);
+    if (!choices.includes(v)) throw new SettingError(`one of ${choices.join(', ')}`, raw);
     return v;
   };
 }
 
+/** Weights and biases of a 784-…-10 network with these hidden widths. */
+export function paramCount(hidden) {
+  const sizes = [N_IN, ...hidden, N_OUT];
+  let n = 0;
+  for (let i = 1; i < sizes.length; i++) n += sizes[i - 1] * sizes[i] + sizes[i];
+  return n;
+}
+
 function widths(raw) {
+  const range = `1 to ${MAX_LAYERS} whole numbers from 1 to ${fmt(MAX_WIDTH)}, separated by commas, with at most ${fmt(MAX_PARAMS)} weights and biases in all`;
   const parts = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (parts.length === 0) throw new Error('needs at least one hidden layer');
-  if (parts.length > MAX_LAYERS) throw new Error(`at most ${MAX_LAYERS} hidden layers`);
-  return parts.map((p) => int(1, MAX_WIDTH)(p));
+  if (parts.length === 0 || parts.length > MAX_LAYERS) throw new SettingError(range, raw);
+  const v = parts.map((p) => {
+    const n = Number(p);
+    if (!/^\d+$/.test(p) || n < 1 || n > MAX_WIDTH) throw new SettingError(range, raw);
+    return n;
+  });
+  const n = paramCount(v);
+  if (n > MAX_PARAMS) {
+    const e = new SettingError(range, raw);
+    e.message = `must be ${range} (${v.join(',')} gives ${fmt(n)})`;
+    throw e;
+  }
+  return v;
 }
 
 const PARSERS = {
@@ -120,7 +175,7 @@ export function parseHash(hash) {
       key = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
       raw = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
     } catch {
-      errors.push(`The address contains a malformed part ${quote(pair)}; it was ignored.`);
+      errors.push(`The address contains a malformed part ${quote(pair)}; it was ignored, the other settings are kept.`);
       continue;
     }
     if (Object.prototype.hasOwnProperty.call(PAGE_KEYS, key)) {
@@ -141,7 +196,7 @@ export function parseHash(hash) {
       settings[key] = parse(raw);
     } catch (e) {
       settings[key] = Array.isArray(DEFAULTS[key]) ? [...DEFAULTS[key]] : DEFAULTS[key];
-      errors.push(`Setting ${key} = ${quote(raw)} ${e.message}; the default ${formatValue(key, settings[key])} is used.`);
+      errors.push(`${LABELS[key]} in the address ${e.message}; the default ${formatValue(key, settings[key])} is used and the other settings are kept.`);
     }
   }
   return { settings, extra, errors };
@@ -201,7 +256,12 @@ export function createState(win = window) {
     /** Sets a training setting (validated: throws an Error in words) or a panel key. */
     set(key, value) {
       if (Object.prototype.hasOwnProperty.call(PARSERS, key)) {
-        settings[key] = PARSERS[key](Array.isArray(value) ? value.join(',') : String(value));
+        const raw = Array.isArray(value) ? value.join(',') : String(value);
+        try {
+          settings[key] = PARSERS[key](raw);
+        } catch (e) {
+          throw new Error(`${LABELS[key]} ${e.message}`);
+        }
       } else if (value === undefined || value === null) {
         delete extra[key];
       } else {
@@ -218,7 +278,7 @@ export function createState(win = window) {
         try {
           next[k] = PARSERS[k](raw);
         } catch (e) {
-          throw new Error(`${k} = ${quote(raw)} ${e.message}`);
+          throw new Error(`${LABELS[k]} ${e.message}`);
         }
       }
       settings = next;

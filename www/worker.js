@@ -4,10 +4,14 @@
 // Training runs here in chunks of ~60 ms, yielding between chunks so a pause or new settings
 // are picked up at once and the page never freezes.
 //
-// Labs: every wasm export named `<Something>Lab` is instantiated as target `<something>`
-// (lowercased: PruneLab -> "prune", LowRankLab -> "lowrank"). Lab methods receive the session
-// first: page `ctx.call('prune', 'apply', params)` -> `labs.prune.apply(session, params)`.
-// A lab can also be registered by hand below: `labs.<method> = new wasm.<Method>Lab();`.
+// Targets: `TARGETS` below declares, for every RPC target, whether its methods take the session
+// as their first argument. Labs (every wasm export named `<Something>Lab`, lowercased: PruneLab
+// -> "prune", LowRankLab -> "lowrank") do: page `ctx.call('prune', 'apply', params)` ->
+// `labs.prune.apply(session, params)`. The rule is checked, not trusted: at start-up each
+// method's first parameter in the wasm-bindgen glue must be named `session` (or `_session`) when
+// its target takes the session; a method that breaks the rule is not callable and is listed in
+// the `ready` event (`rpcMismatches`), which tests/e2e/rpc.spec.js asserts is empty.
+// Test hooks (the `debug` target) exist only when the worker is started with `?testhooks=1`.
 
 import { transferables } from './protocol.js';
 
@@ -24,6 +28,64 @@ const LAB_REBUILDS = new Set(['versions.useAsInput']);
 const FORBIDDEN = new Set(['free', 'constructor', '__destroy_into_raw', '__wbg_ptr']);
 
 const CHUNK_MS = 60;
+
+/**
+ * Every RPC target and whether its methods receive the session first. A lab found in the wasm
+ * exports but missing here gets the lab rule (true), and is reported by `rpc.describe`.
+ */
+const TARGETS = Object.freeze({
+  session: { takesSession: false },
+  loop: { takesSession: false },
+  rpc: { takesSession: false },
+  debug: { takesSession: false },
+  prune: { takesSession: true },
+  quantize: { takesSession: true },
+  lowrank: { takesSession: true },
+  distill: { takesSession: true },
+  binarize: { takesSession: true },
+  // Version store: every method takes the session except these three, which read only the
+  // lab's own job or parse text (declared, so the check below still holds them to it).
+  versions: { takesSession: true, without: ['parseRecipe', 'progress', 'cancel'] },
+  jobs: { takesSession: false },
+});
+
+/** Test hooks only with `worker.js?testhooks=1` (main.js passes it on from the page's URL). */
+const TEST_HOOKS = new URL(self.location.href).searchParams.get('testhooks') === '1';
+
+/** The first parameter's name of a wasm-bindgen glue method (`apply(session, params) {...}`). */
+function firstParam(fn) {
+  const m = /^[^(]*\(\s*([A-Za-z_$][\w$]*)?/.exec(Function.prototype.toString.call(fn));
+  return (m && m[1]) || '';
+}
+
+/** The callable methods of a target object (its class's prototype chain, minus FORBIDDEN). */
+function methodsOf(obj) {
+  const names = new Set();
+  for (let p = obj; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const name of Object.getOwnPropertyNames(p)) {
+      if (!FORBIDDEN.has(name) && !name.startsWith('_') && typeof obj[name] === 'function') names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
+/** `${target}.${method}` -> how to call it; filled at start-up from TARGETS and the glue. */
+const calls = new Map();
+const mismatches = [];
+
+function register(target, obj) {
+  const declared = TARGETS[target] || { takesSession: true };
+  for (const method of methodsOf(obj)) {
+    const takesSession = declared.takesSession && !(declared.without || []).includes(method);
+    const first = firstParam(obj[method]);
+    const saysSession = /^_?session$/.test(first);
+    if (takesSession !== saysSession) {
+      mismatches.push(`${target}.${method}(${first}…) ${takesSession ? 'must' : 'must not'} take the session first`);
+      continue;
+    }
+    calls.set(`${target}.${method}`, { obj, method, takesSession });
+  }
+}
 
 const loop = {
   running: false,
@@ -158,23 +220,17 @@ function trainChunk(steps, adapt) {
 }
 
 async function dispatch({ id, target, method, args }) {
-  const obj = objects[target];
-  const ok =
-    obj &&
-    typeof method === 'string' &&
-    !FORBIDDEN.has(method) &&
-    !method.startsWith('_') &&
-    !(method in Object.prototype) &&
-    typeof obj[method] === 'function';
-  if (!ok) {
+  const entry = typeof target === 'string' && typeof method === 'string' ? calls.get(`${target}.${method}`) : null;
+  if (!entry) {
     post({ id, ok: false, error: `there is no method ${String(target)}.${String(method)}` });
     return;
   }
+  const { obj } = entry;
   const list = Array.isArray(args) ? args : [];
   const rebuild = (target === 'session' && REBUILDS.has(method)) || LAB_REBUILDS.has(`${target}.${method}`);
   if (rebuild) loop.stop();
   try {
-    const full = target in labs ? [session, ...list] : list;
+    const full = entry.takesSession ? [session, ...list] : list;
     const result = await obj[method](...full);
     // Listeners hear of the new model before the caller's promise resolves.
     if (rebuild) emit('modelChanged', { reason: method });
@@ -249,10 +305,28 @@ function summaryOf(id) {
   return labs.versions.list(session).find((v) => v.id === id);
 }
 
-/** For the end-to-end test of the restart path: behaves exactly like a wasm trap. */
+/** Test hooks (only with ?testhooks=1): `trap` behaves exactly like a wasm trap. */
 const debug = {
   trap() {
     throw new WebAssembly.RuntimeError('unreachable (a simulated trap, requested by the page)');
+  },
+};
+
+/** What the worker answers, for tests and the console. */
+const rpc = {
+  describe() {
+    return {
+      targets: [...calls].map(([key, { method, takesSession }]) => ({
+        target: key.slice(0, key.length - method.length - 1),
+        method,
+        takesSession,
+      })),
+      mismatches: [...mismatches],
+    };
+  },
+  /** Bytes of wasm linear memory (it only grows): what `cargo xtask soak` samples. */
+  memoryBytes() {
+    return memory ? memory.buffer.byteLength : 0;
   },
 };
 
@@ -290,8 +364,9 @@ const ready = (async () => {
     }
   }
   // Hand-registered labs go here, one line each, e.g. `labs.prune = new wasm.PruneLab();`.
-  Object.assign(objects, labs, { session, loop, debug, jobs });
-  emit('ready', { kernel: wasm.kernelSet(), labs: Object.keys(labs) });
+  Object.assign(objects, labs, { session, loop, rpc, jobs }, TEST_HOOKS ? { debug } : {});
+  for (const [target, obj] of Object.entries(objects)) register(target, obj);
+  emit('ready', { kernel: wasm.kernelSet(), labs: Object.keys(labs), rpcMismatches: [...mismatches] });
 })();
 
 self.onmessage = async (e) => {

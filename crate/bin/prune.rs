@@ -143,7 +143,7 @@ fn sizes_and_speed(mlp: &Mlp, test: &Dataset) -> Result<(), String> {
         rel - sp.nnz()
     );
     let clock = clock();
-    let inputs = timing::real_inputs(test, 64);
+    let inputs = timing::real_inputs(test, 64).map_err(e)?;
     let t = timing::timings(mlp, None, Some(&inputs), &clock, 300.0).map_err(e)?;
     println!("measured time (native scalar kernels; the page measures wasm simd128):");
     for (i, b) in t.batch.iter().enumerate() {

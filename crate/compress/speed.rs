@@ -22,6 +22,25 @@ pub fn mean_ms(now_ms: &dyn Fn() -> f64, min_ms: f64, mut f: impl FnMut()) -> f6
     }
 }
 
+/// As [`mean_ms`] for a kernel that can fail: the first error stops the timing and is returned,
+/// so a failing kernel is reported as failing instead of being timed as a fast one.
+///
+/// # Errors
+/// The first error `f` returns.
+pub fn try_mean_ms(
+    now_ms: &dyn Fn() -> f64,
+    min_ms: f64,
+    mut f: impl FnMut() -> crate::error::Result<()>,
+) -> crate::error::Result<f64> {
+    let mut first: crate::error::Result<()> = Ok(());
+    let ms = mean_ms(now_ms, min_ms, || {
+        if first.is_ok() {
+            first = f();
+        }
+    });
+    first.map(|()| ms)
+}
+
 /// A native monotonic clock in milliseconds.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn native_clock() -> impl Fn() -> f64 {
@@ -39,5 +58,27 @@ mod tests {
         let clock = || t.get();
         let ms = mean_ms(&clock, 10.0, || t.set(t.get() + 2.0));
         assert!((ms - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_failing_kernel_is_an_error_not_a_time() {
+        let t = std::cell::Cell::new(0.0);
+        let clock = || t.get();
+        let calls = std::cell::Cell::new(0);
+        let r = try_mean_ms(&clock, 10.0, || {
+            t.set(t.get() + 1.0);
+            calls.set(calls.get() + 1);
+            if calls.get() > 2 {
+                Err(crate::Error::param("k", 1, "fails on the third call"))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(r.is_err());
+        let ok = try_mean_ms(&clock, 10.0, || {
+            t.set(t.get() + 2.0);
+            Ok(())
+        });
+        assert!((ok.unwrap() - 2.0).abs() < 1e-9);
     }
 }

@@ -2,6 +2,7 @@
 //! depends only on (seed, epoch), so the same settings give the same run on any machine.
 
 use super::mnist::Dataset;
+use crate::error::{Error, Result};
 use crate::rng::SeededRng;
 
 /// Produces batches of indices over one dataset, epoch after epoch.
@@ -38,6 +39,32 @@ impl Batcher {
         self.epoch
     }
 
+    /// Examples it shuffles (the size of the dataset it was made for).
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// True if it was made for an empty dataset.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Checks that `data` is the size this batcher was made for: its indices are only valid
+    /// there (a smaller set loaded later would otherwise be indexed past its end).
+    ///
+    /// # Errors
+    /// `ShapeMismatch` naming the two sizes.
+    pub fn check_data(&self, data: &Dataset) -> Result<()> {
+        if data.len() != self.order.len() {
+            return Err(Error::shape(
+                "training examples (the data changed since this model was built; reset it)",
+                self.order.len(),
+                data.len(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Fraction of the current epoch done.
     pub fn epoch_fraction(&self) -> f32 {
         self.cursor as f32 / self.order.len().max(1) as f32
@@ -68,12 +95,28 @@ impl Batcher {
 
 /// Gathers examples `idx` of `data` into `x` (`[idx.len(), dim]`, standardised f32) and `y`.
 /// `x` and `y` must be at least that long; extra room is left untouched.
-pub fn gather(data: &Dataset, idx: &[u32], x: &mut [f32], y: &mut [u8]) {
+///
+/// # Errors
+/// `ShapeMismatch` if `x` or `y` is too short, `BadData` if an index is past the end of `data`
+/// (checked here, where indices meet data, so no caller can turn a stale index into a trap).
+pub fn gather(data: &Dataset, idx: &[u32], x: &mut [f32], y: &mut [u8]) -> Result<()> {
     let d = data.dim();
+    let b = idx.len();
+    if x.len() < b * d || y.len() < b {
+        return Err(Error::shape("gather buffers", (b * d, b), (x.len(), y.len())));
+    }
+    if let Some(&bad) = idx.iter().find(|&&i| i as usize >= data.len()) {
+        return Err(Error::data(format!(
+            "example {} asked for, but the data holds {} examples",
+            bad as usize + 1,
+            data.len()
+        )));
+    }
     for (r, &i) in idx.iter().enumerate() {
         data.write_image(i as usize, &mut x[r * d..(r + 1) * d]);
         y[r] = data.labels[i as usize];
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -97,5 +140,19 @@ mod tests {
         let first_of_epoch2 = a.next_indices().to_vec();
         assert_eq!(a.epoch(), 1);
         assert_eq!(first_of_epoch2.len(), 4);
+    }
+
+    #[test]
+    fn gather_rejects_an_index_past_the_data_and_short_buffers() {
+        let data = Dataset::synthetic(3);
+        let (mut x, mut y) = (vec![0.0; 2 * 784], vec![0u8; 2]);
+        assert!(gather(&data, &[0, 2], &mut x, &mut y).is_ok());
+        assert_eq!(y, vec![0, 2]);
+        let e = gather(&data, &[0, 3], &mut x, &mut y).unwrap_err().to_string();
+        assert!(e.contains("example 4") && e.contains("3 examples"), "{e}");
+        assert!(gather(&data, &[0, 1], &mut x[..784], &mut y).is_err());
+        let b = Batcher::new(3, 2, 1);
+        assert!(b.check_data(&data).is_ok());
+        assert!(b.check_data(&Dataset::synthetic(2)).is_err());
     }
 }

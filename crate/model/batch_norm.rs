@@ -142,7 +142,7 @@ impl BatchNorm {
     /// `ShapeMismatch` if `x.len()` is not a multiple of `n`.
     pub fn forward_infer(&self, x: &mut [f32]) -> Result<()> {
         let n = self.len();
-        if n == 0 || x.len() % n != 0 {
+        if n == 0 || !x.len().is_multiple_of(n) {
             return Err(Error::shape(
                 "BatchNorm::forward_infer",
                 format!("a multiple of {n}"),

@@ -83,9 +83,9 @@ impl MlpSpec {
             .sum();
         if params > MAX_PARAMS {
             return Err(Error::param(
-                "parameter count",
-                params,
-                "must be at most 12,000,000 (the browser's memory)",
+                "hidden layer widths",
+                format!("{params} weights and biases in all"),
+                "widths of 1 to 4096 that give at most 12,000,000 weights and biases (the browser's memory)",
             ));
         }
         Ok(())
@@ -332,7 +332,7 @@ mod tests {
             let mut ws = Workspace::default();
             mlp.forward(&x, 2, &mut ws).unwrap();
             let (logits, d) = ws.logits_and_dlogits(2);
-            softmax_cross_entropy(&logits.to_vec(), &y, 3, d).unwrap();
+            softmax_cross_entropy(logits, &y, 3, d).unwrap();
             let mut g = Grads::zeros_like(&mlp);
             mlp.backward(&x, 2, &mut ws, &mut g).unwrap();
             let h = 1e-2f32;

@@ -142,7 +142,7 @@ pub fn to_svg(h: &HistogramChart, width: u32, height: u32) -> Result<String> {
 /// # Errors
 /// `ShapeMismatch` if the lengths differ or are not a multiple of `cols`.
 pub fn error_heatmap(a: &[f32], b: &[f32], cols: usize, max_err: f32) -> Result<Image> {
-    if a.len() != b.len() || cols == 0 || a.len() % cols != 0 {
+    if a.len() != b.len() || cols == 0 || !a.len().is_multiple_of(cols) {
         return Err(Error::shape("error heatmap", a.len(), b.len()));
     }
     let rows = a.len() / cols;

@@ -50,7 +50,7 @@ pub fn gallery(mlp: &Mlp, data: &Dataset, n: usize, mistakes_only: bool) -> Resu
     let all: Vec<u32> = (0..data.len() as u32).collect();
     for chunk in all.chunks(BATCH) {
         let b = chunk.len();
-        gather(data, chunk, &mut x[..b * d], &mut y[..b]);
+        gather(data, chunk, &mut x[..b * d], &mut y[..b])?;
         mlp.forward(&x[..b * d], b, &mut ws)?;
         let mut probs = ws.logits(b).to_vec();
         for (r, row) in probs.chunks_exact_mut(classes).enumerate() {

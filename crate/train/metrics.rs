@@ -3,7 +3,7 @@
 
 use crate::data::batch::gather;
 use crate::data::Dataset;
-use crate::error::{check_len, Result};
+use crate::error::{check_len, Error, Result};
 use crate::model::loss::log_sum_exp;
 use crate::model::{Mlp, Workspace};
 use crate::tensor::argmax;
@@ -81,16 +81,24 @@ pub fn evaluate_with(
     let idx: Vec<u32> = (0..n as u32).collect();
     for chunk in idx.chunks(EVAL_BATCH) {
         let b = chunk.len();
-        gather(data, chunk, &mut x[..b * n_in], &mut y[..b]);
+        gather(data, chunk, &mut x[..b * n_in], &mut y[..b])?;
         let logits = forward(&x[..b * n_in], b, &mut ws)?;
         let classes = logits.len() / b.max(1);
+        // The confusion matrix is 10×10 and the loss reads z[label]: a model with another
+        // number of outputs is rejected, not clamped into the wrong cells.
+        if classes != 10 || logits.len() != b * classes {
+            return Err(Error::shape("evaluate logits per example", 10, classes));
+        }
         for r in 0..b {
             let z = &logits[r * classes..(r + 1) * classes];
             let p = argmax(z);
             let t = y[r] as usize;
+            if t >= classes {
+                return Err(Error::data(format!("label {t} is not a digit 0–9")));
+            }
             correct += usize::from(p == t);
-            confusion[(t * 10 + p).min(99)] += 1;
-            loss += (log_sum_exp(z) - z[t.min(classes - 1)]) as f64;
+            confusion[t * 10 + p] += 1;
+            loss += (log_sum_exp(z) - z[t]) as f64;
         }
     }
     Ok(Evaluation {

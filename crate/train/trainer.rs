@@ -71,7 +71,17 @@ pub struct Trainer {
     epoch_seen: usize,
     last_good: Mlp,
     total_steps: Option<u64>,
+    /// The first step's loss: the scale against which a chunk's losses count as sane.
+    reference_loss: Option<f32>,
+    /// Whether the last chunk's loss was sane (so its end may become the next `last_good`).
+    last_sane: bool,
 }
+
+/// A chunk with a step loss above this many times the first step's is not "good": its end is
+/// not kept as the weights to restore. With a huge learning rate the loss grows for a few steps
+/// (weights finite but enormous) before it turns NaN; restoring those weights would still put
+/// NaN into every evaluation, so the snapshot must predate the blow-up.
+const SANE_LOSS_FACTOR: f32 = 10.0;
 
 impl Trainer {
     /// A new, freshly initialised network and trainer for `n_train` examples of width 784.
@@ -112,6 +122,8 @@ impl Trainer {
             epoch_seen: 0,
             last_good: mlp.clone(),
             total_steps: None,
+            reference_loss: None,
+            last_sane: true,
             mlp,
             cfg,
         })
@@ -155,6 +167,8 @@ impl Trainer {
         self.opt.reset(&self.mlp);
         self.ws = Workspace::default();
         self.last_good = self.mlp.clone();
+        self.reference_loss = None;
+        self.last_sane = true;
     }
 
     /// Freezes the layers marked true: their gradients are zeroed and, after each update, their
@@ -190,6 +204,7 @@ impl Trainer {
         loss: &mut BatchLoss<'_>,
     ) -> Result<(f32, usize, usize)> {
         check_len("Trainer::step image width", data.dim(), self.mlp.n_in())?;
+        self.batcher.check_data(data)?;
         let total = self
             .total_steps
             .unwrap_or((self.cfg.epochs * self.batcher.batches_per_epoch()) as u64)
@@ -201,7 +216,7 @@ impl Trainer {
         self.idx.extend_from_slice(self.batcher.next_indices());
         let b = self.idx.len();
         let d = data.dim();
-        gather(data, &self.idx, &mut self.x[..b * d], &mut self.y[..b]);
+        gather(data, &self.idx, &mut self.x[..b * d], &mut self.y[..b])?;
         let x = &self.x[..b * d];
         self.mlp.forward(x, b, &mut self.ws)?;
         let (logits, dlogits) = self.ws.logits_and_dlogits(b);
@@ -254,19 +269,27 @@ impl Trainer {
             self.epoch_correct = 0;
             self.epoch_seen = 0;
         }
-        self.last_good.clone_from(&self.mlp);
+        if self.last_sane {
+            self.last_good.clone_from(&self.mlp);
+        }
         let (mut loss_sum, mut steps, mut samples) = (0.0f64, 0usize, 0usize);
         let mut epoch_ended = false;
+        // The largest step loss of this chunk, relative to the reference (see SANE_LOSS_FACTOR).
+        let mut worst = 0.0f32;
         for _ in 0..max_steps.max(1) {
             let (l, correct, b) = self.step_with(data, loss)?;
             if !l.is_finite() || !self.mlp.is_finite() {
                 self.mlp.clone_from(&self.last_good);
                 self.opt.reset(&self.mlp);
+                self.last_sane = true;
                 return Err(Error::Diverged {
                     step: self.step,
                     loss: l,
                 });
             }
+            // The first step of a model (untrained or just changed) sets the loss scale.
+            let reference = *self.reference_loss.get_or_insert(l.max(1.0));
+            worst = worst.max(l / reference);
             loss_sum += l as f64;
             steps += 1;
             samples += b;
@@ -277,6 +300,7 @@ impl Trainer {
                 break;
             }
         }
+        self.last_sane = worst <= SANE_LOSS_FACTOR;
         Ok(Progress {
             epoch: self.epoch(),
             epoch_fraction: if epoch_ended {

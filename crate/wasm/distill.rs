@@ -146,10 +146,11 @@ impl DistillLab {
     }
 
     /// Sizes and measured speed (ms per 64 digits) of the teacher and the distilled student.
+    /// Takes the session first like every lab method (the worker's rule).
     ///
     /// # Errors
     /// Never in practice (conversion only).
-    pub fn facts(&self) -> Result<JsValue, JsError> {
+    pub fn facts(&self, _session: &Session) -> Result<JsValue, JsError> {
         let e = self.experiment.as_ref();
         let teacher = e.and_then(Experiment::teacher).map(facts).transpose()?;
         let student = e

@@ -120,11 +120,13 @@ impl LowRankLab {
         )
     }
 
-    /// W, its rank-k approximation and their difference for `layer`: `{width, height, rgba}`.
+    /// W, its rank-k approximation and their difference for `layer` (0-based): `{width, height,
+    /// rgba}`. Takes the session first like every lab method (the worker's rule), though it
+    /// draws from the lab's own study.
     ///
     /// # Errors
     /// No such layer; `not ready` before `analyze`.
-    pub fn heatmap(&self, layer: u32) -> Result<JsValue, JsError> {
+    pub fn heatmap(&self, _session: &Session, layer: u32) -> Result<JsValue, JsError> {
         image_to_js(&self.study()?.triptych(layer as usize).map_err(err)?)
     }
 

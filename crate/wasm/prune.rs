@@ -226,7 +226,7 @@ impl PruneLab {
         if !min_ms.is_finite() || !(1.0..=2000.0).contains(&min_ms) {
             return Err(err(Error::param("minMs", min_ms, "must be in 1..=2000")));
         }
-        let inputs = timing::real_inputs(session.test_data().map_err(err)?, 64);
+        let inputs = timing::real_inputs(session.test_data().map_err(err)?, 64).map_err(err)?;
         let t = timing::timings(
             session.model().map_err(err)?,
             self.lab.reference(),

@@ -34,7 +34,10 @@ test('the rank slider changes the shown accuracy and parameter count', async ({ 
   const p32 = Number(await params.getAttribute('data-value'));
   const time32 = await page.locator('#lr-time').textContent();
   console.log(`SVD of the 784×300 layer ${svdMs.toFixed(0)} ms; rank 32: accuracy ${a32}, params ${p32}, first layer ${time32}`);
-  expect(svdMs).toBeGreaterThan(0);
+  // Not a time bound: the note names the largest layer and every layer of this model.
+  expect(Number.isFinite(svdMs)).toBe(true);
+  await expect(page.locator('#lr-svd-time')).toContainText('784×300');
+  await expect(page.locator('#lr-svd-time')).toContainText('all 3 layers');
   expect(a32).toBeGreaterThan(0.9);
   expect(p32).toBe(32 * (784 + 300) + 32 + 300 + 300 * 100 + 100 + 100 * 10 + 10);
   await page.locator('#panel-lowrank').screenshot({ path: path.join(ARTIFACTS, 'lowrank-rank32.png') });

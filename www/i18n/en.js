@@ -56,6 +56,7 @@ export default {
   // ---------- notices (main.js) ----------
   'main.dismiss': 'Dismiss',
   'main.restarted': 'The WebAssembly worker stopped unexpectedly and was restarted; your charts are kept, the model starts again from its seed.',
+  'main.restored': 'The WebAssembly worker stopped unexpectedly and was restarted: the data were loaded again and your model, trained to epoch {epoch}{acc}, was restored. Your charts are kept.',
   'main.restartLoop': 'It stopped twice in a row, so the default settings are used now.',
   'main.notApplied': 'That setting was not applied: {reason}; the previous value stays.',
   'main.panelFailed': 'The {panel} panel could not start: {reason}',

@@ -55,6 +55,7 @@ export default {
   // ---------- 提示（main.js） ----------
   'main.dismiss': '关闭',
   'main.restarted': 'WebAssembly 工作线程意外停止，已重新启动；图表保留，模型从随机种子重新开始。',
+  'main.restored': 'WebAssembly 工作线程意外停止，已重新启动：数据已重新加载，训练到第 {epoch} 轮的模型{acc}已恢复。图表保留。',
   'main.restartLoop': '它连续停止了两次，所以现在改用默认设置。',
   'main.notApplied': '该设置未生效：{reason}；保留原来的值。',
   'main.panelFailed': '“{panel}”面板无法启动：{reason}',

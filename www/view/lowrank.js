@@ -192,4 +192,10 @@ export function mount(root, ctx) {
   ctx.on('modelChanged', () => {
     if (spectra.length) svdNote.textContent = 'The model changed: decompose it again.';
   });
+  // A restarted worker has a fresh LowRankLab with no decomposition: decompose again first.
+  ctx.on('restarted', () => {
+    if (spectra.length) svdNote.textContent = 'The worker restarted: decompose the model again.';
+    finetune.disabled = true;
+    analyze.disabled = false;
+  });
 }

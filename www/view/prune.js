@@ -9,6 +9,8 @@
 import { t, tr, untr, fmt, onLocale } from '../i18n.js';
 
 import { el, field, select, blit, pct, text as lt, describe } from '../ui.js';
+import { addressNumber } from '../check.js';
+import { fillLayerSelect, onModelSizes } from '../layers.js';
 
 const FAST = 1000;
 const CHUNK = 100;
@@ -30,7 +32,10 @@ export function mount(root, ctx) {
   const ncrit = select('prune-ncrit', [['l1', 'prune.ncrit.l1'], ['l2', 'prune.ncrit.l2'], ['gradient', 'prune.ncrit.gradient']], saved('ncrit', 'l1'));
   const scope = select('prune-scope', [['layer', 'prune.scope.layer'], ['global', 'prune.scope.global']], saved('scope', 'layer'));
   const hold = el('input', { type: 'checkbox', id: 'prune-hold', checked: saved('hold', '1') !== '0' });
-  const slider = el('input', { type: 'range', id: 'prune-slider', min: '0', max: '99', step: '1', value: String(Math.round(100 * Number(saved('sparsity', 0.5)))) });
+  // prune.sparsity from the address: reported in words when out of range, never clamped.
+  const fromHash = addressNumber(st, 'prune.sparsity', 'Sparsity (the How much slider, as a fraction)', 0.5, { min: 0, max: 0.99 });
+  if (fromHash.warning) ctx.notice(fromHash.warning, 'warn');
+  const slider = el('input', { type: 'range', id: 'prune-slider', min: '0', max: '99', step: '1', value: String(Math.round(100 * fromHash.value)) });
   const sliderLabel = el('output', { id: 'prune-slider-label' });
   const han = lt('button', 'prune.han', { type: 'button', className: 'chip', id: 'prune-han' });
   const fine = lt('button', 'prune.finetune', { type: 'button', className: 'button primary', id: 'prune-finetune', disabled: true });
@@ -67,7 +72,8 @@ export function mount(root, ctx) {
   const timeBtn = lt('button', 'prune.measureSpeed', { type: 'button', className: 'button small', id: 'prune-time', disabled: true });
 
   const view = select('prune-view', [['weights', 'prune.view.weights'], ['mask', 'prune.view.mask'], ['importance', 'prune.view.importance']], 'weights');
-  const heatLayer = select('prune-heat-layer', [['0', 'prune.layer1'], ['1', 'prune.layerN', { n: 2 }], ['2', 'prune.layerN', { n: 3 }]], '0');
+  // One option per layer of the current model (onModelSizes below).
+  const heatLayer = select('prune-heat-layer', [], '0');
   const heat = el('canvas', { className: 'heatmap', id: 'prune-heatmap' });
   const survival = el('canvas', { className: 'heatmap prune-survival', id: 'prune-survival', width: 28, height: 28 });
   const survivalCaption = el('p', { className: 'caption', id: 'prune-survival-caption' });
@@ -336,9 +342,18 @@ export function mount(root, ctx) {
       ctx.emit('weightsChanged', { by: 'prune' });
       await drawViews();
     });
+  // Every button that disables itself re-enables in `finally`: after an error (or a worker
+  // restart, which rejects the call in flight) the panel must stay usable.
   timeBtn.onclick = () =>
     run(async () => {
       timeBtn.disabled = true;
+      try {
+        await measure();
+      } finally {
+        timeBtn.disabled = !ready;
+      }
+    });
+  async function measure() {
       const t = await ctx.call('prune', 'timings', 150);
       timeTable.replaceChildren(el('tr', {}, el('th'), ...['prune.col.dense', 'prune.col.sparse', 'prune.col.speedup'].map((k) => lt('th', k))));
       const us = (ms) => lt('td', 'prune.us', {}, { us: ms * 1000 });
@@ -352,20 +367,29 @@ export function mount(root, ctx) {
           timeTable.append(el('tr', { className: 'prune-ref' }, lt('td', 'prune.t.reference', {}, { b }), us(r), us(d), times(r / d)));
         }
       });
-      timeBtn.disabled = false;
-    });
+  }
   sensBtn.onclick = () =>
     run(async () => {
       sensBtn.disabled = true;
-      const chart = await ctx.call('prune', 'sensitivity', 1000);
-      lastSens = chart;
-      fit(sens);
-      ctx.charts.drawLineChart('prune-sens', localChart(chart));
-      sensBtn.disabled = false;
+      try {
+        const chart = await ctx.call('prune', 'sensitivity', 1000);
+        lastSens = chart;
+        fit(sens);
+        ctx.charts.drawLineChart('prune-sens', localChart(chart));
+      } finally {
+        sensBtn.disabled = !ready;
+      }
     });
   pitBtn.onclick = () =>
     run(async () => {
       pitBtn.disabled = true;
+      try {
+        await pitfall();
+      } finally {
+        pitBtn.disabled = !ready;
+      }
+    });
+  async function pitfall() {
       const s = Number(slider.value) / 100;
       const epochSteps = await stepsPerEpoch();
       tr(pitOut, 'prune.pitfallRunning', { steps: epochSteps });
@@ -381,8 +405,7 @@ export function mount(root, ctx) {
           lt('span', 'prune.sparsityArrow', {}, { from: r.sparsityPruned, to: r.notHeld.sparsityAfter }),
           lt('span', 'prune.accuracyIs', {}, { acc: r.notHeld.accuracyAfter })));
       pitOut.dataset.notHeld = String(r.notHeld.sparsityAfter);
-      pitBtn.disabled = false;
-    });
+  }
 
   /** The model as it stands (nothing pruned by this): stats and heatmaps before the slider moves. */
   const showCurrent = () =>
@@ -402,6 +425,15 @@ export function mount(root, ctx) {
     enable(!s.running);
     if (!s.running) showCurrent();
   });
+  // A restarted worker has a fresh PruneLab: nothing is pruned any more, and every control
+  // works again once the new worker has the data.
+  ctx.on('restart', () => enable(false));
+  ctx.on('restarted', () => {
+    enable(true);
+    restore.disabled = true;
+    acc.textContent = '—';
+    status.textContent = 'The worker restarted: move the slider to prune the model again.';
+  });
   ctx.on('modelChanged', () => {
     restore.disabled = true;
     acc.textContent = '—';
@@ -414,4 +446,10 @@ export function mount(root, ctx) {
     enable(true);
     showCurrent();
   }).catch(() => {});
+  // Menus follow the model's own sizes; Han et al.'s 92/91/74 % preset is for three layers.
+  onModelSizes(ctx, (sizes) => {
+    fillLayerSelect(heatLayer, sizes, (i, nIn, nOut) => (i === 0 && nIn === 784 ? `${nIn} → ${nOut}, 28×28 tiles` : `${nIn} → ${nOut}`));
+    han.hidden = sizes.length !== 4;
+    root.dataset.layers = String(sizes.length - 1);
+  });
 }

@@ -6,6 +6,8 @@
 // Deep Compression pipeline (prune → share → Huffman) with ratio and accuracy per stage.
 
 import { el, field, select, stat, blit, pct, bytes, describe } from '../ui.js';
+import { checkNumber, checkList, addressNumber, rangeText } from '../check.js';
+import { fillLayerSelect, onModelSizes } from '../layers.js';
 
 export function mount(root, ctx) {
   const scheme = select('q-scheme', [['int', 'fixed-point int'], ['float', 'floating point'], ['kMeans', 'k-means shared']], 'int');
@@ -17,7 +19,8 @@ export function mount(root, ctx) {
   const target = select('q-target', [['w', 'weights'], ['wa', 'weights + activations (int8)']], 'w');
   const training = select('q-training', [['ptq', 'post-training (PTQ)'], ['qat', 'quantization-aware (QAT)']], 'ptq');
   const qatSteps = el('input', { id: 'q-qat-steps', type: 'number', min: '1', max: '5000', value: '200' });
-  const layer = select('q-layer', [['0', 'layer 1 (784 → 300)'], ['1', 'layer 2 (300 → 100)'], ['2', 'layer 3 (100 → 10)']], '0');
+  // Filled from the model's own sizes (onModelSizes below).
+  const layer = select('q-layer', [], '0');
   const go = el('button', { class: 'button primary', id: 'q-apply', type: 'button', text: 'Quantize' });
   go.disabled = true;
 
@@ -53,7 +56,10 @@ export function mount(root, ctx) {
   speedBtn.disabled = true;
   const speedOut = el('p', { class: 'caption', id: 'q-speed-out' });
 
+  // One pruned fraction per layer of the current model (Han et al.'s 93/92/75 % for three).
   const sparsity = el('input', { id: 'dc-sparsity', type: 'text', value: '0.93,0.92,0.75' });
+  let layerCount = 3;
+  let arch = '784-300-100-10';
   const dcBits = el('input', { id: 'dc-bits', type: 'number', min: '1', max: '8', value: '5' });
   const retrain = el('input', { id: 'dc-retrain', type: 'number', min: '0', max: '20000', value: '1000' });
   const finetune = el('input', { id: 'dc-finetune', type: 'number', min: '0', max: '20000', value: '200' });
@@ -72,6 +78,8 @@ export function mount(root, ctx) {
     el('h3', { text: 'Integer inference speed' }), el('div', { class: 'buttons' }, speedBtn), speedOut,
     el('h3', { text: 'Deep Compression: prune → share → Huffman' }), dcControls, el('div', { class: 'buttons' }, dcBtn), dcTable);
 
+  const QAT_STEPS = { min: 1, max: 5000, integer: true };
+  /** The settings for Rust; throws an Error in words for a field out of range. */
   const params = () => ({
     scheme: scheme.value,
     bits: Number(bits.value),
@@ -80,7 +88,7 @@ export function mount(root, ctx) {
     granularity: granularity.value,
     activations: target.value === 'wa',
     training: training.value,
-    qatSteps: Math.max(1, Math.min(5000, Number(qatSteps.value) || 1)),
+    qatSteps: training.value === 'qat' ? checkNumber(qatSteps.value, 'QAT steps', QAT_STEPS) : 1,
   });
 
   function syncControls() {
@@ -112,9 +120,15 @@ export function mount(root, ctx) {
       again = true;
       return;
     }
+    let p;
+    try {
+      p = params();
+    } catch (e) {
+      ctx.showError(e);
+      return;
+    }
     busy = true;
     again = false;
-    const p = params();
     status.textContent = p.training === 'qat' ? `Quantization-aware training for ${p.qatSteps} steps…` : 'Quantizing…';
     try {
       const r = await ctx.call('quantize', 'apply', p);
@@ -144,17 +158,25 @@ export function mount(root, ctx) {
   }
 
   // Settings live in the address (namespaced keys), so a link reproduces the panel. Values
-  // from the hash are untrusted: a select only takes one of its options, numbers are clamped,
-  // and Rust checks everything again.
+  // from the hash are untrusted: a select only takes one of its options, a number must be in
+  // its range; anything else is reported in words (never clamped silently) and its default
+  // kept, and Rust checks everything again.
+  const labels = { scheme: 'Scheme', bits: 'Bits per weight', format: 'Float format', zero: 'Zero point', scales: 'Scales',
+    target: 'Quantize', training: 'Training', qatSteps: 'QAT steps' };
+  const ranges = { bits: { min: 1, max: 8, integer: true }, qatSteps: QAT_STEPS };
   const saved = [[scheme, 'scheme'], [bits, 'bits'], [format, 'format'], [symmetry, 'zero'], [granularity, 'scales'],
     [target, 'target'], [training, 'training'], [qatSteps, 'qatSteps']];
   for (const [input, key] of saved) {
     const v = ctx.state.get(`quantize.${key}`);
     if (v === undefined) continue;
     if (input.tagName === 'SELECT') {
-      if ([...input.options].some((o) => o.value === v)) input.value = v;
-    } else if (/^\d+$/.test(v)) {
-      input.value = String(Math.min(Number(input.max), Math.max(Number(input.min), Number(v))));
+      const options = [...input.options].map((o) => o.value);
+      if (options.includes(v)) input.value = v;
+      else ctx.notice(`${labels[key]} in the address (quantize.${key}) must be one of ${options.join(', ')} (got ${v}); ${input.value} is used and the other settings are kept.`, 'warn');
+    } else {
+      const r = addressNumber(ctx.state, `quantize.${key}`, labels[key], input.value, ranges[key]);
+      if (r.warning) ctx.notice(r.warning, 'warn');
+      input.value = String(r.value);
     }
   }
   const save = () => {
@@ -188,15 +210,22 @@ export function mount(root, ctx) {
   });
 
   dcBtn.addEventListener('click', async () => {
+    let dc;
+    try {
+      dc = {
+        sparsity: checkList(sparsity.value, 'Pruned fraction per layer', layerCount, `one per layer of this ${arch} model`, { min: 0, max: 1, maxOpen: true }),
+        bits: checkNumber(dcBits.value, 'Shared-weight bits', { min: 1, max: 8, integer: true }),
+        retrainSteps: checkNumber(retrain.value, 'Retrain steps', { min: 0, max: 20000, integer: true }),
+        finetuneSteps: checkNumber(finetune.value, 'Centroid fine-tune steps', { min: 0, max: 20000, integer: true }),
+      };
+    } catch (e) {
+      ctx.showError(e);
+      return;
+    }
     dcBtn.disabled = true;
     dcTable.textContent = 'Pruning, retraining, sharing, fine-tuning…';
     try {
-      const stages = await ctx.call('quantize', 'deepCompress', {
-        sparsity: sparsity.value.split(',').map(Number),
-        bits: Number(dcBits.value),
-        retrainSteps: Number(retrain.value),
-        finetuneSteps: Number(finetune.value),
-      });
+      const stages = await ctx.call('quantize', 'deepCompress', dc);
       dcTable.textContent = '';
       dcTable.append(el('tr', {}, ...['stage', 'test accuracy', 'zeros', 'packed size', 'smaller by'].map((t) => el('th', { text: t }))));
       for (const s of stages) {
@@ -212,6 +241,20 @@ export function mount(root, ctx) {
     }
   });
 
+  // Menus, labels and the per-layer list follow the model's own sizes.
+  onModelSizes(ctx, (sizes) => {
+    fillLayerSelect(layer, sizes);
+    arch = sizes.join('-');
+    const n = sizes.length - 1;
+    if (n !== layerCount) {
+      layerCount = n;
+      sparsity.value = n === 3 ? '0.93,0.92,0.75' : Array.from({ length: n }, (_, i) => (i + 1 < n ? '0.9' : '0.75')).join(',');
+    }
+    sparsity.title = `one value per layer (${n}), each ${rangeText({ min: 0, max: 1, maxOpen: true })}`;
+    root.dataset.layers = String(n);
+    if (applied) drawViews().catch(() => {});
+  });
+
   syncControls();
   ctx.whenReady.then(() => {
     ready = true;
@@ -222,6 +265,12 @@ export function mount(root, ctx) {
   ctx.on('modelChanged', () => {
     if (applied) status.textContent = 'The model changed: quantize it again.';
     applied = false;
+  });
+  // A restarted worker has a fresh QuantizeLab: say so, and keep every control usable.
+  ctx.on('restarted', () => {
+    if (applied) status.textContent = 'The worker restarted: quantize the model again.';
+    applied = false;
+    for (const b of [go, speedBtn, dcBtn]) b.disabled = false;
   });
   ctx.on('evaluation', () => {
     if (applied) soon();

@@ -6,12 +6,14 @@
 mod bench;
 mod build;
 mod dist;
+mod fuzz;
 mod mnist;
 mod models;
 mod route;
 mod serve;
 mod setup;
 mod small;
+mod soak;
 mod test;
 mod util;
 
@@ -33,6 +35,11 @@ cargo xtask <command>
   test               setup (with Chromium), build, native tests, wasm tests in headless
                      Chromium, Playwright end-to-end tests; prints `N passed, M failed`
   bench              build, native `shrink bench`, then www/bench.html in headless Chromium
+  fuzz [--minutes N] [--targets idx,params]
+                     run the fuzz targets of tests/fuzz.rs for N minutes each (default 10),
+                     print executions per target; crashes are kept in tests/fuzz/regressions/
+  soak [--minutes N] build, serve, and drive headless Chromium through compression cycles for
+                     N minutes (default 30), sampling wasm memory and the JS heap
 ";
 
 fn main() -> ExitCode {
@@ -49,6 +56,8 @@ fn main() -> ExitCode {
         Some("dist") => dist::run_all(),
         Some("test") => test::run_all(),
         Some("bench") => bench::run_all(),
+        Some("fuzz") => fuzz::run_all(&args[1..]),
+        Some("soak") => soak::run_all(&args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,7 +1,9 @@
 //! `cargo xtask test`: every test the project has, in order, failing fast.
 //!
-//! build -> native `cargo test` -> wasm-bindgen-test in headless Chromium -> Playwright on the
-//! served page. Ends with one `N passed, M failed` line over the stages, for people and CI.
+//! build -> clippy (native, all targets, `-D warnings`; wasm32: safety docs and comments) ->
+//! native `cargo test` -> wasm-bindgen-test in headless Chromium -> Playwright on the served
+//! page. Ends with one `N passed, M failed` line over the stages, for people and CI. A stage
+//! whose tests are missing fails: a suite that silently shrinks would otherwise still pass.
 
 use std::path::Path;
 use std::process::Command;
@@ -14,16 +16,15 @@ use crate::util::{self, note, paint, root, run, step, Result};
 /// How one stage ended.
 enum Outcome {
     Passed,
-    Skipped(String),
     Failed(String),
 }
 
-type Stage = (&'static str, fn() -> Result<Option<String>>);
+type Stage = (&'static str, fn() -> Result);
 
-/// A stage returns `Ok(None)` when it ran and passed, `Ok(Some(why))` when it had nothing to
-/// run yet.
+/// Every stage must run and pass; one with nothing to run is a failure.
 const STAGES: &[Stage] = &[
     ("setup + build", build),
+    ("clippy (native -D warnings; wasm32 safety)", clippy),
     ("native tests (cargo test)", native),
     ("wasm tests (wasm-bindgen-test, headless Chromium)", wasm),
     ("end-to-end (Playwright)", e2e),
@@ -35,11 +36,7 @@ pub fn run_all() -> Result {
         step(&format!("stage: {name}"));
         let start = Instant::now();
         let outcome = match stage() {
-            Ok(None) => Outcome::Passed,
-            Ok(Some(why)) => {
-                note(&format!("skipped: {why}"));
-                Outcome::Skipped(why)
-            }
+            Ok(()) => Outcome::Passed,
             Err(e) => Outcome::Failed(e.to_string()),
         };
         let failed = matches!(outcome, Outcome::Failed(_));
@@ -53,16 +50,12 @@ pub fn run_all() -> Result {
 
 fn summarise(results: &[(&str, Outcome, f64)]) -> Result {
     println!("\n{}", paint("1", "Summary"));
-    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    let (mut passed, mut failed) = (0, 0);
     for (name, outcome, secs) in results {
         let (tag, detail) = match outcome {
             Outcome::Passed => {
                 passed += 1;
                 (paint("32", "PASS"), String::new())
-            }
-            Outcome::Skipped(why) => {
-                skipped += 1;
-                (paint("33", "SKIP"), format!(" ({why})"))
             }
             Outcome::Failed(err) => {
                 failed += 1;
@@ -74,12 +67,7 @@ fn summarise(results: &[(&str, Outcome, f64)]) -> Result {
     for (name, _) in STAGES.iter().skip(results.len()) {
         println!("  ---- {name:<52} not run");
     }
-    let skipped = if skipped > 0 {
-        format!(", {skipped} skipped")
-    } else {
-        String::new()
-    };
-    println!("{passed} passed, {failed} failed{skipped}");
+    println!("{passed} passed, {failed} failed");
     if failed > 0 {
         Err(fail!("{failed} stage(s) failed"))
     } else {
@@ -87,27 +75,44 @@ fn summarise(results: &[(&str, Outcome, f64)]) -> Result {
     }
 }
 
-fn build() -> Result<Option<String>> {
+fn build() -> Result {
     setup::run_all(Browser::Needed)?;
     crate::build::build_wasm()?;
     // Required here: tests/e2e/threads.spec.js checks the threaded module against this one.
     crate::build::build_threads()?;
-    crate::models::pretrained()?;
-    Ok(None)
+    crate::models::pretrained()
 }
 
-fn native() -> Result<Option<String>> {
+/// Native: every target of the workspace with warnings as errors (test code may unwrap: see
+/// the `allow`s at the top of crate/lib.rs and tests/*.rs). wasm32: the simd128 kernels are
+/// compiled only there, so their `# Safety` sections and `// SAFETY:` comments are checked
+/// there (the rest of the wasm build's style is the native run's business).
+fn clippy() -> Result {
+    run(util::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(util::cargo().args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "clippy::missing_safety_doc",
+        "-D",
+        "clippy::undocumented_unsafe_blocks",
+    ]))
+}
+
+fn native() -> Result {
     let python = crate::models::ort_python()?;
     run(util::cargo()
         .env("SHRINK_ORT_PYTHON", python)
         .args(["test", "--workspace", "--release"])
-        .env("SHRINK_DATA", crate::mnist::data_dir()))?;
-    Ok(None)
+        .env("SHRINK_DATA", crate::mnist::data_dir()))
 }
 
-fn wasm() -> Result<Option<String>> {
-    if !root().join("tests").join("web.rs").exists() {
-        return Ok(Some("tests/web.rs does not exist yet".into()));
+fn wasm() -> Result {
+    if web_test_names().is_empty() {
+        return Err(fail!("no browser tests: tests/web*.rs is missing"));
     }
     let mut cmd = util::cargo();
     cmd.args(["test", "--release", "--target", "wasm32-unknown-unknown"])
@@ -126,15 +131,11 @@ fn wasm() -> Result<Option<String>> {
     if std::env::var_os("WASM_BINDGEN_TEST_TIMEOUT").is_none() {
         cmd.env("WASM_BINDGEN_TEST_TIMEOUT", "300");
     }
-    run(&mut cmd)?;
-    Ok(None)
+    run(&mut cmd)
 }
 
-fn e2e() -> Result<Option<String>> {
-    let dir = root().join("tests").join("e2e");
-    if !has_specs(&dir) {
-        return Ok(Some("no tests/e2e/*.spec.js yet".into()));
-    }
+fn e2e() -> Result {
+    require_specs(&root().join("tests").join("e2e"))?;
     let addr = crate::serve::start(&root().join("www"), 0, false)?;
     let url = format!("http://{addr}");
     note(&format!("serving www/ at {url}"));
@@ -143,8 +144,19 @@ fn e2e() -> Result<Option<String>> {
         .current_dir(root())
         .args(["test", "--config", "tests/e2e/playwright.config.js"])
         .env("SHRINK_URL", &url)
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
-    Ok(None)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+}
+
+/// A missing suite fails the stage (it used to print SKIP and pass).
+fn require_specs(dir: &Path) -> Result {
+    if has_specs(dir) {
+        Ok(())
+    } else {
+        Err(fail!(
+            "no end-to-end tests: {}/*.spec.js is missing",
+            dir.display()
+        ))
+    }
 }
 
 fn has_specs(dir: &Path) -> bool {
@@ -167,4 +179,22 @@ fn web_test_names() -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_stage_fails_instead_of_skipping() {
+        let dir = std::env::temp_dir().join(format!("shrink-xtask-empty-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        assert!(require_specs(&dir).is_err());
+        assert!(require_specs(&dir.join("absent")).is_err());
+        assert!(require_specs(&root().join("tests").join("e2e")).is_ok());
+        let failed = [("x", Outcome::Failed("boom".into()), 0.0)];
+        assert!(summarise(&failed).is_err());
+        assert!(summarise(&[("x", Outcome::Passed, 0.0)]).is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -4,7 +4,7 @@
 //! (XNOR-popcount GEMM), y = α·z + b. Both on the same batch; the clock is passed in (native
 //! `Instant`, browser `performance.now()`), and nothing here asserts a speed.
 
-use crate::compress::speed::mean_ms;
+use crate::compress::speed::try_mean_ms;
 use crate::error::{check_range, Error, Result};
 use crate::model::Activation;
 use crate::rng::SeededRng;
@@ -54,27 +54,25 @@ pub fn layer_speed(
     let b = vec![0.1f32; n_out];
     let alpha = vec![0.5f32; n_out];
     let mut y = vec![0.0f32; batch * n_out];
-    let dense_ms = mean_ms(now_ms, min_ms, || {
-        if kernels::gemm_nt(batch, n_out, n_in, &x, &w, &mut y).is_ok() {
-            let _ = kernels::bias_act(Activation::Identity, &b, &mut y);
-        }
-    });
+    let dense_ms = try_mean_ms(now_ms, min_ms, || {
+        kernels::gemm_nt(batch, n_out, n_in, &x, &w, &mut y)?;
+        kernels::bias_act(Activation::Identity, &b, &mut y)
+    })?;
     let kw = xnor::words(n_in);
     let mut wbits = vec![0u64; n_out * kw];
     xnor::pack_signs(&w, n_out, n_in, &mut wbits)?;
     let mut xbits = vec![0u64; batch * kw];
     let mut z = vec![0i32; batch * n_out];
-    let xnor_ms = mean_ms(now_ms, min_ms, || {
-        if xnor::pack_signs(&x, batch, n_in, &mut xbits).is_ok()
-            && xnor::xnor_gemm_nt(batch, n_out, n_in, &xbits, &wbits, &mut z).is_ok()
-        {
-            for (yr, zr) in y.chunks_exact_mut(n_out).zip(z.chunks_exact(n_out)) {
-                for j in 0..n_out {
-                    yr[j] = alpha[j] * zr[j] as f32 + b[j];
-                }
+    let xnor_ms = try_mean_ms(now_ms, min_ms, || {
+        xnor::pack_signs(&x, batch, n_in, &mut xbits)?;
+        xnor::xnor_gemm_nt(batch, n_out, n_in, &xbits, &wbits, &mut z)?;
+        for (yr, zr) in y.chunks_exact_mut(n_out).zip(z.chunks_exact(n_out)) {
+            for j in 0..n_out {
+                yr[j] = alpha[j] * zr[j] as f32 + b[j];
             }
         }
-    });
+        Ok(())
+    })?;
     Ok(LayerSpeed {
         batch,
         n_in,

@@ -258,7 +258,7 @@ impl BinaryNet {
     pub fn effective_weights(&self, l: usize) -> Result<Array2<f32>> {
         let (dense, kind) = match (self.shadow.layers.get(l), self.kinds.get(l)) {
             (Some(d), Some(k)) => (d, *k),
-            _ => return Err(Error::param("layer", l, "no such layer")),
+            _ => return Err(Error::no_layer(l, self.kinds.len())),
         };
         let mut c = LayerCache::default();
         layer::refresh_weights(dense, kind, self.scaling, &mut c)?;
@@ -276,7 +276,7 @@ impl BinaryNet {
     pub fn alpha(&self, l: usize) -> Result<Vec<f32>> {
         let (dense, kind) = match (self.shadow.layers.get(l), self.kinds.get(l)) {
             (Some(d), Some(k)) => (d, *k),
-            _ => return Err(Error::param("layer", l, "no such layer")),
+            _ => return Err(Error::no_layer(l, self.kinds.len())),
         };
         let mut c = LayerCache::default();
         layer::refresh_weights(dense, kind, self.scaling, &mut c)?;

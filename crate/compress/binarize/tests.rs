@@ -87,7 +87,7 @@ fn fd_check(batch_norm: bool) {
     let k = net.n_out();
     let last = c.layers.last_mut().unwrap();
     softmax_cross_entropy(
-        &last.a[..batch * k].to_vec(),
+        &last.a[..batch * k],
         &y,
         k,
         &mut last.delta[..batch * k],
@@ -163,7 +163,7 @@ fn ste_gradient_is_zero_where_weights_exceed_one() {
     let mut c = NetCache::default();
     net.forward_train(&x, 3, &mut c).unwrap();
     let last = c.layers.last_mut().unwrap();
-    softmax_cross_entropy(&last.a[..30].to_vec(), &y, 10, &mut last.delta[..30]).unwrap();
+    softmax_cross_entropy(&last.a[..30], &y, 10, &mut last.delta[..30]).unwrap();
     let (mut g, mut gn) = (
         Grads::zeros_like(&net.shadow),
         Grads::zeros_like(&net.norm_params()),
@@ -210,7 +210,7 @@ fn packed_logits_equal_the_float_simulation_for_every_variant() {
                 let x: Vec<f32> = {
                     let mut x = vec![0.0; 37 * 784];
                     let idx: Vec<u32> = (0..37).collect();
-                    crate::data::batch::gather(&data, &idx, &mut x, &mut vec![0; 37]);
+                    crate::data::batch::gather(&data, &idx, &mut x, &mut [0; 37]).unwrap();
                     x
                 };
                 let mut c = NetCache::default();

@@ -197,9 +197,10 @@ impl BinaryTrainer {
                 .factor(self.step as f32 / self.total_steps().max(1) as f32);
         self.opt.lr = lr;
         self.norm_opt.lr = lr;
+        self.batcher.check_data(data)?;
         let idx = self.batcher.next_indices();
         let (b, d) = (idx.len(), data.dim());
-        gather(data, idx, &mut self.x[..b * d], &mut self.y[..b]);
+        gather(data, idx, &mut self.x[..b * d], &mut self.y[..b])?;
         let x = &self.x[..b * d];
         self.net.forward_train(x, b, &mut self.cache)?;
         let n_out = self.net.n_out();

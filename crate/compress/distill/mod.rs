@@ -172,7 +172,7 @@ pub fn teacher_logits_range(
     let idx: Vec<u32> = (start as u32..end as u32).collect();
     for chunk in idx.chunks(BATCH) {
         let b = chunk.len();
-        gather(data, chunk, &mut x[..b * d], &mut y[..b]);
+        gather(data, chunk, &mut x[..b * d], &mut y[..b])?;
         teacher.forward(&x[..b * d], b, &mut ws)?;
         out.extend_from_slice(ws.logits(b));
     }

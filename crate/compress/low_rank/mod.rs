@@ -140,7 +140,7 @@ impl LowRank {
             let svd = match svds.get(l) {
                 Some(Some(s)) => Some(s),
                 _ if wanted => {
-                    return Err(Error::param("layer", l, "has no SVD to factor from"));
+                    return Err(Error::param("layer", l + 1, "has no SVD to factor from"));
                 }
                 _ => None,
             };
@@ -192,7 +192,7 @@ impl LowRank {
         let end = *self
             .ends
             .get(l)
-            .ok_or_else(|| Error::param("layer", l, "no such layer"))?;
+            .ok_or_else(|| Error::no_layer(l, self.ends.len()))?;
         let outer = &self.mlp.layers[end];
         match self.ranks[l] {
             Some(_) if end >= 1 => Ok(outer.w.dot(&self.mlp.layers[end - 1].w)),

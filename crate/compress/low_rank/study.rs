@@ -214,7 +214,7 @@ impl Study {
             .base
             .layers
             .get(l)
-            .ok_or_else(|| Error::param("layer", l, "no such layer"))?;
+            .ok_or_else(|| Error::no_layer(l, self.base.layers.len()))?;
         let end = self.current.ends.get(l).copied().unwrap_or(0);
         let factored = match self.current.ranks.get(l).copied().flatten() {
             Some(_) if end >= 1 => &self.current.mlp.layers[end - 1..=end],
@@ -238,7 +238,7 @@ impl Study {
             .base
             .layers
             .get(l)
-            .ok_or_else(|| Error::param("layer", l, "no such layer"))?
+            .ok_or_else(|| Error::no_layer(l, self.base.layers.len()))?
             .w;
         let eff = self.current.effective_weight(l)?;
         let diff = w - &eff;

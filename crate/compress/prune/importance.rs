@@ -85,7 +85,7 @@ pub fn accumulate(
     for _ in 0..batches {
         let idx = batcher.next_indices();
         let b = idx.len();
-        gather(data, idx, &mut x[..b * d], &mut y[..b]);
+        gather(data, idx, &mut x[..b * d], &mut y[..b])?;
         mlp.forward(&x[..b * d], b, &mut ws)?;
         let (logits, dlogits) = ws.logits_and_dlogits(b);
         softmax_cross_entropy(logits, &y[..b], mlp.n_out(), dlogits)?;
@@ -182,9 +182,9 @@ mod tests {
             [0.5 * x0.abs(), 0.5 * x1.abs()],
             [0.5 * x0.abs(), 0.5 * x1.abs()],
         ];
-        for r in 0..2 {
-            for c in 0..2 {
-                assert!((s.abs_grad[0][[r, c]] - 3.0 * want[r][c]).abs() < 1e-5);
+        for (r, row) in want.iter().enumerate() {
+            for (c, &w) in row.iter().enumerate() {
+                assert!((s.abs_grad[0][[r, c]] - 3.0 * w).abs() < 1e-5);
                 assert_eq!(s.abs_taylor[0][[r, c]], 0.0); // w = 0
             }
         }

@@ -267,7 +267,7 @@ impl Lab {
         let layer = model
             .layers
             .get(l)
-            .ok_or_else(|| Error::param("layer", l, "no such layer"))?;
+            .ok_or_else(|| Error::no_layer(l, model.layers.len()))?;
         let (Some(keep), Some(base)) = (&self.keep, &self.base) else {
             return Ok((layer.w.clone(), layer.mask.clone()));
         };
@@ -327,7 +327,7 @@ impl Lab {
                 let layer = s
                     .into_iter()
                     .nth(l)
-                    .ok_or_else(|| Error::param("layer", l, "no such layer"))?;
+                    .ok_or_else(|| Error::no_layer(l, model.layers.len()))?;
                 if layer.dim() == w.dim() {
                     layer
                 } else {

@@ -82,7 +82,7 @@ pub fn build(
         for &(l, s) in &group {
             let sc = scores
                 .get(l)
-                .ok_or_else(|| Error::param("layer", l, "no such layer"))?;
+                .ok_or_else(|| Error::no_layer(l, scores.len()))?;
             s_group = s;
             total += sc.len();
             let old = existing[l];
@@ -162,7 +162,7 @@ mod tests {
         assert_eq!(m[0].as_ref().unwrap(), &arr(1, 4, &[0.0, 0.0, 1.0, 1.0]));
         assert!(matches!(
             build(&s, &[None], &[(3, 0.5)], Scope::Layer),
-            Err(Error::InvalidParam { .. })
+            Err(Error::NoLayer { index: 3, count: 1 })
         ));
         assert_eq!(target_count(0.92, 235_200), 216_384);
     }

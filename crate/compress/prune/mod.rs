@@ -133,10 +133,10 @@ impl Params {
         };
         for (i, &l) in layers.iter().enumerate() {
             if l >= n {
-                return Err(Error::param("layer", l, "no such layer in this model"));
+                return Err(Error::no_layer(l, n));
             }
             if layers[..i].contains(&l) {
-                return Err(Error::param("layer", l, "is listed twice"));
+                return Err(Error::param("layer", l + 1, "is listed twice"));
             }
         }
         match self.sparsity.len() {
@@ -314,7 +314,10 @@ mod tests {
             },
         ] {
             assert!(
-                matches!(p.targets(&mlp), Err(Error::InvalidParam { .. })),
+                matches!(
+                    p.targets(&mlp),
+                    Err(Error::InvalidParam { .. } | Error::NoLayer { .. })
+                ),
                 "{p:?}"
             );
         }

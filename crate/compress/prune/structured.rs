@@ -97,10 +97,10 @@ pub fn neuron_scores(
     criterion: NeuronCriterion,
     stats: Option<&GradStats>,
 ) -> Result<Vec<f32>> {
-    if l + 1 >= mlp.layers.len() {
+    if l.saturating_add(1) >= mlp.layers.len() {
         return Err(Error::param(
             "layer",
-            l,
+            l + 1,
             "is not a hidden layer of this model",
         ));
     }
@@ -210,7 +210,7 @@ pub fn remove(mlp: &Mlp, keep: &[Vec<usize>]) -> Result<Mlp> {
     let mut layers: Vec<Dense> = mlp.layers.clone();
     for (l, k) in keep.iter().enumerate() {
         if k.is_empty() {
-            return Err(Error::param("layer", l, "would lose every neuron"));
+            return Err(Error::param("layer", l + 1, "would lose every neuron"));
         }
         if k.iter().any(|&j| j >= layers[l].n_out()) {
             return Err(Error::param("keep", l, "neuron index out of range"));

@@ -11,20 +11,26 @@ use serde::Serialize;
 
 /// The lowest of three `speed::mean_ms` runs: on a shared machine, interference from other
 /// processes only ever adds time, so the minimum is the fairest estimate of each kernel.
-fn best(clock: &dyn Fn() -> f64, min_ms: f64, mut f: impl FnMut()) -> f64 {
-    (0..3)
-        .map(|_| speed::mean_ms(clock, min_ms / 3.0, &mut f))
-        .fold(f64::INFINITY, f64::min)
+/// A kernel that fails is an error, never a (fast) time.
+fn best(clock: &dyn Fn() -> f64, min_ms: f64, mut f: impl FnMut() -> Result<()>) -> Result<f64> {
+    let mut t = f64::INFINITY;
+    for _ in 0..3 {
+        t = t.min(speed::try_mean_ms(clock, min_ms / 3.0, &mut f)?);
+    }
+    Ok(t)
 }
 
 /// The first `n` examples of `data`, standardised as the model sees them: timing inputs.
-pub fn real_inputs(data: &crate::data::Dataset, n: usize) -> Vec<f32> {
+///
+/// # Errors
+/// None in practice (the indices are made from `data.len()`); typed for `gather`.
+pub fn real_inputs(data: &crate::data::Dataset, n: usize) -> Result<Vec<f32>> {
     let n = n.min(data.len());
     let idx: Vec<u32> = (0..n as u32).collect();
     let mut x = vec![0.0; n * data.dim()];
     let mut y = vec![0u8; n];
-    crate::data::batch::gather(data, &idx, &mut x, &mut y);
-    x
+    crate::data::batch::gather(data, &idx, &mut x, &mut y)?;
+    Ok(x)
 }
 
 /// Measured dense vs sparse inference, in ms per call.
@@ -98,27 +104,25 @@ pub fn timings(
         crate::tensor::sparse::transpose(b, n_in, xb, &mut xt)?;
         let mut ws = Workspace::default();
         t.layer1_dense_ms.push(best(clock, min_ms, || {
-            let _ = crate::tensor::kernels::gemm_nt(b, l0.n_out(), n_in, xb, w0, &mut y);
-        }));
-        t.layer1_sparse_ms.push(best(clock, min_ms, || {
-            let _ = csr.mm_t(&xt, b, &mut y);
-        }));
+            crate::tensor::kernels::gemm_nt(b, l0.n_out(), n_in, xb, w0, &mut y)
+        })?);
+        t.layer1_sparse_ms
+            .push(best(clock, min_ms, || csr.mm_t(&xt, b, &mut y))?);
         t.layer1_skip_ms.push(best(clock, min_ms, || {
             for (xi, yi) in xb.chunks_exact(n_in).zip(y.chunks_exact_mut(l0.n_out())) {
-                let _ = skip.forward_one(xi, yi);
+                skip.forward_one(xi, yi)?;
             }
-        }));
+            Ok(())
+        })?);
         t.model_dense_ms.push(best(clock, min_ms, || {
-            let _ = model.forward(xb, b, &mut ws);
-        }));
-        t.model_sparse_ms.push(best(clock, min_ms, || {
-            let _ = sp.forward(xb, b, &mut ws);
-        }));
+            model.forward(xb, b, &mut ws).map(drop)
+        })?);
+        t.model_sparse_ms
+            .push(best(clock, min_ms, || sp.forward(xb, b, &mut ws).map(drop))?);
         if let Some(r) = reference {
             let mut ws = Workspace::default();
-            t.reference_dense_ms.push(best(clock, min_ms, || {
-                let _ = r.forward(xb, b, &mut ws);
-            }));
+            t.reference_dense_ms
+                .push(best(clock, min_ms, || r.forward(xb, b, &mut ws).map(drop))?);
         }
     }
     Ok(t)

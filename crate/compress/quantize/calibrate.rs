@@ -29,7 +29,7 @@ pub fn activation_params(mlp: &Mlp, data: &Dataset, p: &Params) -> Result<Vec<QP
     for _ in 0..p.calib_batches {
         let idx = batcher.next_indices().to_vec();
         let b = idx.len();
-        gather(data, &idx, &mut x[..b * d], &mut y[..b]);
+        gather(data, &idx, &mut x[..b * d], &mut y[..b])?;
         mlp.forward(&x[..b * d], b, &mut ws)?;
         for l in 0..n_layers {
             let input: &[f32] = if l == 0 {

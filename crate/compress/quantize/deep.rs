@@ -214,6 +214,15 @@ pub fn run(
     report: &mut dyn FnMut(&Stage),
 ) -> Result<super::QuantizedMlp> {
     p.check()?;
+    // One value for every layer, or one per layer: a list of another length would be silently
+    // cut or stretched by `magnitude_prune`.
+    if p.sparsity.len() != 1 && p.sparsity.len() != mlp.layers.len() {
+        return Err(Error::param(
+            "pruned fraction per layer",
+            format!("{} values for {} layers", p.sparsity.len(), mlp.layers.len()),
+            "give one value, or one per layer of this model",
+        ));
+    }
     let acc = |m: &dyn Compressed| m.evaluate(test, 0).map(|e| e.accuracy);
     report(&stage(
         "dense",

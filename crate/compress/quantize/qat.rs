@@ -42,9 +42,10 @@ impl GradStep {
     /// `ShapeMismatch` if `data` does not fit the network; `Diverged` on a non-finite loss.
     pub fn run(&mut self, mlp: &Mlp, data: &Dataset, step: u64) -> Result<f32> {
         check_len("training image width", data.dim(), mlp.n_in())?;
+        self.batcher.check_data(data)?;
         let idx = self.batcher.next_indices();
         let (b, d) = (idx.len(), data.dim());
-        gather(data, idx, &mut self.x[..b * d], &mut self.y[..b]);
+        gather(data, idx, &mut self.x[..b * d], &mut self.y[..b])?;
         let x = &self.x[..b * d];
         mlp.forward(x, b, &mut self.ws)?;
         let (logits, dlogits) = self.ws.logits_and_dlogits(b);

@@ -58,11 +58,11 @@ fn layer_pair<'a>(
     let f = float
         .layers
         .get(layer)
-        .ok_or_else(|| Error::param("layer", layer, "no such layer"))?;
+        .ok_or_else(|| Error::no_layer(layer, float.layers.len()))?;
     let ql = q
         .layers
         .get(layer)
-        .ok_or_else(|| Error::param("layer", layer, "no such layer"))?;
+        .ok_or_else(|| Error::no_layer(layer, q.layers.len()))?;
     let fw =
         f.w.as_slice()
             .ok_or_else(|| Error::data("weights are not contiguous"))?;
@@ -215,12 +215,12 @@ pub fn measure(
     // round is the one least disturbed, and alternating exposes both to the same conditions.
     let (mut f32_ms, mut quantized_ms) = (f64::INFINITY, f64::INFINITY);
     for _ in 0..5 {
-        f32_ms = f32_ms.min(speed::mean_ms(clock, min_ms / 5.0, || {
-            let _ = Compressed::forward(float, &x, batch, &mut ws);
-        }));
-        quantized_ms = quantized_ms.min(speed::mean_ms(clock, min_ms / 5.0, || {
-            let _ = q.forward(&x, batch, &mut ws);
-        }));
+        f32_ms = f32_ms.min(speed::try_mean_ms(clock, min_ms / 5.0, || {
+            Compressed::forward(float, &x, batch, &mut ws).map(drop)
+        })?);
+        quantized_ms = quantized_ms.min(speed::try_mean_ms(clock, min_ms / 5.0, || {
+            q.forward(&x, batch, &mut ws).map(drop)
+        })?);
     }
     Ok(Speed {
         batch,

@@ -27,7 +27,10 @@ pub fn import(bytes: &[u8]) -> Result<(Mlp, Option<String>)> {
     Ok((read_graph(graph)?, scaling))
 }
 
-fn initializers(g: &GraphProto) -> Result<HashMap<String, (Vec<usize>, Vec<f32>)>> {
+/// Initializer tensors by name: (shape, f32 values).
+type Initializers = HashMap<String, (Vec<usize>, Vec<f32>)>;
+
+fn initializers(g: &GraphProto) -> Result<Initializers> {
     let mut out = HashMap::new();
     for t in &g.initializer {
         let name = t.name.clone().unwrap_or_default();

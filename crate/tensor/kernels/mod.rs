@@ -118,7 +118,7 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) -> Result<()> {
 /// # Errors
 /// `ShapeMismatch` if `c.len()` is not a multiple of `bias.len()`.
 pub fn bias_act(act: Activation, bias: &[f32], c: &mut [f32]) -> Result<()> {
-    if bias.is_empty() || c.len() % bias.len() != 0 {
+    if bias.is_empty() || !c.len().is_multiple_of(bias.len()) {
         return Err(crate::Error::shape(
             "bias_act",
             format!("a multiple of {}", bias.len()),

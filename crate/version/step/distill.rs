@@ -76,7 +76,7 @@ impl DistillWork {
         let idx: Vec<u32> = (done as u32..end as u32).collect();
         for chunk in idx.chunks(LOGIT_BATCH) {
             let b = chunk.len();
-            gather(train, chunk, &mut x[..b * d], &mut y[..b]);
+            gather(train, chunk, &mut x[..b * d], &mut y[..b])?;
             let z = self.teacher.forward(&x[..b * d], b, &mut ws)?;
             if z.len() != b * classes {
                 return Err(Error::shape("distill teacher logits", b * classes, z.len()));

@@ -144,9 +144,9 @@ impl Session {
 
 impl Session {
     fn layer(&self, index: usize) -> Result<&crate::model::Dense> {
-        self.model()?
-            .layers
+        let layers = &self.model()?.layers;
+        layers
             .get(index)
-            .ok_or_else(|| Error::param("layer", index, "no such layer"))
+            .ok_or_else(|| Error::no_layer(index, layers.len()))
     }
 }

@@ -7,6 +7,7 @@
 mod access;
 mod inspect;
 mod model_file;
+mod snapshot;
 
 use super::dto::{err, from_js, to_js};
 use crate::data::mnist::Dataset;
@@ -162,8 +163,12 @@ impl Session {
         report.label_counts = data.label_counts().to_vec();
         match split {
             Split::Train => {
+                // The new model is built from the new data first; only when that succeeds do
+                // both replace the old ones, so a rejected set (say, an empty one) leaves the
+                // previous data and trainer consistent with each other.
+                let trainer = Trainer::new(self.cfg.clone(), data.len()).map_err(err)?;
                 self.train = Some(data);
-                self.rebuild().map_err(err)?;
+                self.trainer = Some(trainer);
             }
             Split::Test => self.test = Some(data),
         }

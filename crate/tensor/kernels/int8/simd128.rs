@@ -8,9 +8,14 @@
 use super::scalar::dot_i8;
 use core::arch::wasm32::*;
 
+/// Loads 16 i8 and sign-extends them to two i16x8.
+///
+/// # Safety
+/// `p..p + 16` must be inside one live allocation.
 #[inline(always)]
 unsafe fn ld16(p: *const i8) -> (v128, v128) {
-    let v = v128_load(p as *const v128);
+    // SAFETY: the caller guarantees 16 readable bytes at p.
+    let v = unsafe { v128_load(p as *const v128) };
     (i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v))
 }
 
@@ -29,6 +34,7 @@ pub fn dot_i8_simd(a: &[i8], b: &[i8]) -> i32 {
     let (pa, pb) = (a.as_ptr(), b.as_ptr());
     let mut acc = i32x4_splat(0);
     let mut p = 0;
+    // SAFETY: p + 16 ≤ n16 ≤ n ≤ a.len(), b.len().
     unsafe {
         while p < n16 {
             let (a0, a1) = ld16(pa.add(p));
@@ -47,6 +53,7 @@ fn widen(src: &[i8], dst: &mut [i16]) {
     let n16 = n & !15;
     let (ps, pd) = (src.as_ptr(), dst.as_mut_ptr());
     let mut p = 0;
+    // SAFETY: p + 16 ≤ n16 ≤ n ≤ src.len(), dst.len().
     unsafe {
         while p < n16 {
             let (lo, hi) = ld16(ps.add(p));
@@ -60,9 +67,14 @@ fn widen(src: &[i8], dst: &mut [i16]) {
     }
 }
 
+/// Loads 8 i16.
+///
+/// # Safety
+/// `p..p + 8` must be inside one live allocation.
 #[inline(always)]
 unsafe fn ld8(p: *const i16) -> v128 {
-    v128_load(p as *const v128)
+    // SAFETY: the caller guarantees 8 readable i16 at p.
+    unsafe { v128_load(p as *const v128) }
 }
 
 /// C = A·Bᵀ. A is widened to i16 once and each panel of 4 rows of B once (so the widening is
@@ -83,6 +95,8 @@ pub fn gemm_i8_nt(m: usize, n: usize, k: usize, a: &[i8], b: &[i8], c: &mut [i32
         while i + 2 <= m {
             let mut acc = [[i32x4_splat(0); 4]; 2];
             let mut p = 0;
+            // SAFETY: a16 holds m·k values and b16 4·k (both allocated here from m, k); rows
+            // i, i + 1 < m and p + 8 ≤ k8 ≤ k keep every load inside them.
             unsafe {
                 while p < k8 {
                     let a0 = ld8(pa.add(i * k + p));

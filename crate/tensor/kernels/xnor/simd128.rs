@@ -10,9 +10,14 @@ use core::arch::wasm32::*;
 /// Steps after which the u16 lanes are flushed (2048 · 16 < 65536).
 const FLUSH: usize = 2048;
 
+/// Loads 2 words (128 entries).
+///
+/// # Safety
+/// `p..p + 2` must be inside one live allocation (`v128.load` needs no alignment).
 #[inline(always)]
 unsafe fn ld(p: *const u64) -> v128 {
-    v128_load(p as *const v128)
+    // SAFETY: the caller guarantees 2 readable words at p.
+    unsafe { v128_load(p as *const v128) }
 }
 
 /// u16 lane counts of differing bits in one 128-entry block.
@@ -30,15 +35,17 @@ fn sum16(acc: v128) -> u32 {
         + u32x4_extract_lane::<3>(s)
 }
 
-/// Differing bits between the first `kw` words of two rows.
+/// Differing bits between the first `kw` words of two rows (fewer if a row is shorter).
 #[inline(always)]
 fn diff_row(a: &[u64], b: &[u64], kw: usize) -> u32 {
+    // O(1) and what makes the loads below sound whatever the caller passes.
+    let kw = kw.min(a.len()).min(b.len());
     let (pa, pb) = (a.as_ptr(), b.as_ptr());
     let mut total = 0u32;
     let mut acc = u16x8_splat(0);
     let (mut p, mut steps) = (0, 0);
     while p + 2 <= kw {
-        // SAFETY: p + 2 ≤ kw ≤ a.len(), b.len() (checked by the caller).
+        // SAFETY: p + 2 ≤ kw ≤ a.len(), b.len() (clamped on entry).
         acc = u16x8_add(
             acc,
             diff16(unsafe { ld(pa.add(p)) }, unsafe { ld(pb.add(p)) }),
@@ -64,9 +71,14 @@ pub fn xnor_dot(a: &[u64], b: &[u64], n_bits: usize) -> i32 {
     n_bits as i32 - 2 * diff_row(a, b, kw) as i32
 }
 
-/// C = A·Bᵀ over packed rows, one row of A against 4 rows of B at a time.
+/// C = A·Bᵀ over packed rows, one row of A against 4 rows of B at a time. Writes nothing if a
+/// buffer is shorter than its shape (the checked wrapper in `mod.rs` reports that first).
 pub fn xnor_gemm_nt(m: usize, n: usize, k_bits: usize, a: &[u64], b: &[u64], c: &mut [i32]) {
     let kw = words(k_bits);
+    let fits = |len: usize, rows: usize, cols: usize| rows.checked_mul(cols).is_some_and(|x| len >= x);
+    if !(fits(a.len(), m, kw) && fits(b.len(), n, kw) && fits(c.len(), m, n)) {
+        return;
+    }
     let k = k_bits as i32;
     let pb = b.as_ptr();
     for i in 0..m {
@@ -80,7 +92,8 @@ pub fn xnor_gemm_nt(m: usize, n: usize, k_bits: usize, a: &[u64], b: &[u64], c: 
             let (r0, r1, r2, r3) = (j * kw, (j + 1) * kw, (j + 2) * kw, (j + 3) * kw);
             let (mut p, mut steps) = (0, 0);
             while p + 2 <= kw {
-                // SAFETY: rows j..j+4 of B and row i of A hold kw words each; p + 2 ≤ kw.
+                // SAFETY: p + 2 ≤ kw; row i of A is `ar` (kw words) and rows j..j+4 < n of B
+                // end at (j + 4)·kw ≤ n·kw ≤ b.len() (checked on entry).
                 unsafe {
                     let x = ld(pa.add(p));
                     a0 = u16x8_add(a0, diff16(x, ld(pb.add(r0 + p))));
