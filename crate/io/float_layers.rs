@@ -120,7 +120,8 @@ fn read_csr(l: usize, m: &LayerMeta, t: &Tensors) -> Result<(Vec<f32>, Option<Ve
     }
     for r in 0..n_out {
         let (a, b) = (ptr[r] as usize, ptr[r + 1] as usize);
-        if a > b {
+        // Each row's range must lie inside the stored values, not only the last pointer.
+        if a > b || b > nnz {
             return Err(bad());
         }
         let mut last: Option<u16> = None;
