@@ -376,4 +376,23 @@ export default {
   'ds.chart.acc': 'test accuracy',
   'ds.chart.scratch': 'from scratch',
   'ds.chart.distilled': 'distilled',
+
+  // ---------- input badge (ui.js), versions and compare (shell only) ----------
+  'badge.input': 'Input: ',
+  'badge.save': 'Save as version',
+  'badge.saved': 'Saved {label}: {acc:pct2} on {n:int} test digits, {size}.',
+  'badge.notSaved': 'The model was not saved as a version: {reason}',
+  'badge.dense': 'dense',
+  'badge.notDense': 'not dense: pruned or compressed',
+  'badge.batches': '{n:int} mini-batches',
+  'badge.untrained': 'untrained',
+  'badge.version': '{label} ({kind})',
+  'badge.session': 'the network of the Train panel ({trained}, {kind})',
+  'badge.none': 'no model yet',
+  'nav.versions': 'Versions',
+  'nav.compare': 'Compare',
+  'panel.versions.h2': 'Versions',
+  'panel.versions.lede': 'Every model you make, with its parent, its recipe and figures measured once when it was made. Run a step or a whole recipe on any version, pick one as the panels’ input, or share its recipe as a link that rebuilds it with the same numbers.',
+  'panel.compare.h2': 'Compare',
+  'panel.compare.lede': 'Test accuracy against true size and against measured time, every version a point coloured by its method, with the Pareto frontier.',
 };

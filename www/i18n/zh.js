@@ -375,4 +375,23 @@ export default {
   'ds.chart.acc': '测试准确率',
   'ds.chart.scratch': '从零训练',
   'ds.chart.distilled': '蒸馏训练',
+
+  // ---------- 输入标签（ui.js）、版本与对比（仅标题） ----------
+  'badge.input': '输入：',
+  'badge.save': '另存为版本',
+  'badge.saved': '已保存 {label}：{n:int} 张测试图片上准确率 {acc:pct2}，{size}。',
+  'badge.notSaved': '模型未能保存为版本：{reason}',
+  'badge.dense': '稠密',
+  'badge.notDense': '非稠密：已剪枝或已压缩',
+  'badge.batches': '{n:int} 个小批量',
+  'badge.untrained': '未训练',
+  'badge.version': '{label}（{kind}）',
+  'badge.session': '“训练”面板中的网络（{trained}，{kind}）',
+  'badge.none': '还没有模型',
+  'nav.versions': '版本',
+  'nav.compare': '对比',
+  'panel.versions.h2': '版本',
+  'panel.versions.lede': '你做出的每一个模型，连同它的父版本、配方，以及在生成时测得的各项数据。可以对任何版本运行一步或整个配方，选择一个作为各面板的输入，或把它的配方分享为链接，用同样的数字重建它。',
+  'panel.compare.h2': '对比',
+  'panel.compare.lede': '测试准确率与真实大小、与实测时间的关系：每个版本是一个点，按压缩方法着色，并画出帕累托前沿。',
 };
