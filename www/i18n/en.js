@@ -395,4 +395,5 @@ export default {
   'panel.versions.lede': 'Every model you make, with its parent, its recipe and figures measured once when it was made. Run a step or a whole recipe on any version, pick one as the panels’ input, or share its recipe as a link that rebuilds it with the same numbers.',
   'panel.compare.h2': 'Compare',
   'panel.compare.lede': 'Test accuracy against true size and against measured time, every version a point coloured by its method, with the Pareto frontier.',
+  'top.kernelThreads': 'wasm {kernel} × {n} threads',
 };

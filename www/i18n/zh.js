@@ -394,4 +394,5 @@ export default {
   'panel.versions.lede': '你做出的每一个模型，连同它的父版本、配方，以及在生成时测得的各项数据。可以对任何版本运行一步或整个配方，选择一个作为各面板的输入，或把它的配方分享为链接，用同样的数字重建它。',
   'panel.compare.h2': '对比',
   'panel.compare.lede': '测试准确率与真实大小、与实测时间的关系：每个版本是一个点，按压缩方法着色，并画出帕累托前沿。',
+  'top.kernelThreads': 'wasm {kernel} × {n} 个线程',
 };
