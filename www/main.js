@@ -19,9 +19,11 @@
 import initCharts, * as wasm from './pkg/shrink.js';
 import { WorkerClient } from './protocol.js';
 import { createState, DEFAULTS } from './state.js';
-import { loadMnist, gunzip, FILES } from './mnist.js';
+import { loadMnist, gunzip, FILES, DATA_SETS } from './mnist.js';
 import { t, tr, setLocale, browserLocale, locale, LOCALES, translateTree } from './i18n.js';
-import { inputBadge } from './ui.js';
+import { hiDpi, describe, chartText, inputBadge } from './ui.js';
+import { startEmbed } from './embed.js';
+import { wantsPretrained, loadPretrained } from './pretrained.js';
 
 const timings = (window.shrinkTimings = { navigationToScriptMs: Math.round(performance.now()) });
 const embed = document.body.classList.contains('embed');
@@ -92,6 +94,8 @@ const client = new WorkerClient(new URL('./worker.js', import.meta.url), {
     } else {
       await configure({}, { silent: true });
     }
+    // An embedded panel that started pretrained starts pretrained again.
+    if (timings.pretrained) await loadPretrained(client, state, notice);
   },
 });
 client.on('listenerError', showError);
@@ -111,7 +115,7 @@ const ctx = {
   send: (target, method, args, transfer) => client.send(target, method, args, transfer),
   on: (event, fn) => client.on(event, fn),
   emit: (event, data) => client.emit(event, data),
-  charts: wasm,
+  charts: hiDpiCharts(),
   state,
   showError,
   notice,
@@ -119,6 +123,26 @@ const ctx = {
   whenReady,
   embed,
 };
+
+/**
+ * The wasm chart functions, drawing at devicePixelRatio: each canvas gets dpr× its CSS pixels
+ * (ui.js hiDpi) and Rust scales fonts, margins and strokes by the same factor (`scale`).
+ */
+function hiDpiCharts() {
+  /** Sizes the canvas, draws, and gives it the chart's text alternative (ui.js chartText). */
+  const drawn = (canvas, chart, draw) => {
+    const scale = canvas ? hiDpi(canvas) : 1;
+    const out = draw({ ...chart, scale });
+    if (canvas) describe(canvas, chartText(chart));
+    return out;
+  };
+  return {
+    ...wasm,
+    drawLineChart: (id, chart) => drawn(document.getElementById(id), chart, (c) => wasm.drawLineChart(id, c)),
+    drawLineChartOn: (canvas, chart) => drawn(canvas, chart, (c) => wasm.drawLineChartOn(canvas, c)),
+    drawHistogram: (canvas, chart) => drawn(canvas, chart, (c) => wasm.drawHistogram(canvas, c)),
+  };
+}
 
 /** Applies a settings patch (validated in state.js, then by Rust) and starts a fresh model. */
 async function configure(patch, { silent = false } = {}) {
@@ -188,6 +212,19 @@ function buildLangSwitch() {
 }
 
 // ---------- panels ----------
+/** The skip link focuses Play (a plain #fragment would land in the settings hash). */
+function skipToPlay() {
+  const link = document.getElementById('skip-to-play');
+  if (!link) return;
+  link.addEventListener('click', (e) => {
+    e.preventDefault();
+    const play = document.getElementById('btn-play');
+    if (!play) return;
+    play.scrollIntoView({ block: 'center' });
+    play.focus();
+  });
+}
+
 function buildNav() {
   const nav = document.getElementById('nav');
   if (!nav) return;
@@ -261,14 +298,29 @@ async function embedPanels() {
   }
 }
 
+/** `data=full|small` from the address (full by default; a bad value is named, then full). */
+function chooseDataSet() {
+  const asked = state.get('data');
+  if (asked === undefined) return DATA_SETS.full;
+  if (Object.prototype.hasOwnProperty.call(DATA_SETS, asked)) return DATA_SETS[asked];
+  notice('embed.dataSet', 'warn', { value: JSON.stringify(String(asked).slice(0, 40)) });
+  return DATA_SETS.full;
+}
+
 // ---------- boot ----------
 async function boot() {
   if (!('DecompressionStream' in window) || !('Worker' in window)) {
     notice('main.oldBrowser', 'error', {});
     return;
   }
-  if (embed) await embedPanels();
-  else buildNav();
+  let checkHidden = null;
+  if (embed) {
+    await embedPanels();
+    checkHidden = startEmbed(ctx);
+  } else {
+    buildNav();
+    skipToPlay();
+  }
   translateTree(document);
   buildLangSwitch();
 
@@ -286,8 +338,10 @@ async function boot() {
   await chartsReady;
   await mountPanels();
 
+  const dataSet = chooseDataSet();
+  timings.dataSet = dataSet.name;
   const t0 = performance.now();
-  files = await loadMnist(document.baseURI, (p) => client.emit('dataProgress', p));
+  files = await loadMnist(document.baseURI, (p) => client.emit('dataProgress', p), dataSet.files);
   timings.downloadMs = Math.round(files.arrivedAt - t0);
   timings.dataBytes = files.bytes;
   timings.dataArrived = Math.round(files.arrivedAt);
@@ -303,15 +357,22 @@ async function boot() {
     // The address asked for settings Rust rejects: say so (done above) and train the defaults.
     info = await configure({ ...DEFAULTS });
   }
+  const shown = [...document.querySelectorAll('section.panel[id^="panel-"]')].map((s) => s.id.slice(6));
+  const pretrained = wantsPretrained(state, embed, shown) ? await loadPretrained(client, state, notice) : null;
+  if (pretrained) {
+    info = await client.call('session', 'info');
+    timings.pretrained = pretrained;
+  }
   timings.readyToTrain = Math.round(performance.now());
   timings.readyAfterDataMs = timings.readyToTrain - timings.dataArrived;
   console.info(
     `Shrink: ${(files.bytes / 1e6).toFixed(1)} MB of MNIST in ${timings.downloadMs} ms; ready to train ${timings.readyAfterDataMs} ms after the data arrived`,
   );
-  client.emit('dataProgress', { loaded: files.bytes, total: files.bytes, phase: 'ready', timings, trainCount: info.trainCount, testCount: info.testCount });
+  client.emit('dataProgress', { loaded: files.bytes, total: files.bytes, phase: 'ready', timings, info, trainCount: info.trainCount, testCount: info.testCount, dataSet: dataSet.name, pretrained });
   client.emit('info', info);
   client.emit('ready', info);
   resolveReady(info);
+  if (checkHidden) checkHidden();
 }
 
 boot().catch((e) => notice('main.cannotStart', 'error', { reason: e.message }));

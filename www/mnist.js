@@ -9,6 +9,26 @@ export const FILES = Object.freeze([
   { kind: 'testLabels', url: 'data/t10k-labels-idx1-ubyte.gz', bytes: 4540 },
 ]);
 
+/**
+ * The data sets a page may ask for with `data=`: `full` (all of MNIST) or `small`, the first
+ * 6,000 training digits (made by `cargo xtask setup` from the full files, www/data/small/) with
+ * all 10,000 test digits. Embedded panels use `small` to download about a fifth as much.
+ * `bytes` only sizes the progress bar until the server's Content-Length arrives.
+ */
+export const DATA_SETS = Object.freeze({
+  full: { name: 'full', trainCount: 60000, files: FILES },
+  small: {
+    name: 'small',
+    trainCount: 6000,
+    files: Object.freeze([
+      { kind: 'trainImages', url: 'data/small/train-images-idx3-ubyte.gz', bytes: 1000000 },
+      { kind: 'trainLabels', url: 'data/small/train-labels-idx1-ubyte.gz', bytes: 3000 },
+      FILES[2],
+      FILES[3],
+    ]),
+  },
+});
+
 async function fetchCounting(file, base, onBytes) {
   const res = await fetch(new URL(file.url, base));
   if (!res.ok) {
@@ -51,20 +71,20 @@ export async function gunzip(gz) {
 }
 
 /**
- * Downloads every file in parallel, inflating each as soon as it has arrived.
+ * Downloads every file of `files` (FILES or a DATA_SETS entry's) in parallel, inflating each as soon as it has arrived.
  * `onProgress({loaded, total, phase})` is called as bytes come in.
  * Resolves to `{ gz: {kind: Uint8Array}, raw: {kind: ArrayBuffer}, arrivedAt, bytes }`.
  */
-export async function loadMnist(base, onProgress) {
+export async function loadMnist(base, onProgress, files = FILES) {
   const loaded = new Map();
-  const totals = new Map(FILES.map((f) => [f.kind, f.bytes]));
+  const totals = new Map(files.map((f) => [f.kind, f.bytes]));
   const sum = (m) => [...m.values()].reduce((a, b) => a + b, 0);
   const report = (phase) => onProgress({ loaded: sum(loaded), total: sum(totals), phase });
   let arrivedAt = 0;
   const gz = {};
   const raw = {};
   await Promise.all(
-    FILES.map(async (f) => {
+    files.map(async (f) => {
       gz[f.kind] = await fetchCounting(f, base, (got, expected) => {
         loaded.set(f.kind, got);
         totals.set(f.kind, expected);

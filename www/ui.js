@@ -1,17 +1,76 @@
-// Small DOM helpers shared by the panels (www/view/*.js), so each lab does not re-invent them.
+// The one set of DOM helpers the panels (www/view/*.js) share: they import these and never
+// redefine them. el/field/select/stat build the controls; pct/count/bytes format numbers per
+// locale (bytes in decimal units, kB = 1000 B, everywhere); blit draws a Rust heatmap; hiDpi
+// sizes a chart canvas for the screen's devicePixelRatio; describe gives a canvas its text
+// alternative. A label is a catalogue key (www/i18n/*.js: translated, and re-rendered when the
+// language changes) or, in views not yet in the catalogue, plain text.
 
-import { t, tr, onLocale } from './i18n.js';
+import { t, tr, fmt, CATALOGUES, onLocale } from './i18n.js';
 
-/** `el('div', {className: 'x'}, child, 'text')`: an element with properties and children. */
+const isKey = (s) => typeof s === 'string' && Object.prototype.hasOwnProperty.call(CATALOGUES.en, s);
+
+/** Puts `label` into `node` (or its attribute `attr`): a catalogue key with `params`, or text. */
+export function say(node, label, params = {}, attr = null) {
+  if (isKey(label)) return tr(node, label, params, { attr });
+  if (attr) node.setAttribute(attr, String(label));
+  else node.textContent = String(label);
+  return node;
+}
+
+/** An element whose text is `label` (a catalogue key or text): `text('h3', 'prune.what')`. */
+export const text = (tag, label, props = {}, params = {}) => say(el(tag, props), label, params);
+
+/**
+ * `el('div', {className: 'x'}, child, 'text')`: an element with properties and children.
+ * Also accepted: `class` and `text` (className, textContent), a `style` string, and attribute
+ * names (`aria-label`, `data-x`, `for`), which are set as attributes.
+ */
 export function el(tag, props = {}, ...children) {
-  const e = Object.assign(document.createElement(tag), props);
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v === undefined || v === null) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k === 'style' && typeof v === 'string') e.style.cssText = v;
+    else if (k === 'for') e.htmlFor = v;
+    else if (k.includes('-') || !(k in e)) e.setAttribute(k, v);
+    else e[k] = v;
+  }
   e.append(...children);
   return e;
 }
 
 /**
+ * A labelled control: `<label class="field" for=id><span class="field-label">label</span>
+ * input <span class="field-hint">hint</span></label>`. When `input` is a wrapper (a row with a
+ * button, a slider with its output), the label points at the first form control inside it.
+ */
+export function field(label, input, hint) {
+  const control = input.matches('input, select, textarea') ? input : input.querySelector('input, select, textarea');
+  const l = el('label', { className: 'field' }, text('span', label, { className: 'field-label' }), input);
+  if (control && control.id) l.htmlFor = control.id;
+  if (hint) l.append(text('span', hint, { className: 'field-hint' }));
+  return l;
+}
+
+/** A `<select id>` from `[[value, label, params?], ...]`, with `value` selected when given. */
+export function select(id, options, value) {
+  const s = el('select', { id });
+  for (const [v, label, params] of options) s.append(say(el('option', { value: v }), label, params));
+  if (value !== undefined && value !== null) s.value = value;
+  return s;
+}
+
+/** A figure with its label: `{box, v}`, `v` being the value element (id `id`, "—" until set). */
+export function stat(id, label) {
+  const v = el('div', { className: 'stat-value', id, textContent: '—' });
+  return { box: el('div', { className: 'stat' }, text('div', label, { className: 'stat-label' }), v), v };
+}
+
+/**
  * Draws an RGBA image from Rust (`{width, height, rgba: Uint8Array}`, e.g. a heatmap) onto
- * `canvas` at one canvas pixel per image pixel; CSS scales it up (`image-rendering: pixelated`).
+ * `canvas` at one canvas pixel per image pixel; CSS scales it up (`image-rendering: pixelated`),
+ * which stays sharp at any devicePixelRatio because every cell is a whole block of pixels.
  */
 export function blit(canvas, img) {
   if (canvas.width !== img.width || canvas.height !== img.height) {
@@ -22,15 +81,87 @@ export function blit(canvas, img) {
   canvas.getContext('2d').putImageData(new ImageData(data, img.width, img.height), 0, 0);
 }
 
-/** 0.9731 -> "97.31%". */
-export const pct = (v, digits = 2) => `${(100 * v).toFixed(digits)}%`;
+/** 0.9731 -> "97.31%" (per locale). */
+export const pct = (v, digits = 2) => fmt.pct(v, digits);
 
-/** 266610 -> "266,610"; bytes -> "1.07 MB" / "12.3 kB" / "512 B". */
-export const count = (n) => Number(n).toLocaleString('en-US');
+/** 266610 -> "266,610" (per locale). */
+export const count = (n) => fmt.int(n);
+
+/** The page's one byte formatter, in decimal units (kB = 1000 B): "1.07 MB", "12.3 kB", "512 B". */
 export function bytes(n) {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
-  return `${n} B`;
+  const b = Number(n);
+  if (!Number.isFinite(b)) return '—';
+  if (Math.abs(b) >= 1e6) return `${fmt.fix(b / 1e6, 2)} MB`;
+  if (Math.abs(b) >= 1e3) return `${fmt.fix(b / 1e3, 1)} kB`;
+  return `${fmt.int(b)} B`;
+}
+
+/**
+ * Gives a chart canvas devicePixelRatio times as many pixels as it has CSS pixels, and returns
+ * the scale for the Rust chart (`chart.scale`), which draws its text and lines that much bigger.
+ * The view keeps setting `canvas.width/height` in CSS pixels as before; a size the view sets is
+ * taken as the new CSS size. A canvas whose CSS does not size it is pinned to its CSS size here.
+ */
+export function hiDpi(canvas) {
+  const dpr = Math.max(1, Math.min(4, window.devicePixelRatio || 1));
+  let s = canvas.shrinkDpr;
+  if (!s) s = { w: canvas.width, h: canvas.height, bw: canvas.width, bh: canvas.height };
+  if (!canvas.dataset.cssSized) probeCssSize(canvas);
+  if (canvas.width !== s.bw) s.w = canvas.width;
+  if (canvas.height !== s.bh) s.h = canvas.height;
+  s.bw = Math.round(s.w * dpr);
+  s.bh = Math.round(s.h * dpr);
+  if (canvas.width !== s.bw) canvas.width = s.bw;
+  if (canvas.height !== s.bh) canvas.height = s.bh;
+  if (canvas.dataset.cssSized === 'no') {
+    canvas.style.width = `${s.w}px`;
+    canvas.style.height = `${s.h}px`;
+  }
+  canvas.shrinkDpr = s;
+  return s.w > 0 ? s.bw / s.w : 1;
+}
+
+/** Does the stylesheet size this canvas, or does its pixel count? Probed once, by growing it. */
+function probeCssSize(canvas) {
+  if (canvas.style.width || !canvas.isConnected) return;
+  const before = canvas.getBoundingClientRect().width;
+  if (before === 0) return; // not laid out (hidden): nothing to learn
+  canvas.width += 10;
+  const after = canvas.getBoundingClientRect().width;
+  canvas.width -= 10;
+  canvas.dataset.cssSized = Math.abs(after - before) > 5 ? 'no' : 'yes';
+}
+
+/** Sets a canvas's text alternative (role img + aria-label: a catalogue key or text). */
+export function describe(canvas, label, params = {}) {
+  canvas.setAttribute('role', 'img');
+  return say(canvas, label, params, 'aria-label');
+}
+
+const short = (v) => (Math.abs(v) >= 100 || Number.isInteger(v) ? fmt.fix(v, 0) : fmt.fix(v, Math.abs(v) >= 1 ? 2 : 3));
+
+/**
+ * A chart's text alternative, from the data it draws: its title (or axes), then per series the
+ * number of points and the last one. A histogram (`before`/`after` counts) says its bins and levels.
+ */
+export function chartText(chart) {
+  const c = chart || {};
+  if (Array.isArray(c.before)) {
+    const n = c.before.reduce((a, b) => a + b, 0);
+    return t('a11y.histogram', { title: c.title || '', n, bins: c.before.length, lo: short(c.lo), hi: short(c.hi), levels: (c.levels || []).length });
+  }
+  const title = c.title || [c.yLabel, c.xLabel].filter(Boolean).join(' / ');
+  const lines = [t('a11y.chart', { title })];
+  for (const s of c.series || []) {
+    const pts = (s.points || []).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+    if (!pts.length) {
+      lines.push(t('a11y.seriesEmpty', { name: s.name }));
+      continue;
+    }
+    const [x, y] = pts[pts.length - 1];
+    lines.push(t('a11y.series', { name: s.name, count: pts.length, y: short(y), axis: c.xLabel || 'x', x: short(x) }));
+  }
+  return lines.join(' ');
 }
 
 /** One colour per method (recipe step name), shared by the Versions list and the Compare charts. */

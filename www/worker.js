@@ -17,7 +17,7 @@ let memory = null;
 let session = null;
 
 /** Session methods that start a new model: training stops first, the page is told after. */
-const REBUILDS = new Set(['configure', 'reset', 'loadData']);
+const REBUILDS = new Set(['configure', 'reset', 'loadData', 'loadModel']);
 /** Lab methods that replace the session's model the same way (`target.method`). */
 const LAB_REBUILDS = new Set(['versions.useAsInput']);
 /** Never callable by RPC: they would free or reach around the objects. */

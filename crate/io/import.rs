@@ -111,6 +111,9 @@ pub fn onnx_mlp(bytes: &[u8], scaling: Option<InputScaling>) -> Result<Imported>
 /// # Errors
 /// `BadData` in words from the loader of its kind.
 pub fn any(bytes: &[u8], scaling: Option<InputScaling>) -> Result<Imported> {
+    if bytes.is_empty() {
+        return Err(Error::data("the file is empty"));
+    }
     match sniff(bytes) {
         Kind::Shrink => Ok(Imported { file: model_file::load(bytes)?, note: None }),
         Kind::PyTorch => pytorch_safetensors(bytes, scaling),

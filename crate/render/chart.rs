@@ -43,6 +43,60 @@ pub struct LineChart {
     pub v_lines: Vec<f32>,
     /// Where the legend goes (out of the way of the curves), or hidden.
     pub legend: Legend,
+    /// Device pixels per CSS pixel (`devicePixelRatio`): the canvas holds `scale` times as many
+    /// pixels as it shows, so fonts, margins, strokes and markers grow by `scale` and the chart
+    /// is crisp on high-DPI screens. 0 (absent) means 1.
+    pub scale: f32,
+}
+
+impl LineChart {
+    fn px(&self, css: f32) -> u32 {
+        px(self.scale, css)
+    }
+}
+
+/// `css` pixels at `scale` device pixels per CSS pixel, the scale clamped to 1..=4 (absent,
+/// zero or non-finite -> 1), for fonts, margins and strokes.
+pub fn px(scale: f32, css: f32) -> u32 {
+    let s = if scale.is_finite() {
+        scale.clamp(1.0, 4.0)
+    } else {
+        1.0
+    };
+    (css * s).round() as u32
+}
+
+/// Labelled ticks for a log axis over `[lo, hi]`: the 1-2-5 sequence, thinned to decades when
+/// it would give more than 8 labels. Plotters' own log ticks label every integer multiple
+/// (1, 2, …, 9 per decade), which piled up as "10.0 9.0 8.0 …" at the top of the loss chart.
+pub fn log_ticks(lo: f32, hi: f32) -> Vec<f32> {
+    if !(lo.is_finite() && hi.is_finite() && lo > 0.0 && hi > lo) {
+        return vec![];
+    }
+    let (d0, d1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let within = |v: &f32| *v >= lo * 0.999 && *v <= hi * 1.001;
+    let decades = || (d0..=d1).map(|d| 10f32.powi(d));
+    let ticks: Vec<f32> = decades()
+        .flat_map(|p| [p, 2.0 * p, 5.0 * p])
+        .filter(within)
+        .collect();
+    if ticks.len() <= 8 {
+        if ticks.len() >= 2 {
+            return ticks;
+        }
+        // Less than one 1-2-5 step in range: label its two ends instead.
+        return vec![lo, hi];
+    }
+    decades().filter(within).collect()
+}
+
+/// A tick label without trailing zeros: 0.05, 0.1, 2, 1e-4.
+fn tick_label(v: f32) -> String {
+    if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e5) {
+        return format!("{v:.0e}");
+    }
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Legend placement inside the plot.
@@ -121,28 +175,31 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     let (y0, y1) = chart.y_range.unwrap_or_else(|| fit(ys, chart.log_y));
     let mut builder = ChartBuilder::on(area);
     builder
-        .margin(8)
+        .margin(chart.px(8.0))
         // Room for the last x tick label, which plotters centres on the plot's right edge.
-        .margin_right(18)
-        .x_label_area_size(30)
-        .y_label_area_size(44);
+        .margin_right(chart.px(18.0))
+        .x_label_area_size(chart.px(30.0))
+        .y_label_area_size(chart.px(44.0));
     if !chart.title.is_empty() {
-        builder.caption(&chart.title, ("sans-serif", 14));
+        builder.caption(&chart.title, ("sans-serif", chart.px(14.0)));
     }
-    let font = ("sans-serif", 11);
+    let font = ("sans-serif", chart.px(11.0));
     if chart.log_y {
+        let lo = y0.max(1e-12);
+        let ticks = log_ticks(lo, y1);
         let mut c = builder
-            .build_cartesian_2d(x0..x1, (y0.max(1e-12)..y1).log_scale())
+            .build_cartesian_2d(x0..x1, (lo..y1).log_scale().with_key_points(ticks))
             .map_err(draw_err)?;
         c.configure_mesh()
             .x_desc(&chart.x_label)
             .y_desc(&chart.y_label)
             .label_style(font)
+            .y_label_formatter(&|v| tick_label(*v))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(draw_err)?;
-        draw_series(&mut c, chart, y0.max(1e-12), y1)?;
-        legend(&mut c, chart.legend)
+        draw_series(&mut c, chart, lo, y1)?;
+        legend(&mut c, chart)
     } else {
         let mut c = builder
             .build_cartesian_2d(x0..x1, y0..y1)
@@ -155,7 +212,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
             .draw()
             .map_err(draw_err)?;
         draw_series(&mut c, chart, y0, y1)?;
-        legend(&mut c, chart.legend)
+        legend(&mut c, chart)
     }
 }
 
@@ -171,7 +228,7 @@ fn draw_series<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
     for &x in &chart.v_lines {
         c.draw_series(LineSeries::new(
             [(x, y0), (x, y1)],
-            RGBColor(120, 120, 120).stroke_width(1),
+            RGBColor(120, 120, 120).stroke_width(chart.px(1.0)),
         ))
         .map_err(draw_err)?;
     }
@@ -183,12 +240,16 @@ fn draw_series<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
             .copied()
             .filter(|(x, y)| x.is_finite() && y.is_finite())
             .collect();
-        c.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+        let (width, swatch) = (chart.px(2.0), chart.px(14.0) as i32);
+        c.draw_series(LineSeries::new(pts.clone(), color.stroke_width(width)))
             .map_err(draw_err)?
             .label(s.name.clone())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new([(x, y), (x + swatch, y)], color.stroke_width(width))
+            });
         if s.markers {
-            c.draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))
+            let r = chart.px(3.0);
+            c.draw_series(pts.iter().map(|&p| Circle::new(p, r, color.filled())))
                 .map_err(draw_err)?;
         }
     }
@@ -197,9 +258,9 @@ fn draw_series<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
 
 fn legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
     c: &mut Chart2d<'a, DB, Y>,
-    place: Legend,
+    chart: &LineChart,
 ) -> Result<()> {
-    let position = match place {
+    let position = match chart.legend {
         Legend::Hidden => return Ok(()),
         Legend::LowerRight => SeriesLabelPosition::LowerRight,
         Legend::UpperRight => SeriesLabelPosition::UpperRight,
@@ -210,7 +271,10 @@ fn legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
         .position(position)
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(200, 200, 200))
-        .label_font(("sans-serif", 11))
+        .label_font(("sans-serif", chart.px(11.0)))
+        // Room for the 14-px swatch plus a gap, at every scale (plotters' default is 30 px).
+        .legend_area_size(chart.px(22.0))
+        .margin(chart.px(6.0))
         .draw()
         .map_err(draw_err)
 }
@@ -278,6 +342,111 @@ mod tests {
         assert!(!to_svg(&hidden, 300, 200)
             .unwrap()
             .contains("only-in-legend"));
+    }
+
+    /// The y tick labels of a chart's SVG: `<text>` elements left of the plot.
+    fn y_labels(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                let x: f32 = t.split("x=\"").nth(1)?.split('"').next()?.parse().ok()?;
+                let text = t.split('>').nth(1)?.split('<').next()?.trim().to_string();
+                (x < 50.0 && text.parse::<f32>().is_ok()).then_some(text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn log_axis_labels_do_not_pile_up() {
+        // A loss falling from 2.3 to 0.05 (the Train panel's shape).
+        let chart = LineChart {
+            log_y: true,
+            series: vec![Series {
+                name: "loss".into(),
+                color: "#e4572e".into(),
+                points: vec![(0.0, 2.3), (0.5, 0.3), (1.0, 0.05)],
+                markers: false,
+            }],
+            ..Default::default()
+        };
+        let labels = y_labels(&to_svg(&chart, 360, 220).unwrap());
+        assert!(labels.len() >= 3 && labels.len() <= 8, "{labels:?}");
+        for l in ["0.05", "0.1", "1", "2"] {
+            assert!(labels.iter().any(|x| x == l), "{l} missing from {labels:?}");
+        }
+        assert!(!labels.iter().any(|x| x == "9.0" || x == "3"), "{labels:?}");
+    }
+
+    #[test]
+    fn log_ticks_are_one_two_five_or_decades() {
+        let close = |got: Vec<f32>, want: &[f32]| {
+            got.len() == want.len()
+                && got
+                    .iter()
+                    .zip(want)
+                    .all(|(a, b)| (a / b - 1.0).abs() < 1e-5)
+        };
+        assert!(close(
+            log_ticks(0.04, 2.9),
+            &[0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
+        ));
+        assert!(close(
+            log_ticks(1e-4, 10.0),
+            &[1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0]
+        ));
+        assert!(close(log_ticks(1.1, 1.5), &[1.1, 1.5]));
+        assert!(log_ticks(0.0, 1.0).is_empty() && log_ticks(2.0, 1.0).is_empty());
+        assert_eq!(tick_label(0.05), "0.05");
+        assert_eq!(tick_label(2.0), "2");
+        assert_eq!(tick_label(0.0001), "1e-4");
+    }
+
+    #[test]
+    fn scale_draws_bigger_text_for_high_dpi() {
+        let chart = LineChart {
+            series: vec![Series {
+                name: "s".into(),
+                color: "#000000".into(),
+                points: vec![(0.0, 1.0), (1.0, 0.5)],
+                markers: false,
+            }],
+            ..Default::default()
+        };
+        let sizes = |svg: &str| -> Vec<f32> {
+            svg.split("font-size=\"")
+                .skip(1)
+                .filter_map(|t| t.split('"').next()?.parse().ok())
+                .collect()
+        };
+        let one = to_svg(&chart, 360, 220).unwrap();
+        let two = to_svg(
+            &LineChart {
+                scale: 2.0,
+                ..chart.clone()
+            },
+            720,
+            440,
+        )
+        .unwrap();
+        let (a, b) = (sizes(&one), sizes(&two));
+        assert!(!a.is_empty() && a.len() == b.len(), "{a:?} {b:?}");
+        for (x, y) in a.iter().zip(&b) {
+            assert!(
+                (y / x - 2.0).abs() < 0.05,
+                "font {x} at 1× became {y} at 2×"
+            );
+        }
+        // Absent or nonsense scales draw at 1×.
+        let bad = to_svg(
+            &LineChart {
+                scale: f32::NAN,
+                ..chart
+            },
+            360,
+            220,
+        )
+        .unwrap();
+        assert_eq!(bad, one);
     }
 
     #[test]

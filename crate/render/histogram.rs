@@ -3,7 +3,7 @@
 //! one thin orange line per quantization level. Counts use a √ scale so the tails stay visible.
 //! Also the |w − q(w)| error heatmap (sequential palette, one pixel per weight).
 
-use super::chart::parse_color;
+use super::chart::{parse_color, px};
 use super::heatmap::Image;
 use super::palette::sequential;
 use crate::error::{Error, Result};
@@ -27,6 +27,8 @@ pub struct HistogramChart {
     pub after: Vec<u32>,
     /// Quantization levels (vertical lines).
     pub levels: Vec<f32>,
+    /// Device pixels per CSS pixel (see `LineChart::scale`); 0 (absent) means 1.
+    pub scale: f32,
 }
 
 /// Counts of finite `values` in `bins` equal bins over [lo, hi] (outside values are clamped
@@ -73,11 +75,11 @@ pub fn draw_histogram<DB: DrawingBackend>(
         * 1.05;
     let mut builder = ChartBuilder::on(area);
     builder
-        .margin(8)
-        .x_label_area_size(26)
-        .y_label_area_size(40);
+        .margin(px(h.scale, 8.0))
+        .x_label_area_size(px(h.scale, 26.0))
+        .y_label_area_size(px(h.scale, 40.0));
     if !h.title.is_empty() {
-        builder.caption(&h.title, ("sans-serif", 14));
+        builder.caption(&h.title, ("sans-serif", px(h.scale, 14.0)));
     }
     let mut c = builder
         .build_cartesian_2d(h.lo..h.hi, 0f32..ymax)
@@ -85,7 +87,7 @@ pub fn draw_histogram<DB: DrawingBackend>(
     c.configure_mesh()
         .x_desc("weight")
         .y_desc("√count")
-        .label_style(("sans-serif", 11))
+        .label_style(("sans-serif", px(h.scale, 11.0)))
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(draw_err)?;
@@ -113,7 +115,7 @@ pub fn draw_histogram<DB: DrawingBackend>(
     {
         c.draw_series(LineSeries::new(
             [(l, 0.0), (l, ymax)],
-            orange.mix(0.6).stroke_width(1),
+            orange.mix(0.6).stroke_width(px(h.scale, 1.0)),
         ))
         .map_err(draw_err)?;
     }

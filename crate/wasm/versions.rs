@@ -190,7 +190,7 @@ impl VersionsLab {
             .unwrap_or(false);
         let picked = session.input().and_then(|id| session.versions().get(id).ok());
         let dense = !masked
-            && picked.map_or(true, |v| {
+            && picked.is_none_or(|v| {
                 matches!(v.step(), None | Some(Step::Train { .. })) && v.model.kept_fraction() >= 1.0
             });
         to_js(&Input {

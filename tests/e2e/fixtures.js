@@ -26,6 +26,16 @@ async function openPage(page, hash = '') {
   await expect(page.locator('#btn-play')).toBeEnabled();
 }
 
+/**
+ * Waits until a page or a frame (an embedded panel) has its data and model and returns its
+ * `window.shrinkTimings`. Polls on a timer, not on animation frames: Chromium throttles those in
+ * cross-origin iframes.
+ */
+async function waitReady(pageOrFrame, timeout = 120_000) {
+  await pageOrFrame.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout, polling: 200 });
+  return pageOrFrame.evaluate(() => window.shrinkTimings);
+}
+
 /** Saves a screenshot of `locator` as artifacts/<name>.png. */
 async function shot(page, locator, name) {
   await page.addStyleTag({ content: '.topbar { position: static !important; }' });
@@ -34,4 +44,4 @@ async function shot(page, locator, name) {
   return file;
 }
 
-module.exports = { test, expect, openPage, shot, ARTIFACTS };
+module.exports = { test, expect, openPage, waitReady, shot, ARTIFACTS };

@@ -24,7 +24,8 @@ test('eight-plus versions from all five methods on the Compare panel', async ({ 
   for (const recipe of CHAINS) {
     await page.fill('#versions-recipe', recipe);
     await page.click('#versions-run-recipe');
-    await expect(page.locator('#versions-status')).toContainText('Done', { timeout: 600_000 });
+    await expect(page.locator('#versions-status')).toContainText(`Done: ${recipe.split(';').length} step`, { timeout: 600_000 });
+    await expect(page.locator('#panel-versions')).not.toHaveAttribute('data-busy', '1');
   }
   const list = await versions(page);
   console.log(list.map((v) => `#${v.id} ${v.recipe}: ${(100 * v.figures.accuracy).toFixed(2)}% ${v.figures.size.packedBytes} B ${v.figures.ratio.toFixed(1)}x ${v.figures.msBatch64.toFixed(3)} ms/64 ${v.figures.kernel}`).join('\n'));

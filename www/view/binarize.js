@@ -7,18 +7,12 @@
 // With bin.warm the shadow weights start from the Train panel's network (its widths are used).
 
 import { comparePad } from './binarypad.js';
+import { el, field, stat, blit, pct, bytes, describe } from '../ui.js';
 
 const CHUNK_MS = 60;
 const HEATMAP_MS = 500;
 const DEFAULTS = { method: 'bnn', hidden: '256,256', epochs: 2, lr: 0.003, seed: 1, scaling: true, first: true, last: true, warm: false };
 const COLORS = { loss: '#6b7280', train: '#4f46e5', test: '#0f9d58' };
-const pct = (v) => `${(100 * v).toFixed(2)}%`;
-const bytes = (b) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kB` : `${b} B`);
-const el = (tag, props = {}, ...kids) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
 
 const CSS = `
 #panel-binarize .bin-layout { display: grid; grid-template-columns: minmax(220px, 280px) minmax(0, 1fr); gap: 20px; }
@@ -41,18 +35,6 @@ const CSS = `
 #panel-binarize select { max-width: 100%; }
 @media (max-width: 900px) { #panel-binarize .bin-layout, #panel-binarize .bin-row { grid-template-columns: minmax(0, 1fr); } }
 `;
-
-function field(label, input, hint) {
-  const l = el('label', { className: 'field', htmlFor: input.id });
-  l.append(el('span', { className: 'field-label', textContent: label }), input);
-  if (hint) l.append(el('span', { className: 'field-hint', textContent: hint }));
-  return l;
-}
-
-function stat(id, label) {
-  const v = el('div', { className: 'stat-value', id, textContent: '—' });
-  return { box: el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: label }), v), v };
-}
 
 /** Reads the panel's settings from the hash, falling back to defaults for anything invalid. */
 function readSettings(state, warn) {
@@ -184,7 +166,7 @@ export function mount(root, ctx) {
     {},
     el('h3', { textContent: 'Measured speed in this browser' }),
     el('p', { className: 'caption', textContent: 'The XNOR-popcount layer (pack the signs of the inputs, XOR with the weight bits, i8x16.popcnt) against the f32 dense layer (simd128 GEMM) of the same shape.' }),
-    el('div', { className: 'input-row' }, speedShape, speedBtn),
+    el('div', { className: 'input-row' }, field('Layer shape to time', speedShape), speedBtn),
     speedOut,
   );
 
@@ -283,15 +265,12 @@ export function mount(root, ctx) {
       const n = info.sizes[l + 1];
       const perRow = Math.max(1, Math.min(40, Math.ceil(Math.sqrt(n * 1.6))));
       const img = await call('heatmap', l, perRow);
-      if (heat.width !== img.width || heat.height !== img.height) {
-        heat.width = img.width;
-        heat.height = img.height;
-      }
-      heat.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(img.rgba.buffer), img.width, img.height), 0, 0);
+      blit(heat, img);
       const k = info.kinds[l];
       heatCaption.textContent = k.binary
         ? `Each neuron's weights are exactly +α (red) or −α (blue); α = mean |w| of its shadow weights${settings.scaling ? '' : ' (scaling off: α = 1)'}, colours scaled to the layer's largest α.`
         : 'A full-precision layer: real-valued weights, colours scaled to the 99th percentile of |w|.';
+      describe(heat, `Heatmap of the binary network's layer ${l + 1}: ${heatCaption.textContent}`);
       heat.dataset.layer = String(l);
     } catch (e) {
       quiet(e);

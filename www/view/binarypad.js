@@ -5,11 +5,7 @@
 
 import { toMnist } from './draw.js';
 
-const el = (tag, props = {}, ...kids) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
+import { el, describe } from '../ui.js';
 
 function probList(id) {
   const ol = el('ol', { className: 'probs', id });
@@ -38,7 +34,7 @@ function probList(id) {
 /** The pad and both lists; `binaryPredict(pixels)` asks the binary network. */
 export function comparePad(ctx, binaryPredict) {
   const pad = el('canvas', { className: 'pad bin-pad', id: 'bin-pad', width: 168, height: 168 });
-  pad.setAttribute('aria-label', 'Drawing pad for the binary network');
+  describe(pad, 'Drawing pad for the dense and the binary network: draw a digit with the mouse or a finger');
   const dense = probList('bin-probs-dense');
   const binary = probList('bin-probs-binary');
   const clear = el('button', { type: 'button', className: 'button small', id: 'bin-pad-clear', textContent: 'Clear' });

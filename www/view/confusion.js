@@ -52,7 +52,8 @@ export function mount(root, ctx) {
         td.textContent = v ? String(v) : '';
         tr(td, 'confusion.cell', { r, c, v, share }, { attr: 'title' });
         const hue = r === c ? 150 : 4;
-        const alpha = r === c ? 0.12 + 0.6 * share : Math.min(0.85, v ? 0.1 + 4 * share : 0);
+        // Capped so the dark digits keep a 4.5:1 contrast on every cell (WCAG AA).
+        const alpha = r === c ? 0.12 + 0.6 * share : Math.min(0.6, v ? 0.1 + 4 * share : 0);
         td.style.background = v ? `hsla(${hue}, 70%, 45%, ${alpha.toFixed(3)})` : '';
         td.classList.toggle('strong', alpha > 0.5);
       }

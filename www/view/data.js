@@ -24,7 +24,12 @@ export function mount(root, ctx) {
   fill.className = 'bar-fill';
   bar.append(fill);
   row.append(label, bar);
-  root.append(row);
+  // Which network an embedded panel starts from (www/pretrained.js), when it is pretrained.
+  const preLine = document.createElement('p');
+  preLine.className = 'data-label data-pretrained';
+  preLine.id = 'data-pretrained';
+  preLine.hidden = true;
+  root.append(row, preLine);
 
   let frame = 0;
   let last = null;
@@ -41,13 +46,22 @@ export function mount(root, ctx) {
     } else if (p.phase === 'ready') {
       const t = p.timings || {};
       root.classList.add('is-ready');
-      tr(label, 'data.ready', {
+      // The counts come from the session; `small` is the embed set (data=small in the address).
+      root.dataset.set = p.dataSet || 'full';
+      tr(label, p.dataSet === 'small' ? 'data.readySmall' : 'data.ready', {
         train: p.trainCount || 60000,
         test: p.testCount || 10000,
         total: mb(p.total),
         down: (t.downloadMs || 0) / 1000,
         after: (t.readyAfterDataMs || 0) / 1000,
       });
+      const pre = p.pretrained;
+      if (pre) {
+        // Which network the panels start from, in words, with the accuracy measured here.
+        tr(preLine, 'data.pretrained', { sizes: pre.sizes.join('-'), recipe: pre.recipe, acc: pre.accuracy, tested: pre.tested });
+        preLine.hidden = false;
+        root.dataset.pretrained = String(pre.accuracy);
+      }
       root.dataset.ready = 'true';
     }
   };

@@ -11,19 +11,9 @@ import { t, tr, untr, fmt, onLocale } from '../i18n.js';
  *  alone after 10 epochs (313 errors), so a teacher under 97 % has little to pass on to it. */
 const WEAK_TEACHER = 0.97;
 const COLORS = { scratch: '#e4572e', distilled: '#4f46e5' };
-const pct = (v) => fmt.pct(v, 2);
-const int = (v) => fmt.int(v);
-const kb = (b) => t('ds.kb', { kb: b / 1000 });
-const el = (tag, props = {}, ...kids) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
-const widths = (s) => String(s).split(',').map((p) => Number(p.trim())).filter((n) => Number.isFinite(n));
+import { el, field, pct, count as int, bytes, describe } from '../ui.js';
 
-function field(label, input) {
-  return el('label', { className: 'field' }, tr(el('span', { className: 'field-label' }), label), input);
-}
+const widths = (s) => String(s).split(',').map((p) => Number(p.trim())).filter((n) => Number.isFinite(n));
 
 export function mount(root, ctx) {
   const teacherSel = el('select', { id: 'ds-teacher' });
@@ -52,6 +42,7 @@ export function mount(root, ctx) {
   settings.style.cssText = 'display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px';
 
   const chart = el('canvas', { id: 'ds-chart' });
+  describe(chart, 'a11y.distillChartEmpty');
   chart.width = 560;
   chart.height = 260;
   const table = el('table', { className: 'ds-table', id: 'ds-table' });
@@ -147,14 +138,14 @@ export function mount(root, ctx) {
     const arch = (m) => (m ? m.sizes.join('-') : '—');
     table.replaceChildren(row(['ds.col.model', 'ds.col.layers', 'ds.col.params', 'ds.col.bytes', 'ds.col.acc', 'ds.col.ms'].map((k) => t(k)), true));
     if (f.teacher) {
-      table.append(row([t('ds.row.teacher'), arch(f.teacher), int(f.teacher.params), kb(f.teacher.size.packedBytes),
+      table.append(row([t('ds.row.teacher'), arch(f.teacher), int(f.teacher.params), bytes(f.teacher.size.packedBytes),
         s.teacherAccuracy != null ? pct(s.teacherAccuracy) : '—', f.teacher.ms.toFixed(2)]));
     }
     if (f.student) {
       const errs = s.finalErrors;
       const a = (i, h) => (errs ? t('ds.accErrors', { acc: 1 - errs[i] / 10000, errors: errs[i] }) : pct(last(h)));
-      table.append(row([t('ds.row.scratch'), arch(f.student), int(f.student.params), kb(f.student.size.packedBytes), a(0, hist.scratch), f.student.ms.toFixed(2)]));
-      table.append(row([t('ds.row.distilled'), arch(f.student), int(f.student.params), kb(f.student.size.packedBytes), a(1, hist.distilled), f.student.ms.toFixed(2)]));
+      table.append(row([t('ds.row.scratch'), arch(f.student), int(f.student.params), bytes(f.student.size.packedBytes), a(0, hist.scratch), f.student.ms.toFixed(2)]));
+      table.append(row([t('ds.row.distilled'), arch(f.student), int(f.student.params), bytes(f.student.size.packedBytes), a(1, hist.distilled), f.student.ms.toFixed(2)]));
     }
   }
 
@@ -167,6 +158,7 @@ export function mount(root, ctx) {
         img.data[4 * i + 3] = 255;
       });
       digitCanvas.getContext('2d').putImageData(img, 0, 0);
+      describe(digitCanvas, 'a11y.digit', { index: Number(digit.value) || 0, label: r.label });
       bars.replaceChildren(...r.probs.map((p, c) => {
         const bar = el('div', { title: `${c}: ${pct(p)}` });
         bar.style.cssText = `width:100%;height:${Math.max(1, 100 * p)}px;border-radius:3px 3px 0 0;background:${c === r.label ? COLORS.distilled : '#a5b4fc'}`;

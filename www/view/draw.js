@@ -4,6 +4,7 @@
 // 28×28 image with its centre of mass at the centre. The worker returns 10 probabilities.
 
 import { tr, fmt } from '../i18n.js';
+import { describe } from '../ui.js';
 
 const SIZE = 280;
 const INK = 22;
@@ -67,6 +68,7 @@ export function mount(root, ctx) {
   pad.height = SIZE;
   pad.className = 'pad';
   pad.id = 'draw-pad';
+  pad.setAttribute('role', 'img');
   tr(pad, 'draw.pad', {}, { attr: 'aria-label' });
   const hint = document.createElement('div');
   hint.className = 'pad-hint';
@@ -80,6 +82,7 @@ export function mount(root, ctx) {
   preview.height = 28;
   preview.className = 'preview';
   tr(preview, 'draw.preview', {}, { attr: 'title' });
+  describe(preview, 'draw.preview');
   const clearB = tr(Object.assign(document.createElement('button'), { type: 'button', className: 'button small', id: 'draw-clear' }), 'draw.clear');
   const side = document.createElement('div');
   side.className = 'pad-side';

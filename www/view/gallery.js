@@ -3,6 +3,7 @@
 // Refreshes every ~1.5 s while training and whenever the model changes.
 
 import { tr, untr } from '../i18n.js';
+import { describe } from '../ui.js';
 
 const N = 32;
 const REFRESH_MS = 1500;
@@ -32,7 +33,8 @@ export function mount(root, ctx) {
     const label = document.createElement('figcaption');
     fig.append(c, label);
     grid.append(fig);
-    tiles.push({ fig, g: c.getContext('2d'), label });
+    describe(c, 'a11y.digitEmpty');
+    tiles.push({ fig, c, g: c.getContext('2d'), label });
   }
   const img = new ImageData(28, 28);
 
@@ -64,6 +66,7 @@ export function mount(root, ctx) {
           img.data[4 * p + 3] = 255;
         }
         t.g.putImageData(img, 0, 0);
+        describe(t.c, 'a11y.galleryDigit', { index: r.indices[i], label: r.labels[i], pred: r.predictions[i], p: r.confidence[i] });
         const wrong = r.predictions[i] !== r.labels[i];
         t.fig.className = wrong ? 'digit wrong' : 'digit';
         if (wrong) tr(t.label, 'gallery.wrong', { pred: r.predictions[i], label: r.labels[i] });

@@ -6,19 +6,7 @@
 // U_kΣ_kV_kᵀ and their difference on one colour scale.
 
 const COLORS = { sigma: '#4f46e5' };
-const pct = (v) => `${(100 * v).toFixed(2)}%`;
-const int = (v) => Number(v).toLocaleString('en-US');
-const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
-const el = (tag, props = {}, ...kids) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
-
-function stat(id, label) {
-  const v = el('div', { className: 'stat-value', id, textContent: '—' });
-  return { box: el('div', { className: 'stat' }, el('div', { className: 'stat-label', textContent: label }), v), v };
-}
+import { el, stat, blit, pct, count as int, bytes as formatBytes, describe } from '../ui.js';
 
 export function mount(root, ctx) {
   const analyze = el('button', { type: 'button', className: 'button primary', id: 'lr-analyze', textContent: 'Decompose the model' });
@@ -44,6 +32,7 @@ export function mount(root, ctx) {
   heat.width = 10;
   heat.height = 10;
   const heatCaption = el('p', { className: 'caption', id: 'lr-heat-caption' });
+  describe(heat, 'Heatmap of a layer, its low-rank approximation and their difference, drawn once you decompose');
   const ftRow = el('div', { className: 'controls' },
     el('label', { className: 'caption', textContent: 'Layer shown and timed ' }, layerSel),
     el('label', { className: 'caption', textContent: 'Epochs ' }, ftEpochs),
@@ -87,7 +76,7 @@ export function mount(root, ctx) {
     acc.v.dataset.value = String(r.accuracy);
     params.v.textContent = `${int(r.params)} / ${int(r.denseParams)}`;
     params.v.dataset.value = String(r.params);
-    bytes.v.textContent = `${kb(r.size.packedBytes)} (${(r.size.denseFp32Bytes / r.size.packedBytes).toFixed(1)}×)`;
+    bytes.v.textContent = `${formatBytes(r.size.packedBytes)} (${(r.size.denseFp32Bytes / r.size.packedBytes).toFixed(1)}×)`;
     if (r.timing) {
       const t = r.timing;
       time.v.textContent = `${t.denseMs.toFixed(2)} → ${t.factoredMs.toFixed(2)} ms (${(t.denseMs / t.factoredMs).toFixed(1)}×)`;
@@ -106,10 +95,9 @@ export function mount(root, ctx) {
   async function heatmap() {
     const l = Number(layerSel.value);
     const img = await ctx.call('lowrank', 'heatmap', l);
-    heat.width = img.width;
-    heat.height = img.height;
-    heat.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(img.rgba.buffer), img.width, img.height), 0, 0);
+    blit(heat, img);
     heatCaption.textContent = `Layer ${l + 1}: W, its approximation and their difference, one pixel per weight (${img.height} rows).`;
+    describe(heat, `Heatmap of ${heatCaption.textContent}`);
   }
 
   async function update() {

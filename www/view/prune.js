@@ -8,39 +8,14 @@
 
 import { t, tr, untr, fmt, onLocale } from '../i18n.js';
 
+import { el, field, select, blit, pct, text as lt, describe } from '../ui.js';
+
 const FAST = 1000;
 const CHUNK = 100;
-const pct = (v, d = 2) => fmt.pct(v, d);
-const el = (tag, props = {}, ...kids) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
-/** A select whose option texts are catalogue keys. */
-const select = (id, options, value) => {
-  const s = el('select', { id });
-  for (const [v, key, params] of options) s.append(tr(el('option', { value: v }), key, params));
-  if (value != null) s.value = value;
-  return s;
-};
-/** A labelled input; `label` is a catalogue key. */
-const field = (label, input) =>
-  el('label', { className: 'field' }, tr(el('span', { className: 'field-label' }), label), input);
-/** An element whose text is the catalogue string `key`. */
-const lt = (tag, key, props = {}, params = {}) => tr(el(tag, props), key, params);
-
 function loadCss() {
   if (document.getElementById('prune-css')) return;
   const link = el('link', { id: 'prune-css', rel: 'stylesheet', href: new URL('./prune.css', import.meta.url).href });
   document.head.append(link);
-}
-
-function blit(canvas, img) {
-  if (canvas.width !== img.width || canvas.height !== img.height) {
-    canvas.width = img.width;
-    canvas.height = img.height;
-  }
-  canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(img.rgba.buffer), img.width, img.height), 0, 0);
 }
 
 export function mount(root, ctx) {
@@ -63,7 +38,7 @@ export function mount(root, ctx) {
   const iterate = lt('button', 'prune.iterate', { type: 'button', className: 'button', id: 'prune-iterate', disabled: true });
   const status = el('p', { className: 'caption', id: 'prune-status' });
 
-  const controls = el('div', { className: 'settings prune-controls' },
+  const controls = el('div', { className: 'settings prune-controls', 'data-part': 'controls' },
     lt('h3', 'prune.what'),
     field('prune.level', level),
     field('prune.rankWeights', criterion),
@@ -71,7 +46,7 @@ export function mount(root, ctx) {
     field('prune.threshold', scope),
     el('label', { className: 'field prune-check' }, hold, lt('span', 'prune.hold')),
     lt('h3', 'prune.howMuch'),
-    el('div', { className: 'prune-slider-row' }, slider, sliderLabel),
+    field('a11y.pruneShare', el('div', { className: 'prune-slider-row' }, slider, sliderLabel)),
     han,
     el('div', { className: 'buttons' }, fine, restore),
     iterate,
@@ -82,7 +57,7 @@ export function mount(root, ctx) {
   const acc = el('div', { className: 'stat-value', id: 'prune-acc', textContent: '—' });
   const spars = el('div', { className: 'stat-value', id: 'prune-sparsity', textContent: '—' });
   const shape = el('div', { className: 'stat-value', id: 'prune-shape', textContent: '—' });
-  const stats = el('div', { className: 'stats' },
+  const stats = el('div', { className: 'stats', 'data-part': 'stats' },
     el('div', { className: 'stat' }, lt('div', 'prune.stat.acc', { className: 'stat-label' }), acc),
     el('div', { className: 'stat' }, lt('div', 'prune.stat.pruned', { className: 'stat-label' }), spars),
     el('div', { className: 'stat' }, lt('div', 'prune.stat.model', { className: 'stat-label' }), shape));
@@ -98,6 +73,10 @@ export function mount(root, ctx) {
   const survivalCaption = el('p', { className: 'caption', id: 'prune-survival-caption' });
   const curve = el('canvas', { id: 'prune-curve', width: 360, height: 223 });
   const sens = el('canvas', { id: 'prune-sens', width: 360, height: 223 });
+  describe(heat, 'a11y.pruneHeatEmpty');
+  describe(survival, 'a11y.survivalEmpty');
+  describe(curve, 'a11y.curveEmpty');
+  describe(sens, 'a11y.sensEmpty');
   const sensBtn = lt('button', 'prune.runSens', { type: 'button', className: 'button small', id: 'prune-sens-btn', disabled: true });
 
   const pitBtn = lt('button', 'prune.pitfallBtn', { type: 'button', className: 'button', id: 'prune-pitfall-btn', disabled: true });
@@ -105,25 +84,26 @@ export function mount(root, ctx) {
 
   const main = el('div', { className: 'prune-main' },
     stats,
-    el('div', { className: 'prune-cols' },
+    el('div', { className: 'prune-cols', 'data-part': 'tables' },
       el('div', {}, lt('h3', 'prune.perLayer'), layerTable),
       el('div', {}, lt('h3', 'prune.trueSize'), sizeTable),
       el('div', {}, lt('h3', 'prune.time'), timeTable, timeBtn)),
-    el('div', { className: 'panel-tools prune-tools' }, lt('h3', 'prune.heatmap'), heatLayer, view),
-    el('div', { className: 'heatmap-frame' }, heat),
-    el('div', { className: 'legend' },
+    el('div', { className: 'panel-tools prune-tools', 'data-part': 'heatmap' }, lt('h3', 'prune.heatmap'),
+      field('a11y.layer', heatLayer), field('a11y.show', view)),
+    el('div', { className: 'heatmap-frame', 'data-part': 'heatmap' }, heat),
+    el('div', { className: 'legend', 'data-part': 'heatmap' },
       lt('span', 'prune.legend.negative'), el('span', { className: 'legend-ramp' }), lt('span', 'prune.legend.positive'),
       el('span', { className: 'legend-swatch pruned' }), lt('span', 'prune.legend.pruned'),
       el('span', { className: 'legend-swatch prune-removed' }), lt('span', 'prune.legend.removed')),
-    el('div', { className: 'prune-survival-row' },
+    el('div', { className: 'prune-survival-row', 'data-part': 'survival' },
       survival,
       el('div', {}, lt('h3', 'prune.survival'), survivalCaption)),
-    el('div', { className: 'prune-charts' },
-      el('div', {}, lt('h3', 'prune.curve'), curve),
-      el('div', {}, lt('h3', 'prune.sens'), sens, sensBtn)),
-    lt('h3', 'prune.pitfall'),
-    tr(el('p', { className: 'caption' }), 'prune.pitfallText', {}, { isRich: true }),
-    pitBtn, pitOut);
+    el('div', { className: 'prune-charts', 'data-part': 'charts' },
+      el('div', { 'data-part': 'curve' }, lt('h3', 'prune.curve'), curve),
+      el('div', { 'data-part': 'sensitivity' }, lt('h3', 'prune.sens'), sens, sensBtn)),
+    lt('h3', 'prune.pitfall', { 'data-part': 'pitfall' }),
+    tr(el('p', { className: 'caption', 'data-part': 'pitfall' }), 'prune.pitfallText', {}, { isRich: true }),
+    el('div', { 'data-part': 'pitfall' }, pitBtn, pitOut));
   root.append(el('div', { className: 'prune-layout' }, controls, main));
 
   // ---------- state ----------
@@ -202,10 +182,12 @@ export function mount(root, ctx) {
     const layer = Number(heatLayer.value);
     const img = await ctx.call('prune', 'heatmap', layer, view.value, crit, 20);
     blit(heat, img);
+    describe(heat, 'a11y.pruneHeat', { layer: layer + 1, view: t(`prune.view.${view.value}`) });
     heat.dataset.layer = String(layer);
     heat.dataset.view = view.value;
     const sv = await ctx.call('prune', 'survivalMap');
     blit(survival, sv);
+    describe(survival, 'a11y.survival', { border: sv.border, centre: sv.centre });
     tr(survivalCaption, 'prune.survivalCaption', { border: sv.border, centre: sv.centre });
   }
 

@@ -5,37 +5,7 @@
 // drawn (plotters on this thread), the |w − q(w)| heatmap, measured int8 vs f32 speed, and the
 // Deep Compression pipeline (prune → share → Huffman) with ratio and accuracy per stage.
 
-const fmtBytes = (b) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kB` : `${b} B`);
-const pct = (a) => `${(100 * a).toFixed(2)}%`;
-
-function el(tag, attrs = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...kids);
-  return e;
-}
-
-function field(label, input, hint) {
-  const f = el('label', { class: 'field' }, el('span', { class: 'field-label', text: label }), input);
-  if (hint) f.append(el('span', { class: 'field-hint', text: hint }));
-  return f;
-}
-
-function select(id, options, value) {
-  const s = el('select', { id });
-  for (const [v, t] of options) s.append(el('option', { value: v, text: t }));
-  s.value = value;
-  return s;
-}
-
-function stat(id, label) {
-  const v = el('div', { class: 'stat-value', id, text: '–' });
-  return [el('div', { class: 'stat' }, el('div', { class: 'stat-label', text: label }), v), v];
-}
+import { el, field, select, stat, blit, pct, bytes, describe } from '../ui.js';
 
 export function mount(root, ctx) {
   const scheme = select('q-scheme', [['int', 'fixed-point int'], ['float', 'floating point'], ['kMeans', 'k-means shared']], 'int');
@@ -60,13 +30,13 @@ export function mount(root, ctx) {
   controls.style.cssText = 'display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px;margin:10px 0';
 
   const stats = el('div', { class: 'stats' });
-  const [sFloat, vFloat] = stat('q-float-acc', 'float accuracy');
-  const [sAcc, vAcc] = stat('q-acc', 'quantized accuracy');
-  const [sDelta, vDelta] = stat('q-delta', 'change');
-  const [sFp32, vFp32] = stat('q-size-fp32', 'dense fp32');
-  const [sDense, vDense] = stat('q-size-dense', 'dense at n bits');
-  const [sPacked, vPacked] = stat('q-size-packed', 'true packed');
-  const [sRatio, vRatio] = stat('q-ratio', 'smaller by');
+  const { box: sFloat, v: vFloat } = stat('q-float-acc', 'float accuracy');
+  const { box: sAcc, v: vAcc } = stat('q-acc', 'quantized accuracy');
+  const { box: sDelta, v: vDelta } = stat('q-delta', 'change');
+  const { box: sFp32, v: vFp32 } = stat('q-size-fp32', 'dense fp32');
+  const { box: sDense, v: vDense } = stat('q-size-dense', 'dense at n bits');
+  const { box: sPacked, v: vPacked } = stat('q-size-packed', 'true packed');
+  const { box: sRatio, v: vRatio } = stat('q-ratio', 'smaller by');
   stats.append(sFloat, sAcc, sDelta, sFp32, sDense, sPacked, sRatio);
   stats.style.gridTemplateColumns = 'repeat(auto-fit, minmax(118px, 1fr))';
   const status = el('p', { class: 'caption', id: 'q-status', text: 'Train a model, then quantize it.' });
@@ -76,6 +46,8 @@ export function mount(root, ctx) {
   const heat = el('canvas', { id: 'q-error', class: 'heatmap', width: '784', height: '300' });
   heat.style.cssText = 'width:100%;max-width:784px;image-rendering:pixelated;border:1px solid #e5e7eb';
   const heatCaption = el('p', { class: 'caption', id: 'q-error-caption' });
+  describe(hist, 'Histogram of the weights before and after quantization, drawn once you quantize');
+  describe(heat, 'Heatmap of the quantization error per weight, drawn once you quantize');
 
   const speedBtn = el('button', { class: 'button', id: 'q-speed', type: 'button', text: 'Measure int8 vs f32 (batch 64)' });
   speedBtn.disabled = true;
@@ -129,10 +101,9 @@ export function mount(root, ctx) {
     ctx.charts.drawHistogram(hist, chart);
     hist.dataset.levels = String(chart.levels.length);
     const img = await ctx.call('quantize', 'errorHeatmap', l);
-    heat.width = img.width;
-    heat.height = img.height;
-    heat.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(img.rgba.buffer), img.width, img.height), 0, 0);
+    blit(heat, img);
     heatCaption.textContent = `${img.height} × ${img.width} weights; darker = larger error, up to this layer's largest.`;
+    describe(heat, `Quantization error |w − q(w)| of layer ${l + 1}: ${heatCaption.textContent}`);
   }
 
   async function apply() {
@@ -153,9 +124,9 @@ export function mount(root, ctx) {
       vAcc.dataset.value = String(r.accuracy);
       const d = 100 * (r.accuracy - r.floatAccuracy);
       vDelta.textContent = `${d >= 0 ? '+' : ''}${d.toFixed(2)} pp`;
-      vFp32.textContent = fmtBytes(r.size.denseFp32Bytes);
-      vDense.textContent = fmtBytes(r.size.denseWithZerosBytes);
-      vPacked.textContent = fmtBytes(r.size.packedBytes);
+      vFp32.textContent = bytes(r.size.denseFp32Bytes);
+      vDense.textContent = bytes(r.size.denseWithZerosBytes);
+      vPacked.textContent = bytes(r.size.packedBytes);
       vPacked.dataset.value = String(r.size.packedBytes);
       vRatio.textContent = `${(r.size.denseFp32Bytes / r.size.packedBytes).toFixed(1)}×`;
       root.dataset.bits = String(r.bits);
@@ -230,7 +201,7 @@ export function mount(root, ctx) {
       dcTable.append(el('tr', {}, ...['stage', 'test accuracy', 'zeros', 'packed size', 'smaller by'].map((t) => el('th', { text: t }))));
       for (const s of stages) {
         dcTable.append(el('tr', {}, el('td', { text: s.name }), el('td', { text: pct(s.accuracy) }),
-          el('td', { text: pct(s.sparsity) }), el('td', { text: fmtBytes(s.size.packedBytes) }), el('td', { text: `${s.ratio.toFixed(1)}×` })));
+          el('td', { text: pct(s.sparsity) }), el('td', { text: bytes(s.size.packedBytes) }), el('td', { text: `${s.ratio.toFixed(1)}×` })));
       }
       dcTable.dataset.stages = String(stages.length);
     } catch (e) {

@@ -4,34 +4,12 @@
 // redraws charts at most four times a second so the page stays light.
 
 import { DEFAULT_LR, PRESETS } from '../state.js';
-import { el } from '../ui.js';
+import { el, field, select, stat, pct } from '../ui.js';
 import { t, tr, untr, fmt, onLocale } from '../i18n.js';
 
-const pct = (v) => fmt.pct(v, 2);
 
 const COLORS = { loss: '#e4572e', train: '#4f46e5', test: '#0f9d58', before: '#b8bec9' };
 const MAX_POINTS = 1500;
-
-/** A labelled input; `label` and `hint` are catalogue keys. */
-function field(label, input, hint) {
-  const id = input.id;
-  const l = el('label', { className: 'field', htmlFor: id });
-  l.append(tr(el('span', { className: 'field-label' }), label), input);
-  if (hint) l.append(tr(el('span', { className: 'field-hint' }), hint));
-  return l;
-}
-
-/** A select whose option texts are catalogue keys. */
-function select(id, options) {
-  const s = el('select', { id });
-  for (const [value, key] of options) s.append(tr(el('option', { value }), key));
-  return s;
-}
-
-function stat(id, label) {
-  const v = el('div', { className: 'stat-value', id, textContent: '—' });
-  return { box: el('div', { className: 'stat' }, tr(el('div', { className: 'stat-label' }), label), v), v };
-}
 
 /** Halves a series in place when it gets long (keeps the first and the newest points). */
 function thin(points) {
@@ -63,7 +41,7 @@ export function mount(root, ctx) {
   const seedRow = el('div', { className: 'input-row' }, seed, dice);
   const arch = el('p', { className: 'arch', id: 'arch' });
 
-  const form = el('form', { className: 'settings', id: 'train-settings' });
+  const form = el('form', { className: 'settings', id: 'train-settings', 'data-part': 'settings' });
   form.append(
     tr(el('h3'), 'train.network'),
     field('train.hidden', hidden, 'train.hiddenHint'),
@@ -117,12 +95,21 @@ export function mount(root, ctx) {
   tr(reset, 'train.resetTitle', {}, { attr: 'title' });
   const epochLabel = tr(el('div', { className: 'epoch-label', id: 'epoch-label' }), 'train.epochZero', { total: ctx.state.get('epochs') });
   const epochFill = el('div', { className: 'bar-fill' });
-  const epochBar = el('div', { className: 'bar', id: 'epoch-bar', role: 'progressbar' }, epochFill);
+  const epochBar = el('div', {
+    className: 'bar', id: 'epoch-bar', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0',
+  }, epochFill);
   tr(epochBar, 'train.epochBar', {}, { attr: 'aria-label' });
+  /** The bar's width and, for screen readers, its value and its words (the label's text). */
+  const showEpochBar = (fraction) => {
+    const p = Math.max(0, Math.min(100, 100 * fraction));
+    epochFill.style.width = `${p.toFixed(1)}%`;
+    epochBar.setAttribute('aria-valuenow', p.toFixed(0));
+    epochBar.setAttribute('aria-valuetext', epochLabel.textContent);
+  };
   const rate = el('div', { className: 'rate', id: 'samples-per-sec', textContent: '' });
   const controls = el(
     'div',
-    { className: 'controls' },
+    { className: 'controls', 'data-part': 'controls' },
     el('div', { className: 'buttons' }, play, step, reset),
     el('div', { className: 'epoch' }, epochLabel, epochBar),
     rate,
@@ -133,15 +120,15 @@ export function mount(root, ctx) {
   const sLoss = stat('stat-loss', 'train.stat.loss');
   const sTrain = stat('stat-train-acc', 'train.stat.trainAcc');
   const sTest = stat('stat-test-acc', 'train.stat.testAcc');
-  const stats = el('div', { className: 'stats' }, sEpoch.box, sStep.box, sLoss.box, sTrain.box, sTest.box);
+  const stats = el('div', { className: 'stats', 'data-part': 'stats' }, sEpoch.box, sStep.box, sLoss.box, sTrain.box, sTest.box);
 
   const lossCanvas = el('canvas', { id: 'chart-loss', height: 220 });
   const accCanvas = el('canvas', { id: 'chart-acc', height: 220 });
   const charts = el(
     'div',
-    { className: 'charts' },
-    el('figure', { className: 'chart' }, lossCanvas, tr(el('figcaption'), 'train.cap.loss')),
-    el('figure', { className: 'chart' }, accCanvas, tr(el('figcaption'), 'train.cap.acc')),
+    { className: 'charts', 'data-part': 'charts' },
+    el('figure', { className: 'chart', 'data-part': 'loss' }, lossCanvas, tr(el('figcaption'), 'train.cap.loss')),
+    el('figure', { className: 'chart', 'data-part': 'accuracy' }, accCanvas, tr(el('figcaption'), 'train.cap.acc')),
   );
 
   const main = el('div', { className: 'train-main' }, controls, stats, charts);
@@ -223,8 +210,8 @@ export function mount(root, ctx) {
     running = false;
     for (const s of [sEpoch, sStep, sLoss, sTrain, sTest]) s.v.textContent = '—';
     sTest.v.removeAttribute('data-value');
-    epochFill.style.width = '0%';
     tr(epochLabel, 'train.epochZero', { total: ctx.state.get('epochs') });
+    showEpochBar(0);
     untr(rate);
     showButtons();
     schedule();
@@ -240,8 +227,8 @@ export function mount(root, ctx) {
     const total = ctx.state.get('epochs');
     const current = p.epochEnded ? p.epoch : Math.min(p.epoch + 1, total);
     const frac = p.epochEnded ? 1 : p.epochFraction;
-    epochFill.style.width = `${(100 * frac).toFixed(1)}%`;
     tr(epochLabel, 'train.epochOf', { current, total, frac });
+    showEpochBar(frac);
     sEpoch.v.textContent = `${p.epoch}/${total}`;
     sStep.v.textContent = fmt.int(p.step);
     sLoss.v.textContent = fmt.fix(p.loss, 4);

@@ -7,7 +7,7 @@
 // Teacher links: #tutorial=N opens step N (earlier steps run first when asked); `tutorial.steps`
 // caps every training stage at that many mini-batches (a quick class demo, and the tests).
 
-import { el, blit } from '../ui.js';
+import { el, blit, describe } from '../ui.js';
 import { t, tr, untr, rich, fmt, onLocale } from '../i18n.js';
 import { ARTICLE, STEP_OF_BUG, BUG_LINES } from './article.js';
 
@@ -77,6 +77,7 @@ export function mount(root, ctx) {
   const next = tr(el('button', { type: 'button', className: 'button', id: 'tut-next' }), 'tut.next');
   const result = el('div', { className: 'tutorial-result', id: 'tut-result', role: 'status' });
   const canvas = el('canvas', { className: 'heatmap', id: 'tut-heatmap', width: 1, height: 1 });
+  describe(canvas, 'a11y.tutHeatmap');
   const heatCaption = el('p', { className: 'caption', id: 'tut-heat-caption' });
   const copyBtn = tr(el('button', { type: 'button', className: 'button small', id: 'tut-copy' }), 'tut.copy');
   const linkOut = el('input', { type: 'text', readOnly: true, className: 'tut-link', id: 'tut-link' });

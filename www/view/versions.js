@@ -7,6 +7,7 @@
 
 import { el, pct, bytes, ms, versionLabel, METHOD_COLORS, inputBadge } from '../ui.js';
 import { createHistory } from './history.js';
+import { downloadButtons, uploadControls } from './files.js';
 
 export function mount(root, ctx) {
   const selected = new Set();
@@ -31,6 +32,7 @@ export function mount(root, ctx) {
     el('div', { className: 'versions-progress' }, bar, status),
     el('div', { className: 'table-scroll' }, table), empty,
     el('div', { className: 'versions-actions' }, clearB),
+    uploadControls(ctx, async () => refresh()),
   );
 
   const history = createHistory(ctx);
@@ -69,7 +71,7 @@ export function mount(root, ctx) {
         el('td', {}, method), el('td', { textContent: pct(f.accuracy) }),
         el('td', { textContent: bytes(f.size.packedBytes) }), el('td', { textContent: `${f.ratio.toFixed(1)}×` }),
         el('td', { textContent: `${Number(f.msBatch1).toPrecision(3)} · ${ms(f.msBatch64)}`, title: `kernel: ${f.kernel}` }),
-        el('td', { className: 'version-actions' }, use, link, del));
+        el('td', { className: 'version-actions' }, use, link, ...downloadButtons(ctx, v), del));
       tr.dataset.id = String(v.id);
       body.append(tr);
     }
@@ -125,6 +127,8 @@ export function mount(root, ctx) {
 
   async function runRecipe(text, parent) {
     root.dataset.busy = '1';
+    bar.value = 0;
+    status.textContent = `Starting ${text}`;
     try {
       const made = await ctx.call('jobs', 'recipe', text, parent);
       const last = made[made.length - 1];

@@ -5,7 +5,7 @@
 
 import { tr } from '../i18n.js';
 
-import { blit } from '../ui.js';
+import { blit, describe } from '../ui.js';
 
 const REFRESH_MS = 400;
 
@@ -13,6 +13,7 @@ export function mount(root, ctx) {
   const canvas = document.createElement('canvas');
   canvas.id = 'weights-canvas';
   canvas.className = 'heatmap';
+  describe(canvas, 'a11y.weightsEmpty');
   // Until the first frame: LeNet-300-100's grid (22 tiles across, 14 rows of 29 px).
   canvas.width = 22 * 29 - 1;
   canvas.height = 14 * 29 - 1;
@@ -58,6 +59,7 @@ export function mount(root, ctx) {
       const img = await ctx.call('session', 'firstLayerHeatmap', perRow(n));
       blit(canvas, img);
       tr(caption, 'weights.caption', { n, inputs: info.sizes[0], step: info.steps });
+      describe(canvas, 'weights.caption', { n, inputs: info.sizes[0], step: info.steps });
       root.dataset.step = String(info.steps);
     } catch (e) {
       if (!/not ready|interrupted/.test(e.message)) ctx.showError(e);

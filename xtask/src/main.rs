@@ -5,11 +5,13 @@
 
 mod bench;
 mod build;
+mod dist;
 mod mnist;
 mod models;
 mod route;
 mod serve;
 mod setup;
+mod small;
 mod test;
 mod util;
 
@@ -26,6 +28,8 @@ cargo xtask <command>
   serve [--port N] [--no-build]
                      build, then serve www/ on http://127.0.0.1:N (default 8080),
                      cross-origin isolated
+  dist               build, then the page as a static folder in target/dist/shrink/ (html,
+                     js, wasm, MNIST .gz, README with embed snippets); prints its size
   test               setup (with Chromium), build, native tests, wasm tests in headless
                      Chromium, Playwright end-to-end tests; prints `N passed, M failed`
   bench              build, native `shrink bench`, then www/bench.html in headless Chromium
@@ -42,6 +46,7 @@ fn main() -> ExitCode {
             }
             serve::serve_forever(&util::root().join("www"), port)
         }),
+        Some("dist") => dist::run_all(),
         Some("test") => test::run_all(),
         Some("bench") => bench::run_all(),
         Some("help" | "-h" | "--help") => {

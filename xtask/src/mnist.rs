@@ -98,7 +98,7 @@ pub fn gzip(data: &[u8], level: u32) -> Result<Vec<u8>> {
 
 /// Writes via a temporary file and a rename, so an interrupted run leaves no half file that
 /// would later look up to date.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result {
     let tmp = path.with_extension("gz.part");
     std::fs::write(&tmp, bytes).context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).context(|| format!("cannot rename to {}", path.display()))

@@ -4,6 +4,13 @@
 //! Every response is cross-origin isolated (COOP same-origin + COEP require-corp), which
 //! SharedArrayBuffer and wasm threads need, and `no-cache` so a rebuild shows at once. `.gz`
 //! files go out as raw bytes with no Content-Encoding: the page inflates them itself.
+//!
+//! Embedding: everything served is public and static, so every response also says CORP
+//! `cross-origin`. A docs site that is itself cross-origin isolated (COEP require-corp) may then
+//! frame embed.html and load shrink-embed.js from here; with CORP `same-origin` Chromium refused
+//! the frame (`ERR_BLOCKED_BY_RESPONSE`). COOP is ignored inside a frame, and COEP on the framed
+//! page only constrains its own (same-origin) subresources, so threads stay possible wherever the
+//! parent is isolated too (shrink-embed.js asks for `allow="cross-origin-isolated"`).
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -19,7 +26,7 @@ use crate::util::{Context, Result};
 const COMMON_HEADERS: &[(&str, &str)] = &[
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Cross-Origin-Embedder-Policy", "require-corp"),
-    ("Cross-Origin-Resource-Policy", "same-origin"),
+    ("Cross-Origin-Resource-Policy", "cross-origin"),
     ("Cache-Control", "no-cache"),
     ("X-Content-Type-Options", "nosniff"),
 ];
@@ -326,6 +333,9 @@ mod tests {
         assert!(page.starts_with("HTTP/1.1 200"), "{page}");
         assert!(page.contains("Cross-Origin-Embedder-Policy: require-corp"));
         assert!(page.contains("Cross-Origin-Opener-Policy: same-origin"));
+        // Embeddable from another origin, even one that is itself cross-origin isolated.
+        assert!(page.contains("Cross-Origin-Resource-Policy: cross-origin"));
+        assert!(!page.contains("Cross-Origin-Resource-Policy: same-origin"));
         assert!(page.contains("Content-Length: 9\r\n"));
         assert!(page.ends_with("<p>hi</p>"));
         assert!(get(addr, "/sub/a.js")?.contains("text/javascript"));

@@ -25,6 +25,7 @@ pub fn run_all(browser: Browser) -> Result {
     wasm_bindgen()?;
     npm_packages()?;
     crate::mnist::prepare()?;
+    crate::small::prepare()?;
     if browser == Browser::Needed {
         chromium()?;
     }

@@ -148,6 +148,7 @@ pub fn histogram(
         before: counts(fw.iter().copied(), lo, hi, bins),
         after: counts(qw.iter().copied(), lo, hi, bins),
         levels,
+        scale: 1.0,
     })
 }
 

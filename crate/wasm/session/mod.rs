@@ -6,6 +6,7 @@
 
 mod access;
 mod inspect;
+mod model_file;
 
 use super::dto::{err, from_js, to_js};
 use crate::data::mnist::Dataset;
