@@ -385,7 +385,10 @@ async function boot() {
   });
   client.ready.then((d) => {
     const k = document.getElementById('kernel');
-    if (k && d) tr(k, 'top.kernel', { kernel: d.kernel });
+    // Rust names the kernels ("simd128", or "simd128 × 2 threads" for the threaded module).
+    const m = d && /^(.*) × (\d+) threads?$/.exec(d.kernel);
+    if (k && m) tr(k, 'top.kernelThreads', { kernel: m[1], n: Number(m[2]) });
+    else if (k && d) tr(k, 'top.kernel', { kernel: d.kernel });
     timings.workerReadyMs = Math.round(performance.now());
   }, () => {});
   await chartsReady;

@@ -5,7 +5,7 @@
 // alternative. A label is a catalogue key (www/i18n/*.js: translated, and re-rendered when the
 // language changes) or, in views not yet in the catalogue, plain text.
 
-import { t, tr, fmt, CATALOGUES } from './i18n.js';
+import { t, tr, fmt, CATALOGUES, onLocale } from './i18n.js';
 
 const isKey = (s) => typeof s === 'string' && Object.prototype.hasOwnProperty.call(CATALOGUES.en, s);
 
@@ -193,17 +193,17 @@ export const ms = (v) => `${Number(v).toPrecision(3)} ms`;
  */
 export function inputBadge(ctx, { save = false } = {}) {
   const text = el('span', { className: 'input-name' });
-  const box = el('div', { className: 'input-badge' }, el('span', { className: 'caption', textContent: 'Input: ' }), text);
+  const box = el('div', { className: 'input-badge' }, tr(el('span', { className: 'caption' }), 'badge.input'), text);
   if (save) {
-    const b = el('button', { type: 'button', className: 'button small input-save', textContent: 'Save as version' });
+    const b = tr(el('button', { type: 'button', className: 'button small input-save' }), 'badge.save');
     b.onclick = async () => {
       b.disabled = true;
       try {
         const v = await ctx.call('versions', 'saveCurrent', defaultSaveName(await ctx.call('versions', 'input')));
         ctx.emit('versionsChanged', { id: v.id });
-        ctx.notice(`Saved ${versionLabel(v)}: ${pct(v.figures.accuracy)} on ${count(v.figures.testCount)} test digits, ${bytes(v.figures.size.packedBytes)}.`, 'info');
+        ctx.notice('badge.saved', 'info', { label: versionLabel(v), acc: v.figures.accuracy, n: v.figures.testCount, size: bytes(v.figures.size.packedBytes) });
       } catch (e) {
-        ctx.showError(`The model was not saved as a version: ${e.message}`);
+        ctx.notice('badge.notSaved', 'error', { reason: e.message });
       } finally {
         b.disabled = false;
       }
@@ -213,15 +213,18 @@ export function inputBadge(ctx, { save = false } = {}) {
   const refresh = async () => {
     try {
       const i = await ctx.call('versions', 'input');
-      const kind = i.dense ? 'dense' : 'not dense: pruned or compressed';
-      const trained = i.steps ? `${count(i.steps)} mini-batches` : 'untrained';
-      text.textContent = i.id != null ? `#${i.id} ${i.name} (${kind})` : `the network of the Train panel (${trained}, ${kind})`;
+      const kind = t(i.dense ? 'badge.dense' : 'badge.notDense');
+      const trained = i.steps ? t('badge.batches', { n: i.steps }) : t('badge.untrained');
+      if (i.id != null) tr(text, 'badge.version', { label: `#${i.id} ${i.name}`, kind });
+      else tr(text, 'badge.session', { trained, kind });
       box.dataset.version = i.id != null ? String(i.id) : '';
     } catch {
-      text.textContent = 'no model yet';
+      tr(text, 'badge.none');
     }
   };
   for (const ev of ['ready', 'modelChanged', 'weightsChanged', 'versionsChanged', 'restarted']) ctx.on(ev, refresh);
+  // The kind and training words are inside the parameters: fetch and render them anew.
+  onLocale(refresh);
   refresh();
   return box;
 }
