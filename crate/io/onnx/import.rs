@@ -27,10 +27,10 @@ pub fn import(bytes: &[u8]) -> Result<(Mlp, Option<String>)> {
     Ok((read_graph(graph)?, scaling))
 }
 
-/// Initializer tensors by name: (shape, f32 values).
-type Initializers = HashMap<String, (Vec<usize>, Vec<f32>)>;
+/// A float initializer: its dimensions and values.
+type Initializer = (Vec<usize>, Vec<f32>);
 
-fn initializers(g: &GraphProto) -> Result<Initializers> {
+fn initializers(g: &GraphProto) -> Result<HashMap<String, Initializer>> {
     let mut out = HashMap::new();
     for t in &g.initializer {
         let name = t.name.clone().unwrap_or_default();
@@ -149,7 +149,7 @@ fn transpose(w: &[f32], rows: usize, cols: usize) -> Vec<f32> {
     t
 }
 
-fn bias_of((dims, v): &(Vec<usize>, Vec<f32>), n_out: usize, label: &str) -> Result<Vec<f32>> {
+fn bias_of((dims, v): &Initializer, n_out: usize, label: &str) -> Result<Vec<f32>> {
     if v.len() != n_out || dims.iter().filter(|&&d| d != 1).count() > 1 {
         return Err(Error::data(format!("node '{label}': the bias has dimensions {dims:?}, expected [{n_out}]")));
     }
