@@ -106,6 +106,11 @@ fn native() -> Result {
     let python = crate::models::ort_python()?;
     run(util::cargo()
         .env("SHRINK_ORT_PYTHON", python)
+        // Optimised, but without the shipping profile's fat LTO and single codegen unit: those
+        // re-link the whole crate into each of ~30 test binaries and dominated this stage's time.
+        // Rust has no fast-math, so the numbers the tests check are the same.
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .args(["test", "--workspace", "--release"])
         .env("SHRINK_DATA", crate::mnist::data_dir()))
 }
