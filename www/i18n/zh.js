@@ -404,4 +404,5 @@ export default {
   'a11y.galleryDigit': '第 {index:int} 个测试数字：真实为 {label}，预测为 {pred}，概率 p = {p:fix3}',
   'a11y.weightsEmpty': '第一层权重，每个神经元一个 28×28 图块，模型就绪后绘制',
   'a11y.tutHeatmap': '教程这一步的第一层权重热力图',
+  'a11y.line': '曲线 {n}',
 };
