@@ -5,7 +5,7 @@
 // alternative. A label is a catalogue key (www/i18n/*.js: translated, and re-rendered when the
 // language changes) or, in views not yet in the catalogue, plain text.
 
-import { t, tr, fmt, CATALOGUES, onLocale } from './i18n.js';
+import { t, tr, fmt, locale, CATALOGUES, onLocale } from './i18n.js';
 
 const isKey = (s) => typeof s === 'string' && Object.prototype.hasOwnProperty.call(CATALOGUES.en, s);
 
@@ -148,18 +148,22 @@ export function chartText(chart) {
   const c = chart || {};
   if (Array.isArray(c.before)) {
     const n = c.before.reduce((a, b) => a + b, 0);
-    return t('a11y.histogram', { title: c.title || '', n, bins: c.before.length, lo: short(c.lo), hi: short(c.hi), levels: (c.levels || []).length });
+    return t('a11y.histogram', { title: locale() === 'en' ? c.title || '' : '', n, bins: c.before.length, lo: short(c.lo), hi: short(c.hi), levels: (c.levels || []).length });
   }
-  const title = c.title || [c.yLabel, c.xLabel].filter(Boolean).join(' / ');
+  // Titles and series names come from the views and from Rust in English; in another language
+  // the text says "line 1, line 2" rather than mix languages.
+  const en = locale() === 'en';
+  const title = en ? c.title || [c.yLabel, c.xLabel].filter(Boolean).join(' / ') : '';
   const lines = [t('a11y.chart', { title })];
-  for (const s of c.series || []) {
+  for (const [i, s0] of (c.series || []).entries()) {
+    const s = { ...s0, name: en ? s0.name : t('a11y.line', { n: i + 1 }) };
     const pts = (s.points || []).filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
     if (!pts.length) {
       lines.push(t('a11y.seriesEmpty', { name: s.name }));
       continue;
     }
     const [x, y] = pts[pts.length - 1];
-    lines.push(t('a11y.series', { name: s.name, count: pts.length, y: short(y), axis: c.xLabel || 'x', x: short(x) }));
+    lines.push(t('a11y.series', { name: s.name, count: pts.length, y: short(y), axis: en ? c.xLabel || 'x' : '', x: short(x) }));
   }
   return lines.join(' ');
 }

@@ -426,4 +426,8 @@ export default {
   'a11y.galleryDigit': 'Test digit #{index:int}: true {label}, predicted {pred} with p = {p:fix3}',
   'a11y.weightsEmpty': 'First-layer weights, one 28×28 tile per neuron, drawn once the model is ready',
   'a11y.tutHeatmap': 'Heatmap of the first layer’s weights at this step of the tutorial',
+  'a11y.line': 'line {n}',
+  'a11y.compareBytes': 'Chart of test accuracy against true bytes, one point per version',
+  'a11y.compareTime': 'Chart of test accuracy against measured time per batch, one point per version',
+  'a11y.compareMap': 'First-layer weights of the chosen version',
 };

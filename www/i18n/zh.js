@@ -425,4 +425,8 @@ export default {
   'a11y.galleryDigit': '第 {index:int} 个测试数字：真实为 {label}，预测为 {pred}，概率 p = {p:fix3}',
   'a11y.weightsEmpty': '第一层权重，每个神经元一个 28×28 图块，模型就绪后绘制',
   'a11y.tutHeatmap': '教程这一步的第一层权重热力图',
+  'a11y.line': '曲线 {n}',
+  'a11y.compareBytes': '测试准确率与真实字节数的关系图，每个版本一个点',
+  'a11y.compareTime': '测试准确率与每批实测时间的关系图，每个版本一个点',
+  'a11y.compareMap': '所选版本的第一层权重',
 };

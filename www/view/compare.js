@@ -4,7 +4,7 @@
 // versions side by side. Charts are drawn by plotters on this thread (render/pareto.rs); all
 // numbers come from the worker's `versions` lab.
 
-import { el, blit, pct, bytes, ms, versionLabel, METHOD_COLORS } from '../ui.js';
+import { el, blit, pct, bytes, ms, versionLabel, METHOD_COLORS, describe } from '../ui.js';
 
 const COLUMNS = [
   { key: 'id', label: '#', value: (v) => v.id, show: (v) => `#${v.id}` },
@@ -32,6 +32,11 @@ export function mount(root, ctx) {
   const rightSel = el('select', { id: 'compare-right', ariaLabel: 'Right heatmap version' });
   const leftMap = el('canvas', { className: 'heatmap', id: 'compare-left-map', width: 1, height: 1 });
   const rightMap = el('canvas', { className: 'heatmap', id: 'compare-right-map', width: 1, height: 1 });
+  // Text alternatives (issue 14): what each canvas shows.
+  describe(bytesCanvas, 'a11y.compareBytes');
+  describe(timeCanvas, 'a11y.compareTime');
+  describe(leftMap, 'a11y.compareMap');
+  describe(rightMap, 'a11y.compareMap');
   const leftCap = el('p', { className: 'caption' });
   const rightCap = el('p', { className: 'caption' });
   root.append(
