@@ -325,6 +325,7 @@ export default {
   'gallery.first': 'The first {n:int} test digits: {wrong:int} wrong.',
   'draw.pad': 'Drawing pad: draw a digit',
   'draw.hint': 'Draw a digit here',
+  'draw.versions': 'The same drawing, predicted by the {n} selected version(s) of the Versions panel:',
   'draw.preview': 'What the network sees: 28×28, centred by mass',
   'draw.clear': 'Clear',
   'draw.notReady': 'The network is not ready yet: wait for the data to load.',

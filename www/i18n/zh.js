@@ -324,6 +324,7 @@ export default {
   'gallery.first': '前 {n:int} 张测试图片：错了 {wrong:int} 张。',
   'draw.pad': '手写板：在这里写一个数字',
   'draw.hint': '在这里写一个数字',
+  'draw.versions': '同一幅画，由“版本”面板中选中的 {n} 个版本分别预测：',
   'draw.preview': '网络看到的样子：28×28，按质心居中',
   'draw.clear': '清除',
   'draw.notReady': '网络还没准备好：请等待数据加载完成。',

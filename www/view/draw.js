@@ -191,7 +191,7 @@ export function mount(root, ctx) {
 
   /** One row per selected version: its name, its predicted digit and a bar per class. */
   function showVersions(preds) {
-    const head = Object.assign(document.createElement('p'), { className: 'caption', textContent: `The same drawing, predicted by the ${preds.length} version${preds.length === 1 ? '' : 's'} selected in the Versions panel:` });
+    const head = tr(Object.assign(document.createElement('p'), { className: 'caption' }), 'draw.versions', { n: preds.length });
     others.replaceChildren(head, ...preds.map((p) => {
       const row = Object.assign(document.createElement('div'), { className: 'draw-version' });
       row.dataset.id = String(p.id);
