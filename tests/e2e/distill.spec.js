@@ -2,21 +2,10 @@
 // trains the same small student from scratch and distilled; both curves are drawn on the chart,
 // the table fills in, and the teacher's soft targets show as bars. Any console error fails.
 const path = require('path');
-const { test, expect } = require('@playwright/test');
+// Any console error or uncaught exception fails the test (shared fixture).
+const { test, expect } = require('./fixtures');
 
 const ARTIFACTS = path.join(__dirname, 'artifacts');
-
-test.beforeEach(async ({ page }, info) => {
-  info.consoleErrors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') info.consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => info.consoleErrors.push(`uncaught: ${e.message}`));
-});
-
-test.afterEach(async ({}, info) => {
-  expect(info.consoleErrors, 'console errors').toEqual([]);
-});
 
 /** Pixels of the canvas within a small distance of `hex`. */
 function countColour(page, selector, hex) {

@@ -2,21 +2,10 @@
 // the spectra and the factored first layer's accuracy and parameter count, and moving the rank
 // slider changes both. Any console error fails the test. Screenshots go to tests/e2e/artifacts/.
 const path = require('path');
-const { test, expect } = require('@playwright/test');
+// Any console error or uncaught exception fails the test (shared fixture).
+const { test, expect } = require('./fixtures');
 
 const ARTIFACTS = path.join(__dirname, 'artifacts');
-
-test.beforeEach(async ({ page }, info) => {
-  info.consoleErrors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') info.consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => info.consoleErrors.push(`uncaught: ${e.message}`));
-});
-
-test.afterEach(async ({}, info) => {
-  expect(info.consoleErrors, 'console errors').toEqual([]);
-});
 
 test('the rank slider changes the shown accuracy and parameter count', async ({ page }) => {
   await page.goto('/#hidden=300,100&epochs=1&seed=1');

@@ -3,22 +3,11 @@
 // digits; the mask heatmap's pruned cells match the sparsity. (The tutorial has its own specs:
 // tutorial.spec.js, tutorial-screens.spec.js.) Any console error fails. Screenshots: tests/e2e/artifacts/.
 const path = require('path');
-const { test, expect } = require('@playwright/test');
+// Any console error or uncaught exception fails the test (shared fixture).
+const { test, expect } = require('./fixtures');
 
 const ARTIFACTS = path.join(__dirname, 'artifacts');
 const PRUNED = [24, 24, 24];
-
-test.beforeEach(async ({ page }, info) => {
-  info.consoleErrors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') info.consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => info.consoleErrors.push(`uncaught: ${e.message}`));
-});
-
-test.afterEach(async ({}, info) => {
-  expect(info.consoleErrors, 'console errors').toEqual([]);
-});
 
 async function open(page, hash) {
   await page.goto(`/${hash}`);

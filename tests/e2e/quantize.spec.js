@@ -4,21 +4,10 @@
 // f32 speed is measured and a short Deep Compression flow reports its stages. Any console
 // error fails the test. Screenshots go to tests/e2e/artifacts/.
 const path = require('path');
-const { test, expect } = require('@playwright/test');
+// Any console error or uncaught exception fails the test (shared fixture).
+const { test, expect } = require('./fixtures');
 
 const ARTIFACTS = path.join(__dirname, 'artifacts');
-
-test.beforeEach(async ({ page }, info) => {
-  info.consoleErrors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') info.consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => info.consoleErrors.push(`uncaught: ${e.message}`));
-});
-
-test.afterEach(async ({}, info) => {
-  expect(info.consoleErrors, 'console errors').toEqual([]);
-});
 
 async function shot(page, name, locator) {
   const opts = { path: path.join(ARTIFACTS, `${name}.png`) };

@@ -6,21 +6,10 @@
 // relative on losses (we expect exact equality) and identical confusion matrices. The threaded
 // module run twice from the same seed must give the same numbers exactly. The page's worker
 // must pick the threaded module and say so on the kernel badge. Any console error fails.
-const { test, expect } = require('@playwright/test');
+// Any console error or uncaught exception fails the test (shared fixture).
+const { test, expect } = require('./fixtures');
 
 const TOL = 1e-5;
-
-test.beforeEach(async ({ page }, info) => {
-  info.consoleErrors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') info.consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => info.consoleErrors.push(`uncaught: ${e.message}`));
-});
-
-test.afterEach(async ({}, info) => {
-  expect(info.consoleErrors, 'console errors').toEqual([]);
-});
 
 test('1 and 2 threads agree, and the same seed gives the same numbers', async ({ page }) => {
   test.setTimeout(600 * 1000);
