@@ -1,5 +1,6 @@
 //! Bad model files (issue 11): each malformed file is refused with an error in words, through
 //! the same plain `fn(&[u8]) -> Result` entry points the fuzzer calls — never a panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use safetensors::Dtype;
 use serde_json::{json, Value};
@@ -11,6 +12,10 @@ use shrink::io::{save, FileInfo};
 use shrink::model::{Activation, Mlp, MlpSpec};
 use shrink::version::Model;
 
+
+/// One malformed file: what it is, its bytes, the importer that must refuse it (giving its
+/// message), and a phrase the message must contain.
+type Case = (&'static str, Vec<u8>, fn(&[u8]) -> Option<String>, &'static str);
 fn tiny() -> Mlp {
     Mlp::new(&MlpSpec::mnist(&[16], Activation::Relu), 3).unwrap()
 }
@@ -94,7 +99,7 @@ fn malformed_files_are_refused_in_words() {
     let no_weights = state_dict(&[("running_mean", vec![3], vec![0.0; 3])]);
     let weight_3d = state_dict(&[("0.weight", vec![2, 2, 2], vec![0.0; 8])]);
 
-    let cases: Vec<(&str, Vec<u8>, fn(&[u8]) -> Option<String>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         ("empty file", vec![], |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "too short"),
         ("truncated header", good[..5].to_vec(), |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "too short"),
         ("header of 5 GB", huge_header, |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "header claims"),

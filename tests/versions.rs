@@ -3,6 +3,7 @@
 //! its accuracy; the same recipe gives the same figures; prune → share → Huffman as a recipe is
 //! today's Deep Compression pipeline exactly; every chain the issue lists runs; and chains that
 //! make no sense are refused in words. Runs use fractions of an epoch to stay quick.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;

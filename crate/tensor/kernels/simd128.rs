@@ -46,6 +46,7 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc0 = f32x4_splat(0.0);
     let mut acc1 = f32x4_splat(0.0);
     let mut p = 0;
+    // SAFETY: p + 8 ≤ n ≤ len(a), len(b) in the loop and p < n in the tail, so every read is in bounds.
     unsafe {
         while p + 8 <= n {
             acc0 = fma(acc0, ld(pa.add(p)), ld(pb.add(p)));
@@ -71,6 +72,7 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     let va = f32x4_splat(alpha);
     let (px, py) = (x.as_ptr(), y.as_mut_ptr());
     let mut p = 0;
+    // SAFETY: p + 4 ≤ n ≤ len(x), len(y) in the loop and p < n in the tail: reads and writes stay in bounds.
     unsafe {
         while p + 4 <= n {
             st(py.add(p), fma(ld(py.add(p)), va, ld(px.add(p))));
@@ -126,6 +128,7 @@ pub fn gemm_nt_dots(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut 
         while i + 4 <= m {
             let mut acc = [[f32x4_splat(0.0); 4]; 4];
             let mut p = 0;
+            // SAFETY: the caller checked a.len() ≥ m·k and b.len() ≥ k·n (see the length guard above); i + 4 ≤ m, j + 4 ≤ n and p < k4 ≤ k keep every read inside them.
             unsafe {
                 while p < k4 {
                     let av = [
@@ -311,6 +314,7 @@ pub fn bias_act(act: Activation, bias: &[f32], c: &mut [f32]) {
     for row in c.chunks_exact_mut(w) {
         let (pr, pbias) = (row.as_mut_ptr(), bias.as_ptr());
         let mut p = 0;
+        // SAFETY: row and bias both have w elements (chunks_exact of width w) and p + 4 ≤ w4 ≤ w in the loop, p < w in the tail.
         unsafe {
             while p < w4 {
                 let v = f32x4_add(ld(pr.add(p)), ld(pbias.add(p)));
