@@ -224,7 +224,7 @@ fn bad_params_are_typed_errors() {
         assert!(
             matches!(
                 prune::apply(&mut m.clone(), &p, None),
-                Err(Error::InvalidParam { .. })
+                Err(Error::InvalidParam { .. } | Error::NoLayer { .. })
             ),
             "{p:?}"
         );
