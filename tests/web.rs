@@ -282,7 +282,7 @@ fn bad_settings_and_calls_throw_and_the_session_keeps_working() {
         (
             "8 layers of 4096",
             json(r#"{"hidden":[4096,4096,4096,4096,4096,4096,4096,4096]}"#),
-            "parameter count",
+            "weights and biases in all",
         ),
         ("epochs 0", json(r#"{"epochs":0}"#), "epochs"),
         (
