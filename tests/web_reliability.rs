@@ -91,7 +91,12 @@ fn simd_gemms_never_read_past_a_short_buffer() {
     // XNOR: B one row short.
     let kw = xnor::words(200);
     let (xm, xn) = (3usize, 5usize);
-    let a = vec![u64::MAX; xm * kw];
+    // Every sign of A set to −1 (bit 1) over the 200 inputs; padding bits past 200 stay 0, as
+    // pack_signs leaves them, so each dot is 200 − 2·200 = −200.
+    let row: Vec<u64> = (0..kw)
+        .map(|w| if (w + 1) * 64 <= 200 { u64::MAX } else { (1u64 << (200 - w * 64)) - 1 })
+        .collect();
+    let a: Vec<u64> = row.iter().copied().cycle().take(xm * kw).collect();
     let b = vec![0u64; xn * kw];
     let mut c = vec![9i32; xm * xn];
     xnor::simd128::xnor_gemm_nt(xm, xn, 200, &a, &b[..(xn - 1) * kw], &mut c);
