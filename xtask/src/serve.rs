@@ -37,7 +37,7 @@ const COMMON_HEADERS: &[(&str, &str)] = &[
 /// scripts or handlers. `style-src 'unsafe-inline'`: the views still set style attributes (a
 /// known gap: moving them into style.css would let this go; styles cannot run code). `img-src
 /// data:` is for the empty `data:,` favicon, which stops the browser asking for /favicon.ico.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
 
 /// How long an idle keep-alive connection is held before its thread ends.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
