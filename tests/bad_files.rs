@@ -12,16 +12,24 @@ use shrink::io::{save, FileInfo};
 use shrink::model::{Activation, Mlp, MlpSpec};
 use shrink::version::Model;
 
-
 /// One malformed file: what it is, its bytes, the importer that must refuse it (giving its
 /// message), and a phrase the message must contain.
-type Case = (&'static str, Vec<u8>, fn(&[u8]) -> Option<String>, &'static str);
+type Case = (
+    &'static str,
+    Vec<u8>,
+    fn(&[u8]) -> Option<String>,
+    &'static str,
+);
 fn tiny() -> Mlp {
     Mlp::new(&MlpSpec::mnist(&[16], Activation::Relu), 3).unwrap()
 }
 
 /// A copy of `bytes` with its metadata and tensors passed through `edit_meta` and `edit`.
-fn rebuild(bytes: &[u8], edit_meta: impl Fn(&mut Value), edit: impl Fn(&str, &mut Dtype, &mut Vec<usize>, &mut Vec<u8>)) -> Vec<u8> {
+fn rebuild(
+    bytes: &[u8],
+    edit_meta: impl Fn(&mut Value),
+    edit: impl Fn(&str, &mut Dtype, &mut Vec<usize>, &mut Vec<u8>),
+) -> Vec<u8> {
     let t = open(bytes).unwrap();
     let mut meta: Value = serde_json::from_str(t.meta("shrink").unwrap()).unwrap();
     edit_meta(&mut meta);
@@ -47,83 +55,223 @@ fn state_dict(layers: &[(&str, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
 fn onnx_with_node(op: &str) -> Vec<u8> {
     use prost::Message;
     let g = GraphProto {
-        node: vec![NodeProto { op_type: Some(op.into()), input: vec!["input".into()], output: vec!["y".into()], ..Default::default() }],
+        node: vec![NodeProto {
+            op_type: Some(op.into()),
+            input: vec!["input".into()],
+            output: vec!["y".into()],
+            ..Default::default()
+        }],
         input: vec![shrink::io::onnx::builder::float_value("input", 784)],
         output: vec![shrink::io::onnx::builder::float_value("y", 10)],
         ..Default::default()
     };
-    ModelProto { graph: Some(g), ..Default::default() }.encode_to_vec()
+    ModelProto {
+        graph: Some(g),
+        ..Default::default()
+    }
+    .encode_to_vec()
 }
 
 #[test]
 fn malformed_files_are_refused_in_words() {
     let good = save(&Model::Float(tiny()), &FileInfo::default()).unwrap();
     assert!(fuzz::shrink_file(&good).is_ok());
-    let shared = quantize::apply(&tiny(), &Params { scheme: Scheme::KMeans, bits: 2, ..Params::default() }, None).unwrap();
+    let shared = quantize::apply(
+        &tiny(),
+        &Params {
+            scheme: Scheme::KMeans,
+            bits: 2,
+            ..Params::default()
+        },
+        None,
+    )
+    .unwrap();
     let shared_file = save(&Model::Quantized(shared), &FileInfo::default()).unwrap();
     assert!(fuzz::shrink_file(&shared_file).is_ok());
 
     let mut huge_header = good.clone();
     huge_header[..8].copy_from_slice(&(5u64 << 30).to_le_bytes());
-    let nan = rebuild(&good, |_| {}, |n, _, _, d| {
-        if n == "layers.0.weight" {
-            d[..4].copy_from_slice(&f32::NAN.to_le_bytes());
-        }
-    });
-    let wrong_dtype = rebuild(&good, |_| {}, |n, dt, _, _| {
-        if n == "layers.0.bias" {
-            *dt = Dtype::I32;
-        }
-    });
-    let unchained = rebuild(&good, |m| m["layers"][1]["n_in"] = json!(15), |_, _, _, _| {});
+    let nan = rebuild(
+        &good,
+        |_| {},
+        |n, _, _, d| {
+            if n == "layers.0.weight" {
+                d[..4].copy_from_slice(&f32::NAN.to_le_bytes());
+            }
+        },
+    );
+    let wrong_dtype = rebuild(
+        &good,
+        |_| {},
+        |n, dt, _, _| {
+            if n == "layers.0.bias" {
+                *dt = Dtype::I32;
+            }
+        },
+    );
+    let unchained = rebuild(
+        &good,
+        |m| m["layers"][1]["n_in"] = json!(15),
+        |_, _, _, _| {},
+    );
     let version = rebuild(&good, |m| m["format_version"] = json!(99), |_, _, _, _| {});
-    let wrong_shape = rebuild(&good, |_| {}, |n, _, s, d| {
-        if n == "layers.1.bias" {
-            *s = vec![9];
-            d.truncate(36);
-        }
-    });
-    let bad_code = rebuild(&shared_file, |m| m["layers"][0]["codes"]["k"] = json!(2), |n, _, s, d| {
-        if n == "layers.0.codebook" {
-            *s = vec![2];
-            d.truncate(8);
-        }
-    });
-    let huge_layer = rebuild(&good, |m| m["layers"][0]["n_out"] = json!(100_000), |_, _, _, _| {});
+    let wrong_shape = rebuild(
+        &good,
+        |_| {},
+        |n, _, s, d| {
+            if n == "layers.1.bias" {
+                *s = vec![9];
+                d.truncate(36);
+            }
+        },
+    );
+    let bad_code = rebuild(
+        &shared_file,
+        |m| m["layers"][0]["codes"]["k"] = json!(2),
+        |n, _, s, d| {
+            if n == "layers.0.codebook" {
+                *s = vec![2];
+                d.truncate(8);
+            }
+        },
+    );
+    let huge_layer = rebuild(
+        &good,
+        |m| m["layers"][0]["n_out"] = json!(100_000),
+        |_, _, _, _| {},
+    );
 
     let w1 = vec![0.01f32; 100 * 784];
-    let not_chaining = state_dict(&[("0.weight", vec![100, 784], w1.clone()), ("0.bias", vec![100], vec![0.0; 100]), ("2.weight", vec![10, 50], vec![0.0; 500])]);
+    let not_chaining = state_dict(&[
+        ("0.weight", vec![100, 784], w1.clone()),
+        ("0.bias", vec![100], vec![0.0; 100]),
+        ("2.weight", vec![10, 50], vec![0.0; 500]),
+    ]);
     let mut w_nan = w1.clone();
     w_nan[7] = f32::NAN;
-    let torch_nan = state_dict(&[("0.weight", vec![100, 784], w_nan), ("2.weight", vec![10, 100], vec![0.0; 1000])]);
+    let torch_nan = state_dict(&[
+        ("0.weight", vec![100, 784], w_nan),
+        ("2.weight", vec![10, 100], vec![0.0; 1000]),
+    ]);
     let no_weights = state_dict(&[("running_mean", vec![3], vec![0.0; 3])]);
     let weight_3d = state_dict(&[("0.weight", vec![2, 2, 2], vec![0.0; 8])]);
 
     let cases: Vec<Case> = vec![
-        ("empty file", vec![], |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "too short"),
-        ("truncated header", good[..5].to_vec(), |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "too short"),
-        ("header of 5 GB", huge_header, |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "header claims"),
-        ("truncated data", good[..good.len() / 2].to_vec(), |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "truncated"),
-        ("NaN weight", nan, |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "not a finite number"),
-        ("wrong dtype", wrong_dtype, |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "dtype I32, expected F32"),
-        ("layers that do not chain", unchained, |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "do not chain"),
-        ("unknown format version", version, |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "format version 99"),
-        ("tensor of the wrong shape", wrong_shape, |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "has shape [9]"),
-        ("out-of-range k-means code", bad_code, |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "out of range"),
-        ("a layer of 100,000 neurons", huge_layer, |b| fuzz::shrink_file(b).err().map(|e| e.to_string()), "between 1 and 4096"),
-        ("PyTorch layers that do not chain", not_chaining, |b| fuzz::pytorch(b).err().map(|e| e.to_string()), "do not chain"),
-        ("PyTorch NaN weight", torch_nan, |b| fuzz::pytorch(b).err().map(|e| e.to_string()), "not a finite number"),
-        ("state_dict without Linear weights", no_weights, |b| fuzz::pytorch(b).err().map(|e| e.to_string()), "not the state_dict"),
-        ("3-D Linear weight", weight_3d, |b| fuzz::pytorch(b).err().map(|e| e.to_string()), "2-D"),
-        ("ONNX graph that is not an MLP", onnx_with_node("Conv"), |b| fuzz::onnx(b).err().map(|e| e.to_string()), "not an MLP"),
-        ("bytes that are not ONNX", b"\xff\xff\xff\xff garbage".to_vec(), |b| fuzz::onnx(b).err().map(|e| e.to_string()), "not a valid ONNX file"),
+        (
+            "empty file",
+            vec![],
+            |b| fuzz::shrink_file(b).err().map(|e| e.to_string()),
+            "too short",
+        ),
+        (
+            "truncated header",
+            good[..5].to_vec(),
+            |b| fuzz::shrink_file(b).err().map(|e| e.to_string()),
+            "too short",
+        ),
+        (
+            "header of 5 GB",
+            huge_header,
+            |b| fuzz::shrink_file(b).err().map(|e| e.to_string()),
+            "header claims",
+        ),
+        (
+            "truncated data",
+            good[..good.len() / 2].to_vec(),
+            |b| fuzz::shrink_file(b).err().map(|e| e.to_string()),
+            "truncated",
+        ),
+        (
+            "NaN weight",
+            nan,
+            |b| fuzz::shrink_file(b).err().map(|e| e.to_string()),
+            "not a finite number",
+        ),
+        (
+            "wrong dtype",
+            wrong_dtype,
+            |b| fuzz::shrink_file(b).err().map(|e| e.to_string()),
+            "dtype I32, expected F32",
+        ),
+        (
+            "layers that do not chain",
+            unchained,
+            |b| fuzz::shrink_file(b).err().map(|e| e.to_string()),
+            "do not chain",
+        ),
+        (
+            "unknown format version",
+            version,
+            |b| fuzz::shrink_file(b).err().map(|e| e.to_string()),
+            "format version 99",
+        ),
+        (
+            "tensor of the wrong shape",
+            wrong_shape,
+            |b| fuzz::shrink_file(b).err().map(|e| e.to_string()),
+            "has shape [9]",
+        ),
+        (
+            "out-of-range k-means code",
+            bad_code,
+            |b| fuzz::shrink_file(b).err().map(|e| e.to_string()),
+            "out of range",
+        ),
+        (
+            "a layer of 100,000 neurons",
+            huge_layer,
+            |b| fuzz::shrink_file(b).err().map(|e| e.to_string()),
+            "between 1 and 4096",
+        ),
+        (
+            "PyTorch layers that do not chain",
+            not_chaining,
+            |b| fuzz::pytorch(b).err().map(|e| e.to_string()),
+            "do not chain",
+        ),
+        (
+            "PyTorch NaN weight",
+            torch_nan,
+            |b| fuzz::pytorch(b).err().map(|e| e.to_string()),
+            "not a finite number",
+        ),
+        (
+            "state_dict without Linear weights",
+            no_weights,
+            |b| fuzz::pytorch(b).err().map(|e| e.to_string()),
+            "not the state_dict",
+        ),
+        (
+            "3-D Linear weight",
+            weight_3d,
+            |b| fuzz::pytorch(b).err().map(|e| e.to_string()),
+            "2-D",
+        ),
+        (
+            "ONNX graph that is not an MLP",
+            onnx_with_node("Conv"),
+            |b| fuzz::onnx(b).err().map(|e| e.to_string()),
+            "not an MLP",
+        ),
+        (
+            "bytes that are not ONNX",
+            b"\xff\xff\xff\xff garbage".to_vec(),
+            |b| fuzz::onnx(b).err().map(|e| e.to_string()),
+            "not a valid ONNX file",
+        ),
     ];
     assert!(cases.len() >= 12);
     for (what, bytes, load, expect) in cases {
         let msg = load(&bytes).unwrap_or_else(|| panic!("{what}: accepted"));
         println!("{what:<36} -> {msg}");
-        assert!(msg.contains(expect), "{what}: message '{msg}' does not say '{expect}'");
-        assert!(fuzz::any_file(&bytes).is_err(), "{what}: accepted by the sniffing loader");
+        assert!(
+            msg.contains(expect),
+            "{what}: message '{msg}' does not say '{expect}'"
+        );
+        assert!(
+            fuzz::any_file(&bytes).is_err(),
+            "{what}: accepted by the sniffing loader"
+        );
     }
 }
 
@@ -131,8 +279,21 @@ fn malformed_files_are_refused_in_words() {
 /// reliability harness runs the real one on the same entry points).
 #[test]
 fn truncations_and_bit_flips_never_panic() {
-    let shared = quantize::apply(&tiny(), &Params { scheme: Scheme::KMeans, bits: 3, huffman: true, ..Params::default() }, None).unwrap();
-    let files = [save(&Model::Float(tiny()), &FileInfo::default()).unwrap(), save(&Model::Quantized(shared), &FileInfo::default()).unwrap()];
+    let shared = quantize::apply(
+        &tiny(),
+        &Params {
+            scheme: Scheme::KMeans,
+            bits: 3,
+            huffman: true,
+            ..Params::default()
+        },
+        None,
+    )
+    .unwrap();
+    let files = [
+        save(&Model::Float(tiny()), &FileInfo::default()).unwrap(),
+        save(&Model::Quantized(shared), &FileInfo::default()).unwrap(),
+    ];
     for f in &files {
         for cut in (0..f.len()).step_by(97) {
             let _ = fuzz::any_file(&f[..cut]);

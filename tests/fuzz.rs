@@ -66,7 +66,18 @@ fn mutate(rng: &mut Rng, input: &[u8], other: &[u8]) -> Vec<u8> {
             2 if len >= 4 => {
                 // A 32-bit big-endian field (IDX counts, sizes, magics) set to an edge value.
                 let i = rng.below(len.min(24) - 3);
-                let x: u32 = [0, 1, 27, 28, 29, 60_000, 0x0000_0803, 0x0000_0801, u32::MAX, 1 << 31][rng.below(10)];
+                let x: u32 = [
+                    0,
+                    1,
+                    27,
+                    28,
+                    29,
+                    60_000,
+                    0x0000_0803,
+                    0x0000_0801,
+                    u32::MAX,
+                    1 << 31,
+                ][rng.below(10)];
                 v[i..i + 4].copy_from_slice(&x.to_be_bytes());
             }
             3 => {
@@ -137,7 +148,10 @@ fn idx_seeds() -> Vec<Vec<u8>> {
     let pair = |n: usize, rows: usize, cols: usize, gz: bool| {
         let pixels: Vec<u8> = (0..n * rows * cols).map(|i| (i * 37 % 256) as u8).collect();
         let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
-        let (mut im, mut lb) = (encode_idx_images(n, rows, cols, &pixels), encode_idx_labels(&labels));
+        let (mut im, mut lb) = (
+            encode_idx_images(n, rows, cols, &pixels),
+            encode_idx_labels(&labels),
+        );
         if gz {
             im = gzip(&im);
             lb = gzip(&lb);
@@ -147,7 +161,13 @@ fn idx_seeds() -> Vec<Vec<u8>> {
         v.extend(lb);
         v
     };
-    vec![pair(3, 28, 28, false), pair(2, 28, 28, true), pair(0, 28, 28, false), pair(4, 2, 3, false), pair(1, 28, 28, true)]
+    vec![
+        pair(3, 28, 28, false),
+        pair(2, 28, 28, true),
+        pair(0, 28, 28, false),
+        pair(4, 2, 3, false),
+        pair(1, 28, 28, true),
+    ]
 }
 
 fn idx_target(input: &[u8]) {
@@ -173,24 +193,123 @@ fn idx_target(input: &[u8]) {
 // ---------- target: Params from arbitrary JSON ----------
 
 const KEYS: &[&str] = &[
-    "actBits", "activation", "activations", "agpEvents", "agpInitial", "agpInterval", "alpha", "batchNorm",
-    "batchSize", "binaryFirst", "binaryLast", "bits", "calibBatches", "calibration", "centroidLr", "criterion",
-    "distill", "epochs", "evalLimit", "finetuneSteps", "format", "fraction", "fromBase", "gradBatches",
-    "granularity", "hidden", "holdMask", "huffman", "indexBits", "kind", "kmeansIters", "layer", "layers",
-    "level", "lr", "method", "momentum", "neurons", "optimizer", "percentile", "pruneBiases", "pruneRounds",
-    "qatLr", "qatSteps", "rank", "energy", "retrainLr", "retrainSteps", "rounds", "saturate", "scaling",
-    "schedule", "scheme", "scope", "seed", "sparsity", "studentHidden", "symmetry", "teacher", "teacherEpochs",
-    "teacherHidden", "temperature", "train", "training", "weightDecay", "weights",
+    "actBits",
+    "activation",
+    "activations",
+    "agpEvents",
+    "agpInitial",
+    "agpInterval",
+    "alpha",
+    "batchNorm",
+    "batchSize",
+    "binaryFirst",
+    "binaryLast",
+    "bits",
+    "calibBatches",
+    "calibration",
+    "centroidLr",
+    "criterion",
+    "distill",
+    "epochs",
+    "evalLimit",
+    "finetuneSteps",
+    "format",
+    "fraction",
+    "fromBase",
+    "gradBatches",
+    "granularity",
+    "hidden",
+    "holdMask",
+    "huffman",
+    "indexBits",
+    "kind",
+    "kmeansIters",
+    "layer",
+    "layers",
+    "level",
+    "lr",
+    "method",
+    "momentum",
+    "neurons",
+    "optimizer",
+    "percentile",
+    "pruneBiases",
+    "pruneRounds",
+    "qatLr",
+    "qatSteps",
+    "rank",
+    "energy",
+    "retrainLr",
+    "retrainSteps",
+    "rounds",
+    "saturate",
+    "scaling",
+    "schedule",
+    "scheme",
+    "scope",
+    "seed",
+    "sparsity",
+    "studentHidden",
+    "symmetry",
+    "teacher",
+    "teacherEpochs",
+    "teacherHidden",
+    "temperature",
+    "train",
+    "training",
+    "weightDecay",
+    "weights",
 ];
 const WORDS: &[&str] = &[
-    "relu", "tanh", "sigmoid", "sgd", "adam", "int", "float", "kMeans", "e4m3", "e5m2", "fp16", "bf16",
-    "symmetric", "affine", "perChannel", "perTensor", "ptq", "qat", "weights", "neurons", "magnitude",
-    "gradient", "taylor", "random", "layer", "global", "l1", "l2", "binaryConnect", "bnn", "cosine",
-    "constant", "step", "current", "trained", "full", "minMax", "percentile", "all", "factored", "", "x",
+    "relu",
+    "tanh",
+    "sigmoid",
+    "sgd",
+    "adam",
+    "int",
+    "float",
+    "kMeans",
+    "e4m3",
+    "e5m2",
+    "fp16",
+    "bf16",
+    "symmetric",
+    "affine",
+    "perChannel",
+    "perTensor",
+    "ptq",
+    "qat",
+    "weights",
+    "neurons",
+    "magnitude",
+    "gradient",
+    "taylor",
+    "random",
+    "layer",
+    "global",
+    "l1",
+    "l2",
+    "binaryConnect",
+    "bnn",
+    "cosine",
+    "constant",
+    "step",
+    "current",
+    "trained",
+    "full",
+    "minMax",
+    "percentile",
+    "all",
+    "factored",
+    "",
+    "x",
 ];
 
 fn random_number(rng: &mut Rng) -> Value {
-    let choices = [0.0, 1.0, -1.0, 0.5, 0.999, 1e-9, 2.0, 3.0, 8.0, 9.0, 10.0, 64.0, 784.0, 4096.0, 1e6, 1e38, -5.0, 1e300];
+    let choices = [
+        0.0, 1.0, -1.0, 0.5, 0.999, 1e-9, 2.0, 3.0, 8.0, 9.0, 10.0, 64.0, 784.0, 4096.0, 1e6, 1e38,
+        -5.0, 1e300,
+    ];
     let x = choices[rng.below(choices.len())];
     if rng.chance(3) {
         Value::from(rng.below(100) as u64)
@@ -207,7 +326,11 @@ fn random_value(rng: &mut Rng, depth: usize) -> Value {
         1 => Value::Bool(rng.chance(2)),
         2 | 3 => random_number(rng),
         4 => Value::String(WORDS[rng.below(WORDS.len())].to_string()),
-        5 => Value::Array((0..rng.below(5)).map(|_| random_value(rng, depth + 1)).collect()),
+        5 => Value::Array(
+            (0..rng.below(5))
+                .map(|_| random_value(rng, depth + 1))
+                .collect(),
+        ),
         _ => random_object(rng, depth + 1),
     }
 }
@@ -215,7 +338,11 @@ fn random_value(rng: &mut Rng, depth: usize) -> Value {
 fn random_object(rng: &mut Rng, depth: usize) -> Value {
     let mut m = Map::new();
     for _ in 0..rng.below(6) {
-        let key = if rng.chance(8) { "unknownKey" } else { KEYS[rng.below(KEYS.len())] };
+        let key = if rng.chance(8) {
+            "unknownKey"
+        } else {
+            KEYS[rng.below(KEYS.len())]
+        };
         m.insert(key.to_string(), random_value(rng, depth));
     }
     Value::Object(m)
@@ -233,7 +360,9 @@ fn small(widths: &[usize]) -> bool {
 /// One JSON document through every Params type; valid and cheap settings are applied to a
 /// tiny model (input byte 0 picks the type, so each execution does one apply at most).
 fn params_target(input: &[u8]) {
-    let Some((&which, text)) = input.split_first() else { return };
+    let Some((&which, text)) = input.split_first() else {
+        return;
+    };
     let (train, test) = tiny_data();
     let mlp = tiny_model();
     match which % 11 {
@@ -295,7 +424,9 @@ fn params_target(input: &[u8]) {
         8 => {
             if let Some(p) = parse::<distill::experiment::ExperimentParams>(text) {
                 if p.check().is_ok() && small(&p.student_hidden) && small(&p.teacher_hidden) {
-                    if let Ok(mut e) = distill::experiment::Experiment::new(p, Some(mlp), train.len()) {
+                    if let Ok(mut e) =
+                        distill::experiment::Experiment::new(p, Some(mlp), train.len())
+                    {
                         let _ = e.step(train, test, 3);
                     }
                 }
@@ -332,7 +463,10 @@ fn params_seeds() -> Vec<Vec<u8>> {
         r#"{"temperature":2,"alpha":0.5}"#,
         r#"{"method":"bnn","scaling":true,"train":{"hidden":[16],"batchSize":8,"epochs":1}}"#,
     ];
-    docs.iter().enumerate().map(|(i, d)| [&[i as u8][..], d.as_bytes()].concat()).collect()
+    docs.iter()
+        .enumerate()
+        .map(|(i, d)| [&[i as u8][..], d.as_bytes()].concat())
+        .collect()
 }
 
 /// A params input: a random JSON tree, or a textual mutation of a seed.
@@ -362,7 +496,15 @@ fn saved_models() -> Vec<Vec<u8>> {
     let mut pruned = mlp.clone();
     quantize::deep::magnitude_prune(&mut pruned, &[0.8]);
     out.push(save(&Model::Float(pruned), &FileInfo::default()).unwrap());
-    let q = quantize::apply(&mlp, &quantize::Params { bits: 4, ..Default::default() }, None).unwrap();
+    let q = quantize::apply(
+        &mlp,
+        &quantize::Params {
+            bits: 4,
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
     out.push(save(&Model::Quantized(q), &FileInfo::default()).unwrap());
     out
 }
@@ -395,7 +537,11 @@ fn onnx_target(input: &[u8]) {
 
 fn pytorch_seeds() -> Vec<Vec<u8>> {
     // No exporter: a tiny zip-like header and a pickle opcode stream to start from.
-    vec![b"PK\x03\x04".to_vec(), b"\x80\x02}q\x00.".to_vec(), Vec::new()]
+    vec![
+        b"PK\x03\x04".to_vec(),
+        b"\x80\x02}q\x00.".to_vec(),
+        Vec::new(),
+    ]
 }
 
 fn pytorch_target(input: &[u8]) {
@@ -423,7 +569,10 @@ fn recipe_target(input: &[u8]) {
     if let Ok(r) = shrink::version::Recipe::parse(&text) {
         // What parses prints back to text that parses again.
         let again = r.to_string();
-        assert!(shrink::version::Recipe::parse(&again).is_ok(), "{text:?} -> {again:?}");
+        assert!(
+            shrink::version::Recipe::parse(&again).is_ok(),
+            "{text:?} -> {again:?}"
+        );
     }
 }
 
@@ -443,16 +592,48 @@ fn idx_generate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
 }
 
 const TARGETS: &[Target] = &[
-    Target { name: "idx", run: idx_target, seeds: idx_seeds, generate: idx_generate },
-    Target { name: "params", run: params_target, seeds: params_seeds, generate: params_generate },
-    Target { name: "model_file", run: model_file_target, seeds: model_file_seeds, generate: idx_generate },
-    Target { name: "onnx", run: onnx_target, seeds: onnx_seeds, generate: idx_generate },
-    Target { name: "pytorch", run: pytorch_target, seeds: pytorch_seeds, generate: idx_generate },
-    Target { name: "recipe", run: recipe_target, seeds: recipe_seeds, generate: idx_generate },
+    Target {
+        name: "idx",
+        run: idx_target,
+        seeds: idx_seeds,
+        generate: idx_generate,
+    },
+    Target {
+        name: "params",
+        run: params_target,
+        seeds: params_seeds,
+        generate: params_generate,
+    },
+    Target {
+        name: "model_file",
+        run: model_file_target,
+        seeds: model_file_seeds,
+        generate: idx_generate,
+    },
+    Target {
+        name: "onnx",
+        run: onnx_target,
+        seeds: onnx_seeds,
+        generate: idx_generate,
+    },
+    Target {
+        name: "pytorch",
+        run: pytorch_target,
+        seeds: pytorch_seeds,
+        generate: idx_generate,
+    },
+    Target {
+        name: "recipe",
+        run: recipe_target,
+        seeds: recipe_seeds,
+        generate: idx_generate,
+    },
 ];
 
 fn fuzz_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fuzz")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fuzz")
 }
 
 /// Seeds plus every file kept in corpus/<target>/ and regressions/<target>/.
@@ -474,7 +655,9 @@ fn execute(t: &Target, input: &[u8]) -> Option<PathBuf> {
     if ok {
         return None;
     }
-    let hash = input.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+    let hash = input.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    });
     let dir = fuzz_dir().join("regressions").join(t.name);
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join(format!("crash-{hash:016x}.bin"));
@@ -508,7 +691,12 @@ fn fuzz_corpus_and_regressions_replay() {
     for t in TARGETS {
         for input in corpus(t) {
             let r = catch_unwind(AssertUnwindSafe(|| (t.run)(&input)));
-            assert!(r.is_ok(), "{}: a kept input panics again ({} bytes)", t.name, input.len());
+            assert!(
+                r.is_ok(),
+                "{}: a kept input panics again ({} bytes)",
+                t.name,
+                input.len()
+            );
         }
     }
 }
@@ -520,7 +708,11 @@ fn fuzz_smoke() {
     for t in TARGETS {
         let (n, crashes) = campaign(t, 13, &|n| n >= 1500);
         assert_eq!(n, 1500);
-        assert!(crashes.is_empty(), "{}: crashes kept in {crashes:?}", t.name);
+        assert!(
+            crashes.is_empty(),
+            "{}: crashes kept in {crashes:?}",
+            t.name
+        );
     }
 }
 
@@ -530,7 +722,10 @@ fn fuzz_smoke() {
 #[ignore = "long; run through `cargo xtask fuzz --minutes N`"]
 fn fuzz_for_a_while() {
     quiet();
-    let secs: u64 = std::env::var("SHRINK_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let secs: u64 = std::env::var("SHRINK_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
     let only = std::env::var("SHRINK_FUZZ_TARGETS").unwrap_or_default();
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -545,7 +740,9 @@ fn fuzz_for_a_while() {
                 s.spawn(move || {
                     let end = Instant::now() + Duration::from_secs(secs);
                     let start = Instant::now();
-                    let (n, crashes) = campaign(t, seed ^ t.name.len() as u64, &|n| n % 16 == 0 && Instant::now() >= end);
+                    let (n, crashes) = campaign(t, seed ^ t.name.len() as u64, &|n| {
+                        n % 16 == 0 && Instant::now() >= end
+                    });
                     (t.name, n, start.elapsed().as_secs_f64(), crashes)
                 })
             })
@@ -554,11 +751,18 @@ fn fuzz_for_a_while() {
     });
     let mut total_crashes = 0;
     for (name, n, secs, crashes) in &results {
-        println!("FUZZ {name:<8} {n:>10} executions in {secs:>7.1} s ({:>8.0}/s), {} crashes", *n as f64 / secs, crashes.len());
+        println!(
+            "FUZZ {name:<8} {n:>10} executions in {secs:>7.1} s ({:>8.0}/s), {} crashes",
+            *n as f64 / secs,
+            crashes.len()
+        );
         for c in crashes {
             println!("    kept {}", c.display());
         }
         total_crashes += crashes.len();
     }
-    assert_eq!(total_crashes, 0, "crashing inputs were kept in tests/fuzz/regressions/");
+    assert_eq!(
+        total_crashes, 0,
+        "crashing inputs were kept in tests/fuzz/regressions/"
+    );
 }

@@ -9,7 +9,9 @@ mod common;
 
 use shrink::compress::binarize::{self, BinaryTrainer, Method, PackedNet};
 use shrink::compress::low_rank::{LayerRank, LowRank, LowRankParams};
-use shrink::compress::quantize::{self, finetune::CentroidTrainer, FloatFormat, Params, Scheme, Training};
+use shrink::compress::quantize::{
+    self, finetune::CentroidTrainer, FloatFormat, Params, Scheme, Training,
+};
 use shrink::compress::{prune, Compressed};
 use shrink::data::Dataset;
 use shrink::io::{self, FileInfo};
@@ -38,7 +40,11 @@ fn header_len(bytes: &[u8]) -> usize {
 }
 
 fn trained(train: &Dataset) -> Mlp {
-    let cfg = TrainConfig { epochs: 1, seed: 1, ..TrainConfig::default() };
+    let cfg = TrainConfig {
+        epochs: 1,
+        seed: 1,
+        ..TrainConfig::default()
+    };
     let mut t = Trainer::new(cfg, train.len()).unwrap();
     while !t.done() {
         t.run_epoch(train).unwrap();
@@ -48,7 +54,12 @@ fn trained(train: &Dataset) -> Mlp {
 
 /// Saves, loads and compares one kind; returns (file bytes, packed bytes, header bytes).
 fn round_trip(kind: &str, model: Model, test: &Dataset) -> (usize, usize, usize) {
-    let info = FileInfo { name: kind.into(), recipe: format!("test:{kind}"), seed: 1, ..FileInfo::default() };
+    let info = FileInfo {
+        name: kind.into(),
+        recipe: format!("test:{kind}"),
+        seed: 1,
+        ..FileInfo::default()
+    };
     let bytes = io::save(&model, &info).unwrap();
     let back = io::load(&bytes).unwrap();
     assert_eq!(back.info, info, "{kind}: metadata");
@@ -64,7 +75,10 @@ fn round_trip(kind: &str, model: Model, test: &Dataset) -> (usize, usize, usize)
         "{kind:<18} file {:>8} B = header {:>5} + data {:>8}; true packed {:>8} B; data/packed {:.4}",
         bytes.len(), header, data, packed, data as f64 / packed as f64
     );
-    assert!(data as f64 <= 1.05 * packed as f64, "{kind}: data {data} B vs packed {packed} B");
+    assert!(
+        data as f64 <= 1.05 * packed as f64,
+        "{kind}: data {data} B vs packed {packed} B"
+    );
     (bytes.len(), packed, header)
 }
 
@@ -75,33 +89,85 @@ fn every_version_kind_round_trips_bit_identically_at_its_packed_size() {
     round_trip("dense", Model::Float(dense.clone()), test);
 
     let mut pruned = dense.clone();
-    prune::apply(&mut pruned, &prune::Params { sparsity: vec![0.9], ..Default::default() }, None).unwrap();
+    prune::apply(
+        &mut pruned,
+        &prune::Params {
+            sparsity: vec![0.9],
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
     round_trip("pruned 90%", Model::Float(pruned.clone()), test);
 
-    let int8 = quantize::apply(&dense, &Params { activations: true, ..Params::default() }, Some(train)).unwrap();
+    let int8 = quantize::apply(
+        &dense,
+        &Params {
+            activations: true,
+            ..Params::default()
+        },
+        Some(train),
+    )
+    .unwrap();
     assert!(int8.is_integer());
     round_trip("int8", Model::Quantized(int8), test);
 
-    let p4 = Params { bits: 4, training: Training::Qat, qat_steps: 200, ..Params::default() };
+    let p4 = Params {
+        bits: 4,
+        training: Training::Qat,
+        qat_steps: 200,
+        ..Params::default()
+    };
     let int4 = quantize::run(&dense, &p4, train).unwrap();
     round_trip("int4 QAT", Model::Quantized(int4), test);
 
-    let fp8 = quantize::apply(&dense, &Params { scheme: Scheme::Float, format: FloatFormat::E4m3, ..Params::default() }, None).unwrap();
+    let fp8 = quantize::apply(
+        &dense,
+        &Params {
+            scheme: Scheme::Float,
+            format: FloatFormat::E4m3,
+            ..Params::default()
+        },
+        None,
+    )
+    .unwrap();
     round_trip("fp8 E4M3", Model::Quantized(fp8), test);
 
     let pruned_int8 = quantize::apply(&pruned, &Params::default(), None).unwrap();
     round_trip("pruned int8", Model::Quantized(pruned_int8), test);
 
-    let shared = quantize::apply(&pruned, &Params { scheme: Scheme::KMeans, bits: 5, huffman: true, ..Params::default() }, None).unwrap();
+    let shared = quantize::apply(
+        &pruned,
+        &Params {
+            scheme: Scheme::KMeans,
+            bits: 5,
+            huffman: true,
+            ..Params::default()
+        },
+        None,
+    )
+    .unwrap();
     let mut ft = CentroidTrainer::new(shared, 1e-4, train.len(), 1).unwrap();
     ft.run(train, 100).unwrap();
     let (file, packed, _) = round_trip("Deep Compression", Model::Quantized(ft.model), test);
-    assert!(file < packed * 2, "Deep Compression must be stored compressed");
+    assert!(
+        file < packed * 2,
+        "Deep Compression must be stored compressed"
+    );
 
-    let lr = LowRank::apply(&dense, &LowRankParams { layers: vec![LayerRank::Rank(20)] }).unwrap();
+    let lr = LowRank::apply(
+        &dense,
+        &LowRankParams {
+            layers: vec![LayerRank::Rank(20)],
+        },
+    )
+    .unwrap();
     round_trip("low-rank 20", Model::Float(lr.mlp), test);
 
-    let mut bp = binarize::Params { method: Method::Bnn, ..Default::default() };
+    let mut bp = binarize::Params {
+        method: Method::Bnn,
+        ..Default::default()
+    };
     bp.train.hidden = vec![256, 256];
     let mut bt = BinaryTrainer::new(bp, train.len()).unwrap();
     bt.run(train, 300).unwrap();

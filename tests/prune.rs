@@ -345,12 +345,16 @@ fn lab_reports_the_current_model_and_keeps_the_dense_base_for_the_pitfall() {
     };
     lab.apply(&mut m, &p, train, test).unwrap();
     let cfg = TrainConfig::default();
-    lab.fine_tune(&mut m, &cfg, 50, 0.01, train, test, 500).unwrap();
+    lab.fine_tune(&mut m, &cfg, 50, 0.01, train, test, 500)
+        .unwrap();
     let r = lab.report(&m, test, 500).unwrap();
     assert!((r.total_sparsity - 0.5).abs() < 1e-3, "{r:?}");
     let dense = lab.dense(&m).clone();
     assert_eq!(&dense, trained(), "the base is the dense model pruned from");
     let pit = pitfall::compare(&dense, &half, &cfg, train, test, 20, 500).unwrap();
     assert!((pit.sparsity_pruned - 0.5).abs() < 1e-3, "{pit:?}");
-    assert!(pit.not_held.sparsity_after < pit.held.sparsity_after, "{pit:?}");
+    assert!(
+        pit.not_held.sparsity_after < pit.held.sparsity_after,
+        "{pit:?}"
+    );
 }

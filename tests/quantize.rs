@@ -166,7 +166,10 @@ fn integer_inference_agrees_with_its_float_simulation() {
     assert!(agree * 1000 >= n * 995, "{agree}/{n}");
     let diff: f32 = a.iter().zip(&b).map(|(u, v)| (u - v).abs()).sum::<f32>() / a.len() as f32;
     let size: f32 = b.iter().map(|v| v.abs()).sum::<f32>() / b.len() as f32;
-    assert!(diff <= 0.02 * size, "mean |int8 − sim| {diff} vs mean |logit| {size}");
+    assert!(
+        diff <= 0.02 * size,
+        "mean |int8 − sim| {diff} vs mean |logit| {size}"
+    );
 }
 
 #[test]

@@ -60,7 +60,9 @@ fn evaluation_rejects_a_model_with_other_than_ten_classes() {
     let eleven = |_: &[f32], b: usize, _: &mut Workspace| {
         Ok((0..b * 11).map(|i| (i % 11) as f32).collect::<Vec<f32>>())
     };
-    let e = evaluate_with(eleven, 784, &data, 0).unwrap_err().to_string();
+    let e = evaluate_with(eleven, 784, &data, 0)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("10"), "{e}");
     let ten = |_: &[f32], b: usize, _: &mut Workspace| {
         Ok((0..b * 10).map(|i| (i % 10) as f32).collect::<Vec<f32>>())
@@ -114,8 +116,14 @@ fn learning_rate_10_diverges_and_restores_finite_weights() {
         }
     }
     let msg = diverged.expect("lr = 10 must diverge within 1000 steps");
-    assert!(msg.contains("diverged") && msg.contains("learning rate"), "{msg}");
-    assert!(!msg.contains("NaN") && !msg.contains("inf"), "in words: {msg}");
+    assert!(
+        msg.contains("diverged") && msg.contains("learning rate"),
+        "{msg}"
+    );
+    assert!(
+        !msg.contains("NaN") && !msg.contains("inf"),
+        "in words: {msg}"
+    );
     assert!(t.mlp.is_finite());
     let ev = shrink::train::evaluate(&t.mlp, test, 1000).unwrap();
     assert!(ev.loss.is_finite() && ev.accuracy.is_finite());

@@ -20,7 +20,9 @@ fn run(store: &mut Store, text: &str, train: &Dataset) -> Vec<Version> {
     let clock = native_clock();
     let r = Recipe::parse(text).unwrap();
     let ids = run_recipe(store, &r, train, test, &clock, &mut |_, _| {}).unwrap();
-    ids.iter().map(|&id| store.get(id).unwrap().clone()).collect()
+    ids.iter()
+        .map(|&id| store.get(id).unwrap().clone())
+        .collect()
 }
 
 /// The figures without the measured times (which vary from run to run).
@@ -36,22 +38,45 @@ fn untimed(f: &Figures) -> Figures {
 fn pruned_then_int8_keeps_its_true_size_and_accuracy() {
     let (train, _) = common::mnist();
     let mut store = Store::new();
-    let v = run(&mut store, "train:300,100,e1;prune:magnitude,0.9,ft0.5;quantize:int8", train);
+    let v = run(
+        &mut store,
+        "train:300,100,e1;prune:magnitude,0.9,ft0.5;quantize:int8",
+        train,
+    );
     let (dense, pruned, int8) = (&v[0].figures, &v[1].figures, &v[2].figures);
     let Model::Quantized(q) = &v[2].model else {
         panic!("quantize made {:?}", v[2].model.kernel())
     };
-    assert!(q.layers.iter().all(|l| l.mask.is_some() && matches!(l.codes, LayerCodes::Int { .. })));
+    assert!(q
+        .layers
+        .iter()
+        .all(|l| l.mask.is_some() && matches!(l.codes, LayerCodes::Int { .. })));
     assert!((v[1].model.kept_fraction() - 0.1).abs() < 1e-3);
     // int8 values in sparse storage: smaller than the pruned f32 CSR and than dense int8 codes.
-    assert!(int8.size.packed_bytes < pruned.size.packed_bytes, "{int8:?} vs {pruned:?}");
-    assert!(int8.size.packed_bytes < int8.size.dense_with_zeros_bytes, "{int8:?}");
+    assert!(
+        int8.size.packed_bytes < pruned.size.packed_bytes,
+        "{int8:?} vs {pruned:?}"
+    );
+    assert!(
+        int8.size.packed_bytes < int8.size.dense_with_zeros_bytes,
+        "{int8:?}"
+    );
     assert!(int8.ratio >= 12.0, "{}", int8.ratio);
     assert_eq!(int8.root_dense_bytes, dense.size.dense_fp32_bytes);
     // int8 costs almost nothing on top of pruning, and pruning 90 % with half an epoch of
     // fine-tuning stays close to the one-epoch dense model.
-    assert!(int8.accuracy >= pruned.accuracy - 0.003, "{} vs {}", int8.accuracy, pruned.accuracy);
-    assert!(pruned.accuracy >= dense.accuracy - 0.015, "{} vs {}", pruned.accuracy, dense.accuracy);
+    assert!(
+        int8.accuracy >= pruned.accuracy - 0.003,
+        "{} vs {}",
+        int8.accuracy,
+        pruned.accuracy
+    );
+    assert!(
+        pruned.accuracy >= dense.accuracy - 0.015,
+        "{} vs {}",
+        pruned.accuracy,
+        dense.accuracy
+    );
     assert!(int8.accuracy > 0.95, "{}", int8.accuracy);
 }
 
@@ -72,7 +97,10 @@ fn the_same_recipe_gives_the_same_numbers_and_prefixes_are_reused() {
     let (_, test) = common::mnist();
     let r = Recipe::parse("train:100,e0.2,s3;prune:magnitude,0.8,ft0.1;quantize:int4").unwrap();
     let mut outcomes = Vec::new();
-    run_recipe(&mut a, &r, train, test, &clock, &mut |_, o| outcomes.push(o)).unwrap();
+    run_recipe(&mut a, &r, train, test, &clock, &mut |_, o| {
+        outcomes.push(o)
+    })
+    .unwrap();
     assert_eq!(outcomes, [Outcome::Reused, Outcome::Reused, Outcome::Made]);
     assert_eq!(a.len(), 5);
 }
@@ -87,7 +115,9 @@ fn deep_compression_as_a_recipe_equals_the_special_case() {
         "train:300,100,e1;prune:magnitude,0.93,0.92,0.75,ft4,lr0.05,wd0.00005,rounds4;share:6,ft1;huffman",
         &train,
     );
-    let Model::Float(dense) = &v[0].model else { panic!("train made a float model") };
+    let Model::Float(dense) = &v[0].model else {
+        panic!("train made a float model")
+    };
     let per_epoch = train.len().div_ceil(64);
     let p = deep::DeepParams {
         retrain_steps: 4 * per_epoch,
@@ -117,7 +147,13 @@ fn chains_that_make_no_sense_are_refused_in_words() {
     let v = run(&mut s, "train:32,e0.1;quantize:int8", &train);
     let (dense, int8) = (&v[0], &v[1]);
     let e = start_err("prune:magnitude,0.5", Some(int8));
-    assert!(e.contains("Prune needs float weights") && e.contains("#2") && e.contains("int8 codes") && e.contains("prune its parent instead"), "{e}");
+    assert!(
+        e.contains("Prune needs float weights")
+            && e.contains("#2")
+            && e.contains("int8 codes")
+            && e.contains("prune its parent instead"),
+        "{e}"
+    );
     assert!(start_err("share:4", Some(int8)).contains("share its parent"));
     assert!(start_err("huffman", Some(dense)).contains("quantize it first"));
     assert!(start_err("huffman", Some(int8)).contains("prune before"));
@@ -141,29 +177,78 @@ fn every_chain_the_issue_lists_runs_with_its_format_held() {
     let train = full.head(6000);
     let mut s = Store::new();
     // Structured-pruned → quantized, shared, factored.
-    let n = run(&mut s, "train:64,32,e0.5;neurons:0.5,ft0.2;quantize:int4", &train);
+    let n = run(
+        &mut s,
+        "train:64,32,e0.5;neurons:0.5,ft0.2;quantize:int4",
+        &train,
+    );
     assert_eq!(n[1].figures.sizes, vec![784, 32, 16, 10]);
     assert!(n[2].figures.size.packed_bytes < n[1].figures.size.packed_bytes);
-    run(&mut s, "train:64,32,e0.5;neurons:0.5,ft0.2;share:4,ft0.1", &train);
-    run(&mut s, "train:64,32,e0.5;neurons:0.5,ft0.2;lowrank:8,ft0.1", &train);
+    run(
+        &mut s,
+        "train:64,32,e0.5;neurons:0.5,ft0.2;share:4,ft0.1",
+        &train,
+    );
+    run(
+        &mut s,
+        "train:64,32,e0.5;neurons:0.5,ft0.2;lowrank:8,ft0.1",
+        &train,
+    );
     // Low-rank → quantized; distilled student → pruned → quantized.
-    let l = run(&mut s, "train:64,32,e0.5;lowrank:8,ft0.1;quantize:int8", &train);
+    let l = run(
+        &mut s,
+        "train:64,32,e0.5;lowrank:8,ft0.1;quantize:int8",
+        &train,
+    );
     assert_eq!(l[2].figures.sizes, vec![784, 8, 64, 32, 10]);
-    let d = run(&mut s, "train:64,32,e0.5;distill:32,e1,t4,a0.5;prune:magnitude,0.6,ft0.3;quantize:int8", &train);
+    let d = run(
+        &mut s,
+        "train:64,32,e0.5;distill:32,e1,t4,a0.5;prune:magnitude,0.6,ft0.3;quantize:int8",
+        &train,
+    );
     assert_eq!(d[1].figures.sizes, vec![784, 32, 10]);
-    assert_eq!(d[3].figures.root_dense_bytes, d[0].figures.size.dense_fp32_bytes);
+    assert_eq!(
+        d[3].figures.root_dense_bytes,
+        d[0].figures.size.dense_fp32_bytes
+    );
     for v in [&n[2], &l[2], &d[3]] {
-        assert!(v.figures.accuracy > 0.8, "{}: {}", v.recipe, v.figures.accuracy);
+        assert!(
+            v.figures.accuracy > 0.8,
+            "{}: {}",
+            v.recipe,
+            v.figures.accuracy
+        );
     }
     // Fine-tuning holds the mask (float), the centroids' assignments (shared) and the grid (int).
-    let p = run(&mut s, "train:64,32,e0.5;prune:magnitude,0.8;finetune:e0.2", &train);
-    for (a, b) in p[1].model.as_float().unwrap().layers.iter().zip(&p[2].model.as_float().unwrap().layers) {
+    let p = run(
+        &mut s,
+        "train:64,32,e0.5;prune:magnitude,0.8;finetune:e0.2",
+        &train,
+    );
+    for (a, b) in p[1]
+        .model
+        .as_float()
+        .unwrap()
+        .layers
+        .iter()
+        .zip(&p[2].model.as_float().unwrap().layers)
+    {
         assert_eq!(a.mask, b.mask);
-        b.w.iter().zip(b.mask.as_ref().unwrap()).for_each(|(w, m)| assert!(*m != 0.0 || *w == 0.0));
+        b.w.iter()
+            .zip(b.mask.as_ref().unwrap())
+            .for_each(|(w, m)| assert!(*m != 0.0 || *w == 0.0));
     }
     assert!(p[2].figures.accuracy > p[1].figures.accuracy);
-    let k = run(&mut s, "train:64,32,e0.5;prune:magnitude,0.8;share:3;huffman;finetune:e0.2", &train);
-    let q = run(&mut s, "train:64,32,e0.5;prune:magnitude,0.8;quantize:int4;finetune:e0.2", &train);
+    let k = run(
+        &mut s,
+        "train:64,32,e0.5;prune:magnitude,0.8;share:3;huffman;finetune:e0.2",
+        &train,
+    );
+    let q = run(
+        &mut s,
+        "train:64,32,e0.5;prune:magnitude,0.8;quantize:int4;finetune:e0.2",
+        &train,
+    );
     for (before, after) in [(&k[3], &k[4]), (&q[2], &q[3])] {
         let (Model::Quantized(a), Model::Quantized(b)) = (&before.model, &after.model) else {
             panic!("fine-tuning changed the format of {}", before.name)
@@ -172,9 +257,16 @@ fn every_chain_the_issue_lists_runs_with_its_format_held() {
         for (la, lb) in a.layers.iter().zip(&b.layers) {
             assert_eq!(la.mask, lb.mask);
             assert_eq!(la.bits, lb.bits);
-            assert_eq!(std::mem::discriminant(&la.codes), std::mem::discriminant(&lb.codes));
+            assert_eq!(
+                std::mem::discriminant(&la.codes),
+                std::mem::discriminant(&lb.codes)
+            );
         }
-        assert!(after.figures.accuracy >= before.figures.accuracy - 0.01, "{}", after.name);
+        assert!(
+            after.figures.accuracy >= before.figures.accuracy - 0.01,
+            "{}",
+            after.name
+        );
     }
 }
 

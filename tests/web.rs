@@ -86,7 +86,11 @@ fn packed_gemm_matches_scalar_at_odd_shapes() {
         close(&c1, &c2, &format!("gemm_packed {m}x{n}x{k}"));
         // and the oracle of the oracle: the plain dot-product definition
         scalar::gemm_nt(m, n, k, &a, &b, &mut c1);
-        close(&c2, &c1, &format!("scalar gemm_packed vs gemm_nt {m}x{n}x{k}"));
+        close(
+            &c2,
+            &c1,
+            &format!("scalar gemm_packed vs gemm_nt {m}x{n}x{k}"),
+        );
     }
     let mut c = vec![0.0; 6];
     assert!(simd128::gemm_packed(2, 4, 4, &[0.0; 7], bt.panels(), &mut c).is_err());

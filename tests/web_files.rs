@@ -20,7 +20,11 @@ use web_util::*;
 const TORCH: &[u8] = include_bytes!("fixtures/pytorch/mlp_784_100_10.safetensors");
 const TORCH_ONNX: &[u8] = include_bytes!("fixtures/pytorch/mlp_784_100_10.onnx");
 
-fn rebuild(bytes: &[u8], edit_meta: impl Fn(&mut Value), edit: impl Fn(&str, &mut Dtype, &mut Vec<u8>)) -> Vec<u8> {
+fn rebuild(
+    bytes: &[u8],
+    edit_meta: impl Fn(&mut Value),
+    edit: impl Fn(&str, &mut Dtype, &mut Vec<u8>),
+) -> Vec<u8> {
     let t = open(bytes).unwrap();
     let mut meta: Value = serde_json::from_str(t.meta("shrink").unwrap()).unwrap();
     edit_meta(&mut meta);
@@ -45,12 +49,21 @@ fn state_dict(layers: &[(&str, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
 fn onnx_conv() -> Vec<u8> {
     use prost::Message;
     let g = GraphProto {
-        node: vec![NodeProto { op_type: Some("Conv".into()), input: vec!["input".into()], output: vec!["y".into()], ..Default::default() }],
+        node: vec![NodeProto {
+            op_type: Some("Conv".into()),
+            input: vec!["input".into()],
+            output: vec!["y".into()],
+            ..Default::default()
+        }],
         input: vec![shrink::io::onnx::builder::float_value("input", 784)],
         output: vec![shrink::io::onnx::builder::float_value("y", 10)],
         ..Default::default()
     };
-    ModelProto { graph: Some(g), ..Default::default() }.encode_to_vec()
+    ModelProto {
+        graph: Some(g),
+        ..Default::default()
+    }
+    .encode_to_vec()
 }
 
 #[wasm_bindgen_test]
@@ -66,25 +79,58 @@ fn files_round_trip_import_and_bad_files_are_refused_in_words() {
     let back = lab.import_file(&mut s, &file, "auto", "").unwrap();
     assert_eq!(num(&get(&back, "figures"), "accuracy"), acc);
     assert_eq!(get(&back, "name").as_string().unwrap(), "trained here");
-    assert!(get(&back, "note").as_string().unwrap().contains("Shrink model file"));
+    assert!(get(&back, "note")
+        .as_string()
+        .unwrap()
+        .contains("Shrink model file"));
     assert!(lab.export_onnx(&s, 2).unwrap().len() > 1000);
 
     // The PyTorch fixture: scaling read from its metadata, and said.
     for (bytes, what) in [(TORCH, "PyTorch"), (TORCH_ONNX, "ONNX")] {
         let v = lab.import_file(&mut s, bytes, "auto", "").unwrap();
         let note = get(&v, "note").as_string().unwrap();
-        assert!(note.contains(what) && note.contains("p/255") && note.contains("metadata"), "{note}");
-        assert_eq!(js_sys::Array::from(&get(&get(&v, "figures"), "sizes")).length(), 3);
+        assert!(
+            note.contains(what) && note.contains("p/255") && note.contains("metadata"),
+            "{note}"
+        );
+        assert_eq!(
+            js_sys::Array::from(&get(&get(&v, "figures"), "sizes")).length(),
+            3
+        );
     }
     let count = js_sys::Array::from(&lab.list(&s).unwrap()).length();
     assert_eq!(count, 4);
 
     let mut huge = file.clone();
     huge[..8].copy_from_slice(&(5u64 << 30).to_le_bytes());
-    let nan = rebuild(&file, |_| {}, |n, _, d| if n == "layers.0.weight" { d[..4].copy_from_slice(&f32::NAN.to_le_bytes()) });
-    let dtype = rebuild(&file, |_| {}, |n, dt, _| if n == "layers.0.bias" { *dt = Dtype::I32 });
-    let version = rebuild(&file, |m| m["format_version"] = Value::from(7), |_, _, _| {});
-    let unchained = rebuild(&file, |m| m["layers"][1]["n_in"] = Value::from(5), |_, _, _| {});
+    let nan = rebuild(
+        &file,
+        |_| {},
+        |n, _, d| {
+            if n == "layers.0.weight" {
+                d[..4].copy_from_slice(&f32::NAN.to_le_bytes())
+            }
+        },
+    );
+    let dtype = rebuild(
+        &file,
+        |_| {},
+        |n, dt, _| {
+            if n == "layers.0.bias" {
+                *dt = Dtype::I32
+            }
+        },
+    );
+    let version = rebuild(
+        &file,
+        |m| m["format_version"] = Value::from(7),
+        |_, _, _| {},
+    );
+    let unchained = rebuild(
+        &file,
+        |m| m["layers"][1]["n_in"] = Value::from(5),
+        |_, _, _| {},
+    );
     let w = vec![0.01f32; 100 * 784];
     let mut w_nan = w.clone();
     w_nan[3] = f32::INFINITY;
@@ -97,20 +143,61 @@ fn files_round_trip_import_and_bad_files_are_refused_in_words() {
         ("wrong dtype", dtype, "dtype I32"),
         ("format version 7", version, "format version 7"),
         ("layers that do not chain", unchained, "do not chain"),
-        ("garbage", b"\xff\xfe\xfd not a model".to_vec(), "not a valid ONNX file"),
+        (
+            "garbage",
+            b"\xff\xfe\xfd not a model".to_vec(),
+            "not a valid ONNX file",
+        ),
         ("ONNX Conv", onnx_conv(), "not an MLP"),
-        ("PyTorch infinite weight", state_dict(&[("0.weight", vec![100, 784], w_nan), ("2.weight", vec![10, 100], vec![0.0; 1000])]), "not a finite number"),
-        ("PyTorch unchained", state_dict(&[("0.weight", vec![100, 784], w.clone()), ("2.weight", vec![10, 60], vec![0.0; 600])]), "do not chain"),
-        ("no Linear weights", state_dict(&[("scale", vec![2], vec![1.0, 2.0])]), "not the state_dict"),
-        ("20 inputs, not 784", state_dict(&[("0.weight", vec![10, 20], vec![0.0; 200])]), "784"),
+        (
+            "PyTorch infinite weight",
+            state_dict(&[
+                ("0.weight", vec![100, 784], w_nan),
+                ("2.weight", vec![10, 100], vec![0.0; 1000]),
+            ]),
+            "not a finite number",
+        ),
+        (
+            "PyTorch unchained",
+            state_dict(&[
+                ("0.weight", vec![100, 784], w.clone()),
+                ("2.weight", vec![10, 60], vec![0.0; 600]),
+            ]),
+            "do not chain",
+        ),
+        (
+            "no Linear weights",
+            state_dict(&[("scale", vec![2], vec![1.0, 2.0])]),
+            "not the state_dict",
+        ),
+        (
+            "20 inputs, not 784",
+            state_dict(&[("0.weight", vec![10, 20], vec![0.0; 200])]),
+            "784",
+        ),
     ];
     assert!(bad.len() >= 12);
     for (what, bytes, expect) in &bad {
-        let msg = message(lab.import_file(&mut s, bytes, "auto", "").map(|_| ()).unwrap_err());
-        assert!(msg.contains(expect), "{what}: '{msg}' does not say '{expect}'");
+        let msg = message(
+            lab.import_file(&mut s, bytes, "auto", "")
+                .map(|_| ())
+                .unwrap_err(),
+        );
+        assert!(
+            msg.contains(expect),
+            "{what}: '{msg}' does not say '{expect}'"
+        );
     }
-    let msg = message(lab.import_file(&mut s, TORCH, "kelvin", "").map(|_| ()).unwrap_err());
+    let msg = message(
+        lab.import_file(&mut s, TORCH, "kelvin", "")
+            .map(|_| ())
+            .unwrap_err(),
+    );
     assert!(msg.contains("input scaling"), "{msg}");
-    assert_eq!(js_sys::Array::from(&lab.list(&s).unwrap()).length(), count, "nothing was added");
+    assert_eq!(
+        js_sys::Array::from(&lab.list(&s).unwrap()).length(),
+        count,
+        "nothing was added"
+    );
     still_works(&mut s, "fourteen bad files");
 }

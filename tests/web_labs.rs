@@ -92,7 +92,10 @@ fn low_rank_lab_round_trip_and_bad_input() {
         per_layer += ms;
     }
     let total = num(&a, "svdMs");
-    assert!(total.is_finite() && total + 1e-9 >= per_layer, "{total} < {per_layer}");
+    assert!(
+        total.is_finite() && total + 1e-9 >= per_layer,
+        "{total} < {per_layer}"
+    );
     let r = lab
         .apply(&s, json(r#"{"layers":[{"rank":4},"full"],"timeLayer":0}"#))
         .unwrap();

@@ -42,8 +42,10 @@ fn a_lab_trainer_after_a_smaller_training_set_errors_instead_of_trapping() {
     s.train_steps(10).unwrap();
     let mut lab = LowRankLab::new();
     lab.analyze(&s).unwrap();
-    lab.apply(&s, json(r#"{"layers":[{"rank":4},"full"]}"#)).unwrap();
-    lab.fine_tune_start(&s, json(r#"{"epochs":5,"lr":0.01}"#)).unwrap();
+    lab.apply(&s, json(r#"{"layers":[{"rank":4},"full"]}"#))
+        .unwrap();
+    lab.fine_tune_start(&s, json(r#"{"epochs":5,"lr":0.01}"#))
+        .unwrap();
     lab.fine_tune_steps(&s, 2).unwrap();
     let r = load_train(&mut s, 16).unwrap();
     assert_eq!(num(&r, "count"), 16.0);
@@ -53,7 +55,8 @@ fn a_lab_trainer_after_a_smaller_training_set_errors_instead_of_trapping() {
     }
     // The session's own (rebuilt) trainer fits the new set, and so does a new fine-tune.
     assert!(s.train_steps(4).is_ok());
-    lab.fine_tune_start(&s, json(r#"{"epochs":5,"lr":0.01}"#)).unwrap();
+    lab.fine_tune_start(&s, json(r#"{"epochs":5,"lr":0.01}"#))
+        .unwrap();
     assert!(lab.fine_tune_steps(&s, 4).is_ok());
 }
 
@@ -68,7 +71,10 @@ fn simd_gemms_never_read_past_a_short_buffer() {
     let a = &big_a[..m * k - 4]; // 4 short
     let b = vec![1.0f32; n * k];
     for (name, f) in [
-        ("gemm_nn", simd128::gemm_nn as fn(usize, usize, usize, &[f32], &[f32], &mut [f32])),
+        (
+            "gemm_nn",
+            simd128::gemm_nn as fn(usize, usize, usize, &[f32], &[f32], &mut [f32]),
+        ),
         ("gemm_nt", simd128::gemm_nt),
         ("gemm_nt_dots", simd128::gemm_nt_dots),
         ("gemm_tn", simd128::gemm_tn),
@@ -94,7 +100,13 @@ fn simd_gemms_never_read_past_a_short_buffer() {
     // Every sign of A set to −1 (bit 1) over the 200 inputs; padding bits past 200 stay 0, as
     // pack_signs leaves them, so each dot is 200 − 2·200 = −200.
     let row: Vec<u64> = (0..kw)
-        .map(|w| if (w + 1) * 64 <= 200 { u64::MAX } else { (1u64 << (200 - w * 64)) - 1 })
+        .map(|w| {
+            if (w + 1) * 64 <= 200 {
+                u64::MAX
+            } else {
+                (1u64 << (200 - w * 64)) - 1
+            }
+        })
         .collect();
     let a: Vec<u64> = row.iter().copied().cycle().take(xm * kw).collect();
     let b = vec![0u64; xn * kw];

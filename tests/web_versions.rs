@@ -42,7 +42,11 @@ fn store_adds_picks_deletes_and_rejects_bad_ids_in_words() {
     assert_eq!(get(&a, "method").as_string().unwrap(), "train");
     let fa = get(&a, "figures");
     assert_eq!(num(&fa, "testCount"), 30.0);
-    assert!(num(&fa, "accuracy") > 0.5, "the banded digits are learnable: {}", num(&fa, "accuracy"));
+    assert!(
+        num(&fa, "accuracy") > 0.5,
+        "the banded digits are learnable: {}",
+        num(&fa, "accuracy")
+    );
     assert!(num(&fa, "msBatch1") > 0.0 && num(&fa, "ratio") == 1.0);
 
     // Add: a fresh network made by a chunked train job (5 mini-batches of 8 on 80 digits).
@@ -56,13 +60,22 @@ fn store_adds_picks_deletes_and_rejects_bad_ids_in_words() {
         lab.advance(&mut s, 2).unwrap();
         rounds += 1;
     }
-    assert!((2..=10).contains(&rounds), "5 mini-batches in slices of 2 took {rounds} calls");
+    assert!(
+        (2..=10).contains(&rounds),
+        "5 mini-batches in slices of 2 took {rounds} calls"
+    );
     let b = lab.finish(&mut s, "fresh").unwrap();
     assert_eq!(num(&b, "id"), 2.0);
-    assert_eq!(get(&b, "recipe").as_string().unwrap(), "train:16,e0.5,b8,s3");
+    assert_eq!(
+        get(&b, "recipe").as_string().unwrap(),
+        "train:16,e0.5,b8,s3"
+    );
     assert_eq!(ids(&lab.list(&s).unwrap()), vec![1, 2]);
     // The same chain is found again instead of being trained twice.
-    assert_eq!(lab.existing(&s, None, "train:16,e0.5,b8,s3").unwrap(), Some(2));
+    assert_eq!(
+        lab.existing(&s, None, "train:16,e0.5,b8,s3").unwrap(),
+        Some(2)
+    );
 
     // Pick as input: the session now predicts exactly as version #2 does.
     let input = lab.use_as_input(&mut s, 2).unwrap();
@@ -81,7 +94,10 @@ fn store_adds_picks_deletes_and_rejects_bad_ids_in_words() {
 
     // Heatmap: one 28×28 tile per first-layer neuron (16 → 4×4 tiles, 1-pixel gaps).
     let img = lab.heatmap(&s, 1, 4).unwrap();
-    assert_eq!((num(&img, "width"), num(&img, "height")), (4.0 * 28.0 + 3.0, 4.0 * 28.0 + 3.0));
+    assert_eq!(
+        (num(&img, "width"), num(&img, "height")),
+        (4.0 * 28.0 + 3.0, 4.0 * 28.0 + 3.0)
+    );
 
     // Rename, then delete the input: the model stays, no longer said to be #2.
     lab.rename(&mut s, 1, "dense parent").unwrap();
@@ -101,12 +117,23 @@ fn store_adds_picks_deletes_and_rejects_bad_ids_in_words() {
     words(lab.rename(&mut s, 7, "x").map(|_| ()).unwrap_err(), 7);
     words(lab.heatmap(&s, 7, 4).map(|_| ()).unwrap_err(), 7);
     words(lab.predict(&s, vec![1, 7], &px).map(|_| ()).unwrap_err(), 7);
-    words(lab.start(&mut s, Some(7), "finetune:e1").map(|_| ()).unwrap_err(), 7);
+    words(
+        lab.start(&mut s, Some(7), "finetune:e1")
+            .map(|_| ())
+            .unwrap_err(),
+        7,
+    );
     let e = lab.predict(&s, vec![], &px).map(|_| ()).unwrap_err();
     assert!(message(e).contains("selected versions"));
-    let e = lab.start(&mut s, None, "prune:magnitude,0.9").map(|_| ()).unwrap_err();
+    let e = lab
+        .start(&mut s, None, "prune:magnitude,0.9")
+        .map(|_| ())
+        .unwrap_err();
     let m = message(e);
-    assert!(m.contains("version"), "a step without a parent is explained: {m}");
+    assert!(
+        m.contains("version"),
+        "a step without a parent is explained: {m}"
+    );
     let e = lab.start(&mut s, None, "bogus:1").map(|_| ()).unwrap_err();
     assert!(message(e).contains("is not a step"));
     let a2 = lab.save_current(&mut s, "after delete").unwrap();

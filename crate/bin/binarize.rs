@@ -168,5 +168,11 @@ pub fn run(a: &Args) -> Result<(), String> {
         size.packed_bytes,
         size.ratio()
     );
-    crate::files::save_if_asked(a, shrink::version::Model::Binary(packed), "binary", "", seed)
+    crate::files::save_if_asked(
+        a,
+        shrink::version::Model::Binary(packed),
+        "binary",
+        "",
+        seed,
+    )
 }

@@ -51,5 +51,11 @@ pub fn run(a: &Args) -> Result<(), String> {
         );
     })
     .map_err(|e| e.to_string())?;
-    crate::files::save_if_asked(a, shrink::version::Model::Quantized(out), "deep compression", "", seed)
+    crate::files::save_if_asked(
+        a,
+        shrink::version::Model::Quantized(out),
+        "deep compression",
+        "",
+        seed,
+    )
 }

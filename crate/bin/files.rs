@@ -21,14 +21,17 @@ pub fn scaling(a: &Args) -> Result<Option<InputScaling>, String> {
         None => Ok(None),
         Some("unit") | Some("255") => Ok(Some(InputScaling::Unit)),
         Some("mean-std") => Ok(Some(InputScaling::default())),
-        Some(s) => Err(format!("--scaling: unknown '{s}' (unit = p/255, mean-std = (p/255 − 0.1307)/0.3081)")),
+        Some(s) => Err(format!(
+            "--scaling: unknown '{s}' (unit = p/255, mean-std = (p/255 − 0.1307)/0.3081)"
+        )),
     }
 }
 
 /// Reads any model file: a Shrink file, a PyTorch state_dict (safetensors) or an ONNX MLP.
 pub fn load_any(path: &str, a: &Args) -> Result<io::ModelFile, String> {
     let bytes = std::fs::read(path).map_err(|err| format!("--load {path}: {err}"))?;
-    let imported = io::import::any(&bytes, scaling(a)?).map_err(|err| format!("--load {path}: {err}"))?;
+    let imported =
+        io::import::any(&bytes, scaling(a)?).map_err(|err| format!("--load {path}: {err}"))?;
     if let Some(note) = &imported.note {
         println!("{path}: {note}");
     }
@@ -36,29 +39,53 @@ pub fn load_any(path: &str, a: &Args) -> Result<io::ModelFile, String> {
 }
 
 /// The float model a command starts from: `--load FILE`, or trained with the `train` flags.
-pub fn start_model(a: &Args, cfg: &TrainConfig, train: &Dataset, test: &Dataset) -> Result<Mlp, String> {
+pub fn start_model(
+    a: &Args,
+    cfg: &TrainConfig,
+    train: &Dataset,
+    test: &Dataset,
+) -> Result<Mlp, String> {
     if let Some(path) = a.str("load") {
         let f = load_any(path, a)?;
         let Model::Float(mlp) = f.model else {
             return Err(format!("--load {path}: this command starts from a float model, and the file holds a quantized or binary one"));
         };
         let ev = mlp.evaluate(test, 0).map_err(e)?;
-        println!("loaded {path} ('{}', widths {:?}): test accuracy {:.2}%", f.info.name, mlp.sizes(), 100.0 * ev.accuracy);
+        println!(
+            "loaded {path} ('{}', widths {:?}): test accuracy {:.2}%",
+            f.info.name,
+            mlp.sizes(),
+            100.0 * ev.accuracy
+        );
         return Ok(mlp);
     }
     Ok(crate::train::train_verbose(cfg.clone(), train, test)?.mlp)
 }
 
 /// Writes `model` to `--save FILE`, if asked.
-pub fn save_if_asked(a: &Args, model: Model, name: &str, recipe: &str, seed: u64) -> Result<(), String> {
+pub fn save_if_asked(
+    a: &Args,
+    model: Model,
+    name: &str,
+    recipe: &str,
+    seed: u64,
+) -> Result<(), String> {
     let Some(path) = a.str("save") else {
         return Ok(());
     };
-    let info = FileInfo { name: name.into(), recipe: recipe.into(), seed, input_scaling: InputScaling::default() };
+    let info = FileInfo {
+        name: name.into(),
+        recipe: recipe.into(),
+        seed,
+        input_scaling: InputScaling::default(),
+    };
     let packed = model.size().packed_bytes;
     let bytes = io::save(&model, &info).map_err(|err| format!("--save {path}: {err}"))?;
     std::fs::write(path, &bytes).map_err(|err| format!("--save {path}: {err}"))?;
-    println!("saved '{name}' to {path}: {} bytes (true packed size {packed} bytes + header)", bytes.len());
+    println!(
+        "saved '{name}' to {path}: {} bytes (true packed size {packed} bytes + header)",
+        bytes.len()
+    );
     Ok(())
 }
 
@@ -82,8 +109,15 @@ pub fn export(a: &Args) -> Result<(), String> {
     let path = a.str("load").ok_or("export needs --load FILE")?;
     let out = a.str("onnx").ok_or("export needs --onnx FILE")?;
     let f = load_any(path, a)?;
-    let bytes = io::onnx::export(&f.model, &f.info.name).map_err(|err| format!("--onnx {out}: {err}"))?;
+    let bytes =
+        io::onnx::export(&f.model, &f.info.name).map_err(|err| format!("--onnx {out}: {err}"))?;
     std::fs::write(out, &bytes).map_err(|err| format!("--onnx {out}: {err}"))?;
-    println!("exported '{}' ({:?}) to {out}: {} bytes, ONNX opset {}", f.info.name, f.model.sizes(), bytes.len(), io::onnx::OPSET);
+    println!(
+        "exported '{}' ({:?}) to {out}: {} bytes, ONNX opset {}",
+        f.info.name,
+        f.model.sizes(),
+        bytes.len(),
+        io::onnx::OPSET
+    );
     Ok(())
 }

@@ -128,7 +128,13 @@ pub fn run(a: &Args) -> Result<(), String> {
         last = Some(tuned.mlp.clone());
     }
     match last {
-        Some(m) => crate::files::save_if_asked(a, shrink::version::Model::Float(m), "low-rank (last rank)", "", cfg.seed),
+        Some(m) => crate::files::save_if_asked(
+            a,
+            shrink::version::Model::Float(m),
+            "low-rank (last rank)",
+            "",
+            cfg.seed,
+        ),
         None => Ok(()),
     }
 }

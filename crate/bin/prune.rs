@@ -268,7 +268,13 @@ pub fn run(a: &Args) -> Result<(), String> {
         );
         report(&small, &test, "after removing neurons")?;
         let small = schedule::fine_tune(small, &ft_cfg, &train, sched.epochs).map_err(e)?;
-        crate::files::save_if_asked(a, shrink::version::Model::Float(small.clone()), "neuron-pruned", "", cfg.seed)?;
+        crate::files::save_if_asked(
+            a,
+            shrink::version::Model::Float(small.clone()),
+            "neuron-pruned",
+            "",
+            cfg.seed,
+        )?;
         report(
             &small,
             &test,
@@ -318,7 +324,13 @@ pub fn run(a: &Args) -> Result<(), String> {
         );
     }
     report(&m, &test, "pruned and fine-tuned")?;
-    crate::files::save_if_asked(a, shrink::version::Model::Float(m.clone()), "pruned", "", cfg.seed)?;
+    crate::files::save_if_asked(
+        a,
+        shrink::version::Model::Float(m.clone()),
+        "pruned",
+        "",
+        cfg.seed,
+    )?;
     sizes_and_speed(&m, &test)?;
     Ok(())
 }

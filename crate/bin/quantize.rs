@@ -172,5 +172,11 @@ pub fn run(a: &Args) -> Result<(), String> {
         "\nnative LeNet-300-100 forward, batch 64: f32 {:.3} ms, int8 {:.3} ms, int8 speed-up {:.2}x",
         s.f32_ms, s.quantized_ms, s.speedup
     );
-    crate::files::save_if_asked(a, shrink::version::Model::Quantized(q8), "int8", "quantize:int8", seed)
+    crate::files::save_if_asked(
+        a,
+        shrink::version::Model::Quantized(q8),
+        "int8",
+        "quantize:int8",
+        seed,
+    )
 }

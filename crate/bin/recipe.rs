@@ -42,7 +42,14 @@ fn with_seed(r: &Recipe, seed: u64) -> Recipe {
         .steps
         .iter()
         .map(|s| match s {
-            Step::Train { hidden, epochs, lr, weight_decay, batch, .. } => Step::Train {
+            Step::Train {
+                hidden,
+                epochs,
+                lr,
+                weight_decay,
+                batch,
+                ..
+            } => Step::Train {
                 hidden: hidden.clone(),
                 epochs: *epochs,
                 lr: *lr,
@@ -95,7 +102,12 @@ pub fn run(a: &Args, positional: Option<&str>) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             if let Some(last) = ids.last().and_then(|&id| store.get(id).ok()) {
                 let f = &last.figures;
-                finals.push((c, r.seed(), 100.0 * (1.0 - f64::from(f.accuracy)), f64::from(f.ratio)));
+                finals.push((
+                    c,
+                    r.seed(),
+                    100.0 * (1.0 - f64::from(f.accuracy)),
+                    f64::from(f.ratio),
+                ));
             }
         }
     }

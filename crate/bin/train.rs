@@ -86,14 +86,25 @@ pub fn run(a: &Args) -> Result<(), String> {
         train.len()
     );
     let seed = cfg.seed;
-    let recipe = format!("train:{},e{}", cfg.hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(","), cfg.epochs);
+    let recipe = format!(
+        "train:{},e{}",
+        cfg.hidden
+            .iter()
+            .map(|h| h.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+        cfg.epochs
+    );
     let t = if let Some(path) = a.str("load") {
         let mlp = crate::files::start_model(a, &cfg, &train, &test)?;
         let mut cfg = cfg.clone();
         cfg.hidden = mlp.sizes()[1..mlp.sizes().len() - 1].to_vec();
         let mut t = shrink::train::Trainer::new(cfg, train.len()).map_err(|e| e.to_string())?;
         if t.mlp.sizes() != mlp.sizes() {
-            return Err(format!("--load {path}: widths {:?} cannot be trained here", mlp.sizes()));
+            return Err(format!(
+                "--load {path}: widths {:?} cannot be trained here",
+                mlp.sizes()
+            ));
         }
         t.mlp = mlp;
         println!("continuing training from {path}");
@@ -111,5 +122,11 @@ pub fn run(a: &Args) -> Result<(), String> {
         ev.errors(),
         ev.count
     );
-    crate::files::save_if_asked(a, shrink::version::Model::Float(t.mlp.clone()), "trained", &recipe, seed)
+    crate::files::save_if_asked(
+        a,
+        shrink::version::Model::Float(t.mlp.clone()),
+        "trained",
+        &recipe,
+        seed,
+    )
 }

@@ -103,7 +103,11 @@ pub fn gather(data: &Dataset, idx: &[u32], x: &mut [f32], y: &mut [u8]) -> Resul
     let d = data.dim();
     let b = idx.len();
     if x.len() < b * d || y.len() < b {
-        return Err(Error::shape("gather buffers", (b * d, b), (x.len(), y.len())));
+        return Err(Error::shape(
+            "gather buffers",
+            (b * d, b),
+            (x.len(), y.len()),
+        ));
     }
     if let Some(&bad) = idx.iter().find(|&&i| i as usize >= data.len()) {
         return Err(Error::data(format!(
@@ -148,7 +152,9 @@ mod tests {
         let (mut x, mut y) = (vec![0.0; 2 * 784], vec![0u8; 2]);
         assert!(gather(&data, &[0, 2], &mut x, &mut y).is_ok());
         assert_eq!(y, vec![0, 2]);
-        let e = gather(&data, &[0, 3], &mut x, &mut y).unwrap_err().to_string();
+        let e = gather(&data, &[0, 3], &mut x, &mut y)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("example 4") && e.contains("3 examples"), "{e}");
         assert!(gather(&data, &[0, 1], &mut x[..784], &mut y).is_err());
         let b = Batcher::new(3, 2, 1);

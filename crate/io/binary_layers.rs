@@ -3,7 +3,7 @@
 //! neuron the bias, α (only where it is part of the model) and batch norm's γ, β, mean and
 //! variance — exactly the bytes `PackedNet::size` counts.
 
-use super::meta::{BnMeta, Layout, LayerMeta};
+use super::meta::{BnMeta, LayerMeta, Layout};
 use super::tensors::{Archive, Tensors};
 use super::validate::check_layer_widths;
 use crate::compress::binarize::{PackedLayerParts, PackedNet, PartWeights};
@@ -22,7 +22,12 @@ pub fn write(net: &PackedNet, ar: &mut Archive) -> Vec<LayerMeta> {
             PartWeights::Signs(bits) => {
                 m.layout = Layout::Signs;
                 let bytes = bits.iter().flat_map(|w| w.to_le_bytes()).collect();
-                ar.raw(format!("layers.{l}.sign_bits"), Dtype::U64, vec![p.n_out, xnor::words(p.n_in)], bytes);
+                ar.raw(
+                    format!("layers.{l}.sign_bits"),
+                    Dtype::U64,
+                    vec![p.n_out, xnor::words(p.n_in)],
+                    bytes,
+                );
             }
             PartWeights::Float(w) => ar.f32(format!("layers.{l}.weight"), vec![p.n_out, p.n_in], w),
         }
@@ -33,10 +38,22 @@ pub fn write(net: &PackedNet, ar: &mut Archive) -> Vec<LayerMeta> {
         m.scaled = p.scaled;
         ar.f32(format!("layers.{l}.bias"), vec![p.n_out], &p.bias);
         if let Some(bn) = &p.bn {
-            for (part, v) in [("gamma", &bn.gamma), ("beta", &bn.beta), ("running_mean", &bn.running_mean), ("running_var", &bn.running_var)] {
-                ar.f32(format!("layers.{l}.bn.{part}"), vec![p.n_out], v.as_slice().unwrap_or(&[]));
+            for (part, v) in [
+                ("gamma", &bn.gamma),
+                ("beta", &bn.beta),
+                ("running_mean", &bn.running_mean),
+                ("running_var", &bn.running_var),
+            ] {
+                ar.f32(
+                    format!("layers.{l}.bn.{part}"),
+                    vec![p.n_out],
+                    v.as_slice().unwrap_or(&[]),
+                );
             }
-            m.bn = Some(BnMeta { eps: bn.eps, momentum: bn.momentum });
+            m.bn = Some(BnMeta {
+                eps: bn.eps,
+                momentum: bn.momentum,
+            });
         }
         m.output = Some(p.output);
         m.binary_inputs = p.binary_inputs;
@@ -57,14 +74,22 @@ pub fn read(metas: &[LayerMeta], t: &Tensors) -> Result<PackedNet> {
         let weights = match m.layout {
             Layout::Signs => {
                 let kw = xnor::words(n_in);
-                let (_, data) = t.view(&format!("layers.{l}.sign_bits"), Dtype::U64, Some(&[n_out, kw]))?;
+                let (_, data) = t.view(
+                    &format!("layers.{l}.sign_bits"),
+                    Dtype::U64,
+                    Some(&[n_out, kw]),
+                )?;
                 PartWeights::Signs(
                     data.chunks_exact(8)
-                        .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+                        .map(|c| {
+                            u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])
+                        })
                         .collect(),
                 )
             }
-            Layout::Dense => PartWeights::Float(t.f32(&format!("layers.{l}.weight"), &[n_out, n_in])?),
+            Layout::Dense => {
+                PartWeights::Float(t.f32(&format!("layers.{l}.weight"), &[n_out, n_in])?)
+            }
             other => {
                 return Err(Error::data(format!(
                     "layer {} of a binary model cannot have the {other:?} layout",
@@ -73,10 +98,17 @@ pub fn read(metas: &[LayerMeta], t: &Tensors) -> Result<PackedNet> {
             }
         };
         let alpha_name = format!("layers.{l}.alpha");
-        let alpha = if t.has(&alpha_name) { t.f32(&alpha_name, &[n_out])? } else { vec![1.0; n_out] };
+        let alpha = if t.has(&alpha_name) {
+            t.f32(&alpha_name, &[n_out])?
+        } else {
+            vec![1.0; n_out]
+        };
         let bn = match m.bn {
             Some(BnMeta { eps, momentum }) => {
-                let v = |part: &str| t.f32(&format!("layers.{l}.bn.{part}"), &[n_out]).map(Array1::from);
+                let v = |part: &str| {
+                    t.f32(&format!("layers.{l}.bn.{part}"), &[n_out])
+                        .map(Array1::from)
+                };
                 Some(BatchNorm {
                     gamma: v("gamma")?,
                     beta: v("beta")?,
@@ -88,7 +120,9 @@ pub fn read(metas: &[LayerMeta], t: &Tensors) -> Result<PackedNet> {
             }
             None => None,
         };
-        let output = m.output.ok_or_else(|| Error::data(format!("binary layer {} does not say what it emits", l + 1)))?;
+        let output = m.output.ok_or_else(|| {
+            Error::data(format!("binary layer {} does not say what it emits", l + 1))
+        })?;
         parts.push(PackedLayerParts {
             n_in,
             n_out,

@@ -61,7 +61,11 @@ pub struct BitReader<'a> {
 impl<'a> BitReader<'a> {
     /// A reader over `bytes`; `what` names the stream in error messages.
     pub fn new(bytes: &'a [u8], what: &'a str) -> Self {
-        BitReader { bytes, pos: 0, what }
+        BitReader {
+            bytes,
+            pos: 0,
+            what,
+        }
     }
 
     /// The next bit.
@@ -115,6 +119,10 @@ mod tests {
             assert_eq!(r.get(3).unwrap(), v);
         }
         r.get(3).unwrap(); // the padding bits of the last byte
-        assert!(r.get(3).unwrap_err().to_string().contains("codes ends too early"));
+        assert!(r
+            .get(3)
+            .unwrap_err()
+            .to_string()
+            .contains("codes ends too early"));
     }
 }

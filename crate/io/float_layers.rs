@@ -3,7 +3,7 @@
 //! indices and u32 row pointers, the bytes `SparseMlp` counts as the true packed size. The
 //! stored positions are the mask, so a pruned weight stays pruned after loading.
 
-use super::meta::{Layout, LayerMeta};
+use super::meta::{LayerMeta, Layout};
 use super::tensors::{Archive, Tensors};
 use super::validate::{check_layer_widths, mask_from_bits, mask_to_bits};
 use crate::error::{Error, Result};
@@ -30,8 +30,13 @@ pub fn write(mlp: &Mlp, ar: &mut Archive) -> Result<Vec<LayerMeta>> {
         let mut meta = LayerMeta::new(n_in, n_out, Layout::Dense);
         meta.activation = Some(d.act);
         meta.masked = mask.is_some();
-        if mask.is_some() && consistent && csr_bytes < dense_bytes && n_in <= usize::from(u16::MAX) + 1 {
-            let (mut values, mut cols, mut ptr) = (Vec::with_capacity(nnz), Vec::with_capacity(nnz), vec![0u32]);
+        if mask.is_some()
+            && consistent
+            && csr_bytes < dense_bytes
+            && n_in <= usize::from(u16::MAX) + 1
+        {
+            let (mut values, mut cols, mut ptr) =
+                (Vec::with_capacity(nnz), Vec::with_capacity(nnz), vec![0u32]);
             for r in 0..n_out {
                 for c in 0..n_in {
                     let i = r * n_in + c;
@@ -53,7 +58,11 @@ pub fn write(mlp: &Mlp, ar: &mut Archive) -> Result<Vec<LayerMeta>> {
                 ar.bytes(format!("layers.{l}.mask_bits"), mask_to_bits(m));
             }
         }
-        ar.f32(format!("layers.{l}.bias"), vec![n_out], d.b.as_slice().unwrap_or(&[]));
+        ar.f32(
+            format!("layers.{l}.bias"),
+            vec![n_out],
+            d.b.as_slice().unwrap_or(&[]),
+        );
         metas.push(meta);
     }
     Ok(metas)
@@ -74,7 +83,8 @@ pub fn read(metas: &[LayerMeta], t: &Tensors) -> Result<Mlp> {
             Layout::Dense => {
                 let w = t.f32(&format!("layers.{l}.weight"), &[n_out, n_in])?;
                 let mask = if m.masked {
-                    let bits = t.bytes(&format!("layers.{l}.mask_bits"), (n_in * n_out).div_ceil(8))?;
+                    let bits =
+                        t.bytes(&format!("layers.{l}.mask_bits"), (n_in * n_out).div_ceil(8))?;
                     Some(mask_from_bits(bits, n_in * n_out))
                 } else {
                     None
@@ -89,7 +99,8 @@ pub fn read(metas: &[LayerMeta], t: &Tensors) -> Result<Mlp> {
                 )))
             }
         };
-        let w = Array2::from_shape_vec((n_out, n_in), w).map_err(|_| Error::shape("load weights", (n_out, n_in), "other"))?;
+        let w = Array2::from_shape_vec((n_out, n_in), w)
+            .map_err(|_| Error::shape("load weights", (n_out, n_in), "other"))?;
         let mask = mask
             .map(|v| Array2::from_shape_vec((n_out, n_in), v))
             .transpose()
@@ -114,7 +125,12 @@ fn read_csr(l: usize, m: &LayerMeta, t: &Tensors) -> Result<(Vec<f32>, Option<Ve
     let ptr = t.u32(&format!("layers.{l}.row_ptr"), n_out + 1)?;
     let mut w = vec![0f32; n_in * n_out];
     let mut mask = vec![0f32; n_in * n_out];
-    let bad = || Error::data(format!("layer {}: the sparse row pointers are not increasing from 0 to the stored count", l + 1));
+    let bad = || {
+        Error::data(format!(
+            "layer {}: the sparse row pointers are not increasing from 0 to the stored count",
+            l + 1
+        ))
+    };
     if ptr.first() != Some(&0) || ptr.last().map(|&p| p as usize) != Some(nnz) {
         return Err(bad());
     }

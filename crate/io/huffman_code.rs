@@ -30,7 +30,9 @@ fn canonical(lengths: &[u8]) -> Result<Vec<(u64, u32)>> {
         code = (code + count[len - 1]) << 1;
         next[len] = code;
         if count[len] > 0 && code + count[len] > (1u64 << len) {
-            return Err(Error::data("Huffman code lengths do not form a prefix code"));
+            return Err(Error::data(
+                "Huffman code lengths do not form a prefix code",
+            ));
         }
     }
     Ok(lengths
@@ -111,7 +113,9 @@ pub fn decode(n: usize, lengths: &[u8], input: &mut BitReader) -> Result<Vec<u32
                 break;
             }
         }
-        out.push(found.ok_or_else(|| Error::data("the Huffman stream holds a code that is not in its table"))?);
+        out.push(found.ok_or_else(|| {
+            Error::data("the Huffman stream holds a code that is not in its table")
+        })?);
     }
     Ok(out)
 }
@@ -122,14 +126,21 @@ mod tests {
 
     #[test]
     fn round_trip_and_size_equals_the_counted_bits() {
-        let symbols: Vec<u32> = (0..1000u32).map(|i| [0, 0, 0, 1, 1, 2, 3, 7][(i % 8) as usize]).collect();
+        let symbols: Vec<u32> = (0..1000u32)
+            .map(|i| [0, 0, 0, 1, 1, 2, 3, 7][(i % 8) as usize])
+            .collect();
         let lengths = lengths_for(&symbols, 8).unwrap();
         let mut w = BitWriter::new();
         encode(&symbols, &lengths, &mut w).unwrap();
         let freqs = huffman::frequencies(symbols.iter().map(|&s| s as usize), 8);
         assert_eq!(w.bit_len(), huffman::coded_bits(&freqs));
         let bytes = w.into_bytes();
-        let back = decode(symbols.len(), &lengths, &mut BitReader::new(&bytes, "codes")).unwrap();
+        let back = decode(
+            symbols.len(),
+            &lengths,
+            &mut BitReader::new(&bytes, "codes"),
+        )
+        .unwrap();
         assert_eq!(back, symbols);
     }
 
@@ -139,7 +150,10 @@ mod tests {
         let mut w = BitWriter::new();
         encode(&[4, 4, 4], &lengths, &mut w).unwrap();
         let bytes = w.into_bytes();
-        assert_eq!(decode(3, &lengths, &mut BitReader::new(&bytes, "c")).unwrap(), vec![4, 4, 4]);
+        assert_eq!(
+            decode(3, &lengths, &mut BitReader::new(&bytes, "c")).unwrap(),
+            vec![4, 4, 4]
+        );
         assert!(decode(1, &[1, 1, 1], &mut BitReader::new(&[0], "c")).is_err());
         assert!(decode(9, &lengths, &mut BitReader::new(&bytes, "c")).is_err());
     }

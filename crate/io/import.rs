@@ -30,7 +30,8 @@ pub enum Kind {
 /// then `{`; anything else is tried as ONNX protobuf.
 pub fn sniff(bytes: &[u8]) -> Kind {
     let json = bytes.get(8) == Some(&b'{');
-    if json && super::tensors::open(bytes).is_ok_and(|t| t.meta(super::tensors::META_KEY).is_some()) {
+    if json && super::tensors::open(bytes).is_ok_and(|t| t.meta(super::tensors::META_KEY).is_some())
+    {
         Kind::Shrink
     } else if json {
         Kind::PyTorch
@@ -43,7 +44,9 @@ fn parse_scaling(s: &str) -> Result<InputScaling> {
     match s {
         "unit" | "255" | "/255" => Ok(InputScaling::Unit),
         "mean-std" | "standardized" | "standardised" => Ok(InputScaling::default()),
-        other => Err(Error::data(format!("the file's input_scaling metadata is '{other}' (expected unit or mean-std)"))),
+        other => Err(Error::data(format!(
+            "the file's input_scaling metadata is '{other}' (expected unit or mean-std)"
+        ))),
     }
 }
 
@@ -72,11 +75,19 @@ pub fn fold_scaling(mlp: &mut Mlp, scaling: InputScaling) {
     }
 }
 
-fn finish(mut mlp: Mlp, given: Option<InputScaling>, recorded: Option<String>, what: &str) -> Result<Imported> {
+fn finish(
+    mut mlp: Mlp,
+    given: Option<InputScaling>,
+    recorded: Option<String>,
+    what: &str,
+) -> Result<Imported> {
     let (scaling, how) = match (given, recorded) {
         (Some(s), _) => (s, "as asked"),
         (None, Some(r)) => (parse_scaling(&r)?, "read from the file's metadata"),
-        (None, None) => (InputScaling::default(), "assumed: the file does not record it"),
+        (None, None) => (
+            InputScaling::default(),
+            "assumed: the file does not record it",
+        ),
     };
     fold_scaling(&mut mlp, scaling);
     let note = format!(
@@ -84,8 +95,19 @@ fn finish(mut mlp: Mlp, given: Option<InputScaling>, recorded: Option<String>, w
         mlp.sizes(),
         scaling.describe()
     );
-    let info = FileInfo { name: format!("imported {what}"), recipe: String::new(), seed: 0, input_scaling: InputScaling::default() };
-    Ok(Imported { file: ModelFile { model: Model::Float(mlp), info }, note: Some(note) })
+    let info = FileInfo {
+        name: format!("imported {what}"),
+        recipe: String::new(),
+        seed: 0,
+        input_scaling: InputScaling::default(),
+    };
+    Ok(Imported {
+        file: ModelFile {
+            model: Model::Float(mlp),
+            info,
+        },
+        note: Some(note),
+    })
 }
 
 /// A PyTorch state_dict (safetensors).
@@ -115,7 +137,10 @@ pub fn any(bytes: &[u8], scaling: Option<InputScaling>) -> Result<Imported> {
         return Err(Error::data("the file is empty"));
     }
     match sniff(bytes) {
-        Kind::Shrink => Ok(Imported { file: model_file::load(bytes)?, note: None }),
+        Kind::Shrink => Ok(Imported {
+            file: model_file::load(bytes)?,
+            note: None,
+        }),
         Kind::PyTorch => pytorch_safetensors(bytes, scaling),
         Kind::Onnx => onnx_mlp(bytes, scaling),
     }

@@ -36,7 +36,8 @@ fn encode(model: &Model, info: &FileInfo, sparse: bool) -> Result<Vec<u8>> {
         layers,
         quantized,
     };
-    let json = serde_json::to_string(&meta).map_err(|e| Error::data(format!("cannot write the metadata: {e}")))?;
+    let json = serde_json::to_string(&meta)
+        .map_err(|e| Error::data(format!("cannot write the metadata: {e}")))?;
     ar.serialize(json)
 }
 
@@ -52,8 +53,17 @@ fn canonical(model: &Model) -> Model {
             };
             let pruned = mask.iter().map(|&k| k == 0.0);
             match &mut l.codes {
-                LayerCodes::Shared { book } => book.codes.iter_mut().zip(pruned).filter(|(_, p)| *p).for_each(|(c, _)| *c = 0),
-                LayerCodes::Float { codes, .. } => codes.iter_mut().zip(pruned).filter(|(_, p)| *p).for_each(|(c, _)| *c = 0),
+                LayerCodes::Shared { book } => book
+                    .codes
+                    .iter_mut()
+                    .zip(pruned)
+                    .filter(|(_, p)| *p)
+                    .for_each(|(c, _)| *c = 0),
+                LayerCodes::Float { codes, .. } => codes
+                    .iter_mut()
+                    .zip(pruned)
+                    .filter(|(_, p)| *p)
+                    .for_each(|(c, _)| *c = 0),
                 LayerCodes::Int { .. } => {}
             }
         }
@@ -73,7 +83,9 @@ pub fn save(model: &Model, info: &FileInfo) -> Result<Vec<u8>> {
     };
     let bytes = encode(model, info, sparse)?;
     match load(&bytes) {
-        Ok(back) if back.model == *model || (sparse && back.model == canonical(model)) => return Ok(bytes),
+        Ok(back) if back.model == *model || (sparse && back.model == canonical(model)) => {
+            return Ok(bytes)
+        }
         Err(e) if !sparse => return Err(Error::data(format!("this model cannot be saved: {e}"))),
         _ => {}
     }
@@ -81,7 +93,9 @@ pub fn save(model: &Model, info: &FileInfo) -> Result<Vec<u8>> {
     let bytes = encode(model, info, false)?;
     match load(&bytes) {
         Ok(back) if back.model == *model => Ok(bytes),
-        Ok(_) => Err(Error::data("this model cannot be stored exactly in the file format")),
+        Ok(_) => Err(Error::data(
+            "this model cannot be stored exactly in the file format",
+        )),
         Err(e) => Err(Error::data(format!("this model cannot be saved: {e}"))),
     }
 }
@@ -96,28 +110,43 @@ pub fn load(bytes: &[u8]) -> Result<ModelFile> {
     let json = t.meta(META_KEY).ok_or_else(|| {
         Error::data("this safetensors file has no Shrink metadata; to bring in a PyTorch state_dict use the PyTorch import")
     })?;
-    let probe: serde_json::Value = serde_json::from_str(json).map_err(|e| Error::data(format!("the metadata is not valid JSON: {e}")))?;
+    let probe: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| Error::data(format!("the metadata is not valid JSON: {e}")))?;
     if probe.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-        return Err(Error::data("the metadata does not say format \"shrink-model\""));
+        return Err(Error::data(
+            "the metadata does not say format \"shrink-model\"",
+        ));
     }
-    let version = probe.get("format_version").and_then(serde_json::Value::as_u64);
+    let version = probe
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64);
     if version != Some(u64::from(FORMAT_VERSION)) {
         return Err(Error::data(format!(
             "format version {} is not supported (this build reads version {FORMAT_VERSION})",
             version.map_or("(missing)".to_string(), |v| v.to_string())
         )));
     }
-    let meta: FileMeta = serde_json::from_value(probe).map_err(|e| Error::data(format!("the metadata is malformed: {e}")))?;
+    let meta: FileMeta = serde_json::from_value(probe)
+        .map_err(|e| Error::data(format!("the metadata is malformed: {e}")))?;
     let model = match meta.storage {
         Storage::Float => Model::Float(float_layers::read(&meta.layers, &t)?),
         Storage::Quantized => {
-            let qm = meta.quantized.ok_or_else(|| Error::data("a quantized model without its quantization settings"))?;
+            let qm = meta.quantized.ok_or_else(|| {
+                Error::data("a quantized model without its quantization settings")
+            })?;
             Model::Quantized(quantized_layers::read(&meta.layers, &qm, &t)?)
         }
         Storage::Binary => Model::Binary(binary_layers::read(&meta.layers, &t)?),
     };
     if model.sizes() != meta.sizes {
-        return Err(Error::data(format!("the metadata says widths {:?} but the layers have {:?}", meta.sizes, model.sizes())));
+        return Err(Error::data(format!(
+            "the metadata says widths {:?} but the layers have {:?}",
+            meta.sizes,
+            model.sizes()
+        )));
     }
-    Ok(ModelFile { model, info: meta.info })
+    Ok(ModelFile {
+        model,
+        info: meta.info,
+    })
 }

@@ -13,17 +13,35 @@ use safetensors::Dtype;
 fn floats(t: &tensors::Tensors, name: &str, shape: &[usize]) -> Result<Vec<f32>> {
     let (s, data) = t.view_any(name)?;
     if s != shape {
-        return Err(Error::data(format!("tensor '{name}' has shape {s:?}, expected {shape:?} (the layers' widths must chain)")));
+        return Err(Error::data(format!(
+            "tensor '{name}' has shape {s:?}, expected {shape:?} (the layers' widths must chain)"
+        )));
     }
     let dtype = t.dtype(name)?;
     let v: Vec<f32> = match dtype {
-        Dtype::F32 => data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
-        Dtype::F16 => data.chunks_exact(2).map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
-        Dtype::BF16 => data.chunks_exact(2).map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
-        other => return Err(Error::data(format!("tensor '{name}' has dtype {other:?}; weights must be F32, F16 or BF16"))),
+        Dtype::F32 => data
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+        Dtype::F16 => data
+            .chunks_exact(2)
+            .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
+            .collect(),
+        Dtype::BF16 => data
+            .chunks_exact(2)
+            .map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32())
+            .collect(),
+        other => {
+            return Err(Error::data(format!(
+                "tensor '{name}' has dtype {other:?}; weights must be F32, F16 or BF16"
+            )))
+        }
     };
     if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-        return Err(Error::data(format!("tensor '{name}' holds a value that is not a finite number (element {})", i + 1)));
+        return Err(Error::data(format!(
+            "tensor '{name}' holds a value that is not a finite number (element {})",
+            i + 1
+        )));
     }
     Ok(v)
 }
@@ -35,17 +53,29 @@ fn floats(t: &tensors::Tensors, name: &str, shape: &[usize]) -> Result<Vec<f32>>
 /// missing bias, widths that do not chain, a wrong dtype or a NaN.
 pub fn import(bytes: &[u8]) -> Result<(Mlp, Option<String>)> {
     let t = tensors::open(bytes)?;
-    let mut prefixes: Vec<String> = t.names().iter().filter_map(|n| n.strip_suffix(".weight").map(str::to_string)).collect();
+    let mut prefixes: Vec<String> = t
+        .names()
+        .iter()
+        .filter_map(|n| n.strip_suffix(".weight").map(str::to_string))
+        .collect();
     if prefixes.is_empty() {
         return Err(Error::data("no '<layer>.weight' tensors: this is not the state_dict of an nn.Sequential of Linear layers"));
     }
     // Natural order: `net.2` before `net.10`.
     let key = |p: &String| -> Vec<(String, u64)> {
-        p.split('.').map(|s| s.parse::<u64>().map_or((s.to_string(), 0), |n| (String::new(), n))).collect()
+        p.split('.')
+            .map(|s| {
+                s.parse::<u64>()
+                    .map_or((s.to_string(), 0), |n| (String::new(), n))
+            })
+            .collect()
     };
     prefixes.sort_by_key(key);
     if prefixes.len() > 2 * (crate::model::mlp::MAX_HIDDEN_LAYERS + 1) {
-        return Err(Error::data(format!("{} Linear layers is too many", prefixes.len())));
+        return Err(Error::data(format!(
+            "{} Linear layers is too many",
+            prefixes.len()
+        )));
     }
     let mut layers = Vec::new();
     let mut n_in_expected: Option<usize> = None;
@@ -53,10 +83,18 @@ pub fn import(bytes: &[u8]) -> Result<(Mlp, Option<String>)> {
         let wname = format!("{p}.weight");
         let (shape, _) = t.view_any(&wname)?;
         let [n_out, n_in] = shape[..] else {
-            return Err(Error::data(format!("'{wname}' has shape {shape:?}; a Linear weight is 2-D [out, in]")));
+            return Err(Error::data(format!(
+                "'{wname}' has shape {shape:?}; a Linear weight is 2-D [out, in]"
+            )));
         };
-        if n_in == 0 || n_out == 0 || n_in > crate::model::mlp::MAX_WIDTH || n_out > crate::model::mlp::MAX_WIDTH {
-            return Err(Error::data(format!("'{wname}' is {n_out}×{n_in}; widths must be 1 to 4096")));
+        if n_in == 0
+            || n_out == 0
+            || n_in > crate::model::mlp::MAX_WIDTH
+            || n_out > crate::model::mlp::MAX_WIDTH
+        {
+            return Err(Error::data(format!(
+                "'{wname}' is {n_out}×{n_in}; widths must be 1 to 4096"
+            )));
         }
         if let Some(e) = n_in_expected.filter(|&e| e != n_in) {
             return Err(Error::data(format!("the layers do not chain: layer {l} has {e} outputs but '{wname}' (layer {}) takes {n_in} inputs", l + 1)));
@@ -64,9 +102,18 @@ pub fn import(bytes: &[u8]) -> Result<(Mlp, Option<String>)> {
         n_in_expected = Some(n_out);
         let w = floats(&t, &wname, &[n_out, n_in])?;
         let bname = format!("{p}.bias");
-        let b = if t.has(&bname) { floats(&t, &bname, &[n_out])? } else { vec![0.0; n_out] };
-        let act = if l + 1 == prefixes.len() { Activation::Identity } else { Activation::Relu };
-        let w = Array2::from_shape_vec((n_out, n_in), w).map_err(|_| Error::shape("PyTorch layer", (n_out, n_in), "other"))?;
+        let b = if t.has(&bname) {
+            floats(&t, &bname, &[n_out])?
+        } else {
+            vec![0.0; n_out]
+        };
+        let act = if l + 1 == prefixes.len() {
+            Activation::Identity
+        } else {
+            Activation::Relu
+        };
+        let w = Array2::from_shape_vec((n_out, n_in), w)
+            .map_err(|_| Error::shape("PyTorch layer", (n_out, n_in), "other"))?;
         layers.push(Dense::from_parts(w, Array1::from(b), act, None)?);
     }
     Ok((Mlp { layers }, t.meta("input_scaling").map(str::to_string)))

@@ -82,7 +82,14 @@ impl Archive {
 
     /// Any tensor.
     pub fn raw(&mut self, name: String, dtype: Dtype, shape: Vec<usize>, bytes: Vec<u8>) {
-        self.entries.push((name, Entry { dtype, shape, bytes }));
+        self.entries.push((
+            name,
+            Entry {
+                dtype,
+                shape,
+                bytes,
+            },
+        ));
     }
 
     /// The file without metadata (as `safetensors.torch.save_file` writes a state_dict).
@@ -127,7 +134,12 @@ pub fn open(bytes: &[u8]) -> Result<Tensors<'_>> {
     let head: [u8; 8] = bytes
         .get(..8)
         .and_then(|h| h.try_into().ok())
-        .ok_or_else(|| Error::data(format!("the file is only {} bytes: too short for a safetensors header", bytes.len())))?;
+        .ok_or_else(|| {
+            Error::data(format!(
+                "the file is only {} bytes: too short for a safetensors header",
+                bytes.len()
+            ))
+        })?;
     let n = u64::from_le_bytes(head);
     if n > MAX_HEADER_BYTES {
         return Err(Error::data(format!(
@@ -142,7 +154,9 @@ pub fn open(bytes: &[u8]) -> Result<Tensors<'_>> {
         )));
     }
     let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(|e| {
-        Error::data(format!("not a valid safetensors file ({e}); it may be truncated"))
+        Error::data(format!(
+            "not a valid safetensors file ({e}); it may be truncated"
+        ))
     })?;
     let meta = metadata
         .metadata()
@@ -157,7 +171,10 @@ pub fn open(bytes: &[u8]) -> Result<Tensors<'_>> {
 impl<'a> Tensors<'a> {
     /// The metadata value under `key`.
     pub fn meta(&self, key: &str) -> Option<&str> {
-        self.meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.meta
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Tensor names.
@@ -174,7 +191,12 @@ impl<'a> Tensors<'a> {
     ///
     /// # Errors
     /// `BadData` naming the tensor, what it should be and what it is.
-    pub fn view(&self, name: &str, dtype: Dtype, shape: Option<&[usize]>) -> Result<(Vec<usize>, &'a [u8])> {
+    pub fn view(
+        &self,
+        name: &str,
+        dtype: Dtype,
+        shape: Option<&[usize]>,
+    ) -> Result<(Vec<usize>, &'a [u8])> {
         let t = self
             .st
             .tensor(name)
@@ -201,7 +223,10 @@ impl<'a> Tensors<'a> {
     /// # Errors
     /// `BadData` if it is missing.
     pub fn view_any(&self, name: &str) -> Result<(Vec<usize>, &'a [u8])> {
-        let t = self.st.tensor(name).map_err(|_| Error::data(format!("tensor '{name}' is missing")))?;
+        let t = self
+            .st
+            .tensor(name)
+            .map_err(|_| Error::data(format!("tensor '{name}' is missing")))?;
         Ok((t.shape().to_vec(), t.data()))
     }
 
@@ -210,7 +235,11 @@ impl<'a> Tensors<'a> {
     /// # Errors
     /// `BadData` if it is missing.
     pub fn dtype(&self, name: &str) -> Result<Dtype> {
-        Ok(self.st.tensor(name).map_err(|_| Error::data(format!("tensor '{name}' is missing")))?.dtype())
+        Ok(self
+            .st
+            .tensor(name)
+            .map_err(|_| Error::data(format!("tensor '{name}' is missing")))?
+            .dtype())
     }
 
     /// f32 values of `name` with exactly `shape`, all finite.
@@ -284,7 +313,9 @@ impl<'a> Tensors<'a> {
     pub fn bytes_any(&self, name: &str) -> Result<&'a [u8]> {
         let (shape, data) = self.view(name, Dtype::U8, None)?;
         if shape.len() != 1 {
-            return Err(Error::data(format!("tensor '{name}' must be one-dimensional")));
+            return Err(Error::data(format!(
+                "tensor '{name}' must be one-dimensional"
+            )));
         }
         Ok(data)
     }

@@ -202,7 +202,12 @@ impl Mlp {
             } else {
                 &before[l - 1][..batch * self.layers[l - 1].n_out()]
             };
-            self.layers[l].forward_packed(&ws.packed[l], input, batch, &mut rest[0][..batch * n_out])?;
+            self.layers[l].forward_packed(
+                &ws.packed[l],
+                input,
+                batch,
+                &mut rest[0][..batch * n_out],
+            )?;
         }
         Ok(())
     }

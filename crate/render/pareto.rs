@@ -111,14 +111,18 @@ fn draw_err<E: std::fmt::Debug>(e: E) -> Error {
 ///
 /// # Errors
 /// `BadData` if the backend fails.
-pub fn draw_pareto<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &ParetoChart) -> Result<()> {
+pub fn draw_pareto<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &ParetoChart,
+) -> Result<()> {
     area.fill(&WHITE).map_err(draw_err)?;
     let pts: Vec<&Point> = chart
         .points
         .iter()
         .filter(|p| p.x.is_finite() && p.y.is_finite() && p.x > 0.0)
         .collect();
-    let (mut x0, mut x1, mut y0, mut y1) = (f32::INFINITY, 0.0f32, f32::INFINITY, f32::NEG_INFINITY);
+    let (mut x0, mut x1, mut y0, mut y1) =
+        (f32::INFINITY, 0.0f32, f32::INFINITY, f32::NEG_INFINITY);
     for p in &pts {
         x0 = x0.min(p.x);
         x1 = x1.max(p.x);
@@ -169,8 +173,12 @@ pub fn draw_pareto<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Pa
             .legend(move |(x, y)| Circle::new((x + 7, y), 4, color.filled()));
     }
     // Frontier points get a dark ring so they read as "on the line" in any colour.
-    c.draw_series(front.iter().map(|&p| Circle::new(p, 7, ink.stroke_width(2))))
-        .map_err(draw_err)?;
+    c.draw_series(
+        front
+            .iter()
+            .map(|&p| Circle::new(p, 7, ink.stroke_width(2))),
+    )
+    .map_err(draw_err)?;
     for p in &pts {
         let color = parse_color(&p.color);
         c.draw_series(std::iter::once(Circle::new((p.x, p.y), 5, color.filled())))
@@ -219,7 +227,13 @@ mod tests {
     #[test]
     fn frontier_keeps_only_undominated_points() {
         // (bytes, accuracy): #1 dense, #2 smaller and as good, #3 dominated by #2, #4 tiny.
-        let p = [(1000.0, 98.0), (100.0, 98.0), (200.0, 97.0), (10.0, 90.0), (f32::NAN, 99.0)];
+        let p = [
+            (1000.0, 98.0),
+            (100.0, 98.0),
+            (200.0, 97.0),
+            (10.0, 90.0),
+            (f32::NAN, 99.0),
+        ];
         assert_eq!(frontier(&p), vec![3, 1]);
         let q = [(50.0, 91.0), (100.0, 95.0), (400.0, 97.5)];
         assert_eq!(frontier(&q), vec![0, 1, 2]);
@@ -242,15 +256,33 @@ mod tests {
         let chart = ParetoChart {
             title: "accuracy vs bytes".into(),
             points: vec![
-                Point { x: 1e6, y: 98.0, label: "#1".into(), color: "#1f77b4".into() },
-                Point { x: 1e5, y: 97.9, label: "#2".into(), color: "#d62728".into() },
+                Point {
+                    x: 1e6,
+                    y: 98.0,
+                    label: "#1".into(),
+                    color: "#1f77b4".into(),
+                },
+                Point {
+                    x: 1e5,
+                    y: 97.9,
+                    label: "#2".into(),
+                    color: "#d62728".into(),
+                },
             ],
-            keys: vec![Key { name: "prune".into(), color: "#d62728".into() }],
+            keys: vec![Key {
+                name: "prune".into(),
+                color: "#d62728".into(),
+            }],
             frontier_label: "frontier".into(),
             ..Default::default()
         };
         let svg = to_svg(&chart, 400, 300).unwrap();
-        assert!(svg.contains("#2") && svg.contains("prune") && svg.contains("frontier"), "{svg}");
-        assert!(to_svg(&ParetoChart::default(), 200, 100).unwrap().contains("<svg"));
+        assert!(
+            svg.contains("#2") && svg.contains("prune") && svg.contains("frontier"),
+            "{svg}"
+        );
+        assert!(to_svg(&ParetoChart::default(), 200, 100)
+            .unwrap()
+            .contains("<svg"));
     }
 }

@@ -115,10 +115,13 @@ impl Store {
     /// # Errors
     /// `InvalidParam` "there is no version #N" when it does not exist (or was deleted).
     pub fn get(&self, id: u32) -> Result<&Version> {
-        self.versions
-            .iter()
-            .find(|v| v.id == id)
-            .ok_or_else(|| Error::param("version", format!("#{id}"), "there is no such version (it may have been deleted)"))
+        self.versions.iter().find(|v| v.id == id).ok_or_else(|| {
+            Error::param(
+                "version",
+                format!("#{id}"),
+                "there is no such version (it may have been deleted)",
+            )
+        })
     }
 
     /// Renames a version.
@@ -143,7 +146,13 @@ impl Store {
             .versions
             .iter()
             .position(|v| v.id == id)
-            .ok_or_else(|| Error::param("version", format!("#{id}"), "there is no such version (it may have been deleted)"))?;
+            .ok_or_else(|| {
+                Error::param(
+                    "version",
+                    format!("#{id}"),
+                    "there is no such version (it may have been deleted)",
+                )
+            })?;
         Ok(self.versions.remove(at))
     }
 
@@ -207,7 +216,11 @@ fn check_name(name: &str) -> Result<String> {
         ));
     }
     if name.chars().any(char::is_control) {
-        return Err(Error::param("version name", name.escape_default(), "must not contain control characters"));
+        return Err(Error::param(
+            "version name",
+            name.escape_default(),
+            "must not contain control characters",
+        ));
     }
     Ok(name.to_string())
 }

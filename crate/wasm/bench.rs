@@ -66,11 +66,15 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
     // tiers the kernel up (wasm has no on-stack replacement).
     type Packed = fn(usize, usize, usize, &[f32], &[f32], &mut [f32]) -> crate::Result<()>;
     let packed: [(&str, Packed); 2] = [
-        ("simd128", std::hint::black_box(kernels::simd128::gemm_packed)),
+        (
+            "simd128",
+            std::hint::black_box(kernels::simd128::gemm_packed),
+        ),
         ("scalar", std::hint::black_box(kernels::scalar::gemm_packed)),
     ];
     let mut bt = kernels::PackedBt::default();
-    bt.pack(n, k, &w).map_err(|e| JsError::new(&e.to_string()))?;
+    bt.pack(n, k, &w)
+        .map_err(|e| JsError::new(&e.to_string()))?;
     let xi: Vec<f32> = (0..1000 * k).map(|i| (i % 11) as f32 * 0.05).collect();
     let mut ci = vec![0.0; 1000 * n];
     for (rows_a, a, out) in [(m, &x, &mut c), (1000, &xi, &mut ci)] {

@@ -51,7 +51,10 @@ fn draw(backend: CanvasBackend, chart: JsValue) -> Result<(), JsError> {
 /// # Errors
 /// A canvas without a 2D context, a malformed chart object, or a drawing failure.
 #[wasm_bindgen(js_name = drawParetoChartOn)]
-pub fn draw_pareto_chart_on(canvas: web_sys::HtmlCanvasElement, chart: JsValue) -> Result<(), JsError> {
+pub fn draw_pareto_chart_on(
+    canvas: web_sys::HtmlCanvasElement,
+    chart: JsValue,
+) -> Result<(), JsError> {
     let backend = CanvasBackend::with_canvas_object(canvas)
         .ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
     let chart: crate::render::pareto::ParetoChart = from_js("chart", chart)?;

@@ -19,7 +19,11 @@ fn scaling(s: &str) -> JsResult<Option<InputScaling>> {
         "" | "auto" => Ok(None),
         "unit" => Ok(Some(InputScaling::Unit)),
         "mean-std" => Ok(Some(InputScaling::default())),
-        other => Err(err(Error::param("input scaling", other, "must be auto, unit (p/255) or mean-std"))),
+        other => Err(err(Error::param(
+            "input scaling",
+            other,
+            "must be auto, unit (p/255) or mean-std",
+        ))),
     }
 }
 
@@ -34,12 +38,19 @@ impl VersionsLab {
     /// A corrupt or foreign file, in words (nothing in the session changes); a model whose
     /// input is not 784 pixels; a full list; `not ready` without test data.
     #[wasm_bindgen(js_name = importFile)]
-    pub fn import_file(&mut self, session: &mut Session, bytes: &[u8], scaling_name: &str, name: &str) -> JsResult<JsValue> {
+    pub fn import_file(
+        &mut self,
+        session: &mut Session,
+        bytes: &[u8],
+        scaling_name: &str,
+        name: &str,
+    ) -> JsResult<JsValue> {
         let asked = scaling(scaling_name)?;
         if import::sniff(bytes) == import::Kind::Shrink {
             let v = self.import_version(session, bytes, None, name, 0.0)?;
             let note = JsValue::from_str("a Shrink model file: loaded as saved");
-            js_sys::Reflect::set(&v, &JsValue::from_str("note"), &note).map_err(|_| JsError::new("cannot build the reply"))?;
+            js_sys::Reflect::set(&v, &JsValue::from_str("note"), &note)
+                .map_err(|_| JsError::new("cannot build the reply"))?;
             return Ok(v);
         }
         let imported = import::any(bytes, asked).map_err(err)?;
@@ -48,15 +59,21 @@ impl VersionsLab {
             return Err(err(Error::shape("imported model input", 784, model.n_in())));
         }
         let root = model.size().dense_fp32_bytes;
-        let figures = measure(&model, session.test_data().map_err(err)?, root, &now_ms).map_err(err)?;
-        let name = if name.trim().is_empty() { imported.file.info.name.as_str() } else { name };
+        let figures =
+            measure(&model, session.test_data().map_err(err)?, root, &now_ms).map_err(err)?;
+        let name = if name.trim().is_empty() {
+            imported.file.info.name.as_str()
+        } else {
+            name
+        };
         let id = session
             .versions_mut()
             .add(name, None, Recipe { steps: vec![] }, 0, model, figures)
             .map_err(err)?;
         let v = summary(session.versions(), id)?;
         let note = JsValue::from_str(imported.note.as_deref().unwrap_or(""));
-        js_sys::Reflect::set(&v, &JsValue::from_str("note"), &note).map_err(|_| JsError::new("cannot build the reply"))?;
+        js_sys::Reflect::set(&v, &JsValue::from_str("note"), &note)
+            .map_err(|_| JsError::new("cannot build the reply"))?;
         Ok(v)
     }
 

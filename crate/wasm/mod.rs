@@ -42,9 +42,9 @@ pub fn now_ms() -> f64 {
 }
 
 pub mod distill;
+mod files;
 pub mod low_rank;
 pub mod versions;
-mod versions_job;
 mod versions_file;
-mod files;
+mod versions_job;
 pub use versions::VersionsLab;

@@ -6,13 +6,13 @@
 
 use super::dto::{err, image_to_js, now_ms, to_js};
 use super::session::{Session, SIDE};
+use crate::compress::Compressed;
 use crate::data::mnist::normalize_pixel;
 use crate::error::{check_len, Error};
 use crate::model::loss::softmax_in_place;
 use crate::model::{Mlp, Workspace};
 use crate::render::heatmap::{robust_scale, tiles};
 use crate::version::{measure, Model, Recipe, Step, Store, Version};
-use crate::compress::Compressed;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -31,9 +31,11 @@ pub struct VersionsLab {
 
 /// The version with this id, or an error in words.
 pub(super) fn find(store: &Store, id: u32) -> Result<&Version, JsError> {
-    store
-        .get(id)
-        .map_err(|_| JsError::new(&format!("there is no version #{id} (it was deleted, or never made)")))
+    store.get(id).map_err(|_| {
+        JsError::new(&format!(
+            "there is no version #{id} (it was deleted, or never made)"
+        ))
+    })
 }
 
 /// What the page shows about the session's current input.
@@ -134,12 +136,22 @@ impl VersionsLab {
             }
             None => {
                 let (recipe, seed) = train_recipe(session);
-                (None, recipe, seed, crate::compress::ModelSize::dense(&mlp).dense_fp32_bytes)
+                (
+                    None,
+                    recipe,
+                    seed,
+                    crate::compress::ModelSize::dense(&mlp).dense_fp32_bytes,
+                )
             }
         };
         let model = Model::Float(mlp);
-        let figures = measure(&model, session.test_data().map_err(err)?, root_bytes, &now_ms)
-            .map_err(err)?;
+        let figures = measure(
+            &model,
+            session.test_data().map_err(err)?,
+            root_bytes,
+            &now_ms,
+        )
+        .map_err(err)?;
         let id = session
             .versions_mut()
             .add(name, parent, recipe, seed, model, figures)
@@ -188,10 +200,13 @@ impl VersionsLab {
             .model()
             .map(|m| m.layers.iter().any(|d| d.mask.is_some()))
             .unwrap_or(false);
-        let picked = session.input().and_then(|id| session.versions().get(id).ok());
+        let picked = session
+            .input()
+            .and_then(|id| session.versions().get(id).ok());
         let dense = !masked
             && picked.is_none_or(|v| {
-                matches!(v.step(), None | Some(Step::Train { .. })) && v.model.kept_fraction() >= 1.0
+                matches!(v.step(), None | Some(Step::Train { .. }))
+                    && v.model.kept_fraction() >= 1.0
             });
         to_js(&Input {
             id: picked.map(|v| v.id),
@@ -214,7 +229,11 @@ impl VersionsLab {
             return Err(err(Error::param("pixel", v, "must be in [0, 1]")));
         }
         if ids.is_empty() || ids.len() > MAX_PREDICT_VERSIONS {
-            return Err(err(Error::param("selected versions", ids.len(), "must be between 1 and 16")));
+            return Err(err(Error::param(
+                "selected versions",
+                ids.len(),
+                "must be between 1 and 16",
+            )));
         }
         let x: Vec<f32> = pixels.iter().map(|&v| normalize_pixel(v)).collect();
         let mut ws = Workspace::default();
@@ -226,7 +245,10 @@ impl VersionsLab {
             let digit = p
                 .iter()
                 .enumerate()
-                .fold((0, f32::NEG_INFINITY), |b, (i, &q)| if q > b.1 { (i, q) } else { b })
+                .fold(
+                    (0, f32::NEG_INFINITY),
+                    |b, (i, &q)| if q > b.1 { (i, q) } else { b },
+                )
                 .0;
             out.push(Prediction {
                 id,
@@ -246,7 +268,11 @@ impl VersionsLab {
     /// No such version; `tiles_per_row` outside 1..=128.
     pub fn heatmap(&self, session: &Session, id: u32, tiles_per_row: u32) -> JsResult<JsValue> {
         if tiles_per_row == 0 || tiles_per_row > 128 {
-            return Err(err(Error::param("tiles per row", tiles_per_row, "must be between 1 and 128")));
+            return Err(err(Error::param(
+                "tiles per row",
+                tiles_per_row,
+                "must be between 1 and 128",
+            )));
         }
         let v = find(session.versions(), id)?;
         let (w, mask) = v.model.first_layer().map_err(err)?;

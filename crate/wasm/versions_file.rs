@@ -55,7 +55,11 @@ impl VersionsLab {
         root_dense_bytes: f64,
     ) -> JsResult<JsValue> {
         if !root_dense_bytes.is_finite() || !(0.0..=MAX_ROOT_BYTES).contains(&root_dense_bytes) {
-            return Err(err(Error::param("root dense bytes", root_dense_bytes, "must be a byte count from 0 to 1e9")));
+            return Err(err(Error::param(
+                "root dense bytes",
+                root_dense_bytes,
+                "must be a byte count from 0 to 1e9",
+            )));
         }
         let file = model_file::load(bytes).map_err(err)?;
         if file.info.input_scaling != InputScaling::default() {
@@ -66,7 +70,11 @@ impl VersionsLab {
             )));
         }
         if file.model.n_in() != 784 {
-            return Err(err(Error::shape("model file input", 784, file.model.n_in())));
+            return Err(err(Error::shape(
+                "model file input",
+                784,
+                file.model.n_in(),
+            )));
         }
         let recipe = if file.info.recipe.trim().is_empty() {
             Recipe { steps: vec![] }
@@ -82,8 +90,18 @@ impl VersionsLab {
         } else {
             parent_root.unwrap_or_else(|| file.model.size().dense_fp32_bytes)
         };
-        let figures = measure(&file.model, session.test_data().map_err(err)?, root, &now_ms).map_err(err)?;
-        let name = if name.trim().is_empty() { file.info.name.as_str() } else { name };
+        let figures = measure(
+            &file.model,
+            session.test_data().map_err(err)?,
+            root,
+            &now_ms,
+        )
+        .map_err(err)?;
+        let name = if name.trim().is_empty() {
+            file.info.name.as_str()
+        } else {
+            name
+        };
         let id = session
             .versions_mut()
             .add(name, parent, recipe, file.info.seed, file.model, figures)

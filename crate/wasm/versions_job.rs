@@ -46,7 +46,12 @@ impl VersionsLab {
     /// # Errors
     /// A bad step, in words; no such parent; a step that makes no sense for the parent's
     /// model (said why); `not ready` before the data is loaded.
-    pub fn start(&mut self, session: &mut Session, parent: Option<u32>, step: &str) -> JsResult<JsValue> {
+    pub fn start(
+        &mut self,
+        session: &mut Session,
+        parent: Option<u32>,
+        step: &str,
+    ) -> JsResult<JsValue> {
         self.job = None;
         let step = Step::parse(step).map_err(err)?;
         let train = session.train_data().map_err(err)?;
@@ -58,7 +63,11 @@ impl VersionsLab {
         let recipe = base.then(step.clone());
         let seed = parent_version.map_or_else(|| recipe.seed(), |p| p.seed);
         let job = Job::start(&step, parent_version, train, seed).map_err(err)?;
-        self.job = Some(Running { parent, recipe, job });
+        self.job = Some(Running {
+            parent,
+            recipe,
+            job,
+        });
         self.progress()
     }
 
@@ -69,7 +78,11 @@ impl VersionsLab {
     /// in words).
     pub fn advance(&mut self, session: &mut Session, max_steps: u32) -> JsResult<JsValue> {
         if max_steps == 0 || max_steps > MAX_STEPS_PER_ADVANCE {
-            return Err(err(Error::param("steps", max_steps, "must be between 1 and 100000")));
+            return Err(err(Error::param(
+                "steps",
+                max_steps,
+                "must be between 1 and 100000",
+            )));
         }
         let train = session.train_data().map_err(err)?;
         let running = self.job.as_mut().ok_or_else(no_job)?;
@@ -105,12 +118,24 @@ impl VersionsLab {
         let running = self.job.take().ok_or_else(no_job)?;
         if !running.job.progress().done {
             self.job = Some(running);
-            return Err(JsError::new("the step is not done yet: advance it until its progress says done"));
+            return Err(JsError::new(
+                "the step is not done yet: advance it until its progress says done",
+            ));
         }
-        let Running { parent, recipe, job } = running;
+        let Running {
+            parent,
+            recipe,
+            job,
+        } = running;
         let seed = job.seed();
-        let (model, figures) = job.finish(session.test_data().map_err(err)?, &now_ms).map_err(err)?;
-        let name = if name.trim().is_empty() { default_name(&recipe) } else { name.to_string() };
+        let (model, figures) = job
+            .finish(session.test_data().map_err(err)?, &now_ms)
+            .map_err(err)?;
+        let name = if name.trim().is_empty() {
+            default_name(&recipe)
+        } else {
+            name.to_string()
+        };
         let id = session
             .versions_mut()
             .add(&name, parent, recipe, seed, model, figures)
@@ -128,7 +153,12 @@ impl VersionsLab {
     ///
     /// # Errors
     /// A bad step; no such parent.
-    pub fn existing(&self, session: &Session, parent: Option<u32>, step: &str) -> JsResult<Option<u32>> {
+    pub fn existing(
+        &self,
+        session: &Session,
+        parent: Option<u32>,
+        step: &str,
+    ) -> JsResult<Option<u32>> {
         let step = Step::parse(step).map_err(err)?;
         let base = match parent {
             Some(id) => find(session.versions(), id)?.recipe.clone(),

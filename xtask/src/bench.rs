@@ -100,7 +100,9 @@ const table = (rows) => {
 pub fn run_all() -> Result {
     crate::build::run_all()?;
     if let Err(e) = crate::build::build_relaxed() {
-        note(&format!("no relaxed-simd module, its rows are skipped: {e}"));
+        note(&format!(
+            "no relaxed-simd module, its rows are skipped: {e}"
+        ));
     }
     native()?;
     browser()
@@ -173,7 +175,10 @@ fn vendor_tfjs(www: &std::path::Path) -> Result {
         ("tfjs-backend-wasm/dist", "tf-backend-wasm.min.js"),
         ("tfjs-backend-wasm/dist", "tfjs-backend-wasm.wasm"),
         ("tfjs-backend-wasm/dist", "tfjs-backend-wasm-simd.wasm"),
-        ("tfjs-backend-wasm/dist", "tfjs-backend-wasm-threaded-simd.wasm"),
+        (
+            "tfjs-backend-wasm/dist",
+            "tfjs-backend-wasm-threaded-simd.wasm",
+        ),
     ];
     for (dir, name) in files {
         let from = nm.join(dir).join(name);

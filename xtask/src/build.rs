@@ -57,7 +57,8 @@ pub fn threads_pkg_dir() -> PathBuf {
 /// Since rust-lang/rust#147225 `+atomics` alone no longer makes the memory shared (the build
 /// succeeds and the page then fails): every flag here is needed. 1 GiB is the most memory the
 /// shared module can grow to (training on full MNIST peaks far below it).
-const THREADS_RUSTFLAGS: &str = "-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128 \
+const THREADS_RUSTFLAGS: &str =
+    "-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128 \
 -C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--max-memory=1073741824 \
 -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
 -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base";
@@ -70,13 +71,33 @@ pub fn build_threads() -> Result {
     let target_dir = util::target_dir().join("threads");
     let mut cmd = Command::new("rustup");
     cmd.current_dir(root())
-        .args(["run", setup::NIGHTLY, "cargo", "build", "--release", "--lib"])
-        .args(["--package", "shrink", "--target", TARGET, "--features", "threads"])
+        .args([
+            "run",
+            setup::NIGHTLY,
+            "cargo",
+            "build",
+            "--release",
+            "--lib",
+        ])
+        .args([
+            "--package",
+            "shrink",
+            "--target",
+            TARGET,
+            "--features",
+            "threads",
+        ])
         .args(["-Z", "build-std=panic_abort,std"])
         .env("CARGO_TARGET_DIR", &target_dir)
         .env("RUSTFLAGS", THREADS_RUSTFLAGS);
     // The outer `cargo run` of xtask points these at the stable toolchain.
-    for var in ["RUSTC", "RUSTDOC", "CARGO", "RUSTUP_TOOLCHAIN", "RUSTC_WRAPPER"] {
+    for var in [
+        "RUSTC",
+        "RUSTDOC",
+        "CARGO",
+        "RUSTUP_TOOLCHAIN",
+        "RUSTC_WRAPPER",
+    ] {
         cmd.env_remove(var);
     }
     run(&mut cmd)?;

@@ -22,10 +22,18 @@ fn parse(args: &[String]) -> Result<(f64, String)> {
                 minutes = value
                     .and_then(|v| v.parse::<f64>().ok())
                     .filter(|m| m.is_finite() && *m > 0.0 && *m <= 24.0 * 60.0)
-                    .ok_or_else(|| fail!("--minutes needs a number of minutes above 0 (at most 1440)"))?;
+                    .ok_or_else(|| {
+                        fail!("--minutes needs a number of minutes above 0 (at most 1440)")
+                    })?;
             }
-            "--targets" => targets = value.ok_or_else(|| fail!("--targets needs a list, e.g. idx,params"))?,
-            _ => return Err(fail!("unknown option `{arg}` (fuzz takes --minutes N, --targets a,b)")),
+            "--targets" => {
+                targets = value.ok_or_else(|| fail!("--targets needs a list, e.g. idx,params"))?
+            }
+            _ => {
+                return Err(fail!(
+                    "unknown option `{arg}` (fuzz takes --minutes N, --targets a,b)"
+                ))
+            }
         }
     }
     Ok((minutes, targets))
@@ -35,8 +43,20 @@ pub fn run_all(args: &[String]) -> Result {
     let (minutes, targets) = parse(args)?;
     step(&format!("fuzzing for {minutes} minute(s) per target"));
     run(util::cargo()
-        .args(["test", "--release", "--test", "fuzz", "--", "--ignored", "--nocapture", "fuzz_for_a_while"])
-        .env("SHRINK_FUZZ_SECONDS", format!("{}", (minutes * 60.0).round() as u64))
+        .args([
+            "test",
+            "--release",
+            "--test",
+            "fuzz",
+            "--",
+            "--ignored",
+            "--nocapture",
+            "fuzz_for_a_while",
+        ])
+        .env(
+            "SHRINK_FUZZ_SECONDS",
+            format!("{}", (minutes * 60.0).round() as u64),
+        )
         .env("SHRINK_FUZZ_TARGETS", targets))
 }
 
@@ -48,8 +68,14 @@ mod tests {
     fn fuzz_flags() {
         let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(parse(&a(&[])).ok(), Some((10.0, String::new())));
-        assert_eq!(parse(&a(&["--minutes", "2"])).ok(), Some((2.0, String::new())));
-        assert_eq!(parse(&a(&["--minutes=0.5", "--targets", "idx"])).ok(), Some((0.5, "idx".into())));
+        assert_eq!(
+            parse(&a(&["--minutes", "2"])).ok(),
+            Some((2.0, String::new()))
+        );
+        assert_eq!(
+            parse(&a(&["--minutes=0.5", "--targets", "idx"])).ok(),
+            Some((0.5, "idx".into()))
+        );
         assert!(parse(&a(&["--minutes", "-1"])).is_err());
         assert!(parse(&a(&["--minutes"])).is_err());
         assert!(parse(&a(&["--fast"])).is_err());

@@ -12,7 +12,10 @@ use crate::util::{self, note, root, run, step, Result};
 
 /// The pretrained model file.
 pub fn pretrained_path() -> PathBuf {
-    root().join("www").join("models").join("lenet-300-100.safetensors")
+    root()
+        .join("www")
+        .join("models")
+        .join("lenet-300-100.safetensors")
 }
 
 /// Trains and saves LeNet-300-100 if the file is absent (seeded: reproducible).
@@ -28,7 +31,20 @@ pub fn pretrained() -> Result {
     }
     let tmp = path.with_extension("partial");
     run(util::cargo()
-        .args(["run", "--release", "--quiet", "--bin", "shrink", "--", "train", "--epochs", "10", "--seed", "1", "--save"])
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--bin",
+            "shrink",
+            "--",
+            "train",
+            "--epochs",
+            "10",
+            "--seed",
+            "1",
+            "--save",
+        ])
         .arg(&tmp)
         .env("SHRINK_DATA", crate::mnist::data_dir()))?;
     std::fs::rename(&tmp, &path).map_err(|e| fail!("cannot move the model into place: {e}"))?;
@@ -39,15 +55,28 @@ pub fn pretrained() -> Result {
 pub fn ort_python() -> Result<PathBuf> {
     let venv = util::target_dir().join("ort-venv");
     let python = venv.join("bin").join("python");
-    let ok = |p: &PathBuf| Command::new(p).args(["-c", "import onnxruntime, numpy"]).output().is_ok_and(|o| o.status.success());
+    let ok = |p: &PathBuf| {
+        Command::new(p)
+            .args(["-c", "import onnxruntime, numpy"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
     if ok(&python) {
         return Ok(python);
     }
     step("python venv with onnxruntime + numpy (PyPI) for the ONNX check");
     let start = Instant::now();
     run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-    run(Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", "onnxruntime==1.32.0", "numpy==2.4.6"]))?;
-    note(&format!("venv ready in {:.0} s", start.elapsed().as_secs_f64()));
+    run(Command::new(venv.join("bin").join("pip")).args([
+        "install",
+        "--quiet",
+        "onnxruntime==1.32.0",
+        "numpy==2.4.6",
+    ]))?;
+    note(&format!(
+        "venv ready in {:.0} s",
+        start.elapsed().as_secs_f64()
+    ));
     if !ok(&python) {
         return Err(fail!("onnxruntime does not import in {}", venv.display()));
     }

@@ -54,7 +54,9 @@ pub const NIGHTLY: &str = "nightly-2026-05-20";
 
 /// `rustup toolchain install NIGHTLY` with rust-src and wasm32, unless it is installed.
 fn nightly() -> Result {
-    step(&format!("Rust {NIGHTLY} (rust-src, wasm32) for the threaded module"));
+    step(&format!(
+        "Rust {NIGHTLY} (rust-src, wasm32) for the threaded module"
+    ));
     let has = |args: &[&str]| output(Command::new("rustup").args(args));
     let Some(toolchains) = has(&["toolchain", "list"]) else {
         note("rustup not found: the threaded module needs it, so it will not be built");

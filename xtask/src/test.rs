@@ -88,7 +88,14 @@ fn build() -> Result {
 /// compiled only there, so their `# Safety` sections and `// SAFETY:` comments are checked
 /// there (the rest of the wasm build's style is the native run's business).
 fn clippy() -> Result {
-    run(util::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(util::cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     run(util::cargo().args([
         "clippy",
         "--target",

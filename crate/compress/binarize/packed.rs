@@ -221,8 +221,13 @@ impl PackedNet {
                 w
             }
         };
-        ndarray::Array2::from_shape_vec((layer.n_out, layer.n_in), values)
-            .map_err(|_| Error::shape("PackedNet::effective_weights", (layer.n_out, layer.n_in), "other"))
+        ndarray::Array2::from_shape_vec((layer.n_out, layer.n_in), values).map_err(|_| {
+            Error::shape(
+                "PackedNet::effective_weights",
+                (layer.n_out, layer.n_in),
+                "other",
+            )
+        })
     }
 
     /// Logits `[batch, n_out]` for `x` `[batch, n_in]`.

@@ -46,23 +46,38 @@ fn check(l: usize, p: &PackedLayerParts, prev: Option<&PackedLayerParts>) -> Res
                 return bad(format!("{} sign words, expected {}", b.len(), p.n_out * kw));
             }
             let tail = p.n_in % 64;
-            if tail != 0 && b.chunks(kw.max(1)).any(|row| row.last().is_some_and(|w| w >> tail != 0)) {
+            if tail != 0
+                && b.chunks(kw.max(1))
+                    .any(|row| row.last().is_some_and(|w| w >> tail != 0))
+            {
                 return bad("sign bits are set beyond the end of a row".into());
             }
         }
         PartWeights::Float(w) => {
             if w.len() != p.n_out * p.n_in {
-                return bad(format!("{} weights, expected {}", w.len(), p.n_out * p.n_in));
+                return bad(format!(
+                    "{} weights, expected {}",
+                    w.len(),
+                    p.n_out * p.n_in
+                ));
             }
         }
     }
     for (what, v) in [("α", &p.alpha), ("bias", &p.bias)] {
         if v.len() != p.n_out {
-            return bad(format!("{} values of {what}, expected {}", v.len(), p.n_out));
+            return bad(format!(
+                "{} values of {what}, expected {}",
+                v.len(),
+                p.n_out
+            ));
         }
     }
     if let Some(bn) = &p.bn {
-        if bn.len() != p.n_out || bn.beta.len() != p.n_out || bn.running_mean.len() != p.n_out || bn.running_var.len() != p.n_out {
+        if bn.len() != p.n_out
+            || bn.beta.len() != p.n_out
+            || bn.running_mean.len() != p.n_out
+            || bn.running_var.len() != p.n_out
+        {
             return bad("batch-norm vectors do not match the layer's width".into());
         }
         if !(bn.eps.is_finite() && bn.eps > 0.0) || bn.running_var.iter().any(|&v| v < 0.0) {
@@ -77,7 +92,10 @@ fn check(l: usize, p: &PackedLayerParts, prev: Option<&PackedLayerParts>) -> Res
     }
     if let Some(q) = prev {
         if q.n_out != p.n_in {
-            return bad(format!("has {} inputs but layer {} has {} outputs", p.n_in, l, q.n_out));
+            return bad(format!(
+                "has {} inputs but layer {} has {} outputs",
+                p.n_in, l, q.n_out
+            ));
         }
     }
     Ok(())

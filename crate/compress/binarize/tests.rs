@@ -86,13 +86,7 @@ fn fd_check(batch_norm: bool) {
     net.clone().forward_train(&x, batch, &mut c).unwrap();
     let k = net.n_out();
     let last = c.layers.last_mut().unwrap();
-    softmax_cross_entropy(
-        &last.a[..batch * k],
-        &y,
-        k,
-        &mut last.delta[..batch * k],
-    )
-    .unwrap();
+    softmax_cross_entropy(&last.a[..batch * k], &y, k, &mut last.delta[..batch * k]).unwrap();
     let mut g = Grads::zeros_like(&net.shadow);
     let mut gn = Grads::zeros_like(&net.norm_params());
     net.backward(&x, batch, &mut c, &mut g, &mut gn).unwrap();

@@ -117,8 +117,9 @@ pub fn timings(
         t.model_dense_ms.push(best(clock, min_ms, || {
             model.forward(xb, b, &mut ws).map(drop)
         })?);
-        t.model_sparse_ms
-            .push(best(clock, min_ms, || sp.forward(xb, b, &mut ws).map(drop))?);
+        t.model_sparse_ms.push(best(clock, min_ms, || {
+            sp.forward(xb, b, &mut ws).map(drop)
+        })?);
         if let Some(r) = reference {
             let mut ws = Workspace::default();
             t.reference_dense_ms

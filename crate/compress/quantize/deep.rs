@@ -219,7 +219,11 @@ pub fn run(
     if p.sparsity.len() != 1 && p.sparsity.len() != mlp.layers.len() {
         return Err(Error::param(
             "pruned fraction per layer",
-            format!("{} values for {} layers", p.sparsity.len(), mlp.layers.len()),
+            format!(
+                "{} values for {} layers",
+                p.sparsity.len(),
+                mlp.layers.len()
+            ),
             "give one value, or one per layer of this model",
         ));
     }

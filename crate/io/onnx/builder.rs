@@ -2,8 +2,8 @@
 //! attributes, and typed graph inputs/outputs with a symbolic batch dimension.
 
 use super::proto::{
-    attribute_proto::AttributeType, tensor_proto::DataType, tensor_shape_proto, type_proto, AttributeProto,
-    NodeProto, TensorProto, TensorShapeProto, TypeProto, ValueInfoProto,
+    attribute_proto::AttributeType, tensor_proto::DataType, tensor_shape_proto, type_proto,
+    AttributeProto, NodeProto, TensorProto, TensorShapeProto, TypeProto, ValueInfoProto,
 };
 
 /// An f32 initializer.
@@ -30,16 +30,32 @@ pub fn i8_tensor(name: &str, dims: &[usize], values: &[i8]) -> TensorProto {
 
 /// An integer attribute.
 pub fn attr_int(name: &str, v: i64) -> AttributeProto {
-    AttributeProto { name: Some(name.into()), r#type: Some(AttributeType::Int as i32), i: Some(v), ..Default::default() }
+    AttributeProto {
+        name: Some(name.into()),
+        r#type: Some(AttributeType::Int as i32),
+        i: Some(v),
+        ..Default::default()
+    }
 }
 
 /// A float attribute.
 pub fn attr_float(name: &str, v: f32) -> AttributeProto {
-    AttributeProto { name: Some(name.into()), r#type: Some(AttributeType::Float as i32), f: Some(v), ..Default::default() }
+    AttributeProto {
+        name: Some(name.into()),
+        r#type: Some(AttributeType::Float as i32),
+        f: Some(v),
+        ..Default::default()
+    }
 }
 
 /// A node.
-pub fn node(op: &str, name: &str, inputs: &[&str], output: &str, attributes: Vec<AttributeProto>) -> NodeProto {
+pub fn node(
+    op: &str,
+    name: &str,
+    inputs: &[&str],
+    output: &str,
+    attributes: Vec<AttributeProto>,
+) -> NodeProto {
     NodeProto {
         op_type: Some(op.into()),
         name: Some(name.into()),
@@ -52,7 +68,10 @@ pub fn node(op: &str, name: &str, inputs: &[&str], output: &str, attributes: Vec
 
 /// A float tensor value `[batch, width]`.
 pub fn float_value(name: &str, width: usize) -> ValueInfoProto {
-    let dim = |v: tensor_shape_proto::dimension::Value| tensor_shape_proto::Dimension { value: Some(v), ..Default::default() };
+    let dim = |v: tensor_shape_proto::dimension::Value| tensor_shape_proto::Dimension {
+        value: Some(v),
+        ..Default::default()
+    };
     ValueInfoProto {
         name: Some(name.into()),
         r#type: Some(TypeProto {
@@ -60,7 +79,9 @@ pub fn float_value(name: &str, width: usize) -> ValueInfoProto {
                 elem_type: Some(DataType::Float as i32),
                 shape: Some(TensorShapeProto {
                     dim: vec![
-                        dim(tensor_shape_proto::dimension::Value::DimParam("batch".into())),
+                        dim(tensor_shape_proto::dimension::Value::DimParam(
+                            "batch".into(),
+                        )),
                         dim(tensor_shape_proto::dimension::Value::DimValue(width as i64)),
                     ],
                 }),

@@ -6,7 +6,9 @@
 //! exported decoded. Binary layers multiply by α·(±1), then batch norm and Sign (Hubara 2016).
 
 use super::builder::{attr_float, attr_int, f32_tensor, float_value, i8_tensor, node};
-use super::proto::{GraphProto, ModelProto, NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto};
+use super::proto::{
+    GraphProto, ModelProto, NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto,
+};
 use crate::compress::binarize::{Output, PartWeights};
 use crate::compress::quantize::{LayerCodes, QParams};
 use crate::error::{Error, Result};
@@ -28,7 +30,12 @@ struct Graph {
 }
 
 impl Graph {
-    fn push(&mut self, op: &str, extra_inputs: &[&str], attributes: Vec<super::proto::AttributeProto>) {
+    fn push(
+        &mut self,
+        op: &str,
+        extra_inputs: &[&str],
+        attributes: Vec<super::proto::AttributeProto>,
+    ) {
         self.counter += 1;
         let out = format!("{}_{}", op.to_lowercase(), self.counter);
         let mut inputs = vec![self.cur.as_str()];
@@ -84,12 +91,26 @@ fn transpose<T: Copy + Default>(w: &[T], rows: usize, cols: usize) -> Vec<T> {
 /// `BadData` if the model's arrays are not contiguous.
 pub fn export(model: &Model, name: &str) -> Result<Vec<u8>> {
     let sizes = model.sizes();
-    let (n_in, n_out) = (sizes.first().copied().unwrap_or(0), sizes.last().copied().unwrap_or(0));
-    let mut g = Graph { nodes: Vec::new(), inits: Vec::new(), cur: "input".into(), counter: 0 };
+    let (n_in, n_out) = (
+        sizes.first().copied().unwrap_or(0),
+        sizes.last().copied().unwrap_or(0),
+    );
+    let mut g = Graph {
+        nodes: Vec::new(),
+        inits: Vec::new(),
+        cur: "input".into(),
+        counter: 0,
+    };
     match model {
         Model::Float(m) => {
             for (l, d) in m.layers.iter().enumerate() {
-                g.dense(l, as_slice(&d.w)?, d.n_in(), d.n_out(), d.b.as_slice().unwrap_or(&[]));
+                g.dense(
+                    l,
+                    as_slice(&d.w)?,
+                    d.n_in(),
+                    d.n_out(),
+                    d.b.as_slice().unwrap_or(&[]),
+                );
                 g.activation(d.act);
             }
         }
@@ -101,8 +122,14 @@ pub fn export(model: &Model, name: &str) -> Result<Vec<u8>> {
                 let (ni, no) = (layer.n_in(), layer.n_out());
                 match &layer.codes {
                     LayerCodes::Int { q: codes, qp, .. } => {
-                        let (wn, sn, zn, bn) = (format!("layer{l}.weight_q_t"), format!("layer{l}.weight_scale"), format!("layer{l}.weight_zero_point"), format!("layer{l}.bias"));
-                        g.inits.push(i8_tensor(&wn, &[ni, no], &transpose(codes, no, ni)));
+                        let (wn, sn, zn, bn) = (
+                            format!("layer{l}.weight_q_t"),
+                            format!("layer{l}.weight_scale"),
+                            format!("layer{l}.weight_zero_point"),
+                            format!("layer{l}.bias"),
+                        );
+                        g.inits
+                            .push(i8_tensor(&wn, &[ni, no], &transpose(codes, no, ni)));
                         let scales: Vec<f32> = qp.iter().map(|p| p.scale).collect();
                         let zeros: Vec<i8> = qp.iter().map(|p| p.zero as i8).collect();
                         let dims: &[usize] = if qp.len() == 1 { &[] } else { &[no] };
@@ -116,7 +143,16 @@ pub fn export(model: &Model, name: &str) -> Result<Vec<u8>> {
                         g.push("MatMul", &[&w], vec![]);
                         g.push("Add", &[&bn], vec![]);
                     }
-                    _ => g.dense(l, layer.weights.as_slice().ok_or_else(|| Error::data("weights are not contiguous"))?, ni, no, &layer.b),
+                    _ => g.dense(
+                        l,
+                        layer
+                            .weights
+                            .as_slice()
+                            .ok_or_else(|| Error::data("weights are not contiguous"))?,
+                        ni,
+                        no,
+                        &layer.b,
+                    ),
                 }
                 g.activation(layer.act);
             }
@@ -124,7 +160,11 @@ pub fn export(model: &Model, name: &str) -> Result<Vec<u8>> {
         Model::Binary(b) => {
             for (l, p) in b.to_parts().into_iter().enumerate() {
                 let w: Vec<f32> = match &p.weights {
-                    PartWeights::Float(w) => w.iter().enumerate().map(|(i, &v)| v * p.alpha[i / p.n_in.max(1)]).collect(),
+                    PartWeights::Float(w) => w
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &v)| v * p.alpha[i / p.n_in.max(1)])
+                        .collect(),
                     PartWeights::Signs(bits) => {
                         let kw = xnor::words(p.n_in);
                         (0..p.n_out * p.n_in)
@@ -138,12 +178,24 @@ pub fn export(model: &Model, name: &str) -> Result<Vec<u8>> {
                 };
                 g.dense(l, &w, p.n_in, p.n_out, &p.bias);
                 if let Some(bn) = &p.bn {
-                    let names: Vec<String> = ["gamma", "beta", "mean", "var"].iter().map(|s| format!("layer{l}.bn_{s}")).collect();
-                    for (n, v) in names.iter().zip([&bn.gamma, &bn.beta, &bn.running_mean, &bn.running_var]) {
-                        g.inits.push(f32_tensor(n, &[p.n_out], v.as_slice().unwrap_or(&[])));
+                    let names: Vec<String> = ["gamma", "beta", "mean", "var"]
+                        .iter()
+                        .map(|s| format!("layer{l}.bn_{s}"))
+                        .collect();
+                    for (n, v) in
+                        names
+                            .iter()
+                            .zip([&bn.gamma, &bn.beta, &bn.running_mean, &bn.running_var])
+                    {
+                        g.inits
+                            .push(f32_tensor(n, &[p.n_out], v.as_slice().unwrap_or(&[])));
                     }
                     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-                    g.push("BatchNormalization", &refs, vec![attr_float("epsilon", bn.eps)]);
+                    g.push(
+                        "BatchNormalization",
+                        &refs,
+                        vec![attr_float("epsilon", bn.eps)],
+                    );
                 }
                 match p.output {
                     Output::Relu => g.push("Relu", &[], vec![]),
@@ -155,7 +207,8 @@ pub fn export(model: &Model, name: &str) -> Result<Vec<u8>> {
     }
     // Name the last tensor `logits`.
     let last = g.cur.clone();
-    g.nodes.push(node("Identity", "logits", &[&last], "logits", vec![]));
+    g.nodes
+        .push(node("Identity", "logits", &[&last], "logits", vec![]));
     let graph = GraphProto {
         name: Some(name.to_string()),
         node: g.nodes,
@@ -168,8 +221,14 @@ pub fn export(model: &Model, name: &str) -> Result<Vec<u8>> {
         ir_version: Some(7),
         producer_name: Some("shrink".into()),
         producer_version: Some(env!("CARGO_PKG_VERSION").into()),
-        opset_import: vec![OperatorSetIdProto { domain: Some(String::new()), version: Some(OPSET) }],
-        metadata_props: vec![StringStringEntryProto { key: Some("input_scaling".into()), value: Some("mean-std".into()) }],
+        opset_import: vec![OperatorSetIdProto {
+            domain: Some(String::new()),
+            version: Some(OPSET),
+        }],
+        metadata_props: vec![StringStringEntryProto {
+            key: Some("input_scaling".into()),
+            value: Some("mean-std".into()),
+        }],
         graph: Some(graph),
         ..Default::default()
     };

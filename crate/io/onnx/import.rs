@@ -19,11 +19,22 @@ pub const MAX_ONNX_BYTES: usize = 64 * 1024 * 1024;
 /// `BadData` in words when the bytes are not ONNX or the graph is not an MLP.
 pub fn import(bytes: &[u8]) -> Result<(Mlp, Option<String>)> {
     if bytes.len() > MAX_ONNX_BYTES {
-        return Err(Error::data(format!("the ONNX file is {} bytes (at most {MAX_ONNX_BYTES})", bytes.len())));
+        return Err(Error::data(format!(
+            "the ONNX file is {} bytes (at most {MAX_ONNX_BYTES})",
+            bytes.len()
+        )));
     }
-    let model = ModelProto::decode(bytes).map_err(|e| Error::data(format!("not a valid ONNX file: {e}")))?;
-    let graph = model.graph.as_ref().ok_or_else(|| Error::data("the ONNX file has no graph"))?;
-    let scaling = model.metadata_props.iter().find(|p| p.key.as_deref() == Some("input_scaling")).and_then(|p| p.value.clone());
+    let model = ModelProto::decode(bytes)
+        .map_err(|e| Error::data(format!("not a valid ONNX file: {e}")))?;
+    let graph = model
+        .graph
+        .as_ref()
+        .ok_or_else(|| Error::data("the ONNX file has no graph"))?;
+    let scaling = model
+        .metadata_props
+        .iter()
+        .find(|p| p.key.as_deref() == Some("input_scaling"))
+        .and_then(|p| p.value.clone());
     Ok((read_graph(graph)?, scaling))
 }
 
@@ -40,18 +51,38 @@ fn initializers(g: &GraphProto) -> Result<HashMap<String, Initializer>> {
         if !t.external_data.is_empty() {
             return Err(Error::data(format!("initializer '{name}' keeps its data in an external file, which cannot be read here")));
         }
-        let dims: Vec<usize> = t.dims.iter().map(|&d| usize::try_from(d).unwrap_or(usize::MAX)).collect();
-        let n = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d)).filter(|&n| n <= crate::model::mlp::MAX_PARAMS);
-        let n = n.ok_or_else(|| Error::data(format!("initializer '{name}' has impossible dimensions {:?}", t.dims)))?;
+        let dims: Vec<usize> = t
+            .dims
+            .iter()
+            .map(|&d| usize::try_from(d).unwrap_or(usize::MAX))
+            .collect();
+        let n = dims
+            .iter()
+            .try_fold(1usize, |a, &d| a.checked_mul(d))
+            .filter(|&n| n <= crate::model::mlp::MAX_PARAMS);
+        let n = n.ok_or_else(|| {
+            Error::data(format!(
+                "initializer '{name}' has impossible dimensions {:?}",
+                t.dims
+            ))
+        })?;
         let values: Vec<f32> = match &t.raw_data {
-            Some(raw) if !raw.is_empty() => raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
+            Some(raw) if !raw.is_empty() => raw
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
             _ => t.float_data.clone(),
         };
         if values.len() != n {
-            return Err(Error::data(format!("initializer '{name}' holds {} values for dimensions {dims:?}", values.len())));
+            return Err(Error::data(format!(
+                "initializer '{name}' holds {} values for dimensions {dims:?}",
+                values.len()
+            )));
         }
         if values.iter().any(|v| !v.is_finite()) {
-            return Err(Error::data(format!("initializer '{name}' holds a value that is not a finite number")));
+            return Err(Error::data(format!(
+                "initializer '{name}' holds a value that is not a finite number"
+            )));
         }
         out.insert(name, (dims, values));
     }
@@ -59,11 +90,19 @@ fn initializers(g: &GraphProto) -> Result<HashMap<String, Initializer>> {
 }
 
 fn attr_i(n: &NodeProto, name: &str, default: i64) -> i64 {
-    n.attribute.iter().find(|a| a.name.as_deref() == Some(name)).and_then(|a| a.i).unwrap_or(default)
+    n.attribute
+        .iter()
+        .find(|a| a.name.as_deref() == Some(name))
+        .and_then(|a| a.i)
+        .unwrap_or(default)
 }
 
 fn attr_f(n: &NodeProto, name: &str, default: f32) -> f32 {
-    n.attribute.iter().find(|a| a.name.as_deref() == Some(name)).and_then(|a| a.f).unwrap_or(default)
+    n.attribute
+        .iter()
+        .find(|a| a.name.as_deref() == Some(name))
+        .and_then(|a| a.f)
+        .unwrap_or(default)
 }
 
 fn read_graph(g: &GraphProto) -> Result<Mlp> {
@@ -74,29 +113,61 @@ fn read_graph(g: &GraphProto) -> Result<Mlp> {
         .filter_map(|v| v.name.clone())
         .find(|n| !inits.contains_key(n))
         .ok_or_else(|| Error::data("the ONNX graph has no input"))?;
-    let output = g.output.first().and_then(|v| v.name.clone()).ok_or_else(|| Error::data("the ONNX graph has no output"))?;
+    let output = g
+        .output
+        .first()
+        .and_then(|v| v.name.clone())
+        .ok_or_else(|| Error::data("the ONNX graph has no output"))?;
     let mut cur = input;
     let mut layers: Vec<Dense> = Vec::new();
     let weight = |name: &str, node: &str| {
-        inits.get(name).ok_or_else(|| Error::data(format!("node '{node}' needs '{name}' to be a float initializer (a constant weight)")))
+        inits.get(name).ok_or_else(|| {
+            Error::data(format!(
+                "node '{node}' needs '{name}' to be a float initializer (a constant weight)"
+            ))
+        })
     };
     for (i, n) in g.node.iter().enumerate() {
         let op = n.op_type.as_deref().unwrap_or("");
-        let label = n.name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| format!("#{} ({op})", i + 1));
+        let label = n
+            .name
+            .clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| format!("#{} ({op})", i + 1));
         let others: Vec<&String> = n.input.iter().filter(|s| **s != cur).collect();
         if !n.input.contains(&cur) {
             return Err(Error::data(format!("the ONNX graph is not a chain of layers: node '{label}' ({op}) does not take the previous result")));
         }
-        let out = n.output.first().cloned().ok_or_else(|| Error::data(format!("node '{label}' has no output")))?;
-        let not_mlp = || Error::data(format!("the ONNX graph is not an MLP: node '{label}' is a {op} (expected Gemm, MatMul, Add, Relu)"));
+        let out = n
+            .output
+            .first()
+            .cloned()
+            .ok_or_else(|| Error::data(format!("node '{label}' has no output")))?;
+        let not_mlp = || {
+            Error::data(format!("the ONNX graph is not an MLP: node '{label}' is a {op} (expected Gemm, MatMul, Add, Relu)"))
+        };
         match op {
             "Gemm" => {
-                if n.input.first() != Some(&cur) || attr_i(n, "transA", 0) != 0 || attr_f(n, "alpha", 1.0) != 1.0 || attr_f(n, "beta", 1.0) != 1.0 {
-                    return Err(Error::data(format!("Gemm '{label}' must be x·Bᵀ + C with alpha = beta = 1 and no transA")));
+                if n.input.first() != Some(&cur)
+                    || attr_i(n, "transA", 0) != 0
+                    || attr_f(n, "alpha", 1.0) != 1.0
+                    || attr_f(n, "beta", 1.0) != 1.0
+                {
+                    return Err(Error::data(format!(
+                        "Gemm '{label}' must be x·Bᵀ + C with alpha = beta = 1 and no transA"
+                    )));
                 }
                 let (dims, w) = weight(n.input.get(1).map_or("", String::as_str), &label)?;
-                let [a, b] = dims[..] else { return Err(Error::data(format!("Gemm '{label}': the weight must be 2-D, got {dims:?}"))) };
-                let (n_out, n_in, w) = if attr_i(n, "transB", 0) == 1 { (a, b, w.clone()) } else { (b, a, transpose(w, a, b)) };
+                let [a, b] = dims[..] else {
+                    return Err(Error::data(format!(
+                        "Gemm '{label}': the weight must be 2-D, got {dims:?}"
+                    )));
+                };
+                let (n_out, n_in, w) = if attr_i(n, "transB", 0) == 1 {
+                    (a, b, w.clone())
+                } else {
+                    (b, a, transpose(w, a, b))
+                };
                 let bias = match n.input.get(2) {
                     Some(c) => bias_of(weight(c, &label)?, n_out, &label)?,
                     None => vec![0.0; n_out],
@@ -105,15 +176,25 @@ fn read_graph(g: &GraphProto) -> Result<Mlp> {
             }
             "MatMul" => {
                 if n.input.first() != Some(&cur) {
-                    return Err(Error::data(format!("MatMul '{label}' must multiply the previous result by a weight (x·W)")));
+                    return Err(Error::data(format!(
+                        "MatMul '{label}' must multiply the previous result by a weight (x·W)"
+                    )));
                 }
                 let (dims, w) = weight(n.input.get(1).map_or("", String::as_str), &label)?;
-                let [a, b] = dims[..] else { return Err(Error::data(format!("MatMul '{label}': the weight must be 2-D, got {dims:?}"))) };
+                let [a, b] = dims[..] else {
+                    return Err(Error::data(format!(
+                        "MatMul '{label}': the weight must be 2-D, got {dims:?}"
+                    )));
+                };
                 layers.push(layer(transpose(w, a, b), a, b, vec![0.0; b], &label)?);
             }
             "Add" => {
-                let last = layers.last_mut().filter(|l| l.act == Activation::Identity && l.b.iter().all(|&v| v == 0.0));
-                let (Some(last), [c]) = (last, others.as_slice()) else { return Err(not_mlp()) };
+                let last = layers
+                    .last_mut()
+                    .filter(|l| l.act == Activation::Identity && l.b.iter().all(|&v| v == 0.0));
+                let (Some(last), [c]) = (last, others.as_slice()) else {
+                    return Err(not_mlp());
+                };
                 last.b = Array1::from(bias_of(weight(c, &label)?, last.n_out(), &label)?);
             }
             "Relu" => match layers.last_mut() {
@@ -126,14 +207,22 @@ fn read_graph(g: &GraphProto) -> Result<Mlp> {
         cur = out;
     }
     if cur != output {
-        return Err(Error::data("the ONNX graph's output is not the end of its chain of layers"));
+        return Err(Error::data(
+            "the ONNX graph's output is not the end of its chain of layers",
+        ));
     }
     if layers.is_empty() {
         return Err(Error::data("the ONNX graph has no layers"));
     }
     for (l, pair) in layers.windows(2).enumerate() {
         if pair[0].n_out() != pair[1].n_in() {
-            return Err(Error::data(format!("the layers do not chain: layer {} has {} outputs but layer {} has {} inputs", l + 1, pair[0].n_out(), l + 2, pair[1].n_in())));
+            return Err(Error::data(format!(
+                "the layers do not chain: layer {} has {} outputs but layer {} has {} inputs",
+                l + 1,
+                pair[0].n_out(),
+                l + 2,
+                pair[1].n_in()
+            )));
         }
     }
     Ok(Mlp { layers })
@@ -151,15 +240,24 @@ fn transpose(w: &[f32], rows: usize, cols: usize) -> Vec<f32> {
 
 fn bias_of((dims, v): &Initializer, n_out: usize, label: &str) -> Result<Vec<f32>> {
     if v.len() != n_out || dims.iter().filter(|&&d| d != 1).count() > 1 {
-        return Err(Error::data(format!("node '{label}': the bias has dimensions {dims:?}, expected [{n_out}]")));
+        return Err(Error::data(format!(
+            "node '{label}': the bias has dimensions {dims:?}, expected [{n_out}]"
+        )));
     }
     Ok(v.clone())
 }
 
 fn layer(w: Vec<f32>, n_in: usize, n_out: usize, b: Vec<f32>, label: &str) -> Result<Dense> {
-    if n_in == 0 || n_out == 0 || n_in > crate::model::mlp::MAX_WIDTH || n_out > crate::model::mlp::MAX_WIDTH {
-        return Err(Error::data(format!("node '{label}': a {n_out}×{n_in} layer (widths must be 1 to 4096)")));
+    if n_in == 0
+        || n_out == 0
+        || n_in > crate::model::mlp::MAX_WIDTH
+        || n_out > crate::model::mlp::MAX_WIDTH
+    {
+        return Err(Error::data(format!(
+            "node '{label}': a {n_out}×{n_in} layer (widths must be 1 to 4096)"
+        )));
     }
-    let w = Array2::from_shape_vec((n_out, n_in), w).map_err(|_| Error::shape("ONNX layer", (n_out, n_in), "other"))?;
+    let w = Array2::from_shape_vec((n_out, n_in), w)
+        .map_err(|_| Error::shape("ONNX layer", (n_out, n_in), "other"))?;
     Dense::from_parts(w, Array1::from(b), Activation::Identity, None)
 }

@@ -6,8 +6,8 @@
 //! (`matrixmultiply` measured about as fast but allocates its packing buffers on every call,
 //! which breaks the allocation-free training step of tests/no_alloc.rs.)
 
-pub use super::scalar::{axpy, bias_act, dot};
 use super::scalar;
+pub use super::scalar::{axpy, bias_act, dot};
 
 /// True when this CPU has AVX2 and FMA (the std macro caches the CPUID answer).
 #[cfg(target_arch = "x86_64")]
@@ -149,7 +149,10 @@ mod tests {
 
     fn close(got: &[f32], want: &[f32], what: &str) {
         for (i, (g, w)) in got.iter().zip(want).enumerate() {
-            assert!((g - w).abs() <= 1e-4 * (1.0 + w.abs()), "{what}[{i}]: {g} vs {w}");
+            assert!(
+                (g - w).abs() <= 1e-4 * (1.0 + w.abs()),
+                "{what}[{i}]: {g} vs {w}"
+            );
         }
     }
 

@@ -122,8 +122,14 @@ mod tests {
                     let mut act = vec![f32::NAN; m * n];
                     gemm_packed(m, &a, &bt, &mut act).unwrap();
                     for i in 0..m * n {
-                        assert!((got[i] - want[i]).abs() <= 1e-4, "scalar {m}×{n}×{k} at {i}");
-                        assert!((act[i] - want[i]).abs() <= 1e-4, "active {m}×{n}×{k} at {i}");
+                        assert!(
+                            (got[i] - want[i]).abs() <= 1e-4,
+                            "scalar {m}×{n}×{k} at {i}"
+                        );
+                        assert!(
+                            (act[i] - want[i]).abs() <= 1e-4,
+                            "active {m}×{n}×{k} at {i}"
+                        );
                     }
                 }
             }

@@ -289,7 +289,9 @@ pub fn gemm_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]
     super::par::for_row_blocks(m, n, k, c, |i0, rows, cb| {
         // SAFETY: gemm_b_panel asks for p < k and i < rows, and i0 + rows ≤ m, so the index is
         // below m·k = a.len() (checked above).
-        gemm_b_panel(rows, n, k, b, cb, |p, i| unsafe { *a.get_unchecked((i0 + i) * k + p) });
+        gemm_b_panel(rows, n, k, b, cb, |p, i| unsafe {
+            *a.get_unchecked((i0 + i) * k + p)
+        });
     });
 }
 
@@ -301,7 +303,9 @@ pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]
     // Row blocks of C are column blocks of A.
     super::par::for_row_blocks(m, n, k, c, |i0, rows, cb| {
         // SAFETY: p < k and i0 + i < m, so the index is below k·m = a.len() (checked above).
-        gemm_b_panel(rows, n, k, b, cb, |p, i| unsafe { *a.get_unchecked(p * m + i0 + i) });
+        gemm_b_panel(rows, n, k, b, cb, |p, i| unsafe {
+            *a.get_unchecked(p * m + i0 + i)
+        });
     });
 }
 

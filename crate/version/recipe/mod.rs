@@ -11,9 +11,9 @@
 //! `parse.rs` reads the text, `text.rs` writes it.
 
 mod parse;
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use crate::compress::binarize::Method as BinaryMethod;
 use crate::compress::prune::Criterion;
@@ -98,7 +98,10 @@ pub enum Step {
     /// Huffman-code the codes and the sparse index (Deep Compression's last stage).
     Huffman,
     /// Truncated SVD, then fine-tuning of the factored net.
-    LowRank { rank: RankChoice, finetune_epochs: f32 },
+    LowRank {
+        rank: RankChoice,
+        finetune_epochs: f32,
+    },
     /// A smaller student trained on the parent's softened logits (Hinton et al. 2015).
     Distill {
         hidden: Vec<usize>,
@@ -155,7 +158,11 @@ impl Recipe {
             ));
         }
         if steps.len() > MAX_STEPS {
-            return Err(Error::param("recipe", steps.len(), "has more than 32 steps"));
+            return Err(Error::param(
+                "recipe",
+                steps.len(),
+                "has more than 32 steps",
+            ));
         }
         Ok(Recipe { steps })
     }

@@ -48,7 +48,9 @@ impl<'a> Args<'a> {
             } else if is_word(tok) {
                 a.words.push(tok);
             } else {
-                let split = tok.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(tok.len());
+                let split = tok
+                    .find(|c: char| !c.is_ascii_alphabetic())
+                    .unwrap_or(tok.len());
                 let (tag, num) = tok.split_at(split);
                 let v: f64 = num
                     .parse()
@@ -63,7 +65,11 @@ impl<'a> Args<'a> {
     }
 
     fn tag(&self, name: &str) -> Option<f64> {
-        self.tags.iter().rev().find(|(t, _)| *t == name).map(|&(_, v)| v)
+        self.tags
+            .iter()
+            .rev()
+            .find(|(t, _)| *t == name)
+            .map(|&(_, v)| v)
     }
 
     fn epochs(&self, name: &str, default: f32) -> Result<f32> {
@@ -85,7 +91,11 @@ impl<'a> Args<'a> {
     fn weight_decay(&self) -> Result<Option<f32>> {
         match self.tag("wd") {
             Some(v) if (0.0..1.0).contains(&v) => Ok(Some(v as f32)),
-            Some(_) => Err(bad(self.step, "wd", "weight decay must be at least 0 and below 1")),
+            Some(_) => Err(bad(
+                self.step,
+                "wd",
+                "weight decay must be at least 0 and below 1",
+            )),
             None => Ok(None),
         }
     }
@@ -106,7 +116,11 @@ impl<'a> Args<'a> {
             return Err(bad(self.step, "widths", "needs 1 to 8 hidden widths"));
         }
         if let Some(w) = self.ints.iter().find(|&&w| w == 0 || w > 4096) {
-            return Err(bad(self.step, &w.to_string(), "a width must be between 1 and 4096"));
+            return Err(bad(
+                self.step,
+                &w.to_string(),
+                "a width must be between 1 and 4096",
+            ));
         }
         Ok(self.ints.clone())
     }
@@ -114,8 +128,7 @@ impl<'a> Args<'a> {
 
 /// Words that name a variant (formats like `int8` or `fp8e4m3` contain digits).
 fn is_word(tok: &str) -> bool {
-    tok.chars().all(|c| c.is_ascii_alphabetic())
-        || parse_format(tok).is_some()
+    tok.chars().all(|c| c.is_ascii_alphabetic()) || parse_format(tok).is_some()
 }
 
 pub(super) fn parse_format(w: &str) -> Option<QuantFormat> {
@@ -135,7 +148,11 @@ fn fraction(step: &str, v: f32) -> Result<f32> {
     if (0.0..0.999).contains(&v) {
         Ok(v)
     } else {
-        Err(bad(step, &v.to_string(), "a fraction must be at least 0 and below 0.999"))
+        Err(bad(
+            step,
+            &v.to_string(),
+            "a fraction must be at least 0 and below 0.999",
+        ))
     }
 }
 
@@ -339,4 +356,3 @@ impl Step {
         }
     }
 }
-

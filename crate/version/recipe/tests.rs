@@ -9,8 +9,16 @@ fn the_issue_example_parses_and_round_trips() {
     let r = Recipe::parse(text).unwrap();
     assert_eq!(r.steps.len(), 3);
     assert_eq!(r.to_string(), text);
-    assert!(matches!(&r.steps[0], Step::Train { hidden, epochs, .. } if hidden == &[300, 100] && *epochs == 10.0));
-    assert!(matches!(&r.steps[2], Step::Quantize { format: QuantFormat::Int(8), .. }));
+    assert!(
+        matches!(&r.steps[0], Step::Train { hidden, epochs, .. } if hidden == &[300, 100] && *epochs == 10.0)
+    );
+    assert!(matches!(
+        &r.steps[2],
+        Step::Quantize {
+            format: QuantFormat::Int(8),
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -74,8 +82,18 @@ fn bad_steps_are_named_in_words() {
 
 #[test]
 fn seeds_come_from_the_train_step() {
-    assert_eq!(Recipe::parse("train:30,e1;prune:magnitude,0.5").unwrap().seed(), 1);
-    assert_eq!(Recipe::parse("train:30,e1,s7;quantize:int8").unwrap().seed(), 7);
+    assert_eq!(
+        Recipe::parse("train:30,e1;prune:magnitude,0.5")
+            .unwrap()
+            .seed(),
+        1
+    );
+    assert_eq!(
+        Recipe::parse("train:30,e1,s7;quantize:int8")
+            .unwrap()
+            .seed(),
+        7
+    );
     let r = Recipe::parse("train:30,e1;prune:magnitude,0.5;huffman").unwrap();
     assert_eq!(r.prefix(2).to_string(), "train:30,e1;prune:magnitude,0.5");
     assert_eq!(r.prefix(1).then(Step::Huffman).steps.len(), 2);

@@ -51,14 +51,25 @@ fn nonzero(out: &mut String, tag: &str, v: f32) {
 /// A fraction always with a decimal point, so it never reads as a width.
 fn frac(v: f32) -> String {
     let s = v.to_string();
-    if s.contains('.') { s } else { format!("{s}.0") }
+    if s.contains('.') {
+        s
+    } else {
+        format!("{s}.0")
+    }
 }
 
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = format!("{}:", self.name());
         match self {
-            Step::Train { hidden, epochs, lr, weight_decay, batch, seed } => {
+            Step::Train {
+                hidden,
+                epochs,
+                lr,
+                weight_decay,
+                batch,
+                seed,
+            } => {
                 join(&mut s, hidden);
                 let _ = write!(s, ",e{epochs}");
                 opt(&mut s, "lr", *lr);
@@ -66,7 +77,15 @@ impl fmt::Display for Step {
                 opt(&mut s, "b", *batch);
                 opt(&mut s, "s", *seed);
             }
-            Step::Prune { criterion, sparsity, global, finetune_epochs, lr, weight_decay, rounds } => {
+            Step::Prune {
+                criterion,
+                sparsity,
+                global,
+                finetune_epochs,
+                lr,
+                weight_decay,
+                rounds,
+            } => {
                 s.push_str(criterion_name(*criterion));
                 for v in sparsity {
                     let _ = write!(s, ",{}", frac(*v));
@@ -81,12 +100,21 @@ impl fmt::Display for Step {
                     let _ = write!(s, ",rounds{rounds}");
                 }
             }
-            Step::Neurons { fraction, finetune_epochs, lr } => {
+            Step::Neurons {
+                fraction,
+                finetune_epochs,
+                lr,
+            } => {
                 s.push_str(&frac(*fraction));
                 nonzero(&mut s, "ft", *finetune_epochs);
                 opt(&mut s, "lr", *lr);
             }
-            Step::Quantize { format, qat_epochs, activations, lr } => {
+            Step::Quantize {
+                format,
+                qat_epochs,
+                activations,
+                lr,
+            } => {
                 s.push_str(&format_name(*format));
                 nonzero(&mut s, "qat", *qat_epochs);
                 if *activations {
@@ -94,7 +122,11 @@ impl fmt::Display for Step {
                 }
                 opt(&mut s, "lr", *lr);
             }
-            Step::Share { bits, finetune_epochs, lr } => {
+            Step::Share {
+                bits,
+                finetune_epochs,
+                lr,
+            } => {
                 let _ = write!(s, "{bits}");
                 nonzero(&mut s, "ft", *finetune_epochs);
                 opt(&mut s, "lr", *lr);
@@ -102,7 +134,10 @@ impl fmt::Display for Step {
             Step::Huffman => {
                 s.pop();
             }
-            Step::LowRank { rank, finetune_epochs } => {
+            Step::LowRank {
+                rank,
+                finetune_epochs,
+            } => {
                 match rank {
                     RankChoice::Rank(k) => {
                         let _ = write!(s, "{k}");
@@ -113,13 +148,24 @@ impl fmt::Display for Step {
                 }
                 nonzero(&mut s, "ft", *finetune_epochs);
             }
-            Step::Distill { hidden, epochs, temperature, alpha, lr, weight_decay } => {
+            Step::Distill {
+                hidden,
+                epochs,
+                temperature,
+                alpha,
+                lr,
+                weight_decay,
+            } => {
                 join(&mut s, hidden);
                 let _ = write!(s, ",e{epochs},t{temperature},a{alpha}");
                 opt(&mut s, "lr", *lr);
                 opt(&mut s, "wd", *weight_decay);
             }
-            Step::Binarize { method, hidden, epochs } => {
+            Step::Binarize {
+                method,
+                hidden,
+                epochs,
+            } => {
                 s.push_str(match method {
                     BinaryMethod::BinaryConnect => "bc",
                     BinaryMethod::Bnn => "bnn",
@@ -130,7 +176,11 @@ impl fmt::Display for Step {
                 }
                 let _ = write!(s, ",e{epochs}");
             }
-            Step::Finetune { epochs, lr, weight_decay } => {
+            Step::Finetune {
+                epochs,
+                lr,
+                weight_decay,
+            } => {
                 let _ = write!(s, "e{epochs}");
                 opt(&mut s, "lr", *lr);
                 opt(&mut s, "wd", *weight_decay);

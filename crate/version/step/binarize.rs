@@ -19,9 +19,21 @@ pub struct BinarizeWork {
 }
 
 impl BinarizeWork {
-    pub fn start(step: &Step, parent: Option<&Version>, train: &Dataset, seed: u64) -> Result<Self> {
-        let Step::Binarize { method, hidden, epochs } = step else {
-            return Err(Error::NotReady { what: "a binarize step" });
+    pub fn start(
+        step: &Step,
+        parent: Option<&Version>,
+        train: &Dataset,
+        seed: u64,
+    ) -> Result<Self> {
+        let Step::Binarize {
+            method,
+            hidden,
+            epochs,
+        } = step
+        else {
+            return Err(Error::NotReady {
+                what: "a binarize step",
+            });
         };
         let d = Params::default();
         let plain = parent.and_then(|v| match &v.model {
@@ -30,7 +42,9 @@ impl BinarizeWork {
         });
         let parent_hidden = plain.map(|m| {
             let s = m.sizes();
-            s.get(1..s.len().saturating_sub(1)).map(<[usize]>::to_vec).unwrap_or_default()
+            s.get(1..s.len().saturating_sub(1))
+                .map(<[usize]>::to_vec)
+                .unwrap_or_default()
         });
         let widths = match (hidden.is_empty(), &parent_hidden, parent) {
             (false, _, _) => hidden.clone(),

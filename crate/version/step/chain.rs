@@ -14,9 +14,7 @@ use crate::version::store::Version;
 pub fn stores(model: &Model) -> String {
     match model {
         Model::Float(m) if is_factored(m) => "factored (low-rank) f32 weights".into(),
-        Model::Float(m) if m.layers.iter().any(|l| l.mask.is_some()) => {
-            "pruned f32 weights".into()
-        }
+        Model::Float(m) if m.layers.iter().any(|l| l.mask.is_some()) => "pruned f32 weights".into(),
         Model::Float(_) => "f32 weights".into(),
         Model::Quantized(q) => codes(q),
         Model::Binary(_) => "bit-packed binary weights".into(),

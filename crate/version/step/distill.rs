@@ -34,8 +34,18 @@ pub struct DistillWork {
 
 impl DistillWork {
     pub fn start(step: &Step, parent: Option<&Version>, seed: u64) -> Result<Self> {
-        let Step::Distill { hidden, epochs, temperature, alpha, lr, weight_decay } = step else {
-            return Err(Error::NotReady { what: "a distill step" });
+        let Step::Distill {
+            hidden,
+            epochs,
+            temperature,
+            alpha,
+            lr,
+            weight_decay,
+        } = step
+        else {
+            return Err(Error::NotReady {
+                what: "a distill step",
+            });
         };
         let teacher = chain::needs_parent(step, parent)?.model.clone();
         let d = TrainConfig::default();
@@ -95,7 +105,11 @@ impl Work for DistillWork {
             self.teach(train, (max_steps / 8).max(1))?;
             let have = self.logits.len() / 10;
             if have < n {
-                return Ok(progress(0.1 * have as f32 / n as f32, "computing the teacher's logits", false));
+                return Ok(progress(
+                    0.1 * have as f32 / n as f32,
+                    "computing the teacher's logits",
+                    false,
+                ));
             }
             let teacher = TeacherLogits {
                 logits: Arc::new(std::mem::take(&mut self.logits)),
@@ -107,7 +121,9 @@ impl Work for DistillWork {
             self.student = Some(s);
         }
         let Some(s) = &mut self.student else {
-            return Err(Error::NotReady { what: "the student" });
+            return Err(Error::NotReady {
+                what: "the student",
+            });
         };
         let mut budget = max_steps as u64;
         while budget > 0 && s.tuner.steps() < self.total {
@@ -117,12 +133,18 @@ impl Work for DistillWork {
             budget = budget.saturating_sub(s.tuner.steps() - before);
         }
         let f = s.tuner.steps() as f32 / self.total.max(1) as f32;
-        Ok(progress(0.1 + 0.9 * f, "training the student on the teacher's soft targets", s.tuner.steps() >= self.total))
+        Ok(progress(
+            0.1 + 0.9 * f,
+            "training the student on the teacher's soft targets",
+            s.tuner.steps() >= self.total,
+        ))
     }
 
     fn model(self: Box<Self>) -> Result<Model> {
         self.student
             .map(|s| Model::Float(s.tuner.mlp))
-            .ok_or(Error::NotReady { what: "the student" })
+            .ok_or(Error::NotReady {
+                what: "the student",
+            })
     }
 }

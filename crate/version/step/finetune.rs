@@ -27,7 +27,11 @@ pub struct FloatWork {
 impl Work for FloatWork {
     fn advance(&mut self, train: &Dataset, max_steps: usize) -> Result<JobProgress> {
         self.run.advance(train, max_steps)?;
-        Ok(progress(self.run.fraction(), "fine-tuning with the mask held", self.run.done()))
+        Ok(progress(
+            self.run.fraction(),
+            "fine-tuning with the mask held",
+            self.run.done(),
+        ))
     }
 
     fn model(self: Box<Self>) -> Result<Model> {
@@ -39,9 +43,21 @@ impl Work for FloatWork {
 ///
 /// # Errors
 /// `Unsupported` for binary parents and quantized parents of unknown format.
-pub fn start(step: &Step, parent: Option<&Version>, train: &Dataset, seed: u64) -> Result<Box<dyn Work>> {
-    let Step::Finetune { epochs, lr, weight_decay } = step else {
-        return Err(Error::NotReady { what: "a finetune step" });
+pub fn start(
+    step: &Step,
+    parent: Option<&Version>,
+    train: &Dataset,
+    seed: u64,
+) -> Result<Box<dyn Work>> {
+    let Step::Finetune {
+        epochs,
+        lr,
+        weight_decay,
+    } = step
+    else {
+        return Err(Error::NotReady {
+            what: "a finetune step",
+        });
     };
     let v = chain::needs_parent(step, parent)?;
     let n = train.len();
@@ -52,13 +68,27 @@ pub fn start(step: &Step, parent: Option<&Version>, train: &Dataset, seed: u64) 
                 run: FloatRun::new(cfg, m.clone(), n, *epochs)?,
             }))
         }
-        Model::Quantized(q) if q.layers.iter().all(|l| matches!(l.codes, LayerCodes::Shared { .. })) => {
+        Model::Quantized(q)
+            if q.layers
+                .iter()
+                .all(|l| matches!(l.codes, LayerCodes::Shared { .. })) =>
+        {
             let total = steps_for(*epochs, n, 64);
-            Ok(Box::new(ShareWork::tune(q.clone(), lr.unwrap_or(CENTROID_LR), total, n, seed)?))
+            Ok(Box::new(ShareWork::tune(
+                q.clone(),
+                lr.unwrap_or(CENTROID_LR),
+                total,
+                n,
+                seed,
+            )?))
         }
         Model::Quantized(q) => {
             let Some((format, activations)) = v.recipe.steps.iter().rev().find_map(|s| match s {
-                Step::Quantize { format, activations, .. } => Some((*format, *activations)),
+                Step::Quantize {
+                    format,
+                    activations,
+                    ..
+                } => Some((*format, *activations)),
                 _ => None,
             }) else {
                 return Err(chain::unknown_format(v));
@@ -76,7 +106,14 @@ fn decoded(q: &QuantizedMlp) -> Result<Mlp> {
     let layers = q
         .layers
         .iter()
-        .map(|l| Dense::from_parts(l.weights.clone(), Array1::from_vec(l.b.clone()), l.act, l.mask.clone()))
+        .map(|l| {
+            Dense::from_parts(
+                l.weights.clone(),
+                Array1::from_vec(l.b.clone()),
+                l.act,
+                l.mask.clone(),
+            )
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(Mlp { layers })
 }

@@ -23,9 +23,19 @@ pub fn whole_epochs(epochs: f32) -> usize {
 }
 
 /// A fine-tuning configuration: SGD with momentum, cosine schedule, batch 64, the chain's seed.
-pub fn finetune_config(mlp: &Mlp, epochs: f32, lr: Option<f32>, weight_decay: Option<f32>, seed: u64) -> TrainConfig {
+pub fn finetune_config(
+    mlp: &Mlp,
+    epochs: f32,
+    lr: Option<f32>,
+    weight_decay: Option<f32>,
+    seed: u64,
+) -> TrainConfig {
     TrainConfig {
-        hidden: mlp.sizes().get(1..mlp.sizes().len().saturating_sub(1)).map(<[usize]>::to_vec).unwrap_or_default(),
+        hidden: mlp
+            .sizes()
+            .get(1..mlp.sizes().len().saturating_sub(1))
+            .map(<[usize]>::to_vec)
+            .unwrap_or_default(),
         lr: lr.unwrap_or(FINETUNE_LR),
         weight_decay: weight_decay.unwrap_or(0.0),
         epochs: whole_epochs(epochs),

@@ -20,9 +20,20 @@ pub struct LowRankWork {
 }
 
 impl LowRankWork {
-    pub fn start(step: &Step, parent: Option<&Version>, train: &Dataset, seed: u64) -> Result<Self> {
-        let Step::LowRank { rank, finetune_epochs } = step else {
-            return Err(Error::NotReady { what: "a lowrank step" });
+    pub fn start(
+        step: &Step,
+        parent: Option<&Version>,
+        train: &Dataset,
+        seed: u64,
+    ) -> Result<Self> {
+        let Step::LowRank {
+            rank,
+            finetune_epochs,
+        } = step
+        else {
+            return Err(Error::NotReady {
+                what: "a lowrank step",
+            });
         };
         let mlp = chain::float_input(step, parent)?;
         if let Some(v) = parent {
@@ -30,8 +41,12 @@ impl LowRankWork {
         }
         let layers = match *rank {
             RankChoice::Rank(k) => {
-                let first = mlp.layers.first().ok_or(Error::NotReady { what: "a layer to factor" })?;
-                vec![LayerRank::Rank(k.min(first.n_in().min(first.n_out())).max(1))]
+                let first = mlp.layers.first().ok_or(Error::NotReady {
+                    what: "a layer to factor",
+                })?;
+                vec![LayerRank::Rank(
+                    k.min(first.n_in().min(first.n_out())).max(1),
+                )]
             }
             RankChoice::Energy(e) => vec![LayerRank::Energy(e); mlp.layers.len()],
         };
@@ -43,7 +58,10 @@ impl LowRankWork {
         } else {
             None
         };
-        Ok(LowRankWork { factored: Some(factored), run })
+        Ok(LowRankWork {
+            factored: Some(factored),
+            run,
+        })
     }
 }
 
@@ -52,7 +70,11 @@ impl Work for LowRankWork {
         match &mut self.run {
             Some(run) => {
                 run.advance(train, max_steps)?;
-                Ok(progress(run.fraction(), "fine-tuning the factors", run.done()))
+                Ok(progress(
+                    run.fraction(),
+                    "fine-tuning the factors",
+                    run.done(),
+                ))
             }
             None => Ok(progress(1.0, "factored", true)),
         }
@@ -62,7 +84,9 @@ impl Work for LowRankWork {
         match (self.run, self.factored) {
             (Some(run), _) => Ok(Model::Float(run.trainer.mlp)),
             (None, Some(f)) => Ok(Model::Float(f.mlp)),
-            (None, None) => Err(Error::NotReady { what: "the factored model" }),
+            (None, None) => Err(Error::NotReady {
+                what: "the factored model",
+            }),
         }
     }
 }

@@ -102,7 +102,9 @@ impl Job {
             Step::Train { .. } => Box::new(train::TrainWork::start(step, train, seed)?),
             Step::Prune { .. } => Box::new(prune::PruneWork::start(step, parent, seed)?),
             Step::Neurons { .. } => Box::new(prune::NeuronsWork::start(step, parent, train, seed)?),
-            Step::Quantize { .. } => Box::new(quantize::QuantizeWork::start(step, parent, train, seed)?),
+            Step::Quantize { .. } => {
+                Box::new(quantize::QuantizeWork::start(step, parent, train, seed)?)
+            }
             Step::Share { .. } => Box::new(quantize::ShareWork::start(step, parent, train, seed)?),
             Step::Huffman => {
                 let v = chain::needs_parent(step, parent)?;
@@ -110,9 +112,13 @@ impl Job {
                 q.huffman = true;
                 Box::new(Ready(Model::Quantized(q), "Huffman coding"))
             }
-            Step::LowRank { .. } => Box::new(low_rank::LowRankWork::start(step, parent, train, seed)?),
+            Step::LowRank { .. } => {
+                Box::new(low_rank::LowRankWork::start(step, parent, train, seed)?)
+            }
             Step::Distill { .. } => Box::new(distill::DistillWork::start(step, parent, seed)?),
-            Step::Binarize { .. } => Box::new(binarize::BinarizeWork::start(step, parent, train, seed)?),
+            Step::Binarize { .. } => {
+                Box::new(binarize::BinarizeWork::start(step, parent, train, seed)?)
+            }
             Step::Finetune { .. } => finetune::start(step, parent, train, seed)?,
         };
         Ok(Job {

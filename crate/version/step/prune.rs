@@ -30,8 +30,19 @@ pub struct PruneWork {
 
 impl PruneWork {
     pub fn start(step: &Step, parent: Option<&Version>, seed: u64) -> Result<Self> {
-        let Step::Prune { criterion, sparsity, global, finetune_epochs, lr, weight_decay, rounds } = step else {
-            return Err(Error::NotReady { what: "a prune step" });
+        let Step::Prune {
+            criterion,
+            sparsity,
+            global,
+            finetune_epochs,
+            lr,
+            weight_decay,
+            rounds,
+        } = step
+        else {
+            return Err(Error::NotReady {
+                what: "a prune step",
+            });
         };
         let mlp = chain::float_input(step, parent)?;
         let params = Params {
@@ -64,7 +75,10 @@ impl PruneWork {
 
     fn phase(&self) -> String {
         if self.rounds > 1 {
-            format!("pruning round {} of {}: retraining with the mask held", self.round, self.rounds)
+            format!(
+                "pruning round {} of {}: retraining with the mask held",
+                self.round, self.rounds
+            )
         } else {
             "retraining with the mask held".into()
         }
@@ -84,7 +98,9 @@ impl Work for PruneWork {
             return Ok(progress(1.0, "pruned", true));
         }
         self.round += 1;
-        let mut mlp = self.mlp.take().ok_or(Error::NotReady { what: "the model to prune" })?;
+        let mut mlp = self.mlp.take().ok_or(Error::NotReady {
+            what: "the model to prune",
+        })?;
         let r = self.round as f32 / self.rounds as f32;
         let f = 1.0 - (1.0 - r).powi(3);
         let round = Params {
@@ -93,19 +109,29 @@ impl Work for PruneWork {
         };
         prune::apply(&mut mlp, &round, Some(train))?;
         if self.epochs_per_round > 0.0 {
-            let cfg = finetune_config(&mlp, self.epochs_per_round, self.lr, self.weight_decay, self.seed);
+            let cfg = finetune_config(
+                &mlp,
+                self.epochs_per_round,
+                self.lr,
+                self.weight_decay,
+                self.seed,
+            );
             self.run = Some(FloatRun::new(cfg, mlp, train.len(), self.epochs_per_round)?);
         } else {
             self.mlp = Some(mlp);
         }
         let done = self.round >= self.rounds && self.run.is_none();
-        Ok(progress(if done { 1.0 } else { self.fraction() }, self.phase(), done))
+        Ok(progress(
+            if done { 1.0 } else { self.fraction() },
+            self.phase(),
+            done,
+        ))
     }
 
     fn model(self: Box<Self>) -> Result<Model> {
-        self.mlp
-            .map(Model::Float)
-            .ok_or(Error::NotReady { what: "the pruned model" })
+        self.mlp.map(Model::Float).ok_or(Error::NotReady {
+            what: "the pruned model",
+        })
     }
 }
 
@@ -115,9 +141,21 @@ pub struct NeuronsWork {
 }
 
 impl NeuronsWork {
-    pub fn start(step: &Step, parent: Option<&Version>, train: &Dataset, seed: u64) -> Result<Self> {
-        let Step::Neurons { fraction, finetune_epochs, lr } = step else {
-            return Err(Error::NotReady { what: "a neurons step" });
+    pub fn start(
+        step: &Step,
+        parent: Option<&Version>,
+        train: &Dataset,
+        seed: u64,
+    ) -> Result<Self> {
+        let Step::Neurons {
+            fraction,
+            finetune_epochs,
+            lr,
+        } = step
+        else {
+            return Err(Error::NotReady {
+                what: "a neurons step",
+            });
         };
         let mlp = chain::float_input(step, parent)?;
         if let Some(v) = parent {
@@ -132,11 +170,19 @@ impl NeuronsWork {
         let (small, _) = structured::apply(mlp, &p, Some(train))?;
         let run = if *finetune_epochs > 0.0 {
             let cfg = finetune_config(&small, *finetune_epochs, *lr, None, seed);
-            Some(FloatRun::new(cfg, small.clone(), train.len(), *finetune_epochs)?)
+            Some(FloatRun::new(
+                cfg,
+                small.clone(),
+                train.len(),
+                *finetune_epochs,
+            )?)
         } else {
             None
         };
-        Ok(NeuronsWork { small: Some(small), run })
+        Ok(NeuronsWork {
+            small: Some(small),
+            run,
+        })
     }
 }
 
@@ -145,7 +191,11 @@ impl Work for NeuronsWork {
         match &mut self.run {
             Some(run) => {
                 run.advance(train, max_steps)?;
-                Ok(progress(run.fraction(), "fine-tuning the narrower network", run.done()))
+                Ok(progress(
+                    run.fraction(),
+                    "fine-tuning the narrower network",
+                    run.done(),
+                ))
             }
             None => Ok(progress(1.0, "neurons removed", true)),
         }
@@ -155,7 +205,9 @@ impl Work for NeuronsWork {
         match (self.run, self.small) {
             (Some(run), _) => Ok(Model::Float(run.trainer.mlp)),
             (None, Some(m)) => Ok(Model::Float(m)),
-            (None, None) => Err(Error::NotReady { what: "the narrowed model" }),
+            (None, None) => Err(Error::NotReady {
+                what: "the narrowed model",
+            }),
         }
     }
 }

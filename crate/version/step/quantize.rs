@@ -38,7 +38,11 @@ pub fn params_for(
     let qat_steps = steps_for(qat_epochs, n_train, BATCH) as usize;
     let mut p = Params {
         activations,
-        training: if qat_steps > 0 { Training::Qat } else { Training::Ptq },
+        training: if qat_steps > 0 {
+            Training::Qat
+        } else {
+            Training::Ptq
+        },
         qat_steps: qat_steps.max(1),
         qat_lr: lr.unwrap_or(d.qat_lr),
         seed,
@@ -66,13 +70,31 @@ pub struct QuantizeWork {
 }
 
 impl QuantizeWork {
-    pub fn start(step: &Step, parent: Option<&Version>, train: &Dataset, seed: u64) -> Result<Self> {
-        let Step::Quantize { format, qat_epochs, activations, lr } = step else {
-            return Err(Error::NotReady { what: "a quantize step" });
+    pub fn start(
+        step: &Step,
+        parent: Option<&Version>,
+        train: &Dataset,
+        seed: u64,
+    ) -> Result<Self> {
+        let Step::Quantize {
+            format,
+            qat_epochs,
+            activations,
+            lr,
+        } = step
+        else {
+            return Err(Error::NotReady {
+                what: "a quantize step",
+            });
         };
         let mlp = chain::float_input(step, parent)?;
         let params = params_for(*format, *activations, *qat_epochs, *lr, seed, train.len())?;
-        let mut work = QuantizeWork { params, huffman: false, qat: None, result: None };
+        let mut work = QuantizeWork {
+            params,
+            huffman: false,
+            qat: None,
+            result: None,
+        };
         if work.params.training == Training::Qat {
             work.qat = Some(QatTrainer::new(mlp.clone(), &work.params, train.len())?);
         } else {
@@ -84,7 +106,12 @@ impl QuantizeWork {
     /// QAT that continues from a quantized version's decoded weights (fine-tuning with the
     /// format held), re-quantized with the same settings (and Huffman coding) at the end.
     pub fn resume(params: Params, qat: QatTrainer, huffman: bool) -> Self {
-        QuantizeWork { params, huffman, qat: Some(qat), result: None }
+        QuantizeWork {
+            params,
+            huffman,
+            qat: Some(qat),
+            result: None,
+        }
     }
 }
 
@@ -108,9 +135,9 @@ impl Work for QuantizeWork {
     }
 
     fn model(self: Box<Self>) -> Result<Model> {
-        self.result
-            .map(Model::Quantized)
-            .ok_or(Error::NotReady { what: "the quantized model" })
+        self.result.map(Model::Quantized).ok_or(Error::NotReady {
+            what: "the quantized model",
+        })
     }
 }
 
@@ -122,9 +149,21 @@ pub struct ShareWork {
 }
 
 impl ShareWork {
-    pub fn start(step: &Step, parent: Option<&Version>, train: &Dataset, seed: u64) -> Result<Self> {
-        let Step::Share { bits, finetune_epochs, lr } = step else {
-            return Err(Error::NotReady { what: "a share step" });
+    pub fn start(
+        step: &Step,
+        parent: Option<&Version>,
+        train: &Dataset,
+        seed: u64,
+    ) -> Result<Self> {
+        let Step::Share {
+            bits,
+            finetune_epochs,
+            lr,
+        } = step
+        else {
+            return Err(Error::NotReady {
+                what: "a share step",
+            });
         };
         let mlp = chain::float_input(step, parent)?;
         let p = Params {
@@ -139,7 +178,13 @@ impl ShareWork {
     }
 
     /// Centroid fine-tuning of an already shared model for `total` steps.
-    pub fn tune(shared: QuantizedMlp, lr: f32, total: u64, n_train: usize, seed: u64) -> Result<Self> {
+    pub fn tune(
+        shared: QuantizedMlp,
+        lr: f32,
+        total: u64,
+        n_train: usize,
+        seed: u64,
+    ) -> Result<Self> {
         let trainer = if total > 0 {
             Some(CentroidTrainer::new(shared.clone(), lr, n_train, seed)?)
         } else {
@@ -162,7 +207,10 @@ impl Work for ShareWork {
         let n = (max_steps as u64).min(self.total - self.taken);
         let loss = t.run(train, n as usize)?;
         if !loss.is_finite() {
-            return Err(Error::Diverged { step: self.taken, loss });
+            return Err(Error::Diverged {
+                step: self.taken,
+                loss,
+            });
         }
         self.taken += n;
         let done = self.taken >= self.total;
@@ -177,7 +225,9 @@ impl Work for ShareWork {
         match (self.trainer, self.model) {
             (Some(t), _) => Ok(Model::Quantized(t.model)),
             (None, Some(m)) => Ok(Model::Quantized(m)),
-            (None, None) => Err(Error::NotReady { what: "the shared model" }),
+            (None, None) => Err(Error::NotReady {
+                what: "the shared model",
+            }),
         }
     }
 }

@@ -17,8 +17,18 @@ pub struct TrainWork {
 
 impl TrainWork {
     pub fn start(step: &Step, train: &Dataset, seed: u64) -> Result<Self> {
-        let Step::Train { hidden, epochs, lr, weight_decay, batch, .. } = step else {
-            return Err(crate::Error::NotReady { what: "a train step" });
+        let Step::Train {
+            hidden,
+            epochs,
+            lr,
+            weight_decay,
+            batch,
+            ..
+        } = step
+        else {
+            return Err(crate::Error::NotReady {
+                what: "a train step",
+            });
         };
         let d = TrainConfig::default();
         let cfg = TrainConfig {

@@ -75,7 +75,8 @@ pub fn xnor_dot(a: &[u64], b: &[u64], n_bits: usize) -> i32 {
 /// buffer is shorter than its shape (the checked wrapper in `mod.rs` reports that first).
 pub fn xnor_gemm_nt(m: usize, n: usize, k_bits: usize, a: &[u64], b: &[u64], c: &mut [i32]) {
     let kw = words(k_bits);
-    let fits = |len: usize, rows: usize, cols: usize| rows.checked_mul(cols).is_some_and(|x| len >= x);
+    let fits =
+        |len: usize, rows: usize, cols: usize| rows.checked_mul(cols).is_some_and(|x| len >= x);
     if !(fits(a.len(), m, kw) && fits(b.len(), n, kw) && fits(c.len(), m, n)) {
         return;
     }
