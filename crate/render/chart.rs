@@ -116,6 +116,19 @@ pub enum Legend {
     Hidden,
 }
 
+impl Legend {
+    /// Where plotters puts the legend box, or None when it is hidden.
+    pub fn position(self) -> Option<SeriesLabelPosition> {
+        match self {
+            Legend::Hidden => None,
+            Legend::LowerRight => Some(SeriesLabelPosition::LowerRight),
+            Legend::UpperRight => Some(SeriesLabelPosition::UpperRight),
+            Legend::UpperLeft => Some(SeriesLabelPosition::UpperLeft),
+            Legend::LowerLeft => Some(SeriesLabelPosition::LowerLeft),
+        }
+    }
+}
+
 /// Parses `#rrggbb`; anything else is grey.
 pub fn parse_color(hex: &str) -> RGBColor {
     let h = hex.trim_start_matches('#');
@@ -260,12 +273,8 @@ fn legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
     c: &mut Chart2d<'a, DB, Y>,
     chart: &LineChart,
 ) -> Result<()> {
-    let position = match chart.legend {
-        Legend::Hidden => return Ok(()),
-        Legend::LowerRight => SeriesLabelPosition::LowerRight,
-        Legend::UpperRight => SeriesLabelPosition::UpperRight,
-        Legend::UpperLeft => SeriesLabelPosition::UpperLeft,
-        Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
+    let Some(position) = chart.legend.position() else {
+        return Ok(());
     };
     c.configure_series_labels()
         .position(position)

@@ -190,12 +190,8 @@ pub fn draw_pareto<DB: DrawingBackend>(
         )))
         .map_err(draw_err)?;
     }
-    let position = match chart.legend {
-        Legend::Hidden => return Ok(()),
-        Legend::LowerRight => SeriesLabelPosition::LowerRight,
-        Legend::UpperRight => SeriesLabelPosition::UpperRight,
-        Legend::UpperLeft => SeriesLabelPosition::UpperLeft,
-        Legend::LowerLeft => SeriesLabelPosition::LowerLeft,
+    let Some(position) = chart.legend.position() else {
+        return Ok(());
     };
     c.configure_series_labels()
         .position(position)
