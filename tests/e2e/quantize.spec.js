@@ -80,7 +80,9 @@ test('quantize settings live in the address; hostile values are ignored', async 
   await expect(page.locator('#q-scheme')).toHaveValue('kMeans');
   await expect(page.locator('#q-bits')).toHaveValue('3');
   await expect(page.locator('#q-symmetry')).toHaveValue('symmetric');
-  await expect(page.locator('#q-qat-steps')).toHaveValue('5000');
+  // Out of range: never clamped silently; the default stays and a notice says why.
+  await expect(page.locator('#q-qat-steps')).toHaveValue('200');
+  await expect(page.locator('.notice').filter({ hasText: 'quantize.qatSteps' })).toContainText('99999');
   await page.locator('#q-bits').fill('5');
   await expect(page).toHaveURL(/quantize\.bits=5/);
 });

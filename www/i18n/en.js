@@ -430,5 +430,7 @@ export default {
   'a11y.line': 'line {n}',
   'a11y.compareBytes': 'Chart of test accuracy against true bytes, one point per version',
   'a11y.compareTime': 'Chart of test accuracy against measured time per batch, one point per version',
+  'layers.option': 'layer {n} ({nIn} → {nOut})',
+  'layers.optionTiles': 'layer {n} ({nIn} → {nOut}, 28×28 tiles)',
   'a11y.compareMap': 'First-layer weights of the chosen version',
 };

@@ -429,5 +429,7 @@ export default {
   'a11y.line': '曲线 {n}',
   'a11y.compareBytes': '测试准确率与真实字节数的关系图，每个版本一个点',
   'a11y.compareTime': '测试准确率与每批实测时间的关系图，每个版本一个点',
+  'layers.option': '第 {n} 层（{nIn} → {nOut}）',
+  'layers.optionTiles': '第 {n} 层（{nIn} → {nOut}，28×28 小图）',
   'a11y.compareMap': '所选版本的第一层权重',
 };

@@ -448,7 +448,7 @@ export function mount(root, ctx) {
   }).catch(() => {});
   // Menus follow the model's own sizes; Han et al.'s 92/91/74 % preset is for three layers.
   onModelSizes(ctx, (sizes) => {
-    fillLayerSelect(heatLayer, sizes, (i, nIn, nOut) => (i === 0 && nIn === 784 ? `${nIn} → ${nOut}, 28×28 tiles` : `${nIn} → ${nOut}`));
+    fillLayerSelect(heatLayer, sizes, { tiles: true });
     han.hidden = sizes.length !== 4;
     root.dataset.layers = String(sizes.length - 1);
   });

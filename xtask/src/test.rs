@@ -80,7 +80,9 @@ fn build() -> Result {
     crate::build::build_wasm()?;
     // Required here: tests/e2e/threads.spec.js checks the threaded module against this one.
     crate::build::build_threads()?;
-    crate::models::pretrained()
+    crate::models::pretrained()?;
+    // Required here: tests/e2e/embed*.spec.js serve this folder from a second origin and a subpath.
+    crate::dist::write_dist().map(|_| ())
 }
 
 /// Native: every target of the workspace with warnings as errors (test code may unwrap: see
