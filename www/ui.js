@@ -5,7 +5,7 @@
 // alternative. A label is a catalogue key (www/i18n/*.js: translated, and re-rendered when the
 // language changes) or, in views not yet in the catalogue, plain text.
 
-import { t, tr, fmt, locale, CATALOGUES, onLocale } from './i18n.js';
+import { t, tr, fmt, locale, CATALOGUES, onLocale, reason } from './i18n.js';
 
 const isKey = (s) => typeof s === 'string' && Object.prototype.hasOwnProperty.call(CATALOGUES.en, s);
 
@@ -186,6 +186,19 @@ export const METHOD_COLORS = Object.freeze({
 /** `#3 "prune:magnitude,0.9"`: how every label names a version. */
 export const versionLabel = (v) => `#${v.id} ${v.name}`;
 
+/**
+ * An element showing a version's name (or a recipe): the learner's own words or a recipe in
+ * code, so it is marked translate="no" and kept as it is in every language.
+ */
+export function verbatim(tag, textContent, props = {}) {
+  const e = el(tag, { ...props, textContent });
+  e.setAttribute('translate', 'no');
+  return e;
+}
+
+/** A method (recipe step name: prune, quantize, …) in the page's language. */
+export const methodName = (m) => (isKey(`method.${m}`) ? t(`method.${m}`) : String(m));
+
 /** Milliseconds with 3 significant digits ("0.0412 ms", "1.37 ms"). */
 export const ms = (v) => `${Number(v).toPrecision(3)} ms`;
 
@@ -207,7 +220,7 @@ export function inputBadge(ctx, { save = false } = {}) {
         ctx.emit('versionsChanged', { id: v.id });
         ctx.notice('badge.saved', 'info', { label: versionLabel(v), acc: v.figures.accuracy, n: v.figures.testCount, size: bytes(v.figures.size.packedBytes) });
       } catch (e) {
-        ctx.notice('badge.notSaved', 'error', { reason: e.message });
+        ctx.notice('badge.notSaved', 'error', { reason: reason(e) });
       } finally {
         b.disabled = false;
       }
@@ -234,6 +247,6 @@ export function inputBadge(ctx, { save = false } = {}) {
 }
 
 function defaultSaveName(input) {
-  const stamp = new Date().toLocaleTimeString('en-GB', { hour12: false });
-  return input && input.id != null ? `from #${input.id} at ${stamp}` : `trained here at ${stamp}`;
+  const time = new Date().toLocaleTimeString('en-GB', { hour12: false });
+  return input && input.id != null ? t('badge.nameFrom', { id: input.id, time }) : t('badge.nameHere', { time });
 }

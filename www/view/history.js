@@ -3,6 +3,8 @@
 // with its parent's id. On load they are handed back to the worker in order, which checks each
 // file and measures it again (so each re-evaluates to its accuracy on the test digits).
 
+import { reason } from '../i18n.js';
+
 const DB = 'shrink';
 const STORE = 'versions';
 
@@ -54,7 +56,7 @@ export function createHistory(ctx) {
     save(list) {
       if (!restored) return saving;
       saving = saving.then(() => saveNow(list)).catch((e) => {
-        ctx.notice(`The versions could not be kept for the next visit: ${e.message}`, 'warn');
+        ctx.notice('hist.notKept', 'warn', { reason: reason(e) });
       });
       return saving;
     },
@@ -69,7 +71,7 @@ export function createHistory(ctx) {
       try {
         records = await tx(await db(), 'readonly', (s) => s.getAll());
       } catch (e) {
-        ctx.notice(`The versions of the last visit could not be read: ${e.message}`, 'warn');
+        ctx.notice('hist.notRead', 'warn', { reason: reason(e) });
         records = [];
       }
       const ids = new Map();
@@ -88,7 +90,7 @@ export function createHistory(ctx) {
       } finally {
         restored = true;
       }
-      if (failed.length) ctx.notice(`Not restored from the last visit: ${failed.join('; ')}.`, 'warn');
+      if (failed.length) ctx.notice('hist.notRestored', 'warn', { list: failed.join('; ') });
       document.documentElement.dataset.versionsRestored = String(ids.size);
       await refresh();
     },
