@@ -56,7 +56,8 @@ function notice(message, kind = 'error', params = null) {
   el.className = `notice notice-${kind}`;
   el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
   const p = document.createElement('p');
-  if (keyed) tr(p, message, params);
+  // Rich: `code` in a message (an address key such as `quantize.bits`) is set as code.
+  if (keyed) tr(p, message, params, { isRich: true });
   else tr(p, 'main.error', { reason: reason(message) });
   const close = document.createElement('button');
   close.type = 'button';

@@ -5,7 +5,7 @@
 // alternative. A label is a catalogue key (www/i18n/*.js: translated, and re-rendered when the
 // language changes) or, in views not yet in the catalogue, plain text.
 
-import { t, tr, fmt, locale, CATALOGUES, onLocale, reason } from './i18n.js';
+import { t, tr, fmt, locale, CATALOGUES, reason, msg } from './i18n.js';
 
 const isKey = (s) => typeof s === 'string' && Object.prototype.hasOwnProperty.call(CATALOGUES.en, s);
 
@@ -199,6 +199,9 @@ export function verbatim(tag, textContent, props = {}) {
 /** A method (recipe step name: prune, quantize, …) in the page's language. */
 export const methodName = (m) => (isKey(`method.${m}`) ? t(`method.${m}`) : String(m));
 
+/** The kernel a version runs (Rust's kebab-case name: f32, csr, int8, decoded-f32, xnor), in words. */
+export const kernelName = (k) => (isKey(`kernel.${k}`) ? t(`kernel.${k}`) : String(k));
+
 /** Milliseconds with 3 significant digits ("0.0412 ms", "1.37 ms"). */
 export const ms = (v) => `${Number(v).toPrecision(3)} ms`;
 
@@ -230,8 +233,9 @@ export function inputBadge(ctx, { save = false } = {}) {
   const refresh = async () => {
     try {
       const i = await ctx.call('versions', 'input');
-      const kind = t(i.dense ? 'badge.dense' : 'badge.notDense');
-      const trained = i.steps ? t('badge.batches', { n: i.steps }) : t('badge.untrained');
+      // Messages, not strings: a language switch renders them anew with the sentence.
+      const kind = msg(i.dense ? 'badge.dense' : 'badge.notDense');
+      const trained = i.steps ? msg('badge.batches', { n: i.steps }) : msg('badge.untrained');
       if (i.id != null) tr(text, 'badge.version', { label: `#${i.id} ${i.name}`, kind });
       else tr(text, 'badge.session', { trained, kind });
       box.dataset.version = i.id != null ? String(i.id) : '';
@@ -240,8 +244,6 @@ export function inputBadge(ctx, { save = false } = {}) {
     }
   };
   for (const ev of ['ready', 'modelChanged', 'weightsChanged', 'versionsChanged', 'restarted']) ctx.on(ev, refresh);
-  // The kind and training words are inside the parameters: fetch and render them anew.
-  onLocale(refresh);
   refresh();
   return box;
 }

@@ -445,7 +445,7 @@ export default {
   'check.number': '{label} must be {range} ({got})',
   'check.list': '{label} needs {count} values, {what}, each {range} ({got})',
   'check.list1': '{label} needs {count} value, {what}, each {range} ({got})',
-  'check.address': '{label} in the address ({key}) must be {range} ({got}); {fallback} is used and the other settings are kept.',
+  'check.address': '{label} in the address (`{key}`) must be {range} ({got}); {fallback} is used and the other settings are kept.',
   'state.momentum': 'Momentum',
   'state.mustBe': 'must be {range} ({got})',
   'state.mustBeGives': 'must be {range} ({given} gives {n:int})',
@@ -531,7 +531,7 @@ export default {
   'q.times': '{x:fix1}×',
   'q.status.done': '{bits}-bit weights; runs on the {kernel} kernel. Mean |w − q(w)| per layer: {errors}.',
   'q.status.doneAct': '{bits}-bit weights, int8 activations; runs on the {kernel} kernel. Mean |w − q(w)| per layer: {errors}.',
-  'q.addressOneOf': '{label} in the address ({key}) must be one of {list} (got {got}); {used} is used and the other settings are kept.',
+  'q.addressOneOf': '{label} in the address (`{key}`) must be one of {list} (got {got}); {used} is used and the other settings are kept.',
   'q.measuring': 'Measuring…',
   'q.speed': 'Batch {batch}: f32 {f32:fix2} ms, int8 {int8:fix2} ms → int8 is {x:fix2}× faster in this browser.',
   'q.status.changed': 'The model changed: quantize it again.',
@@ -586,7 +586,7 @@ export default {
   'bin.pad.untrained': 'untrained: train it in the Train panel',
 
   // ---------- binarize panel ----------
-  'bin.addressBad': '{key} = "{value}" is not valid here; using {used}.',
+  'bin.addressBad': '`{key}` = "{value}" is not valid here; using {used}.',
   'bin.method.bnn': 'BNN (weights + activations)',
   'bin.method.bc': 'BinaryConnect (weights)',
   'bin.scaling': 'XNOR scaling α = mean |w| per neuron',
@@ -688,10 +688,10 @@ export default {
   'ver.failed': '{what}: {reason}',
   'ver.copied': 'Copied the recipe link of {label}: {url}',
   'ver.copyByHand': 'The recipe link of {label} (copy it by hand): {url}',
-  'ver.progressOf': 'step {n} of {count}: {step} — {phase}, {frac:pct0}',
-  'ver.progressOne': '{step} — {phase}, {frac:pct0}',
-  'ver.starting': 'Starting {recipe}',
-  'ver.done': 'Done: {n} step(s), last {label} at {acc:pct2}.',
+  'ver.progressOf': 'step {n} of {count}: `{step}` — {phase}, {frac:pct0}',
+  'ver.progressOne': '`{step}` — {phase}, {frac:pct0}',
+  'ver.starting': 'Starting `{recipe}`',
+  'ver.done': 'Done: {n} step(s), last `{label}` at {acc:pct2}.',
   'ver.recipeFailed': 'The recipe did not run: {reason}',
   'ver.notCleared': 'The versions were not cleared',
   'ver.phase.starting': 'starting',
@@ -775,4 +775,18 @@ export default {
   'hist.notKept': 'The versions could not be kept for the next visit: {reason}',
   'hist.notRead': 'The versions of the last visit could not be read: {reason}',
   'hist.notRestored': 'Not restored from the last visit: {list}.',
+
+  // ---------- kernels and float formats (names of code, the same in both languages where they are names) ----------
+  'kernel.f32': 'f32 GEMM',
+  'kernel.csr': 'CSR sparse',
+  'kernel.int8': 'int8 GEMM',
+  'kernel.decoded-f32': 'decoded → f32 GEMM',
+  'kernel.xnor': 'XNOR-popcount',
+  'q.format.e4m3': 'fp8 E4M3',
+  'q.format.e5m2': 'fp8 E5M2',
+  'q.format.fp16': 'fp16',
+  'q.format.bf16': 'bf16',
+
+  // ---------- model files: the file picker ----------
+  'files.choose': 'Choose a file…',
 };

@@ -4,7 +4,7 @@
 // versions side by side. Charts are drawn by plotters on this thread (render/pareto.rs); all
 // numbers come from the worker's `versions` lab.
 
-import { el, blit, pct, bytes, versionLabel, METHOD_COLORS, describe, text, verbatim, methodName } from '../ui.js';
+import { el, blit, pct, bytes, versionLabel, METHOD_COLORS, describe, text, verbatim, methodName, kernelName } from '../ui.js';
 import { t, tr, msg, reason, onLocale } from '../i18n.js';
 
 /** Milliseconds with 3 significant digits, the unit in the page's language. */
@@ -12,7 +12,7 @@ const ms = (v) => t('cmp.ms', { v: Number(v).toPrecision(3) });
 
 // `label` is a catalogue key; `verbatim` cells hold the learner's own names (kept as written).
 const COLUMNS = [
-  { key: 'id', label: null, value: (v) => v.id, show: (v) => `#${v.id}` },
+  { key: 'id', label: null, value: (v) => v.id, show: (v) => `#${v.id}`, verbatim: true },
   { key: 'name', label: 'cmp.col.name', value: (v) => v.name, show: (v) => v.name, verbatim: true },
   { key: 'parent', label: 'cmp.col.from', value: (v) => v.parent ?? 0, show: (v) => (v.parent == null ? '—' : `#${v.parent}`) },
   { key: 'method', label: 'ver.col.method', value: (v) => v.method, show: (v) => methodName(v.method) },
@@ -23,7 +23,7 @@ const COLUMNS = [
   { key: 'ratio', label: 'ver.col.ratio', value: (v) => v.figures.ratio, show: (v) => t('ver.times', { x: v.figures.ratio }) },
   { key: 'b1', label: 'cmp.col.b1', value: (v) => v.figures.msBatch1, show: (v) => ms(v.figures.msBatch1) },
   { key: 'b64', label: 'cmp.col.b64', value: (v) => v.figures.msBatch64, show: (v) => ms(v.figures.msBatch64) },
-  { key: 'kernel', label: 'cmp.col.kernel', value: (v) => v.figures.kernel, show: (v) => v.figures.kernel },
+  { key: 'kernel', label: 'cmp.col.kernel', value: (v) => v.figures.kernel, show: (v) => kernelName(v.figures.kernel) },
 ];
 
 export function mount(root, ctx) {
@@ -107,7 +107,7 @@ export function mount(root, ctx) {
       return el('th', { scope: 'col' }, b);
     }));
     table.replaceChildren(el('thead', {}, head),
-      el('tbody', {}, ...rows.map((v) => el('tr', { title: v.recipe }, ...COLUMNS.map((c) => (c.verbatim ? verbatim('td', c.show(v)) : el('td', { textContent: c.show(v) })))))));
+      el('tbody', {}, ...rows.map((v) => el('tr', {}, ...COLUMNS.map((c) => (c.verbatim ? verbatim('td', c.show(v), { title: v.recipe }) : el('td', { textContent: c.show(v) })))))));
     table.hidden = list.length === 0;
   }
 
@@ -133,7 +133,7 @@ export function mount(root, ctx) {
       blit(canvas, img);
       canvas.hidden = false;
       const kept = v.figures.keptFraction < 1 ? msg('cmp.kept', { f: v.figures.keptFraction }) : '';
-      cap.replaceChildren(verbatim('span', versionLabel(v)), text('span', 'cmp.mapCaption', {}, { n, kept, kernel: v.figures.kernel }));
+      cap.replaceChildren(verbatim('span', versionLabel(v)), text('span', 'cmp.mapCaption', {}, { n, kept, kernel: kernelName(v.figures.kernel) }));
     } catch (e) {
       cap.replaceChildren(verbatim('span', versionLabel(v)), text('span', 'cmp.mapFailed', {}, { reason: reason(e) }));
     }

@@ -47,7 +47,10 @@ export function downloadButtons(ctx, v) {
 
 /** Upload button, input-scaling choice and drop zone; `added(version)` runs after an import. */
 export function uploadControls(ctx, added) {
-  const input = tr(el('input', { type: 'file', id: 'files-upload', accept: '.safetensors,.onnx' }), 'files.uploadLabel', {}, { attr: 'aria-label' });
+  // The browser's own "Choose File" button speaks the browser's language, not the page's: the
+  // input is hidden (still focusable) and a label in the page's language opens it.
+  const input = tr(el('input', { type: 'file', id: 'files-upload', className: 'file-input', accept: '.safetensors,.onnx' }), 'files.uploadLabel', {}, { attr: 'aria-label' });
+  const pick = text('label', 'files.choose', { className: 'button small file-pick', for: 'files-upload' });
   const scaling = tr(el('select', { id: 'files-scaling' },
     text('option', 'files.scale.auto', { value: 'auto' }),
     text('option', 'files.scale.unit', { value: 'unit' }),
@@ -85,5 +88,5 @@ export function uploadControls(ctx, added) {
     if (f) load(f);
   };
   return el('div', { className: 'files-upload' },
-    el('label', {}, text('span', 'files.add'), ' ', input), el('label', {}, ' ', text('span', 'files.pixels'), ' ', scaling), zone, status);
+    el('span', {}, text('span', 'files.add'), ' ', input, pick), el('label', {}, ' ', text('span', 'files.pixels'), ' ', scaling), zone, status);
 }

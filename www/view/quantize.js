@@ -14,7 +14,7 @@ export function mount(root, ctx) {
   const scheme = select('q-scheme', [['int', 'q.scheme.int'], ['float', 'q.scheme.float'], ['kMeans', 'q.scheme.kMeans']], 'int');
   const bits = el('input', { id: 'q-bits', type: 'range', min: '1', max: '8', step: '1', value: '8' });
   const bitsOut = tr(el('output', { id: 'q-bits-out' }), 'q.bitsN', { n: 8 });
-  const format = select('q-format', [['e4m3', 'fp8 E4M3'], ['e5m2', 'fp8 E5M2'], ['fp16', 'fp16'], ['bf16', 'bf16']], 'e4m3');
+  const format = select('q-format', [['e4m3', 'q.format.e4m3'], ['e5m2', 'q.format.e5m2'], ['fp16', 'q.format.fp16'], ['bf16', 'q.format.bf16']], 'e4m3');
   const symmetry = select('q-symmetry', [['symmetric', 'q.sym.symmetric'], ['affine', 'q.sym.affine']], 'symmetric');
   const granularity = select('q-granularity', [['perChannel', 'q.gran.perChannel'], ['perTensor', 'q.gran.perTensor']], 'perChannel');
   const target = select('q-target', [['w', 'q.target.w'], ['wa', 'q.target.wa']], 'w');

@@ -5,7 +5,7 @@
 // Compare, or shared as a recipe link. `#recipe=...` in the address rebuilds its chain on load.
 // History is kept in IndexedDB by www/view/history.js.
 
-import { el, bytes, versionLabel, METHOD_COLORS, inputBadge, text, verbatim, methodName } from '../ui.js';
+import { el, bytes, versionLabel, METHOD_COLORS, inputBadge, text, verbatim, methodName, kernelName } from '../ui.js';
 import { t, tr, untr, msg, reason, onLocale } from '../i18n.js';
 import { createHistory } from './history.js';
 import { downloadButtons, uploadControls } from './files.js';
@@ -69,11 +69,12 @@ export function mount(root, ctx) {
       method.dataset.method = v.method;
       method.style.setProperty('--dot', METHOD_COLORS[v.method] || '#000');
       const parent = v.parent == null ? '—' : names.has(v.parent) ? `#${v.parent}` : t('ver.parentDeleted', { id: v.parent });
-      const row = el('tr', { title: v.recipe },
-        el('td', {}, pick), el('td', { textContent: `#${v.id}` }), el('td', {}, name), el('td', { textContent: parent, title: v.parent != null && names.has(v.parent) ? `#${v.parent} ${names.get(v.parent)}` : '' }),
+      // The recipe and the names are the learner's own text (verbatim: kept in every language).
+      const row = el('tr', {},
+        el('td', {}, pick), verbatim('td', `#${v.id}`, { title: v.recipe }), el('td', {}, name), verbatim('td', parent, { title: v.parent != null && names.has(v.parent) ? `#${v.parent} ${names.get(v.parent)}` : '' }),
         el('td', {}, method), el('td', { textContent: t('ver.pct', { v: f.accuracy }) }),
         el('td', { textContent: bytes(f.size.packedBytes) }), el('td', { textContent: t('ver.times', { x: f.ratio }) }),
-        el('td', { textContent: t('ver.ms', { b1: Number(f.msBatch1).toPrecision(3), b64: Number(f.msBatch64).toPrecision(3) }), title: t('ver.kernel', { kernel: f.kernel }) }),
+        el('td', { textContent: t('ver.ms', { b1: Number(f.msBatch1).toPrecision(3), b64: Number(f.msBatch64).toPrecision(3) }), title: t('ver.kernel', { kernel: kernelName(f.kernel) }) }),
         el('td', { className: 'version-actions' }, use, link, ...downloadButtons(ctx, v), del));
       row.dataset.id = String(v.id);
       body.append(row);
@@ -127,7 +128,7 @@ export function mount(root, ctx) {
     bar.value = (p.index + p.fraction) / Math.max(1, p.count);
     // The step is recipe text and the phase comes from Rust in English ("training", …): both
     // are shown as they are, inside the catalogue's sentence.
-    tr(status, p.count > 1 ? 'ver.progressOf' : 'ver.progressOne', { n: p.index + 1, count: p.count, step: p.step, phase: phaseName(p.phase), frac: p.fraction });
+    tr(status, p.count > 1 ? 'ver.progressOf' : 'ver.progressOne', { n: p.index + 1, count: p.count, step: p.step, phase: phaseName(p.phase), frac: p.fraction }, { isRich: true });
   });
   /** Rust's phase words (crate/version/step), said again from the catalogue; others as they are. */
   const PHASES = {
@@ -158,11 +159,11 @@ export function mount(root, ctx) {
   async function runRecipe(recipe, parent) {
     root.dataset.busy = '1';
     bar.value = 0;
-    tr(status, 'ver.starting', { recipe });
+    tr(status, 'ver.starting', { recipe }, { isRich: true });
     try {
       const made = await ctx.call('jobs', 'recipe', recipe, parent);
       const last = made[made.length - 1];
-      tr(status, 'ver.done', { n: made.length, label: versionLabel(last), acc: last.figures.accuracy });
+      tr(status, 'ver.done', { n: made.length, label: versionLabel(last), acc: last.figures.accuracy }, { isRich: true });
       return made;
     } catch (e) {
       untr(status);
