@@ -789,4 +789,15 @@ export default {
 
   // ---------- model files: the file picker ----------
   'files.choose': 'Choose a file…',
+
+  // ---------- prune: after a restart ----------
+  'prune.status.restarted': 'The worker restarted: move the slider to prune the model again.',
+
+  // ---------- the core's own messages (www/rustmsg.js, from crate/error.rs) ----------
+  'rust.diverged': 'training diverged at step {step}: {why}, so training stopped and the last good weights were restored — try a smaller learning rate',
+  'rust.why.nan': 'the loss became not a number',
+  'rust.why.large': 'the weights grew too large to represent',
+  'rust.why.inf': 'the loss became infinite',
+  'rust.noLayer': 'there is no layer {n}: this model has {count} layers (numbered 1 to {count})',
+  'rust.noLayer1': 'there is no layer {n}: this model has {count} layer (numbered 1 to {count})',
 };

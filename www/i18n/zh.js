@@ -788,4 +788,15 @@ export default {
 
   // ---------- model files: the file picker ----------
   'files.choose': '选择文件…',
+
+  // ---------- prune: after a restart ----------
+  'prune.status.restarted': '工作线程已重启：移动滑块重新剪枝。',
+
+  // ---------- the core's own messages (www/rustmsg.js, from crate/error.rs) ----------
+  'rust.diverged': '训练在第 {step} 步发散：{why}，因此训练已停止，并恢复了最后一组正常的权重——请尝试更小的学习率',
+  'rust.why.nan': '损失变成了非数值',
+  'rust.why.large': '权重大到无法表示',
+  'rust.why.inf': '损失变成了无穷大',
+  'rust.noLayer': '没有第 {n} 层：这个模型有 {count} 层（编号 1 到 {count}）',
+  'rust.noLayer1': '没有第 {n} 层：这个模型有 {count} 层（编号 1 到 {count}）',
 };

@@ -432,7 +432,7 @@ export function mount(root, ctx) {
     enable(true);
     restore.disabled = true;
     acc.textContent = '—';
-    status.textContent = 'The worker restarted: move the slider to prune the model again.';
+    tr(status, 'prune.status.restarted');
   });
   ctx.on('modelChanged', () => {
     restore.disabled = true;
