@@ -50,7 +50,7 @@ export function mount(root, ctx) {
       el('figure', {}, bytesCanvas),
       el('figure', {}, timeCanvas, el('figcaption', {}, el('label', {}, text('span', 'cmp.timePer'), ' ', batchSel)))),
     table,
-    text('h3', 'cmp.maps'),
+    text('h3', 'cmp.maps', { className: 'compare-maps-title' }),
     el('div', { className: 'compare-maps' },
       el('figure', {}, leftSel, leftMap, leftCap),
       el('figure', {}, rightSel, rightMap, rightCap)),
