@@ -132,8 +132,11 @@ export function mount(root, ctx) {
     return tr;
   }
 
-  async function fillTable(s) {
-    const f = await ctx.call('distill', 'facts');
+  let lastFacts = null;
+  /** The table of the last run; `f` (the worker's facts) is fetched once, so a language switch renders at once. */
+  async function fillTable(s, f = null) {
+    if (!f) f = await ctx.call('distill', 'facts');
+    lastFacts = f;
     const last = (h) => (h.length ? h[h.length - 1][1] : NaN);
     const arch = (m) => (m ? m.sizes.join('-') : '—');
     table.replaceChildren(row(['ds.col.model', 'ds.col.layers', 'ds.col.params', 'ds.col.bytes', 'ds.col.acc', 'ds.col.ms'].map((k) => t(k)), true));
@@ -224,7 +227,7 @@ export function mount(root, ctx) {
   let lastStatus = null;
   onLocale(() => {
     if (hist.scratch.length) drawChart();
-    if (lastStatus) fillTable(lastStatus).catch(() => {});
+    if (lastStatus && lastFacts) fillTable(lastStatus, lastFacts).catch(() => {});
   });
 
   digit.onchange = soft;

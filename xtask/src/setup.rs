@@ -225,7 +225,12 @@ fn cjk_font() -> Result {
         return Ok(());
     }
     run(&mut apt(&["update"]))?;
-    run(&mut apt(&["install", "-y", "--no-install-recommends", "fonts-wqy-microhei"]))
+    run(&mut apt(&[
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "fonts-wqy-microhei",
+    ]))
 }
 
 #[cfg(test)]
