@@ -800,4 +800,9 @@ export default {
   'rust.why.inf': 'the loss became infinite',
   'rust.noLayer': 'there is no layer {n}: this model has {count} layers (numbered 1 to {count})',
   'rust.noLayer1': 'there is no layer {n}: this model has {count} layer (numbered 1 to {count})',
+
+  // ---------- kept versions: the browser's database ----------
+  'hist.dbOpen': 'IndexedDB could not be opened',
+  'hist.dbFailed': 'an IndexedDB transaction failed',
+  'hist.dbAborted': 'an IndexedDB transaction was aborted',
 };

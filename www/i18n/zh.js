@@ -799,4 +799,9 @@ export default {
   'rust.why.inf': '损失变成了无穷大',
   'rust.noLayer': '没有第 {n} 层：这个模型有 {count} 层（编号 1 到 {count}）',
   'rust.noLayer1': '没有第 {n} 层：这个模型有 {count} 层（编号 1 到 {count}）',
+
+  // ---------- kept versions: the browser's database ----------
+  'hist.dbOpen': '无法打开 IndexedDB',
+  'hist.dbFailed': 'IndexedDB 事务失败',
+  'hist.dbAborted': 'IndexedDB 事务被中止',
 };

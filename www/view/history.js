@@ -3,7 +3,7 @@
 // with its parent's id. On load they are handed back to the worker in order, which checks each
 // file and measures it again (so each re-evaluates to its accuracy on the test digits).
 
-import { reason } from '../i18n.js';
+import { reason, TextError } from '../i18n.js';
 
 const DB = 'shrink';
 const STORE = 'versions';
@@ -13,7 +13,7 @@ function open() {
     const req = indexedDB.open(DB, 1);
     req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'id' });
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error || new Error('IndexedDB could not be opened'));
+    req.onerror = () => reject(req.error || new TextError('hist.dbOpen'));
   });
 }
 
@@ -22,8 +22,8 @@ function tx(db, mode, fn) {
     const t = db.transaction(STORE, mode);
     const out = fn(t.objectStore(STORE));
     t.oncomplete = () => resolve(out && 'result' in out ? out.result : undefined);
-    t.onerror = () => reject(t.error || new Error('an IndexedDB transaction failed'));
-    t.onabort = () => reject(t.error || new Error('an IndexedDB transaction was aborted'));
+    t.onerror = () => reject(t.error || new TextError('hist.dbFailed'));
+    t.onabort = () => reject(t.error || new TextError('hist.dbAborted'));
   });
 }
 
