@@ -195,6 +195,16 @@ mod tests {
         };
         let svg = to_svg(&h, 300, 200).unwrap();
         assert!(svg.matches("<polyline").count() >= 16, "{svg}");
+        // Axis names: English by default, the page's words when it gives them.
+        assert!(svg.contains("weight") && svg.contains("√count"), "{svg}");
+        let named = HistogramChart {
+            x_label: "权重值".into(),
+            y_label: "√个数".into(),
+            ..h.clone()
+        };
+        let svg = to_svg(&named, 300, 200).unwrap();
+        assert!(svg.contains("权重值") && svg.contains("√个数"), "{svg}");
+        assert!(!svg.contains("weight") && !svg.contains("√count"), "{svg}");
         assert!(to_svg(
             &HistogramChart {
                 lo: 1.0,
