@@ -243,7 +243,9 @@ export function inputBadge(ctx, { save = false } = {}) {
       tr(text, 'badge.none');
     }
   };
-  for (const ev of ['ready', 'modelChanged', 'weightsChanged', 'versionsChanged', 'restarted']) ctx.on(ev, refresh);
+  // 'state' and 'info': a training run that stopped and a model that arrived (the pretrained one)
+  // change the step count the badge shows.
+  for (const ev of ['ready', 'info', 'state', 'modelChanged', 'weightsChanged', 'versionsChanged', 'restarted']) ctx.on(ev, refresh);
   refresh();
   return box;
 }
