@@ -403,5 +403,15 @@ mod csp_tests {
                 "{page} lacks the CSP meta tag"
             );
         }
+        // The developer-only bench page says what the server sends it (TF.js needs eval).
+        let bench = std::fs::read_to_string(crate::util::root().join("www").join("bench.html"))
+            .unwrap_or_default();
+        assert!(
+            bench.contains(&format!(
+                r#"<meta http-equiv="Content-Security-Policy" content="{}">"#,
+                super::BENCH_CSP
+            )),
+            "bench.html lacks the bench CSP meta tag"
+        );
     }
 }
