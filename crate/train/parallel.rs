@@ -300,7 +300,6 @@ pub(crate) fn step(
     } = s;
     let b = idx.len();
     let d = mlp.n_in();
-    let sizes = mlp.sizes();
     let n_layers = mlp.layers.len();
     if n_layers == 0 || n_layers > MAX_LAYERS || ws.packed.len() != n_layers {
         return Err(Error::shape(
@@ -309,6 +308,12 @@ pub(crate) fn step(
             n_layers,
         ));
     }
+    // Widths, input first, without allocating (the step allocates nothing after the first).
+    let mut widths = [d; MAX_LAYERS + 1];
+    for (w, layer) in widths[1..].iter_mut().zip(&mlp.layers) {
+        *w = layer.n_out();
+    }
+    let sizes = &widths[..=n_layers];
     let room = x
         .len()
         .min(y.len() * d)
@@ -396,7 +401,7 @@ pub(crate) fn step(
             panels: bt.panels_mut(),
         };
     }
-    run_neurons(&batch, &mut parts[..n_layers], shards, &sizes)?;
+    run_neurons(&batch, &mut parts[..n_layers], shards, sizes)?;
     Ok((loss, n_correct))
 }
 
