@@ -46,9 +46,8 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 /// dist`) and of the TF.js files it loads: [`CSP`] plus `'unsafe-eval'`, because TF.js 4.22
 /// builds functions from strings at load (with the strict policy `tf.min.js` stops half-way and
 /// `tf.wasm` is missing), plus script `blob:`, because its threaded wasm backend starts its
-/// pthread workers with `importScripts(blob:…)`, and inline styles for the page's own `<style>`.
-/// Every other page keeps the strict policy.
-pub const BENCH_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval' blob:; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
+/// pthread workers with `importScripts(blob:…)`. Every other page keeps the strict policy.
+pub const BENCH_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval' blob:; worker-src 'self' blob:; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
 
 /// The policy for the file at `rel` (a path below the served folder): [`BENCH_CSP`] for the
 /// bench page and the vendored peer, [`CSP`] for everything else.
