@@ -49,18 +49,23 @@ fn training_steps_do_not_allocate_after_the_first_batch() {
             lr: 0.01,
             ..Default::default()
         };
-        let mut t = Trainer::new(cfg, n).unwrap();
-        t.step(&data).unwrap();
-        let before = ALLOCS.load(Ordering::SeqCst);
-        for _ in 0..10 {
+        // 1 shard: the serial step; 2 shards: the data-parallel step (run in order here, as
+        // this build has no thread pool).
+        for shards in [1, 2] {
+            let mut t = Trainer::new(cfg.clone(), n).unwrap();
+            t.set_shards(shards);
             t.step(&data).unwrap();
+            let before = ALLOCS.load(Ordering::SeqCst);
+            for _ in 0..10 {
+                t.step(&data).unwrap();
+            }
+            let after = ALLOCS.load(Ordering::SeqCst);
+            assert_eq!(
+                after - before,
+                0,
+                "{optimizer:?}, {shards} shards: {} allocations in 10 steps",
+                after - before
+            );
         }
-        let after = ALLOCS.load(Ordering::SeqCst);
-        assert_eq!(
-            after - before,
-            0,
-            "{optimizer:?}: {} allocations in 10 steps",
-            after - before
-        );
     }
 }

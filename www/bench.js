@@ -3,7 +3,8 @@
 //   ?part=kernels               the true f32x4 peaks (peak.js) and our GEMMs (crate/wasm/bench.rs)
 //   ?part=ours&pkg=pkg          our Session trains LeNet-300-100 and 784-100-10 for one epoch of
 //                               full MNIST (trainSteps, SGD, batch 64), then evaluates the
-//                               10,000 test digits (batch 1000); peak wasm memory
+//                               10,000 test digits (batch 1000); peak wasm memory. It runs in a
+//                               Web Worker (this file again), like the page's training.
 //   ?part=tfjs&threads=1        TF.js 4.22 (wasm backend) on the same files, model, batch and SGD
 //   ?part=agree&threads=2       the single-thread and threaded modules train the same model from
 //                               the same seed (tests/e2e/threads.spec.js checks they agree)
@@ -14,8 +15,10 @@ import { measurePeak } from './peak.js';
 const params = new URLSearchParams(location.search);
 const part = params.get('part') || 'kernels';
 const minMs = Number(params.get('minMs')) || 400;
-const status = document.getElementById('status');
-const table = document.getElementById('out');
+/** True when this file runs as the worker of the `ours` part. */
+const inWorker = typeof document === 'undefined';
+const status = inWorker ? null : document.getElementById('status');
+const table = inWorker ? null : document.getElementById('out');
 
 /** The two MLPs the issue compares, as our TrainConfig.hidden. */
 const MODELS = [
@@ -33,8 +36,10 @@ function show(rows) {
 }
 
 async function kernels() {
-  const { default: init, runBench, kernelSet } = await import('./pkg/shrink.js');
-  await init();
+  const mod = await import(`./${params.get('pkg') || 'pkg'}/shrink.js`);
+  const { runBench, kernelSet } = mod;
+  await mod.default();
+  if (mod.initThreadPool) await mod.initThreadPool(Number(params.get('threads')) || 2);
   const simd = await measurePeak(false, minMs);
   const relaxed = await measurePeak(true, minMs);
   await new Promise((r) => setTimeout(r, 20));
@@ -56,8 +61,23 @@ async function mnist() {
   return raw;
 }
 
+/**
+ * The `ours` part in a Web Worker, as the page trains: a worker may block while the thread pool
+ * works, and the page's main thread is never the one that waits.
+ */
+function ours() {
+  const worker = new Worker(`bench.js${location.search}`, { type: 'module' });
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (e) => {
+      worker.terminate();
+      resolve(e.data);
+    };
+    worker.onerror = (e) => reject(new Error(`bench worker: ${e.message}`));
+  });
+}
+
 /** One epoch of our Session (trainSteps in chunks of 100 steps, as the worker calls it). */
-async function ours() {
+async function oursInWorker() {
   const pkg = params.get('pkg') || 'pkg';
   const mod = await import(`./${pkg}/shrink.js`);
   const wasm = await mod.default();
@@ -215,15 +235,23 @@ async function peer() {
   return { rows, threads: tf.wasm.getThreadsCount(), backend: tf.getBackend(), version: tf.version.tfjs, isolated: self.crossOriginIsolated };
 }
 
-try {
-  status.textContent = `Running part "${part}"…`;
-  await new Promise((r) => setTimeout(r, 50));
-  const parts = { none: async () => ({ rows: [] }), ours, tfjs: peer, agree, kernels };
-  const result = await (parts[part] || kernels)();
-  show(result.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toPrecision(4)) : v]))));
-  status.textContent = `Done (${part}). ${navigator.userAgent}`;
-  window.benchResult = result;
-} catch (e) {
-  status.textContent = 'Bench failed: ' + e;
-  window.benchResult = { error: String(e && e.stack ? e.stack : e), rows: [] };
+async function main() {
+  try {
+    status.textContent = `Running part "${part}"…`;
+    await new Promise((r) => setTimeout(r, 50));
+    const parts = { none: async () => ({ rows: [] }), ours, tfjs: peer, agree, kernels };
+    const result = await (parts[part] || kernels)();
+    show(result.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Number(v.toPrecision(4)) : v]))));
+    status.textContent = `Done (${part}). ${navigator.userAgent}`;
+    window.benchResult = result;
+  } catch (e) {
+    status.textContent = 'Bench failed: ' + e;
+    window.benchResult = { error: String(e && e.stack ? e.stack : e), rows: [] };
+  }
+}
+
+if (inWorker) {
+  oursInWorker().then((r) => postMessage(r), (e) => postMessage({ error: String(e && e.stack ? e.stack : e), rows: [] }));
+} else {
+  await main();
 }

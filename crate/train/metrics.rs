@@ -7,6 +7,7 @@ use crate::error::{check_len, Error, Result};
 use crate::model::loss::log_sum_exp;
 use crate::model::{Mlp, Workspace};
 use crate::tensor::argmax;
+use crate::tensor::kernels::par;
 use serde::Serialize;
 
 /// Rows per evaluation batch: large enough that the per-batch work (bias, activations, the
@@ -40,20 +41,26 @@ impl Evaluation {
 /// `ShapeMismatch` if the data width is not the network's input width.
 pub fn evaluate(mlp: &Mlp, data: &Dataset, limit: usize) -> Result<Evaluation> {
     // `mlp` is borrowed for the whole evaluation, so its Wᵀ is packed once, on the first batch.
-    let mut packed = false;
-    evaluate_with(
-        |x, b, ws| {
-            if !packed {
-                ws.pack(mlp)?;
-                packed = true;
-            }
-            mlp.forward_packed(x, b, ws)?;
-            Ok(ws.logits(b).to_vec())
-        },
-        mlp.n_in(),
-        data,
-        limit,
-    )
+    // In the threaded build each batch's rows are cut into one shard per thread (one fork-join
+    // per batch, between pool workers: the whole evaluation runs on the pool).
+    let threads = par::threads();
+    par::in_pool(|| {
+        let mut packed = false;
+        evaluate_with(
+            |x, b, ws| {
+                if !packed {
+                    ws.pack(mlp)?;
+                    packed = true;
+                }
+                let shards = super::parallel::shard_count(threads, b);
+                super::parallel::forward_packed(mlp, x, b, ws, shards)?;
+                Ok(ws.logits(b).to_vec())
+            },
+            mlp.n_in(),
+            data,
+            limit,
+        )
+    })
 }
 
 /// Evaluates any classifier given as `forward(x, batch, workspace) -> logits`: compressed

@@ -4,6 +4,7 @@ pub mod config;
 pub mod gallery;
 pub mod metrics;
 pub mod optimizer;
+pub mod parallel;
 pub mod trainer;
 
 pub use config::{OptimizerKind, Schedule, TrainConfig};

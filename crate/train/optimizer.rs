@@ -7,7 +7,7 @@
 use super::config::{OptimizerKind, TrainConfig};
 use crate::error::{Error, Result};
 use crate::model::{Grads, Mlp};
-use ndarray::{Array1, Array2, Zip};
+use ndarray::{Array1, Array2};
 
 const BETA1: f32 = 0.9;
 const BETA2: f32 = 0.999;
@@ -76,76 +76,166 @@ impl Optimizer {
     /// # Errors
     /// `ShapeMismatch` if the state or the gradients do not match `mlp`.
     pub fn step(&mut self, mlp: &mut Mlp, grads: &Grads) -> Result<()> {
-        if !grads.matches(mlp)
-            || self.m_w.len() != mlp.layers.len()
-            || self
-                .m_w
-                .iter()
-                .zip(&mlp.layers)
-                .any(|(m, l)| m.dim() != l.w.dim())
-        {
+        self.check(mlp, grads)?;
+        let hyper = self.begin_step();
+        for (l, layer) in mlp.layers.iter_mut().enumerate() {
+            let v_w = self.v_w.get_mut(l).map(slice_mut).unwrap_or_default();
+            let v_b = self
+                .v_b
+                .get_mut(l)
+                .and_then(|v| v.as_slice_mut())
+                .unwrap_or_default();
+            hyper.update(
+                Rows {
+                    w: slice_mut(&mut layer.w),
+                    b: layer.b.as_slice_mut().unwrap_or_default(),
+                    m_w: slice_mut(&mut self.m_w[l]),
+                    m_b: self.m_b[l].as_slice_mut().unwrap_or_default(),
+                    v_w,
+                    v_b,
+                },
+                grads.w[l].as_slice().unwrap_or_default(),
+                grads.b[l].as_slice().unwrap_or_default(),
+                layer.mask.as_ref().and_then(|m| m.as_slice()),
+            );
+        }
+        Ok(())
+    }
+
+    /// Checks that the state and `grads` are shaped like `mlp` (contiguous, as they are built).
+    ///
+    /// # Errors
+    /// `ShapeMismatch` otherwise.
+    pub(crate) fn check(&self, mlp: &Mlp, grads: &Grads) -> Result<()> {
+        let adam = self.kind == OptimizerKind::Adam;
+        let shaped = grads.matches(mlp)
+            && self.m_w.len() == mlp.layers.len()
+            && (!adam || self.v_w.len() == mlp.layers.len())
+            && mlp.layers.iter().enumerate().all(|(l, layer)| {
+                self.m_w[l].dim() == layer.w.dim()
+                    && self.m_b[l].len() == layer.b.len()
+                    && grads.b[l].len() == layer.b.len()
+                    && (!adam
+                        || (self.v_w[l].dim() == layer.w.dim()
+                            && self.v_b[l].len() == layer.b.len()))
+                    && layer.mask.as_ref().is_none_or(|m| m.dim() == layer.w.dim())
+            });
+        if !shaped {
             return Err(Error::shape(
                 "Optimizer::step",
                 "state shaped like the net",
                 "other shapes (reset the optimizer)",
             ));
         }
+        Ok(())
+    }
+
+    /// Counts the step and returns its hyper-parameters (Adam's bias corrections included).
+    pub(crate) fn begin_step(&mut self) -> Hyper {
         self.t = self.t.saturating_add(1);
-        let (lr, mu, wd) = (self.lr, self.momentum, self.weight_decay);
-        let bc1 = 1.0 - BETA1.powi(self.t.min(10_000) as i32);
-        let bc2 = 1.0 - BETA2.powi(self.t.min(10_000) as i32);
-        for (l, layer) in mlp.layers.iter_mut().enumerate() {
-            match self.kind {
-                OptimizerKind::Sgd => {
-                    Zip::from(&mut layer.w)
-                        .and(&mut self.m_w[l])
-                        .and(&grads.w[l])
-                        .for_each(|w, v, &g| {
-                            *v = mu * *v + g + wd * *w;
-                            *w -= lr * *v;
-                        });
-                    Zip::from(&mut layer.b)
-                        .and(&mut self.m_b[l])
-                        .and(&grads.b[l])
-                        .for_each(|b, v, &g| {
-                            *v = mu * *v + g;
-                            *b -= lr * *v;
-                        });
+        Hyper {
+            kind: self.kind,
+            lr: self.lr,
+            mu: self.momentum,
+            wd: self.weight_decay,
+            bc1: 1.0 - BETA1.powi(self.t.min(10_000) as i32),
+            bc2: 1.0 - BETA2.powi(self.t.min(10_000) as i32),
+        }
+    }
+
+    /// Each layer's state as slices `(m_w, m_b, v_w, v_b)`; `v_*` are empty for SGD.
+    pub(crate) fn state_mut(
+        &mut self,
+    ) -> impl Iterator<Item = (&mut [f32], &mut [f32], &mut [f32], &mut [f32])> {
+        let adam = self.kind == OptimizerKind::Adam;
+        let mut v_w = self.v_w.iter_mut();
+        let mut v_b = self.v_b.iter_mut();
+        self.m_w
+            .iter_mut()
+            .zip(self.m_b.iter_mut())
+            .map(move |(mw, mb)| {
+                let (vw, vb) = if adam {
+                    (
+                        v_w.next().map(slice_mut).unwrap_or_default(),
+                        v_b.next()
+                            .and_then(|v| v.as_slice_mut())
+                            .unwrap_or_default(),
+                    )
+                } else {
+                    (Default::default(), Default::default())
+                };
+                (slice_mut(mw), mb.as_slice_mut().unwrap_or_default(), vw, vb)
+            })
+    }
+}
+
+fn slice_mut(a: &mut Array2<f32>) -> &mut [f32] {
+    a.as_slice_mut().unwrap_or_default()
+}
+
+/// The hyper-parameters of one optimizer step.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hyper {
+    kind: OptimizerKind,
+    lr: f32,
+    mu: f32,
+    wd: f32,
+    bc1: f32,
+    bc2: f32,
+}
+
+/// A block of whole output rows of one layer: weights `[r, n_in]`, biases `[r]` and their
+/// optimizer state (`v_*` empty for SGD).
+pub(crate) struct Rows<'a> {
+    pub w: &'a mut [f32],
+    pub b: &'a mut [f32],
+    pub m_w: &'a mut [f32],
+    pub m_b: &'a mut [f32],
+    pub v_w: &'a mut [f32],
+    pub v_b: &'a mut [f32],
+}
+
+impl Hyper {
+    /// Updates one block of rows from its gradients, then holds its mask (a pruned weight and
+    /// its moments are zero again). Element-wise, so a block gives exactly what the whole
+    /// layer gives for those rows: the data-parallel step updates shards of rows in parallel.
+    pub(crate) fn update(&self, r: Rows<'_>, g_w: &[f32], g_b: &[f32], mask: Option<&[f32]>) {
+        let (lr, mu, wd) = (self.lr, self.mu, self.wd);
+        match self.kind {
+            OptimizerKind::Sgd => {
+                for ((w, v), &g) in r.w.iter_mut().zip(r.m_w.iter_mut()).zip(g_w) {
+                    *v = mu * *v + g + wd * *w;
+                    *w -= lr * *v;
                 }
-                OptimizerKind::Adam => {
-                    let step = lr / bc1;
-                    Zip::from(&mut layer.w)
-                        .and(&mut self.m_w[l])
-                        .and(&mut self.v_w[l])
-                        .and(&grads.w[l])
-                        .for_each(|w, m, v, &g| {
-                            let g = g + wd * *w;
-                            *m = BETA1 * *m + (1.0 - BETA1) * g;
-                            *v = BETA2 * *v + (1.0 - BETA2) * g * g;
-                            *w -= step * *m / ((*v / bc2).sqrt() + EPS);
-                        });
-                    Zip::from(&mut layer.b)
-                        .and(&mut self.m_b[l])
-                        .and(&mut self.v_b[l])
-                        .and(&grads.b[l])
-                        .for_each(|b, m, v, &g| {
-                            *m = BETA1 * *m + (1.0 - BETA1) * g;
-                            *v = BETA2 * *v + (1.0 - BETA2) * g * g;
-                            *b -= step * *m / ((*v / bc2).sqrt() + EPS);
-                        });
+                for ((b, v), &g) in r.b.iter_mut().zip(r.m_b.iter_mut()).zip(g_b) {
+                    *v = mu * *v + g;
+                    *b -= lr * *v;
                 }
             }
-            // Hold the mask: the weight and every moment of a pruned weight are zero again,
-            // so neither the gradient nor stale momentum can bring it back.
-            if let Some(mask) = &layer.mask {
-                layer.w.zip_mut_with(mask, |w, &k| *w *= k);
-                self.m_w[l].zip_mut_with(mask, |m, &k| *m *= k);
-                if let Some(v) = self.v_w.get_mut(l) {
-                    v.zip_mut_with(mask, |x, &k| *x *= k);
+            OptimizerKind::Adam => {
+                let (step, bc2) = (lr / self.bc1, self.bc2);
+                let w_state = r.m_w.iter_mut().zip(r.v_w.iter_mut());
+                for ((w, (m, v)), &g) in r.w.iter_mut().zip(w_state).zip(g_w) {
+                    let g = g + wd * *w;
+                    *m = BETA1 * *m + (1.0 - BETA1) * g;
+                    *v = BETA2 * *v + (1.0 - BETA2) * g * g;
+                    *w -= step * *m / ((*v / bc2).sqrt() + EPS);
+                }
+                let b_state = r.m_b.iter_mut().zip(r.v_b.iter_mut());
+                for ((b, (m, v)), &g) in r.b.iter_mut().zip(b_state).zip(g_b) {
+                    *m = BETA1 * *m + (1.0 - BETA1) * g;
+                    *v = BETA2 * *v + (1.0 - BETA2) * g * g;
+                    *b -= step * *m / ((*v / bc2).sqrt() + EPS);
                 }
             }
         }
-        Ok(())
+        // Hold the mask: the weight and every moment of a pruned weight are zero again,
+        // so neither the gradient nor stale momentum can bring it back.
+        if let Some(mask) = mask {
+            r.w.iter_mut().zip(mask).for_each(|(w, &k)| *w *= k);
+            r.m_w.iter_mut().zip(mask).for_each(|(m, &k)| *m *= k);
+            r.v_w.iter_mut().zip(mask).for_each(|(v, &k)| *v *= k);
+        }
     }
 }
 

@@ -8,11 +8,13 @@
 
 use super::config::TrainConfig;
 use super::optimizer::Optimizer;
+use super::parallel;
 use crate::data::batch::gather;
 use crate::data::{Batcher, Dataset};
 use crate::error::{check_len, Error, Result};
 use crate::model::loss::softmax_cross_entropy;
 use crate::model::{Grads, Mlp, Workspace};
+use crate::tensor::kernels::par;
 use serde::Serialize;
 
 /// What a chunk of training did.
@@ -50,6 +52,13 @@ pub fn cross_entropy(
     move |_, z, y, d| softmax_cross_entropy(z, y, classes, d)
 }
 
+/// The loss of a step: plain cross-entropy (which the data-parallel step computes per example
+/// on its shards) or a method's own [`BatchLoss`] (run on the whole batch, one thread).
+enum Loss<'l, 'a> {
+    CrossEntropy,
+    Custom(&'l mut BatchLoss<'a>),
+}
+
 /// Trains one network on one dataset.
 #[derive(Debug, Clone)]
 pub struct Trainer {
@@ -75,6 +84,14 @@ pub struct Trainer {
     reference_loss: Option<f32>,
     /// Whether the last chunk's loss was sane (so its end may become the next `last_good`).
     last_sane: bool,
+    /// Shards of the data-parallel step (0: one per pool thread; 1: the serial step).
+    shards: usize,
+    /// Whether `ws.packed` holds the current weights' panels (only within one chunk: between
+    /// calls the caller may change `mlp`).
+    panels_fresh: bool,
+    /// Per-example loss and correctness of the data-parallel step's batch.
+    row_loss: Vec<f32>,
+    row_correct: Vec<u8>,
 }
 
 /// A chunk with a step loss above this many times the first step's is not "good": its end is
@@ -124,6 +141,10 @@ impl Trainer {
             total_steps: None,
             reference_loss: None,
             last_sane: true,
+            shards: 0,
+            panels_fresh: false,
+            row_loss: vec![0.0; cfg.batch_size],
+            row_correct: vec![0; cfg.batch_size],
             mlp,
             cfg,
         })
@@ -166,6 +187,7 @@ impl Trainer {
         self.frozen = vec![false; self.mlp.layers.len()];
         self.opt.reset(&self.mlp);
         self.ws = Workspace::default();
+        self.panels_fresh = false;
         self.last_good = self.mlp.clone();
         self.reference_loss = None;
         self.last_sane = true;
@@ -183,14 +205,21 @@ impl Trainer {
         Ok(())
     }
 
+    /// Sets how many shards the data-parallel step cuts each batch into: 0 (the default) for
+    /// one per thread of the pool, 1 for the serial step. Any count gives the same numbers
+    /// (see `train::parallel`); tests use it to compare them.
+    pub fn set_shards(&mut self, shards: usize) {
+        self.shards = shards.min(parallel::MAX_SHARDS);
+    }
+
     /// One optimisation step on the next batch with softmax cross-entropy; returns (loss,
     /// correct in batch, batch size).
     ///
     /// # Errors
     /// `ShapeMismatch` if `data` does not match the network's input width.
     pub fn step(&mut self, data: &Dataset) -> Result<(f32, usize, usize)> {
-        let mut ce = cross_entropy(self.mlp.n_out());
-        self.step_with(data, &mut ce)
+        self.panels_fresh = false;
+        self.step_inner(data, &mut Loss::CrossEntropy)
     }
 
     /// One optimisation step on the next batch with the given loss.
@@ -202,6 +231,15 @@ impl Trainer {
         &mut self,
         data: &Dataset,
         loss: &mut BatchLoss<'_>,
+    ) -> Result<(f32, usize, usize)> {
+        self.panels_fresh = false;
+        self.step_inner(data, &mut Loss::Custom(loss))
+    }
+
+    fn step_inner(
+        &mut self,
+        data: &Dataset,
+        loss: &mut Loss<'_, '_>,
     ) -> Result<(f32, usize, usize)> {
         check_len("Trainer::step image width", data.dim(), self.mlp.n_in())?;
         self.batcher.check_data(data)?;
@@ -215,17 +253,56 @@ impl Trainer {
         self.idx.clear();
         self.idx.extend_from_slice(self.batcher.next_indices());
         let b = self.idx.len();
+        let any_frozen = self.frozen.iter().any(|&f| f);
+        let threads = if self.shards == 0 {
+            par::threads()
+        } else {
+            self.shards
+        };
+        let shards = parallel::shard_count(threads, b);
+        if let (Loss::CrossEntropy, false, true) = (&loss, any_frozen, shards > 1) {
+            if !self.panels_fresh {
+                self.ws.pack(&self.mlp)?;
+            }
+            self.panels_fresh = false;
+            let (l, correct) = parallel::step(
+                parallel::Step {
+                    mlp: &mut self.mlp,
+                    opt: &mut self.opt,
+                    grads: &mut self.grads,
+                    ws: &mut self.ws,
+                    x: &mut self.x,
+                    y: &mut self.y,
+                    losses: &mut self.row_loss,
+                    correct: &mut self.row_correct,
+                },
+                data,
+                &self.idx,
+                shards,
+            )?;
+            if l.is_finite() {
+                self.step += 1;
+                // The step packed the updated weights' panels for the next forward.
+                self.panels_fresh = true;
+            }
+            return Ok((l, correct, b));
+        }
+        self.panels_fresh = false;
         let d = data.dim();
         gather(data, &self.idx, &mut self.x[..b * d], &mut self.y[..b])?;
         let x = &self.x[..b * d];
         self.mlp.forward(x, b, &mut self.ws)?;
         let (logits, dlogits) = self.ws.logits_and_dlogits(b);
-        let (l, correct) = loss(&self.idx, logits, &self.y[..b], dlogits)?;
+        let (l, correct) = match loss {
+            Loss::CrossEntropy => {
+                softmax_cross_entropy(logits, &self.y[..b], self.mlp.n_out(), dlogits)?
+            }
+            Loss::Custom(f) => f(&self.idx, logits, &self.y[..b], dlogits)?,
+        };
         if !l.is_finite() {
             return Ok((l, correct, b));
         }
         self.mlp.backward(x, b, &mut self.ws, &mut self.grads)?;
-        let any_frozen = self.frozen.iter().any(|&f| f);
         for (i, _) in self.frozen.iter().enumerate().filter(|(_, &f)| f) {
             self.grads.w[i].fill(0.0);
             self.grads.b[i].fill(0.0);
@@ -246,8 +323,9 @@ impl Trainer {
     /// `Diverged` if the loss becomes NaN or infinite (the weights from the start of this
     /// chunk are restored and the optimizer state is cleared); `NotReady` if already done.
     pub fn run(&mut self, data: &Dataset, max_steps: usize) -> Result<Progress> {
-        let mut ce = cross_entropy(self.mlp.n_out());
-        self.run_with(data, max_steps, &mut ce)
+        // The whole chunk runs on a pool worker (threaded build), so each step's two
+        // fork-joins are between workers that are awake.
+        par::in_pool(|| self.run_inner(data, max_steps, &mut Loss::CrossEntropy))
     }
 
     /// [`Trainer::run`] with the given loss.
@@ -260,6 +338,17 @@ impl Trainer {
         max_steps: usize,
         loss: &mut BatchLoss<'_>,
     ) -> Result<Progress> {
+        self.run_inner(data, max_steps, &mut Loss::Custom(loss))
+    }
+
+    fn run_inner(
+        &mut self,
+        data: &Dataset,
+        max_steps: usize,
+        loss: &mut Loss<'_, '_>,
+    ) -> Result<Progress> {
+        // The caller may have changed the weights since the last chunk.
+        self.panels_fresh = false;
         if self.done() {
             return Err(Error::NotReady {
                 what: "training is finished; reset or raise the epoch count",
@@ -277,7 +366,7 @@ impl Trainer {
         // The largest step loss of this chunk, relative to the reference (see SANE_LOSS_FACTOR).
         let mut worst = 0.0f32;
         for _ in 0..max_steps.max(1) {
-            let (l, correct, b) = self.step_with(data, loss)?;
+            let (l, correct, b) = self.step_inner(data, loss)?;
             if !l.is_finite() || !self.mlp.is_finite() {
                 self.mlp.clone_from(&self.last_good);
                 self.opt.reset(&self.mlp);
@@ -322,8 +411,19 @@ impl Trainer {
     /// # Errors
     /// As [`Trainer::run`].
     pub fn run_epoch(&mut self, data: &Dataset) -> Result<Progress> {
-        let mut ce = cross_entropy(self.mlp.n_out());
-        self.run_epoch_with(data, &mut ce)
+        let mut total = Progress::default();
+        let (mut loss_sum, mut chunks) = (0.0, 0);
+        loop {
+            let p = self.run(data, 1000)?;
+            loss_sum += p.loss;
+            chunks += 1;
+            let samples = total.samples + p.samples;
+            total = Progress { samples, ..p };
+            if total.epoch_ended {
+                total.loss = loss_sum / chunks as f32;
+                return Ok(total);
+            }
+        }
     }
 
     /// [`Trainer::run_epoch`] with the given loss.

@@ -170,22 +170,75 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
         ));
     }
 
+    // The training step as the page runs it: chunks of 20 steps through `Trainer::run` (a chunk
+    // runs on a pool worker in the threaded build). The serial step (1 shard) first, then, in
+    // the threaded build, the data-parallel step with one shard per thread; best of 5 windows.
     let data = Dataset::synthetic(6400);
-    let cfg = TrainConfig {
-        epochs: 1000,
-        ..Default::default()
-    };
-    let mut trainer = Trainer::new(cfg, data.len()).map_err(|e| JsError::new(&e.to_string()))?;
-    let t = mean_ms(clock, min_ms.max(1000.0), || {
-        let _ = trainer.step(&data);
-    });
     let step_flops =
         2.0 * 64.0 * (3.0 * (784.0 * 300.0 + 300.0 * 100.0 + 100.0 * 10.0) - 784.0 * 300.0);
-    rows.push(row(
-        "LeNet-300-100 train step, batch 64",
-        t,
-        step_flops,
-        &format!("{:.0} samples/s", 64.0 / (t / 1e3)),
-    ));
+    let threads = kernels::par::threads();
+    let mut serial_ms = f64::NAN;
+    for shards in [1, threads] {
+        if shards == 1 && !serial_ms.is_nan() {
+            break;
+        }
+        let cfg = TrainConfig {
+            epochs: 1000,
+            ..Default::default()
+        };
+        let mut trainer =
+            Trainer::new(cfg, data.len()).map_err(|e| JsError::new(&e.to_string()))?;
+        trainer.set_shards(shards);
+        let t = best(min_ms.max(1000.0), &mut || {
+            let _ = trainer.run(&data, 20);
+        }) / 20.0;
+        let name = if shards == 1 {
+            serial_ms = t;
+            "LeNet-300-100 train step, batch 64".to_string()
+        } else {
+            format!("LeNet-300-100 train step, batch 64, {shards} threads (data-parallel)")
+        };
+        let note = if shards == 1 {
+            format!("{:.0} samples/s", 64.0 / (t / 1e3))
+        } else {
+            format!(
+                "{:.0} samples/s = {:.2}× 1 shard",
+                64.0 / (t / 1e3),
+                serial_ms / t
+            )
+        };
+        rows.push(row(&name, t, step_flops, &note));
+    }
+    if threads > 1 {
+        // What one fork-join costs between pool workers (the data-parallel step pays two per
+        // step): two halves of ~50 µs of work, joined, against the same two halves in a row.
+        let work = || {
+            let mut acc = 0u32;
+            for i in 0..20_000u32 {
+                acc = std::hint::black_box(acc.wrapping_mul(31).wrapping_add(i));
+            }
+            acc
+        };
+        let (serial, joined) = kernels::par::in_pool(|| {
+            let serial = best(min_ms, &mut || {
+                std::hint::black_box((work(), work()));
+            });
+            let joined = best(min_ms, &mut || {
+                std::hint::black_box(kernels::par::join(work, work));
+            });
+            (serial, joined)
+        });
+        rows.push(Row {
+            name: "fork-join of two pool workers (rayon::join)".to_string(),
+            ms: joined - serial / 2.0,
+            gflops: 0.0,
+            note: format!(
+                "{:.1} µs over half of {:.1} µs of work ({:.2}× speed-up)",
+                (joined - serial / 2.0) * 1e3,
+                serial * 1e3,
+                serial / joined
+            ),
+        });
+    }
     serde_wasm_bindgen::to_value(&rows).map_err(|e| JsError::new(&e.to_string()))
 }

@@ -1,11 +1,14 @@
 // The threaded module (www/pkg-threads: rayon on web workers, shared memory) against the
 // single-thread one, in the served page (cross-origin isolated: `cargo xtask serve` sends COOP and
 // COEP). Both train LeNet-300-100 from the same seed on the real MNIST files through the Session
-// API (bench.html?part=agree) and must agree: the GEMMs split C by whole rows and every element
-// is summed in the same order whatever the thread count, so the documented tolerance is 1e-5
-// relative on losses (we expect exact equality) and identical confusion matrices. The threaded
-// module run twice from the same seed must give the same numbers exactly. The page's worker
-// must pick the threaded module and say so on the kernel badge. Any console error fails.
+// API (bench.html?part=agree) and must agree. The threaded module trains with the data-parallel
+// step (crate/train/parallel.rs: examples split across threads for forward and deltas, neurons
+// split for the weight gradients and the update, so no gradient is summed across threads): every
+// number is the same sum in the same order as on one thread, so the documented tolerance is 1e-5
+// relative on losses (we expect, and the native test `shards_give_the_serial_numbers_exactly`
+// checks, exact equality) and identical confusion matrices. The threaded module run twice from the
+// same seed must give the same numbers exactly. The page's worker must pick the threaded module
+// and say so on the kernel badge.
 // Any console error or uncaught exception fails the test (shared fixture).
 const { test, expect } = require('./fixtures');
 

@@ -46,6 +46,11 @@ const table = (rows) => {
   const ours1 = await part('part=ours');
   const threadedPkg = process.env.SHRINK_THREADED_PKG;
   const ours2 = threadedPkg ? await part('part=ours&threads=2&pkg=' + threadedPkg) : null;
+  // The threaded module on 1 thread: what build-std + atomics cost against the plain module.
+  const ours1t = threadedPkg ? await part('part=ours&threads=1&pkg=' + threadedPkg) : null;
+  // The data-parallel step against the serial one, and one fork-join, in the threaded module.
+  const kernThreads = threadedPkg ? await part('part=kernels&threads=2&pkg=' + threadedPkg) : null;
+  const torch = process.env.SHRINK_TORCH_JSON ? JSON.parse(process.env.SHRINK_TORCH_JSON) : null;
   const tf1 = await part('part=tfjs&threads=1');
   const tf2 = await part('part=tfjs&threads=2');
   const rows = [];
@@ -55,14 +60,22 @@ const table = (rows) => {
     for (const model of ['LeNet-300-100', '784-100-10']) {
       const [a, b, c, d] = [ours1, ours2, tf1, tf2].map((r) => by(r, model)?.[key]);
       rows.push({ measure: `${model} ${label} (samples/s)`, 'ours 1 thr': a, 'ours 2 thr': b ?? 'n/a', 'TF.js 1 thr': c, 'TF.js 2 thr': d,
-        'ours÷TF.js 1 thr': ratio(a, c), 'ours÷TF.js 2 thr': ratio(b, d), note: b ? `ours 2÷1 thr ${ratio(b, a)}` : '' });
+        'ours÷TF.js 1 thr': ratio(a, c), 'ours÷TF.js 2 thr': ratio(b, d),
+        note: [b ? `ours 2÷1 thr ${ratio(b, a)}` : '', by(ours1t, model) ? `threaded module on 1 thr ${fmt(by(ours1t, model)[key])} = ${ratio(by(ours1t, model)[key], a)} the simd128 module` : ''].filter(Boolean).join('; ') });
     }
   }
+  const lenet2 = by(ours2, 'LeNet-300-100')?.trainSamplesPerSec;
+  rows.push({ measure: 'native PyTorch eager, 1 core: LeNet-300-100 training, 1 epoch, SGD batch 64 (samples/s)',
+    'ours 1 thr': torch ? torch.trainSamplesPerSec : 'n/a', 'ours 2 thr': '',
+    note: torch ? `torch ${torch.torch}, ${torch.threads} thread; ours 1 thr ÷ PyTorch ${ratio(by(ours1, 'LeNet-300-100')?.trainSamplesPerSec, torch.trainSamplesPerSec)}, ours 2 thr ÷ PyTorch ${ratio(lenet2, torch.trainSamplesPerSec)}` : (process.env.SHRINK_TORCH_NOTE || 'skipped') });
   const acc = (r, m) => { const x = by(r, m); return x ? (100 * x.testAccuracy).toFixed(2) + ' %' : ''; };
   for (const model of ['LeNet-300-100', '784-100-10']) {
     rows.push({ measure: `${model} test accuracy after that epoch`, 'ours 1 thr': acc(ours1, model), 'ours 2 thr': acc(ours2, model) || 'n/a', 'TF.js 1 thr': acc(tf1, model), 'TF.js 2 thr': acc(tf2, model) });
   }
   const peak = kern.rows.find((r) => r.name.startsWith('peak simd128'));
+  for (const r of (kernThreads ? kernThreads.rows.filter((x) => /threads|fork-join/.test(x.name)) : [])) {
+    rows.push({ measure: `${r.name} (${r.name.startsWith('fork') ? 'ms' : 'GFLOP/s'}, threaded module)`, 'ours 2 thr': r.name.startsWith('fork') ? r.ms : r.gflops, note: r.note });
+  }
   for (const r of kern.rows) {
     const simd = r.name.endsWith('simd128');
     const twin = kernRelaxed ? kernRelaxed.rows.find((x) => x.name === r.name) : null;
@@ -72,7 +85,7 @@ const table = (rows) => {
   rows.push({ measure: 'peak wasm memory, both models trained 1 epoch + evaluated (MB)', 'ours 1 thr': ours1.peakWasmBytes / 1e6, 'ours 2 thr': ours2 ? ours2.peakWasmBytes / 1e6 : 'n/a', note: 'full MNIST loaded (train + test)' });
   console.log(`\none run, headless Chromium; kernels: ${kern.kernel}; TF.js ${tf1.version} ${tf1.backend} (threads ${tf1.threads} / ${tf2.threads}); crossOriginIsolated ${isolated}`);
   table(rows);
-  console.log('JSON ' + JSON.stringify({ kern, kernRelaxed, ours1, ours2, tf1, tf2 }));
+  console.log('JSON ' + JSON.stringify({ kern, kernRelaxed, kernThreads, ours1, ours1t, ours2, tf1, tf2, torch }));
   if (process.env.SHRINK_BENCH_PAGE === '0') { await browser.close(); return; }
   // The real page: LeNet-300-100, 10 epochs, seed 1, trained in its worker; per-epoch test
   // accuracy and the samples/s it shows (issue 2's "98.0 % after 10 epochs in the page").
@@ -105,7 +118,60 @@ pub fn run_all() -> Result {
         ));
     }
     native()?;
-    browser()
+    let torch = torch();
+    browser(torch)
+}
+
+/// Where `cargo xtask bench` looks for an optional PyTorch (never needed by `cargo xtask test`).
+/// Made by hand: `python3 -m venv target/torch-venv`, then `pip download torch --no-deps`,
+/// `pip install --no-deps` of the wheel, its pure-Python dependencies (filelock
+/// typing-extensions sympy networkx jinja2 fsspec numpy), and the CUDA runtime wheels it links
+/// against even on a CPU (`cuda-toolkit[cublas,cudart,cufft,cufile,cupti,cusparse,nvrtc]`,
+/// nvidia-cudnn-cu13, nvidia-cusparselt-cu13, nvidia-nccl-cu13, nvidia-nvshmem-cu13; ~4 GB).
+fn torch_python() -> std::path::PathBuf {
+    util::target_dir()
+        .join("torch-venv")
+        .join("bin")
+        .join("python")
+}
+
+/// Native PyTorch eager on one core (xtask/torch_bench.py): its JSON line, or a note why not.
+fn torch() -> std::result::Result<String, String> {
+    step("native PyTorch eager, one core (xtask/torch_bench.py)");
+    let python = torch_python();
+    if !python.exists() {
+        let why = format!(
+            "skipped: no {} (optional, see xtask/src/bench.rs)",
+            python.display()
+        );
+        note(&why);
+        return Err(why);
+    }
+    let out = Command::new(&python)
+        .current_dir(root())
+        .arg(root().join("xtask").join("torch_bench.py"))
+        .arg(root().join("www").join("data"))
+        .arg("1")
+        .output()
+        .map_err(|e| format!("could not run {}: {e}", python.display()))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    match stdout.lines().rev().find(|l| l.starts_with('{')) {
+        Some(line) if out.status.success() => {
+            note(line);
+            Ok(line.to_string())
+        }
+        _ => {
+            let why = format!(
+                "PyTorch failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+            );
+            note(&why);
+            Err(why)
+        }
+    }
 }
 
 /// `cargo run --release --bin shrink -- bench`, if the CLI has that subcommand yet.
@@ -129,7 +195,7 @@ fn cli_has_bench() -> bool {
 }
 
 /// www/bench.html in headless Chromium, served in-process on a free port.
-fn browser() -> Result {
+fn browser(torch: std::result::Result<String, String>) -> Result {
     step("browser bench (www/bench.html, headless Chromium)");
     let www = root().join("www");
     if !www.join("bench.html").exists() {
@@ -156,6 +222,10 @@ fn browser() -> Result {
     if www.join("pkg-threads").join("shrink.js").exists() {
         cmd.env("SHRINK_THREADED_PKG", "pkg-threads");
     }
+    match torch {
+        Ok(json) => cmd.env("SHRINK_TORCH_JSON", json),
+        Err(why) => cmd.env("SHRINK_TORCH_NOTE", why),
+    };
     run(cmd
         .current_dir(root())
         .arg(&driver)

@@ -42,6 +42,24 @@ const COMMON_HEADERS: &[(&str, &str)] = &[
 /// empty `data:,` favicon, which stops the browser asking for /favicon.ico.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
 
+/// The policy of the developer-only bench page (www/bench.html, never shipped by `cargo xtask
+/// dist`) and of the TF.js files it loads: [`CSP`] plus `'unsafe-eval'`, because TF.js 4.22
+/// builds functions from strings at load (with the strict policy `tf.min.js` stops half-way and
+/// `tf.wasm` is missing), plus script `blob:`, because its threaded wasm backend starts its
+/// pthread workers with `importScripts(blob:…)`. Every other page keeps the strict policy.
+pub const BENCH_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval' blob:; worker-src 'self' blob:; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
+
+/// The policy for the file at `rel` (a path below the served folder): [`BENCH_CSP`] for the
+/// bench page and the vendored peer, [`CSP`] for everything else.
+pub fn csp_for(rel: &Path) -> &'static str {
+    let bench = rel == Path::new("bench.html") || rel.starts_with(Path::new("vendor").join("tfjs"));
+    if bench {
+        BENCH_CSP
+    } else {
+        CSP
+    }
+}
+
 /// How long an idle keep-alive connection is held before its thread ends.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest request head we accept (request line plus headers).
@@ -276,7 +294,7 @@ fn respond(w: &mut impl Write, root: &Path, req: &Request) -> io::Result<u16> {
         content_type(&path),
         len,
         req.keep_alive,
-        &[("Content-Security-Policy", CSP)],
+        &[("Content-Security-Policy", csp_for(&rel))],
     )?;
     if !head_only {
         io::copy(&mut file, w)?;
@@ -353,6 +371,11 @@ mod tests {
         assert!(page.contains("Cross-Origin-Embedder-Policy: require-corp"));
         assert!(page.contains("Cross-Origin-Opener-Policy: same-origin"));
         assert!(page.contains(&format!("Content-Security-Policy: {CSP}\r\n")));
+        // Only the developer-only bench page (and the TF.js it loads) may eval strings.
+        std::fs::write(dir.join("bench.html"), "<p>bench</p>")?;
+        assert!(get(addr, "/bench.html")?
+            .contains(&format!("Content-Security-Policy: {BENCH_CSP}\r\n")));
+        assert!(!page.contains("'unsafe-eval'"));
         // Embeddable from another origin, even one that is itself cross-origin isolated.
         assert!(page.contains("Cross-Origin-Resource-Policy: cross-origin"));
         assert!(!page.contains("Cross-Origin-Resource-Policy: same-origin"));
@@ -384,5 +407,15 @@ mod csp_tests {
                 "{page} lacks the CSP meta tag"
             );
         }
+        // The developer-only bench page says what the server sends it (TF.js needs eval).
+        let bench = std::fs::read_to_string(crate::util::root().join("www").join("bench.html"))
+            .unwrap_or_default();
+        assert!(
+            bench.contains(&format!(
+                r#"<meta http-equiv="Content-Security-Policy" content="{}">"#,
+                super::BENCH_CSP
+            )),
+            "bench.html lacks the bench CSP meta tag"
+        );
     }
 }

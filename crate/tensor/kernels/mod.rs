@@ -94,6 +94,41 @@ pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32]
     Ok(())
 }
 
+thread_local! {
+    /// Scratch for [`gemm_tn_block`]'s column block of A: grows once per thread, then reused.
+    static A_BLOCK: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Rows `i0..i0 + rows` of C = A[k×m]ᵀ · B[k×n] (overwrites `c`, which holds just those rows):
+/// one shard's output neurons of a weight gradient δᵀ·x. The A columns are copied into a
+/// contiguous `[k, rows]` block and the whole-matrix kernel runs on it, so every element is the
+/// same sum in the same order as in the full [`gemm_tn`]: shards give bit-identical gradients.
+///
+/// # Errors
+/// `ShapeMismatch` if a buffer does not match, or the block is not inside `0..m`.
+pub fn gemm_tn_block(
+    (m, n, k): (usize, usize, usize),
+    a: &[f32],
+    b: &[f32],
+    (i0, rows): (usize, usize),
+    c: &mut [f32],
+) -> Result<()> {
+    check_len("gemm_tn_block A", a.len(), m * k)?;
+    check_len("gemm_tn_block B", b.len(), k * n)?;
+    check_len("gemm_tn_block C", c.len(), rows * n)?;
+    if i0 + rows > m {
+        return Err(crate::Error::shape("gemm_tn_block rows", m, i0 + rows));
+    }
+    A_BLOCK.with(|cell| {
+        let mut block = cell.borrow_mut();
+        block.clear();
+        for row in a.chunks_exact(m.max(1)).take(k) {
+            block.extend_from_slice(&row[i0..i0 + rows]);
+        }
+        gemm_tn(rows, n, k, &block, b, c)
+    })
+}
+
 /// Σ a_i·b_i.
 ///
 /// # Errors

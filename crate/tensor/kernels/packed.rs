@@ -52,6 +52,20 @@ impl PackedBt {
         Ok(())
     }
 
+    /// Shapes the panels for an `[n, k]` B without filling them (reuses the allocation): the
+    /// data-parallel step then fills disjoint blocks of them with [`pack_block`] from several
+    /// threads, each right after it updated those rows of B.
+    pub fn reshape(&mut self, n: usize, k: usize) {
+        self.n = n;
+        self.k = k;
+        self.data.resize(packed_len(n, k), 0.0);
+    }
+
+    /// The panels, mutable (see [`PackedBt::reshape`]).
+    pub fn panels_mut(&mut self) -> &mut [f32] {
+        &mut self.data
+    }
+
     /// Rows of B (columns of C).
     pub fn n(&self) -> usize {
         self.n
@@ -66,6 +80,29 @@ impl PackedBt {
     pub fn panels(&self) -> &[f32] {
         &self.data
     }
+}
+
+/// Packs `rows` (a block of whole rows of B, `[r, k]`, starting at a row that is a multiple of
+/// `PANEL`) into `panels`, the `⌈r/8⌉` panels that hold them (the tail of the last panel is
+/// zeroed): the same layout [`PackedBt::pack`] writes for those rows.
+///
+/// # Errors
+/// `ShapeMismatch` if the lengths do not agree.
+pub fn pack_block(k: usize, rows: &[f32], panels: &mut [f32]) -> Result<()> {
+    let r = rows.len() / k.max(1);
+    check_len("pack_block rows", rows.len(), r * k)?;
+    check_len("pack_block panels", panels.len(), packed_len(r, k))?;
+    if r < panels.len() / (PANEL * k).max(1) * PANEL {
+        panels[(r / PANEL) * PANEL * k..].fill(0.0);
+    }
+    for (j, row) in rows.chunks_exact(k.max(1)).enumerate() {
+        let panel = &mut panels[(j / PANEL) * PANEL * k..(j / PANEL + 1) * PANEL * k];
+        let lane = j % PANEL;
+        for (p, &v) in row.iter().enumerate() {
+            panel[p * PANEL + lane] = v;
+        }
+    }
+    Ok(())
 }
 
 /// Checks the buffers of a packed GEMM: A `[m, k]`, panels of an `[n, k]` B, C `[m, n]`.

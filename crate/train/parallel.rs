@@ -1,0 +1,593 @@
+//! The data-parallel training step: one optimizer step in two fork-joins, whatever the depth.
+//!
+//! Phase 1, by examples (a shard takes rows r0..r1 of the batch): gather, forward through every
+//! layer, softmax cross-entropy, and the backward deltas δ_{l−1} = (δ_l·W_l) ⊙ f'(a_{l−1}). All of
+//! it is per example, so a shard reads only its own rows (and the shared packed Wᵀ).
+//!
+//! Phase 2, by output neurons (a shard takes rows n0..n1 of every W_l): the weight gradient
+//! ∂L/∂W_l[n0..n1] = δ_l[:, n0..n1]ᵀ·a_{l−1} over the whole batch, the bias gradient, the
+//! optimizer update and mask of those rows, and their packed Wᵀ panels for the next forward.
+//!
+//! This is data parallelism (Dean et al., "Large scale distributed deep networks", NIPS 2012)
+//! with the gradient reduction replaced by a split over neurons: no shard sums a partial
+//! gradient that another must add, so there is no all-reduce pass over the 266,000 gradients,
+//! and every number is the same sum in the same order as in the one-thread step (batch sums run
+//! p = 0..B inside one shard). Any shard count gives bit-identical weights, losses and
+//! predictions; `tests` checks it against the serial step.
+
+use super::optimizer::{Hyper, Rows};
+use crate::data::batch::gather;
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+use crate::model::loss::{log_sum_exp, softmax_in_place};
+use crate::model::mlp::MAX_HIDDEN_LAYERS;
+use crate::model::{Mlp, Workspace};
+use crate::tensor::kernels::{self, packed::pack_block, par, PackedBt};
+use crate::tensor::{argmax, as_slice};
+
+/// Most layers a network has (hidden layers plus the output layer).
+const MAX_LAYERS: usize = MAX_HIDDEN_LAYERS + 1;
+
+/// Most shards a step is cut into (more threads than this idle).
+pub const MAX_SHARDS: usize = 16;
+
+/// How many shards a batch of `b` rows is cut into with `threads` threads: at least 8 rows each
+/// (smaller GEMMs run below the kernels' efficient size).
+pub fn shard_count(threads: usize, b: usize) -> usize {
+    threads.min(b / 8).clamp(1, MAX_SHARDS)
+}
+
+/// One shard of the batch: its rows of every per-example buffer.
+#[derive(Default)]
+struct Examples<'a> {
+    n: usize,
+    idx: &'a [u32],
+    x: &'a mut [f32],
+    y: &'a mut [u8],
+    acts: [&'a mut [f32]; MAX_LAYERS],
+    deltas: [&'a mut [f32]; MAX_LAYERS],
+    losses: &'a mut [f32],
+    correct: &'a mut [u8],
+}
+
+/// Cuts `s` at `at` (clamped to its length): `s` keeps the front, the back is returned.
+fn cut<'a, T>(s: &mut &'a mut [T], at: usize) -> &'a mut [T] {
+    let at = at.min(s.len());
+    let (lo, hi) = std::mem::take(s).split_at_mut(at);
+    *s = lo;
+    hi
+}
+
+impl<'a> Examples<'a> {
+    /// Splits off rows `at..` (widths: input, then each layer's output).
+    fn split(mut self, at: usize, d: usize, widths: &[usize]) -> (Self, Self) {
+        let at = at.min(self.n);
+        let (lo, hi) = self.idx.split_at(at);
+        self.idx = lo;
+        let mut rest = Examples {
+            n: self.n - at,
+            idx: hi,
+            x: cut(&mut self.x, at * d),
+            y: cut(&mut self.y, at),
+            losses: cut(&mut self.losses, at),
+            correct: cut(&mut self.correct, at),
+            ..Default::default()
+        };
+        for (l, &w) in widths.iter().enumerate() {
+            rest.acts[l] = cut(&mut self.acts[l], at * w);
+            rest.deltas[l] = cut(&mut self.deltas[l], at * w);
+        }
+        self.n = at;
+        (self, rest)
+    }
+}
+
+/// What every shard of phase 1 reads.
+struct Net<'a> {
+    mlp: &'a Mlp,
+    packed: &'a [PackedBt],
+    data: &'a Dataset,
+    /// 1/B of the whole batch: each row's ∂L/∂z is scaled by it, as in the serial loss.
+    inv_b: f32,
+}
+
+/// Phase 1 on one shard's rows.
+fn examples(net: &Net<'_>, e: Examples<'_>) -> Result<()> {
+    let Examples {
+        n,
+        idx,
+        x,
+        y,
+        mut acts,
+        mut deltas,
+        losses,
+        correct,
+    } = e;
+    gather(net.data, idx, x, y)?;
+    let layers = &net.mlp.layers;
+    for (l, layer) in layers.iter().enumerate() {
+        let (before, rest) = acts.split_at_mut(l);
+        let input: &[f32] = if l == 0 { x } else { before[l - 1] };
+        layer.forward_packed(&net.packed[l], input, n, rest[0])?;
+    }
+    let last = layers.len() - 1;
+    let classes = net.mlp.n_out();
+    for r in 0..n {
+        let z = &acts[last][r * classes..(r + 1) * classes];
+        let d = &mut deltas[last][r * classes..(r + 1) * classes];
+        let (loss, ok) = cross_entropy_row(z, y[r], net.inv_b, d)?;
+        losses[r] = loss;
+        correct[r] = u8::from(ok);
+    }
+    for l in (1..layers.len()).rev() {
+        let (lo, hi) = deltas.split_at_mut(l);
+        let (n_in, n_out) = (layers[l].n_in(), layers[l].n_out());
+        kernels::gemm_nn(n, n_in, n_out, hi[0], as_slice(&layers[l].w)?, lo[l - 1])?;
+        layers[l - 1].act.backprop(acts[l - 1], lo[l - 1]);
+    }
+    Ok(())
+}
+
+/// One row of `model::loss::softmax_cross_entropy`, operation for operation (the serial step
+/// sums the rows' losses in f64 in the same order afterwards): returns (this row's loss, whether
+/// its argmax is the label) and writes (softmax(z) − onehot(y)) / B into `d`.
+fn cross_entropy_row(z: &[f32], y: u8, inv_b: f32, d: &mut [f32]) -> Result<(f32, bool)> {
+    let y = y as usize;
+    if y >= z.len() {
+        return Err(Error::data(format!("label {y} is not below {}", z.len())));
+    }
+    let ok = argmax(z) == y;
+    let loss = log_sum_exp(z) - z[y];
+    d.copy_from_slice(z);
+    softmax_in_place(d);
+    d[y] -= 1.0;
+    for v in d.iter_mut() {
+        *v *= inv_b;
+    }
+    Ok((loss, ok))
+}
+
+/// One layer's share of phase 2: output rows `first..first + n` of W and everything per row.
+#[derive(Default)]
+struct Neurons<'a> {
+    first: usize,
+    n: usize,
+    g_w: &'a mut [f32],
+    g_b: &'a mut [f32],
+    rows: [&'a mut [f32]; 6],
+    mask: Option<&'a [f32]>,
+    panels: &'a mut [f32],
+}
+
+impl<'a> Neurons<'a> {
+    /// Splits off rows `at..` (`at` a multiple of the panel width 8, so panels split whole).
+    fn split(&mut self, at: usize, n_in: usize) -> Self {
+        let at = at.min(self.n);
+        let mut rest = Neurons {
+            first: self.first + at,
+            n: self.n - at,
+            g_w: cut(&mut self.g_w, at * n_in),
+            g_b: cut(&mut self.g_b, at),
+            mask: self.mask.map(|m| &m[(at * n_in).min(m.len())..]),
+            panels: cut(&mut self.panels, at * n_in),
+            ..Default::default()
+        };
+        self.mask = self.mask.map(|m| &m[..(at * n_in).min(m.len())]);
+        // w, m_w, v_w are [n, n_in]; b, m_b, v_b are [n] (v_* empty for SGD).
+        for (i, r) in self.rows.iter_mut().enumerate() {
+            let width = if i % 2 == 0 { n_in } else { 1 };
+            rest.rows[i] = cut(r, at * width);
+        }
+        self.n = at;
+        rest
+    }
+}
+
+/// What every shard of phase 2 reads.
+struct Batch<'a> {
+    /// Per layer: (δ_l `[B, n_out]`, the layer's input `[B, n_in]`).
+    operands: [(&'a [f32], &'a [f32]); MAX_LAYERS],
+    b: usize,
+    hyper: Hyper,
+}
+
+/// Phase 2 on one shard's neurons of every layer.
+fn neurons(batch: &Batch<'_>, shard: &mut [Neurons<'_>], sizes: &[usize]) -> Result<()> {
+    for (l, nb) in shard.iter_mut().enumerate() {
+        let (n_in, n_out) = (sizes[l], sizes[l + 1]);
+        let (delta, input) = batch.operands[l];
+        let (first, n) = (nb.first, nb.n);
+        kernels::gemm_tn_block((n_out, n_in, batch.b), delta, input, (first, n), nb.g_w)?;
+        nb.g_b.fill(0.0);
+        for row in delta.chunks_exact(n_out).take(batch.b) {
+            nb.g_b
+                .iter_mut()
+                .zip(&row[first..first + n])
+                .for_each(|(g, d)| *g += d);
+        }
+        let [w, b, m_w, m_b, v_w, v_b] = &mut nb.rows;
+        batch.hyper.update(
+            Rows {
+                w,
+                b,
+                m_w,
+                m_b,
+                v_w,
+                v_b,
+            },
+            nb.g_w,
+            nb.g_b,
+            nb.mask,
+        );
+        pack_block(n_in, w, nb.panels)?;
+    }
+    Ok(())
+}
+
+/// Runs phase 1 on `shards` shards of `e`, in parallel.
+fn run_examples(net: &Net<'_>, e: Examples<'_>, shards: usize, widths: &[usize]) -> Result<()> {
+    if shards <= 1 {
+        return examples(net, e);
+    }
+    let left = shards / 2;
+    let at = (e.n * left / shards).next_multiple_of(4);
+    let d = net.mlp.n_in();
+    let (lo, hi) = e.split(at, d, widths);
+    let (a, b) = par::join(
+        || run_examples(net, lo, left, widths),
+        || run_examples(net, hi, shards - left, widths),
+    );
+    a.and(b)
+}
+
+/// Runs phase 2 on `shards` shards of the neurons in `parts` (one entry per layer).
+fn run_neurons(
+    batch: &Batch<'_>,
+    parts: &mut [Neurons<'_>],
+    shards: usize,
+    sizes: &[usize],
+) -> Result<()> {
+    if shards <= 1 {
+        return neurons(batch, parts, sizes);
+    }
+    let left = shards / 2;
+    let mut rest: [Neurons<'_>; MAX_LAYERS] = Default::default();
+    for (l, nb) in parts.iter_mut().enumerate() {
+        let at = ((nb.n * left + shards * 4) / shards / 8 * 8).min(nb.n);
+        rest[l] = nb.split(at, sizes[l]);
+    }
+    let rest = &mut rest[..parts.len()];
+    let (a, b) = par::join(
+        || run_neurons(batch, parts, left, sizes),
+        || run_neurons(batch, rest, shards - left, sizes),
+    );
+    a.and(b)
+}
+
+/// The trainer's buffers one step works on.
+pub(crate) struct Step<'a> {
+    pub mlp: &'a mut Mlp,
+    pub opt: &'a mut super::Optimizer,
+    pub grads: &'a mut crate::model::Grads,
+    pub ws: &'a mut Workspace,
+    pub x: &'a mut [f32],
+    pub y: &'a mut [u8],
+    pub losses: &'a mut [f32],
+    pub correct: &'a mut [u8],
+}
+
+/// One step on the batch `idx` in `shards` shards. `ws.packed` must hold the current weights'
+/// panels; on return it holds the updated weights' panels. Returns (mean loss, correct); with a
+/// non-finite loss nothing is updated, as in the serial step.
+///
+/// # Errors
+/// `ShapeMismatch` if a buffer does not match the network; `BadData` for a bad label or index.
+pub(crate) fn step(
+    s: Step<'_>,
+    data: &Dataset,
+    idx: &[u32],
+    shards: usize,
+) -> Result<(f32, usize)> {
+    let Step {
+        mlp,
+        opt,
+        grads,
+        ws,
+        x,
+        y,
+        losses,
+        correct,
+    } = s;
+    let b = idx.len();
+    let d = mlp.n_in();
+    let n_layers = mlp.layers.len();
+    if n_layers == 0 || n_layers > MAX_LAYERS || ws.packed.len() != n_layers {
+        return Err(Error::shape(
+            "parallel step",
+            "a packed network of 1 to 9 layers",
+            n_layers,
+        ));
+    }
+    // Widths, input first, without allocating (the step allocates nothing after the first).
+    let mut widths = [d; MAX_LAYERS + 1];
+    for (w, layer) in widths[1..].iter_mut().zip(&mlp.layers) {
+        *w = layer.n_out();
+    }
+    let sizes = &widths[..=n_layers];
+    let room = x
+        .len()
+        .min(y.len() * d)
+        .min(losses.len().min(correct.len()) * d);
+    if room < b * d {
+        return Err(Error::shape("parallel step buffers", b * d, room));
+    }
+    opt.check(mlp, grads)?;
+    ws.ensure(mlp, b);
+    let Workspace {
+        acts,
+        deltas,
+        packed,
+        ..
+    } = ws;
+    let mut e = Examples {
+        n: b,
+        idx,
+        x: &mut x[..b * d],
+        y: &mut y[..b],
+        losses: &mut losses[..b],
+        correct: &mut correct[..b],
+        ..Default::default()
+    };
+    let per_layer = acts.iter_mut().zip(deltas.iter_mut()).zip(&sizes[1..]);
+    for (l, ((a, dl), &w)) in per_layer.enumerate().take(n_layers) {
+        e.acts[l] = &mut a[..b * w];
+        e.deltas[l] = &mut dl[..b * w];
+    }
+    let inv_b = 1.0 / b.max(1) as f32;
+    let net = Net {
+        mlp,
+        packed,
+        data,
+        inv_b,
+    };
+    run_examples(&net, e, shards, &sizes[1..])?;
+    let loss_sum = losses[..b].iter().fold(0.0f64, |s, &l| s + l as f64);
+    let loss = (loss_sum * inv_b as f64) as f32;
+    let n_correct = correct[..b].iter().map(|&c| c as usize).sum();
+    if !loss.is_finite() {
+        return Ok((loss, n_correct));
+    }
+
+    let mut operands: [(&[f32], &[f32]); MAX_LAYERS] = Default::default();
+    for (l, op) in operands.iter_mut().enumerate().take(n_layers) {
+        let input: &[f32] = if l == 0 {
+            &x[..b * d]
+        } else {
+            &acts[l - 1][..b * sizes[l]]
+        };
+        *op = (&deltas[l][..b * sizes[l + 1]], input);
+    }
+    let batch = Batch {
+        operands,
+        b,
+        hyper: opt.begin_step(),
+    };
+    let mut parts: [Neurons<'_>; MAX_LAYERS] = Default::default();
+    let state = opt.state_mut();
+    let per_layer = mlp
+        .layers
+        .iter_mut()
+        .zip(grads.w.iter_mut().zip(grads.b.iter_mut()))
+        .zip(state)
+        .zip(packed.iter_mut());
+    for (nb, (((layer, (g_w, g_b)), (m_w, m_b, v_w, v_b)), bt)) in parts.iter_mut().zip(per_layer) {
+        let (n, k) = (layer.n_out(), layer.n_in());
+        bt.reshape(n, k);
+        let crate::model::Dense { w, b, mask, .. } = layer;
+        *nb = Neurons {
+            first: 0,
+            n,
+            g_w: g_w.as_slice_mut().unwrap_or_default(),
+            g_b: g_b.as_slice_mut().unwrap_or_default(),
+            rows: [
+                w.as_slice_mut().unwrap_or_default(),
+                b.as_slice_mut().unwrap_or_default(),
+                m_w,
+                m_b,
+                v_w,
+                v_b,
+            ],
+            mask: mask.as_ref().and_then(|m| m.as_slice()),
+            panels: bt.panels_mut(),
+        };
+    }
+    run_neurons(&batch, &mut parts[..n_layers], shards, sizes)?;
+    Ok((loss, n_correct))
+}
+
+/// One shard of rows for [`forward_packed`]: its input rows and its rows of every layer.
+#[derive(Default)]
+struct Forward<'a> {
+    n: usize,
+    x: &'a [f32],
+    acts: [&'a mut [f32]; MAX_LAYERS],
+}
+
+fn run_forward(mlp: &Mlp, packed: &[PackedBt], f: Forward<'_>, shards: usize) -> Result<()> {
+    let Forward { n, x, mut acts } = f;
+    let d = mlp.n_in();
+    if shards <= 1 {
+        for (l, layer) in mlp.layers.iter().enumerate() {
+            let (before, rest) = acts.split_at_mut(l);
+            let input: &[f32] = if l == 0 { x } else { before[l - 1] };
+            layer.forward_packed(&packed[l], input, n, rest[0])?;
+        }
+        return Ok(());
+    }
+    let left = shards / 2;
+    let at = (n * left / shards).next_multiple_of(4).min(n);
+    let (x_lo, x_hi) = x.split_at((at * d).min(x.len()));
+    let mut hi = Forward {
+        n: n - at,
+        x: x_hi,
+        ..Default::default()
+    };
+    for (l, layer) in mlp.layers.iter().enumerate() {
+        hi.acts[l] = cut(&mut acts[l], at * layer.n_out());
+    }
+    let lo = Forward {
+        n: at,
+        x: x_lo,
+        acts,
+    };
+    let (a, b) = par::join(
+        || run_forward(mlp, packed, lo, left),
+        || run_forward(mlp, packed, hi, shards - left),
+    );
+    a.and(b)
+}
+
+/// [`Mlp::forward_packed`] with the `b` rows cut into `shards` shards run in parallel (the
+/// inference of evaluation): each row's logits are computed exactly as by one thread.
+///
+/// # Errors
+/// As [`Mlp::forward_packed`].
+pub fn forward_packed(
+    mlp: &Mlp,
+    x: &[f32],
+    b: usize,
+    ws: &mut Workspace,
+    shards: usize,
+) -> Result<()> {
+    let n_layers = mlp.layers.len();
+    if shards <= 1 || n_layers > MAX_LAYERS {
+        return mlp.forward_packed(x, b, ws);
+    }
+    let packed_ok = ws.packed.len() == n_layers
+        && ws
+            .packed
+            .iter()
+            .zip(&mlp.layers)
+            .all(|(bt, l)| (bt.n(), bt.k()) == (l.n_out(), l.n_in()));
+    if !packed_ok || x.len() != b * mlp.n_in() {
+        // The serial path reports the mismatch in its own words.
+        return mlp.forward_packed(x, b, ws);
+    }
+    ws.ensure(mlp, b);
+    let Workspace { acts, packed, .. } = ws;
+    let mut f = Forward {
+        n: b,
+        x,
+        ..Default::default()
+    };
+    for ((slot, a), layer) in f.acts.iter_mut().zip(acts.iter_mut()).zip(&mlp.layers) {
+        *slot = &mut a[..b * layer.n_out()];
+    }
+    run_forward(mlp, packed, f, shards)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Activation;
+    use crate::train::{OptimizerKind, TrainConfig, Trainer};
+    use ndarray::Array2;
+
+    /// Varied images (not the synthetic set's regular stripes), so the losses move.
+    fn data(n: usize) -> Dataset {
+        Dataset {
+            images: (0..n * 784)
+                .map(|i| ((i * 37 + i / 784 * 11 + (i * i) % 7) % 256) as u8)
+                .collect(),
+            labels: (0..n).map(|i| ((i * 7) % 10) as u8).collect(),
+            rows: 28,
+            cols: 28,
+        }
+    }
+
+    /// Trains with `shards` shards and returns the model, every step's loss and correct count.
+    fn train(cfg: &TrainConfig, shards: usize, masked: bool) -> (Mlp, Vec<(f32, usize)>) {
+        let d = data(120);
+        let mut t = Trainer::new(cfg.clone(), d.len()).unwrap();
+        if masked {
+            let mut mask = Array2::ones(t.mlp.layers[0].w.dim());
+            mask.iter_mut().step_by(3).for_each(|m| *m = 0.0);
+            t.mlp.layers[0].mask = Some(mask);
+            t.mlp.apply_masks();
+        }
+        t.set_shards(shards);
+        let mut out = Vec::new();
+        // Chunks of 3 steps: the first step of each chunk packs afresh; each epoch (120 = 3·32 +
+        // 24 examples) ends with a short batch, still cut into shards.
+        for _ in 0..6 {
+            let p = t.run(&d, 3).unwrap();
+            out.push((p.loss, p.samples));
+        }
+        for _ in 0..3 {
+            let (l, c, _) = t.step(&d).unwrap();
+            out.push((l, c));
+        }
+        (t.mlp, out)
+    }
+
+    /// Any shard count gives bit-identical weights and losses to the serial step, with SGD
+    /// and Adam, weight decay, a pruning mask and a short last batch.
+    #[test]
+    fn shards_give_the_serial_numbers_exactly() {
+        for (optimizer, hidden) in [
+            (OptimizerKind::Sgd, vec![30, 20]),
+            (OptimizerKind::Adam, vec![24]),
+        ] {
+            let cfg = TrainConfig {
+                hidden,
+                activation: Activation::Relu,
+                optimizer,
+                lr: 0.05,
+                momentum: 0.9,
+                weight_decay: 1e-3,
+                batch_size: 32,
+                epochs: 100,
+                seed: 3,
+                ..Default::default()
+            };
+            for masked in [false, true] {
+                let (serial, losses) = train(&cfg, 1, masked);
+                assert!(losses.iter().all(|(l, _)| l.is_finite()));
+                for shards in [2, 3, 4] {
+                    let (m, l) = train(&cfg, shards, masked);
+                    assert_eq!(l, losses, "{optimizer:?} masked={masked} shards={shards}");
+                    assert!(m == serial, "{optimizer:?} masked={masked} shards={shards}");
+                }
+            }
+        }
+    }
+
+    /// The sharded forward gives the serial logits exactly.
+    #[test]
+    fn sharded_forward_gives_the_serial_logits() {
+        let spec = crate::model::MlpSpec::mnist(&[30, 20], Activation::Relu);
+        let mlp = Mlp::new(&spec, 5).unwrap();
+        let b = 37;
+        let x: Vec<f32> = (0..b * 784)
+            .map(|i| ((i * 13) % 17) as f32 * 0.05)
+            .collect();
+        let mut ws = Workspace::default();
+        mlp.forward(&x, b, &mut ws).unwrap();
+        let want = ws.logits(b).to_vec();
+        for shards in [2, 3, 5] {
+            let mut ws2 = Workspace::default();
+            ws2.pack(&mlp).unwrap();
+            forward_packed(&mlp, &x, b, &mut ws2, shards).unwrap();
+            assert_eq!(ws2.logits(b), &want[..], "{shards} shards");
+        }
+    }
+
+    #[test]
+    fn shard_counts_keep_eight_rows_each() {
+        assert_eq!(shard_count(2, 64), 2);
+        assert_eq!(shard_count(4, 16), 2);
+        assert_eq!(shard_count(2, 4), 1);
+        assert_eq!(shard_count(0, 64), 1);
+        assert_eq!(shard_count(64, 1000), MAX_SHARDS);
+    }
+}
