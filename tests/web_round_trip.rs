@@ -84,7 +84,7 @@ fn every_version_kind_saves_and_loads_back_with_identical_predictions() {
         .import_file(&mut s, PRETRAINED, "auto", "LeNet-300-100 pretrained")
         .unwrap();
     let dense = num(&root, "id") as u32;
-    let pruned = make(&mut lab, &mut s, Some(dense), "prune:magnitude,0.9");
+    let pruned = make(&mut lab, &mut s, Some(dense), "prune:magnitude,0.9,ft0.5");
     let shared = make(&mut lab, &mut s, Some(pruned), "share:5,ft0.1");
     let kinds = [
         ("dense", dense),

@@ -7,7 +7,7 @@
 // With bin.warm the shadow weights start from the Train panel's network (its widths are used).
 
 import { comparePad } from './binarypad.js';
-import { el, field, stat, blit, pct, bytes, describe } from '../ui.js';
+import { el, field, stat, blit, pct, bytes, describe, saveResultButton } from '../ui.js';
 
 const CHUNK_MS = 60;
 const HEATMAP_MS = 500;
@@ -103,6 +103,8 @@ export function mount(root, ctx) {
   const cWarm = check('bin-warm', 'Start from the Train panel’s network');
   const train = el('button', { type: 'button', className: 'button primary', id: 'bin-train', textContent: 'Train', disabled: true });
   const reset = el('button', { type: 'button', className: 'button', id: 'bin-reset', textContent: 'Reset', disabled: true });
+  // The bit-packed network becomes a version (child of the input when it started from it).
+  const saveResult = saveResultButton(ctx, 'binarize', 'save.binarize');
   const form = el('form', { className: 'settings', id: 'bin-settings' });
   form.onsubmit = (e) => e.preventDefault();
   form.append(
@@ -112,7 +114,7 @@ export function mount(root, ctx) {
     el('div', { className: 'bin-checks' }, cScale.label, cFirst.label, cLast.label, cWarm.label),
     el('div', { className: 'field-pair' }, field('Epochs', epochs), field('Learning rate', lr)),
     field('Seed', seed, 'Adam, batch 100, cosine schedule, batch norm'),
-    el('div', { className: 'buttons' }, train, reset),
+    el('div', { className: 'buttons' }, train, reset, saveResult.button),
   );
   const show = () => {
     method.value = settings.method;
@@ -192,6 +194,7 @@ export function mount(root, ctx) {
 
   async function configure() {
     running = false;
+    saveResult.stale();
     train.textContent = 'Train';
     try {
       let from = '';
@@ -310,6 +313,7 @@ export function mount(root, ctx) {
       sPacked.v.title = r.identical ? 'The bit-packed network predicts exactly what the float simulation predicts on all 10,000 test digits' : 'The packed predictions differ from the simulation';
       renderSizes(r.layers, r.size);
       root.dataset.identical = String(r.identical);
+      saveResult.ready({ what: `${settings.method === 'bnn' ? 'BNN' : 'BinaryConnect'} ${info.sizes.join('-')}, ${pct(r.packedAccuracy)}` });
       return r;
     } catch (e) {
       quiet(e);
@@ -393,6 +397,7 @@ export function mount(root, ctx) {
     configured = false;
     train.textContent = 'Train';
     train.disabled = true;
+    saveResult.stale();
     status.textContent = 'The worker restarted; press Reset to build the binary network again.';
   });
 

@@ -6,7 +6,7 @@
 // U_kΣ_kV_kᵀ and their difference on one colour scale.
 
 const COLORS = { sigma: '#4f46e5' };
-import { el, stat, blit, pct, count as int, bytes as formatBytes, describe } from '../ui.js';
+import { el, stat, blit, pct, count as int, bytes as formatBytes, describe, saveResultButton } from '../ui.js';
 
 export function mount(root, ctx) {
   const analyze = el('button', { type: 'button', className: 'button primary', id: 'lr-analyze', textContent: 'Decompose the model' });
@@ -18,6 +18,8 @@ export function mount(root, ctx) {
   scopeSel.append(el('option', { value: 'all', textContent: 'all layers' }), el('option', { value: 'factored', textContent: 'factors only' }));
   const finetune = el('button', { type: 'button', className: 'button', id: 'lr-finetune', textContent: 'Fine-tune', disabled: true });
   const ftNote = el('span', { className: 'caption', id: 'lr-ft-status' });
+  // The factored model as it stands becomes a version (child of the decomposed input).
+  const saveResult = saveResultButton(ctx, 'lowrank', 'save.lowrank');
   const tools = el('div', { className: 'controls' }, analyze, svdNote);
 
   const acc = stat('lr-acc', 'test accuracy');
@@ -37,7 +39,7 @@ export function mount(root, ctx) {
     el('label', { className: 'caption', textContent: 'Layer shown and timed ' }, layerSel),
     el('label', { className: 'caption', textContent: 'Epochs ' }, ftEpochs),
     el('label', { className: 'caption', textContent: 'Train ' }, scopeSel),
-    finetune, ftNote);
+    finetune, ftNote, saveResult.button);
   const detail = el('div', { className: 'lr-detail', hidden: true },
     stats, layersBox, ftRow,
     el('div', { className: 'heatmap-frame' }, heat),
@@ -51,6 +53,7 @@ export function mount(root, ctx) {
   let busy = false;
   let again = false;
   let tuning = false;
+  let tuned = false;
 
   const cut = () => sliders.map((s, l) => (Number(s.value) >= spectra[l].singularValues.length ? 'full' : { rank: Number(s.value) }));
 
@@ -72,6 +75,8 @@ export function mount(root, ctx) {
   }
 
   function show(r) {
+    const ranks = cut().map((c) => (c === 'full' ? 'full' : c.rank)).join('/');
+    saveResult.ready({ what: `ranks ${ranks}${tuned ? ', fine-tuned' : ''}` });
     acc.v.textContent = pct(r.accuracy);
     acc.v.dataset.value = String(r.accuracy);
     params.v.textContent = `${int(r.params)} / ${int(r.denseParams)}`;
@@ -109,6 +114,7 @@ export function mount(root, ctx) {
     try {
       do {
         again = false;
+        tuned = false;
         sliders.forEach((_, l) => drawSpectrum(l));
         const r = await ctx.call('lowrank', 'apply', { layers: cut(), evalLimit: 0, timeLayer: Number(layerSel.value) });
         show(r);
@@ -177,6 +183,7 @@ export function mount(root, ctx) {
         ftNote.textContent = `fine-tuning: ${(100 * done).toFixed(0)}%, loss ${p.loss.toFixed(3)}`;
         if (p.done) break;
       }
+      tuned = true;
       const r = await ctx.call('lowrank', 'report', { evalLimit: 0, timeLayer: Number(layerSel.value) });
       show(r);
       await heatmap();
@@ -191,11 +198,13 @@ export function mount(root, ctx) {
 
   ctx.on('modelChanged', () => {
     if (spectra.length) svdNote.textContent = 'The model changed: decompose it again.';
+    saveResult.stale();
   });
   // A restarted worker has a fresh LowRankLab with no decomposition: decompose again first.
   ctx.on('restarted', () => {
     if (spectra.length) svdNote.textContent = 'The worker restarted: decompose the model again.';
     finetune.disabled = true;
     analyze.disabled = false;
+    saveResult.stale();
   });
 }

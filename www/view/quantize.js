@@ -5,7 +5,7 @@
 // drawn (plotters on this thread), the |w − q(w)| heatmap, measured int8 vs f32 speed, and the
 // Deep Compression pipeline (prune → share → Huffman) with ratio and accuracy per stage.
 
-import { el, field, select, stat, blit, pct, bytes, describe } from '../ui.js';
+import { el, field, select, stat, blit, pct, bytes, describe, saveResultButton } from '../ui.js';
 import { checkNumber, checkList, addressNumber, rangeText } from '../check.js';
 import { fillLayerSelect, onModelSizes } from '../layers.js';
 
@@ -23,6 +23,8 @@ export function mount(root, ctx) {
   const layer = select('q-layer', [], '0');
   const go = el('button', { class: 'button primary', id: 'q-apply', type: 'button', text: 'Quantize' });
   go.disabled = true;
+  // The last quantized model becomes a version (child of the input, recipe step from the settings).
+  const saveResult = saveResultButton(ctx, 'quantize', 'save.quantize');
 
   const bitsField = field('Bits per weight', el('div', { class: 'controls' }, bits, bitsOut));
   const formatField = field('Float format', format);
@@ -72,7 +74,7 @@ export function mount(root, ctx) {
   dcControls.style.cssText = controls.style.cssText;
 
   root.querySelector('.placeholder')?.remove();
-  root.append(controls, el('div', { class: 'buttons' }, go), stats, status,
+  root.append(controls, el('div', { class: 'buttons' }, go, saveResult.button), stats, status,
     el('h3', { text: 'Weights before and after' }), hist,
     el('h3', { text: 'Error |w − q(w)|' }), heat, heatCaption,
     el('h3', { text: 'Integer inference speed' }), el('div', { class: 'buttons' }, speedBtn), speedOut,
@@ -129,6 +131,7 @@ export function mount(root, ctx) {
     }
     busy = true;
     again = false;
+    saveResult.stale();
     status.textContent = p.training === 'qat' ? `Quantization-aware training for ${p.qatSteps} steps…` : 'Quantizing…';
     try {
       const r = await ctx.call('quantize', 'apply', p);
@@ -146,6 +149,8 @@ export function mount(root, ctx) {
       root.dataset.bits = String(r.bits);
       status.textContent = `${r.bits}-bit weights${p.activations ? ', int8 activations' : ''}; runs on the ${r.kernel} kernel. ` +
         `Mean |w − q(w)| per layer: ${r.layerErrors.map((e) => e.toExponential(1)).join(', ')}.`;
+      const kind = p.scheme === 'float' ? format.selectedOptions[0].textContent : p.scheme === 'kMeans' ? `${r.bits}-bit k-means` : `int${r.bits}`;
+      saveResult.ready({ what: `${kind}${p.training === 'qat' ? ' QAT' : ''}${p.activations ? ' + int8 activations' : ''}` });
       await drawViews();
       root.dataset.applied = String(Number(root.dataset.applied || 0) + 1);
     } catch (e) {
@@ -265,11 +270,13 @@ export function mount(root, ctx) {
   ctx.on('modelChanged', () => {
     if (applied) status.textContent = 'The model changed: quantize it again.';
     applied = false;
+    saveResult.stale();
   });
   // A restarted worker has a fresh QuantizeLab: say so, and keep every control usable.
   ctx.on('restarted', () => {
     if (applied) status.textContent = 'The worker restarted: quantize the model again.';
     applied = false;
+    saveResult.stale();
     for (const b of [go, speedBtn, dcBtn]) b.disabled = false;
   });
   ctx.on('evaluation', () => {
