@@ -50,7 +50,11 @@ test('Quantize, Low-rank, Distill and Binarize save their results as versions of
   await expect(page.locator('#panel-distill')).toHaveAttribute('data-phase', 'done', { timeout: 240_000 });
   const ds = await save(page, 'distill');
 
-  // Binarize: a BNN warm-started from the input's weights, one epoch.
+  // Binarize: a BNN warm-started from the input's weights (Reset builds it from the model the
+  // panels now use), one epoch.
+  await expect(page.locator('#bin-reset')).toBeEnabled({ timeout: 60_000 });
+  await page.click('#bin-reset');
+  await expect(page.locator('#bin-status')).toContainText('Starting from', { timeout: 60_000 });
   await expect(page.locator('#bin-train')).toBeEnabled({ timeout: 60_000 });
   await page.click('#bin-train');
   await expect(page.locator('#panel-binarize')).toHaveAttribute('data-done', 'true', { timeout: 240_000 });
@@ -75,7 +79,9 @@ test('Quantize, Low-rank, Distill and Binarize save their results as versions of
   }
   expect(list.length).toBe(5);
   await shot(page.locator('#panel-versions'), 'panel-save-versions');
-  await shot(page.locator('#panel-quantize .buttons').first(), 'panel-save-quantize-button');
+  for (const panel of ['quantize', 'lowrank', 'distill', 'binarize']) {
+    await shot(page.locator(`#${panel}-save-version`).locator('xpath=..'), `panel-save-${panel}-button`);
+  }
 
   // A reload restores the five, each child still under the restored input.
   await expect(page.locator('html')).toHaveAttribute('data-versions-saved', '5', { timeout: 60_000 });

@@ -114,7 +114,8 @@ export function mount(root, ctx) {
     el('div', { className: 'bin-checks' }, cScale.label, cFirst.label, cLast.label, cWarm.label),
     el('div', { className: 'field-pair' }, field('Epochs', epochs), field('Learning rate', lr)),
     field('Seed', seed, 'Adam, batch 100, cosine schedule, batch norm'),
-    el('div', { className: 'buttons' }, train, reset, saveResult.button),
+    el('div', { className: 'buttons' }, train, reset),
+    el('div', { className: 'buttons' }, saveResult.button),
   );
   const show = () => {
     method.value = settings.method;
@@ -313,7 +314,7 @@ export function mount(root, ctx) {
       sPacked.v.title = r.identical ? 'The bit-packed network predicts exactly what the float simulation predicts on all 10,000 test digits' : 'The packed predictions differ from the simulation';
       renderSizes(r.layers, r.size);
       root.dataset.identical = String(r.identical);
-      saveResult.ready({ what: `${settings.method === 'bnn' ? 'BNN' : 'BinaryConnect'} ${info.sizes.join('-')}, ${pct(r.packedAccuracy)}` });
+      saveResult.ready({ what: `${settings.method === 'bnn' ? 'BNN' : 'BinaryConnect'} ${info.sizes.join('-')}` });
       return r;
     } catch (e) {
       quiet(e);
