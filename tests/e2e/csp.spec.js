@@ -4,7 +4,7 @@
 // header and with the meta tag alone.
 const { test, expect, open, shot } = require('./fixture');
 
-const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
+const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
 
 /** Records every CSP violation the page (and its worker, via the page) reports. */
 async function watchViolations(page) {

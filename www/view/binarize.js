@@ -14,28 +14,6 @@ const HEATMAP_MS = 500;
 const DEFAULTS = { method: 'bnn', hidden: '256,256', epochs: 2, lr: 0.003, seed: 1, scaling: true, first: true, last: true, warm: false };
 const COLORS = { loss: '#6b7280', train: '#4f46e5', test: '#0f9d58' };
 
-const CSS = `
-#panel-binarize .bin-layout { display: grid; grid-template-columns: minmax(220px, 280px) minmax(0, 1fr); gap: 20px; }
-#panel-binarize .bin-main { display: flex; flex-direction: column; gap: 16px; min-width: 0; }
-#panel-binarize .bin-checks { display: flex; flex-direction: column; gap: 6px; font-size: 13px; color: var(--ink-2); }
-#panel-binarize .bin-checks label { display: flex; gap: 8px; align-items: center; }
-#panel-binarize .bin-scroll { overflow-x: auto; }
-#panel-binarize table.bin-table { border-collapse: collapse; font-size: 12px; width: 100%; font-variant-numeric: tabular-nums; }
-#panel-binarize .bin-table th, #panel-binarize .bin-table td { padding: 4px 6px; white-space: nowrap; border-bottom: 1px solid var(--line); text-align: right; }
-#panel-binarize .bin-table th:first-child, #panel-binarize .bin-table td:first-child { text-align: left; }
-#panel-binarize .bin-table tr.binary td { color: var(--accent); }
-#panel-binarize .bin-row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
-#panel-binarize .bin-speed { font-size: 14px; }
-#panel-binarize .bin-speed strong { font-size: 20px; }
-#panel-binarize .bin-pads { display: flex; gap: 16px; flex-wrap: wrap; }
-#panel-binarize .bin-pads .probs { min-width: 160px; flex: 1; }
-#panel-binarize .bin-pads h4 { font-size: 13px; margin: 0 0 4px; color: var(--ink-2); }
-#panel-binarize .bin-pad { width: 168px; height: 168px; flex: 0 0 auto; touch-action: none; }
-#panel-binarize .bin-row > div, #panel-binarize .bin-layout > * { min-width: 0; }
-#panel-binarize select { max-width: 100%; }
-@media (max-width: 900px) { #panel-binarize .bin-layout, #panel-binarize .bin-row { grid-template-columns: minmax(0, 1fr); } }
-`;
-
 /** Reads the panel's settings from the hash, falling back to defaults for anything invalid. */
 function readSettings(state, warn) {
   const s = { ...DEFAULTS };
@@ -83,7 +61,9 @@ function toParams(s) {
 }
 
 export function mount(root, ctx) {
-  document.head.append(el('style', { textContent: CSS }));
+  if (!document.getElementById('binarize-css')) {
+    document.head.append(el('link', { id: 'binarize-css', rel: 'stylesheet', href: new URL('./binarize.css', import.meta.url).href }));
+  }
   const settings = readSettings(ctx.state, (m) => ctx.notice(m, 'warn'));
 
   // ---------- settings ----------

@@ -45,7 +45,7 @@ export function mount(root, ctx) {
       el('figure', {}, bytesCanvas),
       el('figure', {}, timeCanvas, el('figcaption', {}, el('label', {}, 'Time per ', batchSel)))),
     table,
-    el('h3', { textContent: 'First layer, side by side' }),
+    el('h3', { className: 'compare-maps-title', textContent: 'First layer, side by side' }),
     el('div', { className: 'compare-maps' },
       el('figure', {}, leftSel, leftMap, leftCap),
       el('figure', {}, rightSel, rightMap, rightCap)),

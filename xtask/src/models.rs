@@ -30,7 +30,8 @@ pub fn pretrained() -> Result {
         std::fs::create_dir_all(dir).map_err(|e| fail!("cannot create {}: {e}", dir.display()))?;
     }
     let tmp = path.with_extension("partial");
-    run(util::cargo()
+    // The test profile (see util::cargo_fast_release): `cargo xtask test` then reuses this build.
+    run(util::cargo_fast_release()
         .args([
             "run",
             "--release",

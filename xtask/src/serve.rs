@@ -34,10 +34,13 @@ const COMMON_HEADERS: &[(&str, &str)] = &[
 /// The Content-Security-Policy of every page (also a `<meta>` in index.html and embed.html for
 /// static hosts; tests/e2e/csp.spec.js checks both agree). Scripts only from this origin, plus
 /// `wasm-unsafe-eval`, which compiling WebAssembly needs; workers from this origin; no inline
-/// scripts or handlers. `style-src 'unsafe-inline'`: the views still set style attributes (a
-/// known gap: moving them into style.css would let this go; styles cannot run code). `img-src
-/// data:` is for the empty `data:,` favicon, which stops the browser asking for /favicon.ico.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
+/// scripts or handlers. No inline `<style>` element either (`style-src 'self'`): the views set
+/// styles through the CSSOM (`element.style`), which the policy does not govern. Style
+/// *attributes* stay allowed (`style-src-attr 'unsafe-inline'`) only because plotters measures
+/// text on the web by a span with a `style` attribute (plotters' style/font/web.rs); blocked, the
+/// chart labels are laid out with wrong widths. Styles cannot run code. `img-src data:` is for the
+/// empty `data:,` favicon, which stops the browser asking for /favicon.ico.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
 
 /// How long an idle keep-alive connection is held before its thread ends.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(10);

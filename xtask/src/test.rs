@@ -102,7 +102,8 @@ fn clippy() -> Result {
         "clippy",
         "--target",
         "wasm32-unknown-unknown",
-        "--all-targets",
+        // The simd128 kernels live in the library; the wasm test binaries add no unsafe code.
+        "--lib",
         "--",
         "-D",
         "clippy::missing_safety_doc",
@@ -113,13 +114,8 @@ fn clippy() -> Result {
 
 fn native() -> Result {
     let python = crate::models::ort_python()?;
-    run(util::cargo()
+    run(util::cargo_fast_release()
         .env("SHRINK_ORT_PYTHON", python)
-        // Optimised, but without the shipping profile's fat LTO and single codegen unit: those
-        // re-link the whole crate into each of ~30 test binaries and dominated this stage's time.
-        // Rust has no fast-math, so the numbers the tests check are the same.
-        .env("CARGO_PROFILE_RELEASE_LTO", "false")
-        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .args(["test", "--workspace", "--release"])
         .env("SHRINK_DATA", crate::mnist::data_dir()))
 }
@@ -128,7 +124,7 @@ fn wasm() -> Result {
     if web_test_names().is_empty() {
         return Err(fail!("no browser tests: tests/web*.rs is missing"));
     }
-    let mut cmd = util::cargo();
+    let mut cmd = util::cargo_fast_release();
     cmd.args(["test", "--release", "--target", "wasm32-unknown-unknown"])
         // Every browser test binary: tests/web.rs plus one tests/web_<method>.rs per method.
         .args(

@@ -73,6 +73,18 @@ pub fn cargo() -> Command {
     cmd
 }
 
+/// [`cargo`] for tests and tools: optimised, but without the shipping profile's fat LTO and
+/// single codegen unit. Those re-link the whole crate into each of ~30 test binaries, and a
+/// different LTO setting rebuilds every dependency, so every native step of `cargo xtask test`
+/// (the pretrained model, the native and the wasm tests) uses this one profile and shares its
+/// artifacts. Rust has no fast-math, so the numbers are the same as the shipping build's.
+pub fn cargo_fast_release() -> Command {
+    let mut cmd = cargo();
+    cmd.env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+    cmd
+}
+
 /// `PATH` with `.tools/bin` in front, for tools that look up `wasm-bindgen-test-runner`.
 pub fn path_with_tools() -> std::ffi::OsString {
     let mut paths = vec![tools_bin()];
