@@ -122,7 +122,7 @@ fn every_version_kind_saves_and_loads_back_with_identical_predictions() {
         "packed B",
         "header",
         "file B",
-        "file/pk",
+        "data/pk",
         "accuracy",
         "agreement"
     );
