@@ -74,10 +74,11 @@ export function startEmbed(ctx) {
     ctx.notice('embed.hideBad', 'warn', { value: JSON.stringify(b.slice(0, 40)) });
   }
   if (keys.length) {
-    const style = document.createElement('style');
-    style.id = 'shrink-hide';
-    style.textContent = hideCss(keys);
-    document.head.append(style);
+    // A constructed sheet, not a <style> element: the page's CSP (style-src 'self') blocks
+    // inline <style>, while styles set through the CSSOM are allowed.
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(hideCss(keys));
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
     document.documentElement.dataset.hide = keys.join(',');
   }
 

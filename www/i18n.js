@@ -4,10 +4,11 @@
 // re-renders it in place without losing the trained model).
 //
 // Placeholders: `{name}` inserts a parameter as is; `{name:int}` a whole number with the
-// locale's grouping; `{name:pct0|pct1|pct2}` a fraction as a percentage; `{name:fix1..4}` a
-// number with that many decimals; `{name:kb}` bytes in kB (1 kB = 1000 B). A catalogue entry may
+// locale's grouping; `{name:pct0|pct1|pct2}` a fraction as a percentage; `{name:fix0..4}` a
+// number with that many decimals; `{name:num}` a whole number grouped, any other as is; `{name:kb}` bytes in kB (1 kB = 1000 B). A catalogue entry may
 // be `{one, other}`, picked by `params.count` with Intl.PluralRules. `rich` also turns
-// `` `code` ``, `**bold**` and `[text](https://…)` into elements (never innerHTML).
+// `` `code` ``, `**bold**` and `[text](https://…)` into elements (never innerHTML). A parameter
+// may itself be a message (`msg(key, params)`, or a TextError): it is rendered in the same language.
 
 import en from './i18n/en.js';
 import zh from './i18n/zh.js';
@@ -60,43 +61,89 @@ export const fmt = {
   kb: (b) => `${nf({ minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Number(b) / 1000)} kB`,
 };
 
-function format(value, kind) {
+function format(value, kind, loc) {
   if (value === undefined || value === null) return '';
+  // A message inside a message (`msg(key, params)`, or an Error that carries one): rendered in
+  // the same language, so a reason from state.js or check.js is translated with its sentence.
+  if (typeof value === 'object') {
+    if (value.$t) return translate(loc, value.$t, value.params || {});
+    if (value.i18n && value.i18n.$t) return translate(loc, value.i18n.$t, value.i18n.params || {});
+    if (value instanceof Error) return String(value.message);
+  }
   if (typeof value === 'number' && !Number.isFinite(value)) return '—';
+  const f = loc === current ? fmt : fmtIn(loc);
   switch (kind) {
-    case 'int': return fmt.int(value);
-    case 'pct0': return fmt.pct(value, 0);
-    case 'pct1': return fmt.pct(value, 1);
-    case 'pct2': return fmt.pct(value, 2);
-    case 'fix1': return fmt.fix(value, 1);
-    case 'fix2': return fmt.fix(value, 2);
-    case 'fix3': return fmt.fix(value, 3);
-    case 'fix4': return fmt.fix(value, 4);
-    case 'kb': return fmt.kb(value);
+    case 'int': return f.int(value);
+    case 'num': return Number.isInteger(Number(value)) ? f.int(value) : String(value);
+    case 'pct0': return f.pct(value, 0);
+    case 'pct1': return f.pct(value, 1);
+    case 'pct2': return f.pct(value, 2);
+    case 'fix0': return f.fix(value, 0);
+    case 'fix1': return f.fix(value, 1);
+    case 'fix2': return f.fix(value, 2);
+    case 'fix3': return f.fix(value, 3);
+    case 'fix4': return f.fix(value, 4);
+    case 'kb': return f.kb(value);
     default: return String(value);
   }
 }
 
-/** The raw catalogue entry for `key` in the current language (English if missing). */
-function entry(key, params) {
-  let e = CATALOGUES[current][key];
+/** `fmt` for a given language (English messages of errors are built whatever the page shows). */
+function fmtIn(loc) {
+  const n = (opts) => new Intl.NumberFormat(INTL[loc] || 'en-US', opts);
+  return {
+    int: (v) => n({ maximumFractionDigits: 0 }).format(Math.round(Number(v))),
+    fix: (v, d) => n({ minimumFractionDigits: d, maximumFractionDigits: d }).format(Number(v)),
+    pct: (v, d = 2) => n({ style: 'percent', minimumFractionDigits: d, maximumFractionDigits: d }).format(Number(v)),
+    kb: (b) => `${n({ minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Number(b) / 1000)} kB`,
+  };
+}
+
+/** A message to render later, in whatever language the page then shows: `msg('check.got', {v})`. */
+export const msg = (key, params = {}) => ({ $t: key, params });
+
+/**
+ * An Error whose words come from the catalogue: `message` is the English text (logs, tests),
+ * `i18n` the key and parameters, which notices render in the page's language.
+ */
+export class TextError extends Error {
+  constructor(key, params = {}) {
+    super(translate('en', key, params));
+    this.i18n = msg(key, params);
+  }
+}
+
+/** What to put in a `{reason}`: the message of a TextError (translated), else the text. */
+export function reason(e) {
+  if (e && e.i18n && e.i18n.$t) return e.i18n;
+  if (e && e.$t) return e;
+  return String(e && e.message !== undefined ? e.message : e);
+}
+
+/** The raw catalogue entry for `key` in language `loc` (English if missing). */
+function entry(loc, key, params) {
+  let e = (CATALOGUES[loc] || en)[key];
   if (e === undefined) e = en[key];
   if (e === undefined) return key;
   if (typeof e === 'object') {
     const n = Number(params && params.count);
-    const rule = new Intl.PluralRules(intlLocale()).select(Number.isFinite(n) ? n : 0);
+    const rule = new Intl.PluralRules(INTL[loc] || 'en-US').select(Number.isFinite(n) ? n : 0);
     e = e[rule] ?? e.other;
   }
   return e;
 }
 
-/** The string for `key` with its parameters filled in. */
-export function t(key, params = {}) {
-  return entry(key, params).replace(/\{(\w+)(?::(\w+))?\}/g, (_, name, kind) => {
+function translate(loc, key, params = {}) {
+  return entry(loc, key, params).replace(/\{(\w+)(?::(\w+))?\}/g, (_, name, kind) => {
     const v = params[name];
     if (v === undefined) return `{${name}}`;
-    return format(v, kind);
+    return format(v, kind, loc);
   });
+}
+
+/** The string for `key` with its parameters filled in. */
+export function t(key, params = {}) {
+  return translate(current, key, params);
 }
 
 const RICH = /`([^`]+)`|\*\*([^*]+)\*\*|\[([^\]]+)\]\((https?:\/\/[^)\s]+|#[\w=&.-]*)\)/g;

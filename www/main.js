@@ -20,8 +20,9 @@ import initCharts, * as wasm from './pkg/shrink.js';
 import { WorkerClient } from './protocol.js';
 import { createState, DEFAULTS } from './state.js';
 import { loadMnist, gunzip, FILES, DATA_SETS } from './mnist.js';
-import { t, tr, setLocale, browserLocale, locale, LOCALES, translateTree } from './i18n.js';
+import { t, tr, setLocale, browserLocale, locale, LOCALES, translateTree, reason, msg } from './i18n.js';
 import { hiDpi, describe, chartText, inputBadge } from './ui.js';
+import { fromRust } from './rustmsg.js';
 import { startEmbed } from './embed.js';
 import { wantsPretrained, loadPretrained } from './pretrained.js';
 
@@ -38,6 +39,11 @@ const shown = new Map();
  * catalogue's `main.error` wrapping it.
  */
 function notice(message, kind = 'error', params = null) {
+  // A message to render later (`msg(key, params)` from i18n.js) is a keyed notice.
+  if (message && message.$t) {
+    params = message.params || {};
+    message = message.$t;
+  }
   const keyed = typeof message === 'string' && params !== null;
   const raw = String(message && message.message ? message.message : message);
   const text = keyed ? `${message}:${JSON.stringify(params)}` : raw;
@@ -51,8 +57,9 @@ function notice(message, kind = 'error', params = null) {
   el.className = `notice notice-${kind}`;
   el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
   const p = document.createElement('p');
-  if (keyed) tr(p, message, params);
-  else tr(p, 'main.error', { reason: raw });
+  // Rich: `code` in a message (an address key such as `quantize.bits`) is set as code.
+  if (keyed) tr(p, message, params, { isRich: true });
+  else tr(p, 'main.error', { reason: fromRust(raw) || reason(message) });
   const close = document.createElement('button');
   close.type = 'button';
   close.className = 'notice-close';
@@ -123,7 +130,7 @@ const client = new WorkerClient(workerUrl, {
     if (kept) {
       try {
         await client.call('session', 'restoreModel', kept.bytes);
-        const acc = kept.accuracy == null ? '' : ` (test accuracy ${(100 * kept.accuracy).toFixed(2)}%)`;
+        const acc = kept.accuracy == null ? '' : msg('main.restoredAcc', { acc: kept.accuracy });
         notice('main.restored', 'warn', { epoch: kept.epoch, acc });
         snapshot = kept;
         client.emit('weightsChanged', { by: 'restart' });
@@ -206,7 +213,7 @@ async function configure(patch, { silent = false } = {}) {
   try {
     state.update(patch);
   } catch (e) {
-    notice('main.notApplied', 'error', { reason: e.message });
+    notice('main.notApplied', 'error', { reason: reason(e) });
     client.emit('settings', state.settings());
     return false;
   }
@@ -322,7 +329,7 @@ async function mountPanels() {
         }
       } catch (e) {
         const panel = section.dataset.titleKey ? t(section.dataset.titleKey) : section.dataset.title || section.id;
-        notice('main.panelFailed', 'error', { panel, reason: e.message });
+        notice('main.panelFailed', 'error', { panel, reason: reason(e) });
       }
     }),
   );
@@ -431,4 +438,4 @@ async function boot() {
   if (checkHidden) checkHidden();
 }
 
-boot().catch((e) => notice('main.cannotStart', 'error', { reason: e.message }));
+boot().catch((e) => notice('main.cannotStart', 'error', { reason: reason(e) }));

@@ -8,6 +8,11 @@
 // default), tutorial=N (open the tutorial at step N: a teacher's link).
 // Panels may keep their own keys (e.g. `prune.sparsity=0.9`) through ctx.state.get/set;
 // unknown keys are kept as they are.
+// Messages come from the catalogues (www/i18n/): errors are TextErrors and `errors` holds
+// messages (`msg`), so a notice shows them in the page's language, naming each setting as the
+// Train panel labels it.
+
+import { msg, TextError } from './i18n.js';
 
 export const DEFAULTS = Object.freeze({
   hidden: [300, 100],
@@ -34,7 +39,7 @@ export const PRESETS = Object.freeze([
 export const PAGE_KEYS = Object.freeze({
   lang: (raw) => {
     const v = raw.trim().toLowerCase();
-    if (v !== 'en' && v !== 'zh') throw new Error('must be en or zh');
+    if (v !== 'en' && v !== 'zh') throw new TextError('state.enOrZh');
     return v;
   },
   tutorial: (raw) => String(int(1, 99)(raw)),
@@ -49,41 +54,39 @@ const N_IN = 784;
 const N_OUT = 10;
 
 /** Each setting as the Train panel labels it: every message names the setting this way. */
+/** Catalogue keys of the Train panel's labels: `LABELS.lr` is "Learning rate" in English. */
 export const LABELS = Object.freeze({
-  hidden: 'Hidden layer widths',
-  act: 'Activation',
-  opt: 'Optimizer',
-  lr: 'Learning rate',
-  mom: 'Momentum',
-  wd: 'Weight decay',
-  batch: 'Batch size',
-  epochs: 'Epochs',
-  seed: 'Seed',
+  hidden: 'train.hidden',
+  act: 'train.activation',
+  opt: 'train.optimizer',
+  lr: 'train.lr',
+  mom: 'state.momentum',
+  wd: 'train.wd',
+  batch: 'train.batch',
+  epochs: 'train.epochs',
+  seed: 'train.seed',
 });
 
-/** A setting's value rejected, in words: `what` is the valid range, `raw` what was given. */
-class SettingError extends Error {
-  constructor(what, raw) {
-    super(`must be ${what} (${describe(raw)})`);
-    this.range = what;
+/** A setting's value rejected, in words: `range` is the valid range (a message), `raw` what was given. */
+class SettingError extends TextError {
+  constructor(range, raw, key = 'state.mustBe', extra = {}) {
+    super(key, { range, got: describe(raw), ...extra });
+    this.range = range;
   }
 }
 
-/** "got 5", "the field is empty": never the raw `""` or NaN. */
+/** "got 5", "the field is empty": never the raw `""` or NaN (as a message). */
 export function describe(raw) {
   const s = String(raw ?? '').trim();
-  if (s === '') return 'the field is empty';
-  return `got ${s.length > 40 ? `${s.slice(0, 40)}…` : s}`;
+  if (s === '') return msg('check.empty');
+  return msg('check.got', { v: s.length > 40 ? `${s.slice(0, 40)}…` : s });
 }
-
-/** 12000000 -> "12,000,000" (no Intl: this runs for every hash value). */
-const fmt = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 function int(lo, hi) {
   return (raw) => {
     const v = Number(raw);
     if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(v) || v < lo || v > hi) {
-      throw new SettingError(`a whole number from ${fmt(lo)} to ${fmt(hi)}`, raw);
+      throw new SettingError(msg('check.range.int', { min: lo, max: hi }), raw);
     }
     return v;
   };
@@ -92,7 +95,7 @@ function int(lo, hi) {
 function real(lo, hi, { open = false } = {}) {
   return (raw) => {
     const v = Number(raw);
-    const range = open ? `a number above ${lo} and at most ${hi}` : `a number from ${lo} to ${hi}`;
+    const range = open ? msg('state.range.above', { lo, hi }) : msg('check.range.num', { min: lo, max: hi });
     if (raw.trim() === '' || !Number.isFinite(v) || (open ? v <= lo || v > hi : v < lo || v > hi)) {
       throw new SettingError(range, raw);
     }
@@ -103,7 +106,7 @@ function real(lo, hi, { open = false } = {}) {
 function oneOf(...choices) {
   return (raw) => {
     const v = raw.trim().toLowerCase();
-    if (!choices.includes(v)) throw new SettingError(`one of ${choices.join(', ')}`, raw);
+    if (!choices.includes(v)) throw new SettingError(msg('state.oneOf', { list: choices.join(', ') }), raw);
     return v;
   };
 }
@@ -117,7 +120,7 @@ export function paramCount(hidden) {
 }
 
 function widths(raw) {
-  const range = `1 to ${MAX_LAYERS} whole numbers from 1 to ${fmt(MAX_WIDTH)}, separated by commas, with at most ${fmt(MAX_PARAMS)} weights and biases in all`;
+  const range = msg('state.widths', { layers: MAX_LAYERS, width: MAX_WIDTH, params: MAX_PARAMS });
   const parts = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (parts.length === 0 || parts.length > MAX_LAYERS) throw new SettingError(range, raw);
   const v = parts.map((p) => {
@@ -127,9 +130,7 @@ function widths(raw) {
   });
   const n = paramCount(v);
   if (n > MAX_PARAMS) {
-    const e = new SettingError(range, raw);
-    e.message = `must be ${range} (${v.join(',')} gives ${fmt(n)})`;
-    throw e;
+    throw new SettingError(range, raw, 'state.mustBeGives', { given: v.join(','), n });
   }
   return v;
 }
@@ -155,7 +156,7 @@ function quote(raw) {
 /**
  * Parses a location hash. Returns `{ settings, extra, errors }`: `settings` always complete
  * (defaults for anything missing or invalid), `extra` the panels' own keys, `errors` a list of
- * sentences for the learner.
+ * messages for the learner (i18n `msg`: rendered by `t` in the page's language).
  */
 export function parseHash(hash) {
   const settings = { ...DEFAULTS, hidden: [...DEFAULTS.hidden] };
@@ -163,7 +164,7 @@ export function parseHash(hash) {
   const errors = [];
   let text = String(hash || '').replace(/^#/, '');
   if (text.length > MAX_HASH) {
-    errors.push(`The address is too long (${text.length} characters after #); the default settings are used.`);
+    errors.push(msg('state.tooLong', { n: text.length }));
     return { settings, extra, errors };
   }
   for (const pair of text.split('&')) {
@@ -175,28 +176,28 @@ export function parseHash(hash) {
       key = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
       raw = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
     } catch {
-      errors.push(`The address contains a malformed part ${quote(pair)}; it was ignored, the other settings are kept.`);
+      errors.push(msg('state.malformed', { part: quote(pair) }));
       continue;
     }
     if (Object.prototype.hasOwnProperty.call(PAGE_KEYS, key)) {
       try {
         extra[key] = PAGE_KEYS[key](raw);
       } catch (e) {
-        errors.push(`Setting ${key} = ${quote(raw)} ${e.message}; it was ignored.`);
+        errors.push(msg('state.pageKey', { key, value: quote(raw), reason: e.i18n || e.message }));
       }
       continue;
     }
     const parse = Object.prototype.hasOwnProperty.call(PARSERS, key) ? PARSERS[key] : null;
     if (!parse) {
       if (/^[\w.-]{1,64}$/.test(key)) extra[key] = raw;
-      else errors.push(`The address contains an unknown setting ${quote(key)}; it was ignored.`);
+      else errors.push(msg('state.unknown', { key: quote(key) }));
       continue;
     }
     try {
       settings[key] = parse(raw);
     } catch (e) {
       settings[key] = Array.isArray(DEFAULTS[key]) ? [...DEFAULTS[key]] : DEFAULTS[key];
-      errors.push(`${LABELS[key]} in the address ${e.message}; the default ${formatValue(key, settings[key])} is used and the other settings are kept.`);
+      errors.push(msg('state.inAddress', { label: msg(LABELS[key]), reason: e.i18n || e.message, value: formatValue(key, settings[key]) }));
     }
   }
   return { settings, extra, errors };
@@ -242,7 +243,7 @@ export function createState(win = window) {
     if (win.location.hash !== hash) win.history.replaceState(null, '', hash);
   };
   const state = {
-    /** Errors found in the hash this page was opened with (sentences). */
+    /** Errors found in the hash this page was opened with (messages, see parseHash). */
     errors,
     /** A copy of the training settings. */
     settings: () => ({ ...settings, hidden: [...settings.hidden] }),
@@ -260,7 +261,7 @@ export function createState(win = window) {
         try {
           settings[key] = PARSERS[key](raw);
         } catch (e) {
-          throw new Error(`${LABELS[key]} ${e.message}`);
+          throw new TextError('state.setting', { label: msg(LABELS[key]), reason: e.i18n || e.message });
         }
       } else if (value === undefined || value === null) {
         delete extra[key];
@@ -273,12 +274,12 @@ export function createState(win = window) {
     update(patch) {
       const next = { ...settings };
       for (const [k, v] of Object.entries(patch)) {
-        if (!Object.prototype.hasOwnProperty.call(PARSERS, k)) throw new Error(`there is no setting ${quote(k)}`);
+        if (!Object.prototype.hasOwnProperty.call(PARSERS, k)) throw new TextError('state.noSetting', { key: quote(k) });
         const raw = Array.isArray(v) ? v.join(',') : String(v);
         try {
           next[k] = PARSERS[k](raw);
         } catch (e) {
-          throw new Error(`${LABELS[k]} ${e.message}`);
+          throw new TextError('state.setting', { label: msg(LABELS[k]), reason: e.i18n || e.message });
         }
       }
       settings = next;

@@ -5,7 +5,7 @@
 // alternative. A label is a catalogue key (www/i18n/*.js: translated, and re-rendered when the
 // language changes) or, in views not yet in the catalogue, plain text.
 
-import { t, tr, fmt, locale, CATALOGUES, onLocale } from './i18n.js';
+import { t, tr, fmt, locale, CATALOGUES, reason, msg } from './i18n.js';
 
 const isKey = (s) => typeof s === 'string' && Object.prototype.hasOwnProperty.call(CATALOGUES.en, s);
 
@@ -186,6 +186,22 @@ export const METHOD_COLORS = Object.freeze({
 /** `#3 "prune:magnitude,0.9"`: how every label names a version. */
 export const versionLabel = (v) => `#${v.id} ${v.name}`;
 
+/**
+ * An element showing a version's name (or a recipe): the learner's own words or a recipe in
+ * code, so it is marked translate="no" and kept as it is in every language.
+ */
+export function verbatim(tag, textContent, props = {}) {
+  const e = el(tag, { ...props, textContent });
+  e.setAttribute('translate', 'no');
+  return e;
+}
+
+/** A method (recipe step name: prune, quantize, …) in the page's language. */
+export const methodName = (m) => (isKey(`method.${m}`) ? t(`method.${m}`) : String(m));
+
+/** The kernel a version runs (Rust's kebab-case name: f32, csr, int8, decoded-f32, xnor), in words. */
+export const kernelName = (k) => (isKey(`kernel.${k}`) ? t(`kernel.${k}`) : String(k));
+
 /** Milliseconds with 3 significant digits ("0.0412 ms", "1.37 ms"). */
 export const ms = (v) => `${Number(v).toPrecision(3)} ms`;
 
@@ -207,7 +223,7 @@ export function inputBadge(ctx, { save = false } = {}) {
         ctx.emit('versionsChanged', { id: v.id });
         ctx.notice('badge.saved', 'info', { label: versionLabel(v), acc: v.figures.accuracy, n: v.figures.testCount, size: bytes(v.figures.size.packedBytes) });
       } catch (e) {
-        ctx.notice('badge.notSaved', 'error', { reason: e.message });
+        ctx.notice('badge.notSaved', 'error', { reason: reason(e) });
       } finally {
         b.disabled = false;
       }
@@ -217,8 +233,9 @@ export function inputBadge(ctx, { save = false } = {}) {
   const refresh = async () => {
     try {
       const i = await ctx.call('versions', 'input');
-      const kind = t(i.dense ? 'badge.dense' : 'badge.notDense');
-      const trained = i.steps ? t('badge.batches', { n: i.steps }) : t('badge.untrained');
+      // Messages, not strings: a language switch renders them anew with the sentence.
+      const kind = msg(i.dense ? 'badge.dense' : 'badge.notDense');
+      const trained = i.steps ? msg('badge.batches', { n: i.steps }) : msg('badge.untrained');
       if (i.id != null) tr(text, 'badge.version', { label: `#${i.id} ${i.name}`, kind });
       else tr(text, 'badge.session', { trained, kind });
       box.dataset.version = i.id != null ? String(i.id) : '';
@@ -226,9 +243,9 @@ export function inputBadge(ctx, { save = false } = {}) {
       tr(text, 'badge.none');
     }
   };
-  for (const ev of ['ready', 'modelChanged', 'weightsChanged', 'versionsChanged', 'restarted']) ctx.on(ev, refresh);
-  // The kind and training words are inside the parameters: fetch and render them anew.
-  onLocale(refresh);
+  // 'state' and 'info': a training run that stopped and a model that arrived (the pretrained one)
+  // change the step count the badge shows.
+  for (const ev of ['ready', 'info', 'state', 'modelChanged', 'weightsChanged', 'versionsChanged', 'restarted']) ctx.on(ev, refresh);
   refresh();
   return box;
 }
@@ -272,6 +289,6 @@ export function saveResultButton(ctx, target, labelKey) {
 }
 
 function defaultSaveName(input) {
-  const stamp = new Date().toLocaleTimeString('en-GB', { hour12: false });
-  return input && input.id != null ? `from #${input.id} at ${stamp}` : `trained here at ${stamp}`;
+  const time = new Date().toLocaleTimeString('en-GB', { hour12: false });
+  return input && input.id != null ? t('badge.nameFrom', { id: input.id, time }) : t('badge.nameHere', { time });
 }

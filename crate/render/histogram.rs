@@ -11,6 +11,15 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// `s`, or `default` when `s` is empty.
+fn or<'a>(s: &'a str, default: &'a str) -> &'a str {
+    if s.is_empty() {
+        default
+    } else {
+        s
+    }
+}
+
 /// A before/after histogram with level markers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
@@ -29,6 +38,10 @@ pub struct HistogramChart {
     pub levels: Vec<f32>,
     /// Device pixels per CSS pixel (see `LineChart::scale`); 0 (absent) means 1.
     pub scale: f32,
+    /// Axis names in the page's language; empty (absent) means "weight" and "√count".
+    pub x_label: String,
+    /// See `x_label`.
+    pub y_label: String,
 }
 
 /// Counts of finite `values` in `bins` equal bins over [lo, hi] (outside values are clamped
@@ -85,8 +98,8 @@ pub fn draw_histogram<DB: DrawingBackend>(
         .build_cartesian_2d(h.lo..h.hi, 0f32..ymax)
         .map_err(draw_err)?;
     c.configure_mesh()
-        .x_desc("weight")
-        .y_desc("√count")
+        .x_desc(or(&h.x_label, "weight"))
+        .y_desc(or(&h.y_label, "√count"))
         .label_style(("sans-serif", px(h.scale, 11.0)))
         .light_line_style(WHITE.mix(0.0))
         .draw()
@@ -182,6 +195,16 @@ mod tests {
         };
         let svg = to_svg(&h, 300, 200).unwrap();
         assert!(svg.matches("<polyline").count() >= 16, "{svg}");
+        // Axis names: English by default, the page's words when it gives them.
+        assert!(svg.contains("weight") && svg.contains("√count"), "{svg}");
+        let named = HistogramChart {
+            x_label: "权重值".into(),
+            y_label: "√个数".into(),
+            ..h.clone()
+        };
+        let svg = to_svg(&named, 300, 200).unwrap();
+        assert!(svg.contains("权重值") && svg.contains("√个数"), "{svg}");
+        assert!(!svg.contains("weight") && !svg.contains("√count"), "{svg}");
         assert!(to_svg(
             &HistogramChart {
                 lo: 1.0,

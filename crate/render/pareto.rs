@@ -155,7 +155,7 @@ pub fn draw_pareto<DB: DrawingBackend>(
         .bold_line_style(RGBColor(232, 232, 232))
         .x_labels(6)
         .x_label_formatter(&|v| tick(*v, chart.x_unit))
-        .y_label_formatter(&|v| format!("{v:.1}"))
+        .y_label_formatter(&|v| format!("{v:.prec$}", prec = y_decimals(y1 - y0)))
         .draw()
         .map_err(draw_err)?;
     let xy: Vec<(f32, f32)> = pts.iter().map(|p| (p.x, p.y)).collect();
@@ -216,8 +216,27 @@ pub fn to_svg(chart: &ParetoChart, width: u32, height: u32) -> Result<String> {
     Ok(out)
 }
 
+/// Decimals for the accuracy axis: enough that neighbouring ticks (about ten over `span`
+/// percentage points) never print the same text, as "86.3, 86.3" did on a narrow range.
+fn y_decimals(span: f32) -> usize {
+    let step = span / 10.0;
+    if !(step.is_finite() && step > 0.0) {
+        return 1;
+    }
+    ((-step.log10()).ceil().max(1.0) as usize).min(3)
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn y_ticks_get_enough_decimals_to_differ() {
+        assert_eq!(super::y_decimals(100.0), 1);
+        assert_eq!(super::y_decimals(2.0), 1);
+        assert_eq!(super::y_decimals(0.6), 2);
+        assert_eq!(super::y_decimals(0.05), 3);
+        assert_eq!(super::y_decimals(f32::NAN), 1);
+    }
     use super::*;
 
     #[test]

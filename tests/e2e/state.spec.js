@@ -14,13 +14,22 @@ const { test } = require('@playwright/test');
 const fc = require('fast-check');
 
 let S;
+let I;
 test.beforeAll(async () => {
-  // www/state.js is an ES module of the page (package.json has no "type": "module"); a copy
-  // named .mjs is loaded as one.
-  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shrink-state-')), 'state.mjs');
-  fs.copyFileSync(path.join(__dirname, '..', '..', 'www', 'state.js'), copy);
-  S = await import(pathToFileURL(copy).href);
+  // www/state.js is an ES module of the page (package.json has no "type": "module"): it and the
+  // catalogues it takes its words from (i18n.js, i18n/*.js) are copied into a folder whose
+  // package.json says "module".
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shrink-state-'));
+  const www = path.join(__dirname, '..', '..', 'www');
+  fs.mkdirSync(path.join(dir, 'i18n'));
+  for (const f of ['state.js', 'i18n.js', 'i18n/en.js', 'i18n/zh.js']) fs.copyFileSync(path.join(www, f), path.join(dir, f));
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}');
+  S = await import(pathToFileURL(path.join(dir, 'state.js')).href);
+  I = await import(pathToFileURL(path.join(dir, 'i18n.js')).href);
 });
+
+/** An error of parseHash (a catalogue message) as the page shows it in English. */
+const words = (e) => I.t(e.$t, e.params);
 
 const RUNS = Number(process.env.SHRINK_PROPERTY_RUNS) || 1000;
 
@@ -61,8 +70,8 @@ test('state: parseHash never throws and always returns valid settings', () => {
       const r = S.parseHash(hash);
       assert.ok(valid(r.settings), JSON.stringify(r.settings));
       for (const e of r.errors) {
-        assert.equal(typeof e, 'string');
-        assert.doesNotMatch(e, /undefined|\[object|= ""/);
+        assert.equal(typeof e.$t, 'string');
+        assert.doesNotMatch(words(e), /undefined|\[object|= ""/);
       }
     }),
     { numRuns: RUNS },
@@ -112,10 +121,11 @@ test('state: a bad value is reported by its label, takes its default, and the re
     fc.property(validSettings, fc.constantFrom(...Object.keys(BAD)).chain((k) => fc.tuple(fc.constant(k), BAD[k])), (s, [key, bad]) => {
       const hash = S.formatHash(s).replace(new RegExp(`([#&])${key}=[^&]*`), `$1${key}=${encodeURIComponent(bad)}`);
       const r = S.parseHash(hash);
-      assert.equal(r.errors.length, 1, r.errors.join(' | '));
-      assert.ok(r.errors[0].startsWith(`${S.LABELS[key]} in the address must be `), r.errors[0]);
-      assert.match(r.errors[0], /must be .*(from|above|one of|whole numbers)/);
-      assert.doesNotMatch(r.errors[0], /undefined|= ""/);
+      assert.equal(r.errors.length, 1, r.errors.map(words).join(' | '));
+      const text = words(r.errors[0]);
+      assert.ok(text.startsWith(`${I.t(S.LABELS[key])} in the address must be `), text);
+      assert.match(text, /must be .*(from|above|one of|whole numbers)/);
+      assert.doesNotMatch(text, /undefined|= ""/);
       assert.deepEqual(r.settings[key], S.DEFAULTS[key]);
       for (const k of Object.keys(s)) if (k !== key) assert.deepEqual(r.settings[k], s[k]);
     }),

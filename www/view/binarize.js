@@ -7,7 +7,8 @@
 // With bin.warm the shadow weights start from the Train panel's network (its widths are used).
 
 import { comparePad } from './binarypad.js';
-import { el, field, stat, blit, pct, bytes, describe, saveResultButton } from '../ui.js';
+import { el, field, stat, blit, bytes, describe, text, saveResultButton } from '../ui.js';
+import { t, tr, untr, msg, onLocale } from '../i18n.js';
 
 const CHUNK_MS = 60;
 const HEATMAP_MS = 500;
@@ -21,7 +22,7 @@ function readSettings(state, warn) {
     const raw = state.get(`bin.${key}`);
     if (raw === undefined) return;
     const v = parse(String(raw));
-    if (v === undefined) warn(`bin.${key} = "${raw}" is not valid here; using ${DEFAULTS[key]}.`);
+    if (v === undefined) warn(msg('bin.addressBad', { key: `bin.${key}`, value: raw, used: String(DEFAULTS[key]) }));
     else s[key] = v;
   };
   const bool = (r) => (r === 'true' || r === '1' ? true : r === 'false' || r === '0' ? false : undefined);
@@ -68,32 +69,32 @@ export function mount(root, ctx) {
 
   // ---------- settings ----------
   const method = el('select', { id: 'bin-method' });
-  method.append(el('option', { value: 'bnn', textContent: 'BNN (weights + activations)' }), el('option', { value: 'binaryconnect', textContent: 'BinaryConnect (weights)' }));
+  method.append(text('option', 'bin.method.bnn', { value: 'bnn' }), text('option', 'bin.method.bc', { value: 'binaryconnect' }));
   const hidden = el('input', { id: 'bin-hidden', type: 'text', spellcheck: false, autocomplete: 'off' });
   const epochs = el('input', { id: 'bin-epochs', type: 'number', min: '1', max: '100', step: '1' });
   const lr = el('input', { id: 'bin-lr', type: 'number', min: '0', step: 'any' });
   const seed = el('input', { id: 'bin-seed', type: 'number', min: '0', step: '1' });
-  const check = (id, text) => {
+  const check = (id, key) => {
     const c = el('input', { id, type: 'checkbox' });
-    return { c, label: el('label', { htmlFor: id }, c, text) };
+    return { c, label: el('label', { htmlFor: id }, c, text('span', key)) };
   };
-  const cScale = check('bin-scaling', 'XNOR scaling α = mean |w| per neuron');
-  const cFirst = check('bin-first', 'Binary first layer (784 → …)');
-  const cLast = check('bin-last', 'Binary last layer (… → 10)');
-  const cWarm = check('bin-warm', 'Start from the Train panel’s network');
-  const train = el('button', { type: 'button', className: 'button primary', id: 'bin-train', textContent: 'Train', disabled: true });
-  const reset = el('button', { type: 'button', className: 'button', id: 'bin-reset', textContent: 'Reset', disabled: true });
+  const cScale = check('bin-scaling', 'bin.scaling');
+  const cFirst = check('bin-first', 'bin.first');
+  const cLast = check('bin-last', 'bin.last');
+  const cWarm = check('bin-warm', 'bin.warm');
+  const train = text('button', 'bin.train', { type: 'button', className: 'button primary', id: 'bin-train', disabled: true });
+  const reset = text('button', 'train.reset', { type: 'button', className: 'button', id: 'bin-reset', disabled: true });
   // The bit-packed network becomes a version (child of the input when it started from it).
   const saveResult = saveResultButton(ctx, 'binarize', 'save.binarize');
   const form = el('form', { className: 'settings', id: 'bin-settings' });
   form.onsubmit = (e) => e.preventDefault();
   form.append(
-    el('h3', { textContent: 'Binary network' }),
-    field('Method', method),
-    field('Hidden layer widths', hidden, 'comma-separated; the paper used 3×2048 to 3×4096'),
+    text('h3', 'bin.h.net'),
+    field('bin.method', method),
+    field('train.hidden', hidden, 'bin.hiddenHint'),
     el('div', { className: 'bin-checks' }, cScale.label, cFirst.label, cLast.label, cWarm.label),
-    el('div', { className: 'field-pair' }, field('Epochs', epochs), field('Learning rate', lr)),
-    field('Seed', seed, 'Adam, batch 100, cosine schedule, batch norm'),
+    el('div', { className: 'field-pair' }, field('train.epochs', epochs), field('train.lr', lr)),
+    field('train.seed', seed, 'bin.seedHint'),
     el('div', { className: 'buttons' }, train, reset),
     el('div', { className: 'buttons' }, saveResult.button),
   );
@@ -112,19 +113,19 @@ export function mount(root, ctx) {
   show();
 
   // ---------- results ----------
-  const sEpoch = stat('bin-stat-epoch', 'Epoch');
-  const sLoss = stat('bin-stat-loss', 'Loss');
-  const sSim = stat('bin-stat-sim', 'Test acc. (sim)');
-  const sPacked = stat('bin-stat-packed', 'Test acc. (packed)');
-  const sSize = stat('bin-stat-size', 'Packed size');
+  const sEpoch = stat('bin-stat-epoch', 'train.stat.epoch');
+  const sLoss = stat('bin-stat-loss', 'train.stat.loss');
+  const sSim = stat('bin-stat-sim', 'bin.stat.sim');
+  const sPacked = stat('bin-stat-packed', 'bin.stat.packed');
+  const sSize = stat('bin-stat-size', 'bin.stat.size');
   const stats = el('div', { className: 'stats' }, sEpoch.box, sLoss.box, sSim.box, sPacked.box, sSize.box);
-  const status = el('p', { className: 'caption', id: 'bin-status', textContent: 'Waiting for the data…' });
+  const status = text('p', 'bin.status.waiting', { className: 'caption', id: 'bin-status' });
   const chartCanvas = el('canvas', { id: 'bin-chart', height: 220 });
-  const chart = el('figure', { className: 'chart' }, chartCanvas, el('figcaption', { textContent: 'Loss, running training accuracy, and test accuracy of the float simulation after each epoch' }));
+  const chart = el('figure', { className: 'chart' }, chartCanvas, text('figcaption', 'bin.chartCaption'));
 
   const table = el('table', { className: 'bin-table', id: 'bin-layers' });
   const sizeCaption = el('p', { className: 'caption', id: 'bin-size-caption' });
-  const layersBox = el('div', {}, el('h3', { textContent: 'True size per layer' }), el('div', { className: 'bin-scroll' }, table), sizeCaption);
+  const layersBox = el('div', {}, text('h3', 'bin.h.size'), el('div', { className: 'bin-scroll' }, table), sizeCaption);
 
   const layerSel = el('select', { id: 'bin-heatmap-layer' });
   const heat = el('canvas', { id: 'bin-heatmap', className: 'heatmap', width: 1, height: 1 });
@@ -132,24 +133,25 @@ export function mount(root, ctx) {
   const heatBox = el(
     'div',
     {},
-    el('h3', { textContent: 'Weights as used: ±α per neuron' }),
-    field('Layer', layerSel),
+    text('h3', 'bin.h.heat'),
+    field('a11y.layer', layerSel),
     el('div', { className: 'heatmap-frame' }, heat),
     heatCaption,
   );
 
-  const speedBtn = el('button', { type: 'button', className: 'button small', id: 'bin-speed-run', textContent: 'Measure' });
+  const speedBtn = text('button', 'bin.measure', { type: 'button', className: 'button small', id: 'bin-speed-run' });
   const speedShape = el('select', { id: 'bin-speed-shape' });
-  for (const [v, t] of [['64,1024,1024', 'batch 64, 1024 → 1024'], ['1,1024,1024', 'batch 1, 1024 → 1024'], ['64,4096,4096', 'batch 64, 4096 → 4096'], ['64,256,256', 'batch 64, 256 → 256']]) {
-    speedShape.append(el('option', { value: v, textContent: t }));
+  for (const v of ['64,1024,1024', '1,1024,1024', '64,4096,4096', '64,256,256']) {
+    const [b, n] = v.split(',');
+    speedShape.append(text('option', 'bin.shape', { value: v }, { b, n }));
   }
   const speedOut = el('div', { className: 'bin-speed', id: 'bin-speed' });
   const speedBox = el(
     'div',
     {},
-    el('h3', { textContent: 'Measured speed in this browser' }),
-    el('p', { className: 'caption', textContent: 'The XNOR-popcount layer (pack the signs of the inputs, XOR with the weight bits, i8x16.popcnt) against the f32 dense layer (simd128 GEMM) of the same shape.' }),
-    el('div', { className: 'input-row' }, field('Layer shape to time', speedShape), speedBtn),
+    text('h3', 'bin.h.speed'),
+    text('p', 'bin.speedNote', { className: 'caption' }),
+    el('div', { className: 'input-row' }, field('bin.shapeLabel', speedShape), speedBtn),
     speedOut,
   );
 
@@ -176,7 +178,7 @@ export function mount(root, ctx) {
   async function configure() {
     running = false;
     saveResult.stale();
-    train.textContent = 'Train';
+    tr(train, 'bin.train');
     try {
       let from = '';
       if (settings.warm) {
@@ -184,17 +186,17 @@ export function mount(root, ctx) {
         const dense = await ctx.call('session', 'info');
         settings.hidden = dense.sizes.slice(1, -1).join(',');
         hidden.value = settings.hidden;
-        from = ` Starting from the Train panel's network (${dense.steps.toLocaleString('en-US')} steps trained).`;
+        from = msg('bin.status.from', { steps: dense.steps });
       }
       info = await call(settings.warm ? 'configureFromDense' : 'configure', toParams(settings));
       configured = true;
       layerSel.replaceChildren(
-        ...info.kinds.map((k, l) => el('option', { value: l, textContent: `${l + 1}: ${info.sizes[l]} → ${info.sizes[l + 1]} (${k.binary ? 'binary' : 'full precision'}${k.output === 'sign' ? ', sign out' : ''})` })),
+        ...info.kinds.map((k, l) => text('option', `bin.layer.${k.binary ? 'binary' : 'full'}${k.output === 'sign' ? 'Sign' : ''}`, { value: l }, { n: l + 1, nIn: info.sizes[l], nOut: info.sizes[l + 1] })),
       );
       const arch = info.sizes.join(' → ');
-      status.textContent = `${settings.method === 'bnn' ? 'BNN' : 'BinaryConnect'} ${arch}, ${info.totalSteps.toLocaleString('en-US')} steps to train.${from}`;
+      tr(status, 'bin.status.configured', { method: settings.method === 'bnn' ? 'BNN' : 'BinaryConnect', arch, steps: info.totalSteps, from });
       sEpoch.v.textContent = `0 / ${settings.epochs}`;
-      for (const s of [sLoss, sSim, sPacked]) s.v.textContent = '—';
+      for (const s of [sLoss, sSim, sPacked]) untr(s.v).textContent = '—';
       renderSizes(info.layers, info.size);
       root.dataset.done = 'false';
       await refreshAll();
@@ -217,7 +219,7 @@ export function mount(root, ctx) {
       warm: cWarm.c.checked,
     };
     if (!/^\d+(,\d+){0,7}$/.test(next.hidden)) {
-      ctx.showError(`Hidden widths "${hidden.value}" should look like 256,256 (whole numbers, commas).`);
+      ctx.notice('bin.hiddenBad', 'error', { value: hidden.value });
       show();
       return;
     }
@@ -234,7 +236,14 @@ export function mount(root, ctx) {
       const w = Math.max(240, Math.round(chartCanvas.parentElement.clientWidth));
       if (chartCanvas.width !== w) chartCanvas.width = w;
       c.title = '';
-      c.series.forEach((s, i) => (s.color = [COLORS.loss, COLORS.train, COLORS.test][i] || s.color));
+      // Rust names the axes and series in English: the catalogue names them here.
+      c.xLabel = t('chart.epoch');
+      c.yLabel = t('bin.chart.y');
+      const names = ['bin.chart.loss', 'bin.chart.train', 'bin.chart.test'];
+      c.series.forEach((s, i) => {
+        s.color = [COLORS.loss, COLORS.train, COLORS.test][i] || s.color;
+        if (names[i]) s.name = t(names[i]);
+      });
       ctx.charts.drawLineChart('bin-chart', c);
     } catch (e) {
       quiet(e);
@@ -251,10 +260,9 @@ export function mount(root, ctx) {
       const img = await call('heatmap', l, perRow);
       blit(heat, img);
       const k = info.kinds[l];
-      heatCaption.textContent = k.binary
-        ? `Each neuron's weights are exactly +α (red) or −α (blue); α = mean |w| of its shadow weights${settings.scaling ? '' : ' (scaling off: α = 1)'}, colours scaled to the layer's largest α.`
-        : 'A full-precision layer: real-valued weights, colours scaled to the 99th percentile of |w|.';
-      describe(heat, `Heatmap of the binary network's layer ${l + 1}: ${heatCaption.textContent}`);
+      const key = k.binary ? (settings.scaling ? 'bin.heat.binary' : 'bin.heat.binaryNoScale') : 'bin.heat.full';
+      tr(heatCaption, key);
+      describe(heat, 'bin.a11y.heat', { layer: l + 1, what: msg(key) });
       heat.dataset.layer = String(l);
     } catch (e) {
       quiet(e);
@@ -263,35 +271,40 @@ export function mount(root, ctx) {
   layerSel.addEventListener('change', drawHeatmap);
 
   /** The true size of every layer and of the model (known before any training). */
+  let lastSizes = null;
   function renderSizes(layers, size) {
+    lastSizes = [layers, size];
     sSize.v.textContent = bytes(size.packedBytes);
-    sSize.v.title = `${bytes(size.denseFp32Bytes)} as fp32: ${(size.denseFp32Bytes / size.packedBytes).toFixed(1)}× smaller`;
-    const head = el('tr', {}, ...['layer', 'fp32', 'packed', 'ratio', 'per-neuron', 'kernel'].map((t) => el('th', { textContent: t })));
+    const x = size.denseFp32Bytes / size.packedBytes;
+    tr(sSize.v, 'bin.sizeTitle', { fp32: bytes(size.denseFp32Bytes), x }, { attr: 'title' });
+    const head = el('tr', {}, ...['bin.col.layer', 'bin.col.fp32', 'bin.col.packed', 'bin.col.ratio', 'bin.col.perNeuron', 'bin.col.kernel'].map((k) => text('th', k)));
     const rows = layers.map((s) =>
       el(
         'tr',
         { className: s.binaryWeights ? 'binary' : '' },
-        el('td', { textContent: `${s.nIn}→${s.nOut}`, title: s.binaryWeights ? '1 bit per weight' : 'f32 weights' }),
+        tr(el('td', { textContent: `${s.nIn}→${s.nOut}` }), s.binaryWeights ? 'bin.oneBit' : 'bin.f32Weights', {}, { attr: 'title' }),
         el('td', { textContent: bytes(s.weightsFp32Bytes) }),
         el('td', { textContent: bytes(s.weightsPackedBytes) }),
-        el('td', { textContent: `${(s.weightsFp32Bytes / s.weightsPackedBytes).toFixed(1)}×` }),
+        text('td', 'bin.times', {}, { x: s.weightsFp32Bytes / s.weightsPackedBytes }),
         el('td', { textContent: bytes(s.perNeuronBytes) }),
         el('td', { textContent: s.binaryInputs ? 'XNOR' : 'f32 GEMM' }),
       ),
     );
     table.replaceChildren(head, ...rows);
-    sizeCaption.textContent =
-      `Whole model: ${bytes(size.denseFp32Bytes)} as fp32, ${bytes(size.packedBytes)} packed (${(size.denseFp32Bytes / size.packedBytes).toFixed(1)}× smaller). ` +
-      'Packed counts the weight bits in whole 64-bit words plus every per-neuron float stored (bias, α, batch-norm γ, β, mean, variance). ' +
-      'Binary layers are blue; XNOR: the inputs are signs too, so the layer runs XOR + popcount.';
+    tr(sizeCaption, 'bin.sizeCaption', { fp32: bytes(size.denseFp32Bytes), packed: bytes(size.packedBytes), x });
   }
+  // Sizes are formatted in the page's language (kB, grouping): render them again on a switch.
+  onLocale(() => {
+    if (lastSizes) renderSizes(...lastSizes);
+    if (configured) drawChart();
+  });
 
   async function evaluate() {
     try {
       const r = await call('evaluate', 0);
-      sSim.v.textContent = pct(r.simAccuracy);
-      sPacked.v.textContent = `${pct(r.packedAccuracy)}${r.identical ? ' ✓' : ' ✗'}`;
-      sPacked.v.title = r.identical ? 'The bit-packed network predicts exactly what the float simulation predicts on all 10,000 test digits' : 'The packed predictions differ from the simulation';
+      tr(sSim.v, 'bin.pct', { v: r.simAccuracy });
+      tr(sPacked.v, r.identical ? 'bin.pctSame' : 'bin.pctDiffer', { v: r.packedAccuracy });
+      tr(sPacked.v, r.identical ? 'bin.identical' : 'bin.differ', {}, { attr: 'title' });
       renderSizes(r.layers, r.size);
       root.dataset.identical = String(r.identical);
       saveResult.ready({ what: `${settings.method === 'bnn' ? 'BNN' : 'BinaryConnect'} ${info.sizes.join('-')}` });
@@ -314,7 +327,7 @@ export function mount(root, ctx) {
         p = await call('trainSteps', steps);
       } catch (e) {
         running = false;
-        train.textContent = 'Train';
+        tr(train, 'bin.train');
         quiet(e);
         break;
       }
@@ -322,9 +335,9 @@ export function mount(root, ctx) {
       if (!p.epochEnded && ms > 0) steps = Math.max(1, Math.min(2000, Math.round(Math.min(steps * 2, Math.max(steps / 2, (steps * CHUNK_MS) / ms)))));
       sEpoch.v.textContent = `${(p.epoch + (p.epochEnded ? 0 : p.epochFraction)).toFixed(2)} / ${settings.epochs}`;
       sLoss.v.textContent = p.loss.toFixed(4);
-      status.textContent = `Training: step ${p.step.toLocaleString('en-US')} of ${info.totalSteps.toLocaleString('en-US')}, running training accuracy ${pct(p.trainAccuracy)}.`;
+      tr(status, 'bin.status.training', { step: p.step, total: info.totalSteps, acc: p.trainAccuracy });
       if (p.epochEnded) {
-        status.textContent = `Epoch ${p.epoch} done; evaluating the float simulation and the bit-packed network on 10,000 test digits…`;
+        tr(status, 'bin.status.evaluating', { epoch: p.epoch, n: 10000 });
         await evaluate();
         await refreshAll();
         compare.redraw();
@@ -333,10 +346,10 @@ export function mount(root, ctx) {
       }
       if (p.done) {
         running = false;
-        train.textContent = 'Train';
+        tr(train, 'bin.train');
         train.disabled = true;
         root.dataset.done = 'true';
-        status.textContent = `Done: ${p.step.toLocaleString('en-US')} steps. Change a setting or press Reset to train again.`;
+        tr(status, 'bin.status.done', { steps: p.step });
       }
     }
   }
@@ -344,7 +357,7 @@ export function mount(root, ctx) {
   train.onclick = () => {
     if (!configured) return;
     running = !running;
-    train.textContent = running ? 'Pause' : 'Train';
+    tr(train, running ? 'train.pause' : 'bin.train');
     if (running) loop();
   };
   reset.onclick = () => {
@@ -354,17 +367,18 @@ export function mount(root, ctx) {
 
   speedBtn.onclick = async () => {
     speedBtn.disabled = true;
-    speedOut.textContent = 'Measuring…';
+    tr(speedOut, 'q.measuring');
     try {
       const [b, ni, no] = speedShape.value.split(',').map(Number);
       const s = await call('speed', b, ni, no, 300);
+      untr(speedOut);
       speedOut.replaceChildren(
-        el('strong', { textContent: `${s.speedup.toFixed(1)}× faster` }),
-        el('div', { textContent: `f32 dense ${s.denseMs.toFixed(3)} ms, XNOR-popcount ${s.xnorMs.toFixed(3)} ms (${s.kernels}), batch ${s.batch}, ${s.nIn} → ${s.nOut}` }),
+        text('strong', 'bin.faster', {}, { x: s.speedup }),
+        text('div', 'bin.speed', {}, { dense: s.denseMs, xnor: s.xnorMs, kernels: s.kernels, batch: s.batch, nIn: s.nIn, nOut: s.nOut }),
       );
       speedOut.dataset.speedup = String(s.speedup);
     } catch (e) {
-      speedOut.textContent = '';
+      untr(speedOut);
       quiet(e);
     } finally {
       speedBtn.disabled = false;
@@ -376,10 +390,10 @@ export function mount(root, ctx) {
   ctx.on('restarted', () => {
     running = false;
     configured = false;
-    train.textContent = 'Train';
+    tr(train, 'bin.train');
     train.disabled = true;
     saveResult.stale();
-    status.textContent = 'The worker restarted; press Reset to build the binary network again.';
+    tr(status, 'bin.status.restarted');
   });
 
   ctx.whenReady.then(async () => {

@@ -5,7 +5,8 @@
 
 import { toMnist } from './draw.js';
 
-import { el, describe } from '../ui.js';
+import { el, describe, text } from '../ui.js';
+import { tr, fmt } from '../i18n.js';
 
 function probList(id) {
   const ol = el('ol', { className: 'probs', id });
@@ -22,7 +23,7 @@ function probList(id) {
     if (p) for (let d = 0; d < 10; d++) if (best < 0 || p[d] > p[best]) best = d;
     rows.forEach((r, d) => {
       r.fill.style.width = p ? `${(100 * p[d]).toFixed(1)}%` : '0%';
-      r.val.textContent = p ? `${(100 * p[d]).toFixed(1)}%` : '';
+      r.val.textContent = p ? fmt.pct(p[d], 1) : '';
       r.li.classList.toggle('best', d === best);
     });
     if (best >= 0) ol.dataset.best = String(best);
@@ -34,16 +35,16 @@ function probList(id) {
 /** The pad and both lists; `binaryPredict(pixels)` asks the binary network. */
 export function comparePad(ctx, binaryPredict) {
   const pad = el('canvas', { className: 'pad bin-pad', id: 'bin-pad', width: 168, height: 168 });
-  describe(pad, 'Drawing pad for the dense and the binary network: draw a digit with the mouse or a finger');
+  describe(pad, 'bin.pad.a11y');
   const dense = probList('bin-probs-dense');
   const binary = probList('bin-probs-binary');
-  const clear = el('button', { type: 'button', className: 'button small', id: 'bin-pad-clear', textContent: 'Clear' });
+  const clear = text('button', 'draw.clear', { type: 'button', className: 'button small', id: 'bin-pad-clear' });
   const denseHint = el('p', { className: 'caption', id: 'bin-dense-hint' });
   const box = el(
     'div',
     {},
-    el('h3', { textContent: 'Draw a digit: dense against binary' }),
-    el('div', { className: 'bin-pads' }, pad, el('div', {}, el('h4', { textContent: 'dense network (Train panel)' }), dense.ol, denseHint), el('div', {}, el('h4', { textContent: 'binary network (bit-packed)' }), binary.ol)),
+    text('h3', 'bin.pad.title'),
+    el('div', { className: 'bin-pads' }, pad, el('div', {}, text('h4', 'bin.pad.dense'), dense.ol, denseHint), el('div', {}, text('h4', 'bin.pad.binary'), binary.ol)),
     clear,
   );
   const g = pad.getContext('2d', { willReadFrequently: true });
@@ -71,7 +72,7 @@ export function comparePad(ctx, binaryPredict) {
     const [d, b] = await Promise.allSettled([ctx.call('session', 'predict', x), binaryPredict(x)]);
     dense.show(d.status === 'fulfilled' ? d.value : null);
     ctx.call('session', 'info').then(
-      (i) => (denseHint.textContent = i.steps > 0 ? `trained ${i.steps.toLocaleString('en-US')} steps` : 'untrained: train it in the Train panel'),
+      (i) => tr(denseHint, i.steps > 0 ? 'bin.pad.trained' : 'bin.pad.untrained', { steps: i.steps }),
       () => {},
     );
     binary.show(b.status === 'fulfilled' ? b.value : null);

@@ -4,32 +4,37 @@
 // versions side by side. Charts are drawn by plotters on this thread (render/pareto.rs); all
 // numbers come from the worker's `versions` lab.
 
-import { el, blit, pct, bytes, ms, versionLabel, METHOD_COLORS, describe } from '../ui.js';
+import { el, blit, pct, bytes, versionLabel, METHOD_COLORS, describe, text, verbatim, methodName, kernelName } from '../ui.js';
+import { t, tr, msg, reason, onLocale } from '../i18n.js';
 
+/** Milliseconds with 3 significant digits, the unit in the page's language. */
+const ms = (v) => t('cmp.ms', { v: Number(v).toPrecision(3) });
+
+// `label` is a catalogue key; `verbatim` cells hold the learner's own names (kept as written).
 const COLUMNS = [
-  { key: 'id', label: '#', value: (v) => v.id, show: (v) => `#${v.id}` },
-  { key: 'name', label: 'Version', value: (v) => v.name, show: (v) => v.name },
-  { key: 'parent', label: 'From', value: (v) => v.parent ?? 0, show: (v) => (v.parent == null ? '—' : `#${v.parent}`) },
-  { key: 'method', label: 'Method', value: (v) => v.method, show: (v) => v.method },
-  { key: 'accuracy', label: 'Test accuracy', value: (v) => v.figures.accuracy, show: (v) => pct(v.figures.accuracy) },
-  { key: 'dense', label: 'Dense fp32', value: (v) => v.figures.size.denseFp32Bytes, show: (v) => bytes(v.figures.size.denseFp32Bytes) },
-  { key: 'zeros', label: 'Dense with zeros', value: (v) => v.figures.size.denseWithZerosBytes, show: (v) => bytes(v.figures.size.denseWithZerosBytes) },
-  { key: 'packed', label: 'True bytes', value: (v) => v.figures.size.packedBytes, show: (v) => bytes(v.figures.size.packedBytes) },
-  { key: 'ratio', label: 'Ratio', value: (v) => v.figures.ratio, show: (v) => `${v.figures.ratio.toFixed(1)}×` },
-  { key: 'b1', label: 'Batch 1', value: (v) => v.figures.msBatch1, show: (v) => ms(v.figures.msBatch1) },
-  { key: 'b64', label: 'Batch 64', value: (v) => v.figures.msBatch64, show: (v) => ms(v.figures.msBatch64) },
-  { key: 'kernel', label: 'Kernel', value: (v) => v.figures.kernel, show: (v) => v.figures.kernel },
+  { key: 'id', label: null, value: (v) => v.id, show: (v) => `#${v.id}`, verbatim: true },
+  { key: 'name', label: 'cmp.col.name', value: (v) => v.name, show: (v) => v.name, verbatim: true },
+  { key: 'parent', label: 'cmp.col.from', value: (v) => v.parent ?? 0, show: (v) => (v.parent == null ? '—' : `#${v.parent}`) },
+  { key: 'method', label: 'ver.col.method', value: (v) => v.method, show: (v) => methodName(v.method) },
+  { key: 'accuracy', label: 'ver.col.acc', value: (v) => v.figures.accuracy, show: (v) => pct(v.figures.accuracy) },
+  { key: 'dense', label: 'cmp.col.dense', value: (v) => v.figures.size.denseFp32Bytes, show: (v) => bytes(v.figures.size.denseFp32Bytes) },
+  { key: 'zeros', label: 'cmp.col.zeros', value: (v) => v.figures.size.denseWithZerosBytes, show: (v) => bytes(v.figures.size.denseWithZerosBytes) },
+  { key: 'packed', label: 'ver.col.bytes', value: (v) => v.figures.size.packedBytes, show: (v) => bytes(v.figures.size.packedBytes) },
+  { key: 'ratio', label: 'ver.col.ratio', value: (v) => v.figures.ratio, show: (v) => t('ver.times', { x: v.figures.ratio }) },
+  { key: 'b1', label: 'cmp.col.b1', value: (v) => v.figures.msBatch1, show: (v) => ms(v.figures.msBatch1) },
+  { key: 'b64', label: 'cmp.col.b64', value: (v) => v.figures.msBatch64, show: (v) => ms(v.figures.msBatch64) },
+  { key: 'kernel', label: 'cmp.col.kernel', value: (v) => v.figures.kernel, show: (v) => kernelName(v.figures.kernel) },
 ];
 
 export function mount(root, ctx) {
   const bytesCanvas = el('canvas', { id: 'compare-bytes', width: 560, height: 360, className: 'chart' });
   const timeCanvas = el('canvas', { id: 'compare-time', width: 560, height: 360, className: 'chart' });
-  const batchSel = el('select', { id: 'compare-batch', ariaLabel: 'Batch size of the timed chart' },
-    el('option', { value: '64', textContent: 'batch of 64' }), el('option', { value: '1', textContent: 'batch of 1' }));
+  const batchSel = tr(el('select', { id: 'compare-batch' },
+    text('option', 'cmp.batchOf', { value: '64' }, { n: 64 }), text('option', 'cmp.batchOf', { value: '1' }, { n: 1 })), 'cmp.batchLabel', {}, { attr: 'aria-label' });
   const note = el('p', { className: 'caption', id: 'compare-note' });
   const table = el('table', { className: 'versions-table', id: 'compare-table' });
-  const leftSel = el('select', { id: 'compare-left', ariaLabel: 'Left heatmap version' });
-  const rightSel = el('select', { id: 'compare-right', ariaLabel: 'Right heatmap version' });
+  const leftSel = tr(el('select', { id: 'compare-left' }), 'cmp.left', {}, { attr: 'aria-label' });
+  const rightSel = tr(el('select', { id: 'compare-right' }), 'cmp.right', {}, { attr: 'aria-label' });
   const leftMap = el('canvas', { className: 'heatmap', id: 'compare-left-map', width: 1, height: 1 });
   const rightMap = el('canvas', { className: 'heatmap', id: 'compare-right-map', width: 1, height: 1 });
   // Text alternatives (issue 14): what each canvas shows.
@@ -43,9 +48,9 @@ export function mount(root, ctx) {
     note,
     el('div', { className: 'compare-charts' },
       el('figure', {}, bytesCanvas),
-      el('figure', {}, timeCanvas, el('figcaption', {}, el('label', {}, 'Time per ', batchSel)))),
+      el('figure', {}, timeCanvas, el('figcaption', {}, el('label', {}, text('span', 'cmp.timePer'), ' ', batchSel)))),
     table,
-    el('h3', { className: 'compare-maps-title', textContent: 'First layer, side by side' }),
+    text('h3', 'cmp.maps', { className: 'compare-maps-title' }),
     el('div', { className: 'compare-maps' },
       el('figure', {}, leftSel, leftMap, leftCap),
       el('figure', {}, rightSel, rightMap, rightCap)),
@@ -59,28 +64,27 @@ export function mount(root, ctx) {
     const spec = {
       title,
       xLabel,
-      yLabel: 'test accuracy (%)',
+      yLabel: t('prune.chart.acc'),
       points: list.map((v) => ({ x: x(v), y: 100 * v.figures.accuracy, label: ` #${v.id}`, color: METHOD_COLORS[v.method] || '#000000' })),
-      keys: methods.map((m) => ({ name: m, color: METHOD_COLORS[m] || '#000000' })),
-      frontierLabel: 'Pareto frontier',
+      keys: methods.map((m) => ({ name: methodName(m), color: METHOD_COLORS[m] || '#000000' })),
+      frontierLabel: t('cmp.frontier'),
       legend: 'lowerRight',
       xUnit,
     };
     try {
       ctx.charts.drawParetoChartOn(canvas, spec);
     } catch (e) {
-      ctx.showError(`The Compare chart could not be drawn: ${e.message}`);
+      ctx.notice('cmp.chartFailed', 'error', { reason: reason(e) });
     }
   }
 
   function drawCharts() {
     const n = list.length;
-    note.textContent = n
-      ? `${n} version${n === 1 ? '' : 's'}; accuracy on ${list[0].figures.testCount.toLocaleString('en-US')} test digits, times measured in this browser. Ringed points are on the frontier: no other version is both smaller (or faster) and at least as accurate.`
-      : 'No versions yet: save or make some in the Versions panel.';
+    if (n) tr(note, n === 1 ? 'cmp.note1' : 'cmp.note', { n, tests: list[0].figures.testCount });
+    else tr(note, 'cmp.empty');
     const batch = batchSel.value;
-    chart(bytesCanvas, 'Accuracy against true size', 'true bytes (log scale)', (v) => v.figures.size.packedBytes, 'bytes');
-    chart(timeCanvas, `Accuracy against time per batch of ${batch}`, `ms per batch of ${batch} (log scale)`,
+    chart(bytesCanvas, t('cmp.chart.bytes'), t('cmp.chart.bytesX'), (v) => v.figures.size.packedBytes, 'bytes');
+    chart(timeCanvas, t('cmp.chart.time', { n: batch }), t('cmp.chart.timeX', { n: batch }),
       (v) => (batch === '1' ? v.figures.msBatch1 : v.figures.msBatch64), 'ms');
     root.dataset.points = String(n);
   }
@@ -94,7 +98,7 @@ export function mount(root, ctx) {
     });
     const head = el('tr', {}, ...COLUMNS.map((c) => {
       const arrow = c.key === sort.key ? (sort.dir > 0 ? ' ▲' : ' ▼') : '';
-      const b = el('button', { type: 'button', className: 'sort', textContent: `${c.label}${arrow}` });
+      const b = el('button', { type: 'button', className: 'sort', textContent: `${c.label ? t(c.label) : '#'}${arrow}` });
       b.dataset.key = c.key;
       b.onclick = () => {
         sort = { key: c.key, dir: sort.key === c.key ? -sort.dir : 1 };
@@ -103,7 +107,7 @@ export function mount(root, ctx) {
       return el('th', { scope: 'col' }, b);
     }));
     table.replaceChildren(el('thead', {}, head),
-      el('tbody', {}, ...rows.map((v) => el('tr', { title: v.recipe }, ...COLUMNS.map((c) => el('td', { textContent: c.show(v) }))))));
+      el('tbody', {}, ...rows.map((v) => el('tr', {}, ...COLUMNS.map((c) => (c.verbatim ? verbatim('td', c.show(v), { title: v.recipe }) : el('td', { textContent: c.show(v) })))))));
     table.hidden = list.length === 0;
   }
 
@@ -111,7 +115,7 @@ export function mount(root, ctx) {
   const picked = new Set();
   function fillSelect(sel, fallback) {
     const keep = picked.has(sel) ? sel.value : '';
-    sel.replaceChildren(...list.map((v) => el('option', { value: String(v.id), textContent: versionLabel(v) })));
+    sel.replaceChildren(...list.map((v) => verbatim('option', versionLabel(v), { value: String(v.id) })));
     if (list.some((v) => String(v.id) === keep)) sel.value = keep;
     else if (fallback) sel.value = String(fallback.id);
   }
@@ -120,7 +124,7 @@ export function mount(root, ctx) {
     const v = list.find((x) => String(x.id) === sel.value);
     if (!v) {
       canvas.hidden = true;
-      cap.textContent = '';
+      cap.replaceChildren();
       return;
     }
     try {
@@ -128,10 +132,10 @@ export function mount(root, ctx) {
       const img = await ctx.call('versions', 'heatmap', v.id, Math.max(1, Math.min(128, Math.ceil(Math.sqrt(n)))));
       blit(canvas, img);
       canvas.hidden = false;
-      const kept = v.figures.keptFraction < 1 ? `, ${pct(v.figures.keptFraction, 1)} of weights kept` : '';
-      cap.textContent = `${versionLabel(v)}: ${n} first-layer neurons${kept}, ${v.figures.kernel}`;
+      const kept = v.figures.keptFraction < 1 ? msg('cmp.kept', { f: v.figures.keptFraction }) : '';
+      cap.replaceChildren(verbatim('span', versionLabel(v)), text('span', 'cmp.mapCaption', {}, { n, kept, kernel: kernelName(v.figures.kernel) }));
     } catch (e) {
-      cap.textContent = `${versionLabel(v)}: ${e.message}`;
+      cap.replaceChildren(verbatim('span', versionLabel(v)), text('span', 'cmp.mapFailed', {}, { reason: reason(e) }));
     }
   }
 
@@ -148,6 +152,10 @@ export function mount(root, ctx) {
     drawMaps();
   });
   batchSel.onchange = drawCharts;
+  onLocale(() => {
+    drawCharts();
+    drawTable();
+  });
   leftSel.onchange = () => {
     picked.add(leftSel);
     heatmap(leftSel, leftMap, leftCap);

@@ -5,7 +5,7 @@
 // the current temperature are drawn as bars ("dark knowledge"), and the sizes and measured
 // speed of teacher and student sit side by side.
 
-import { t, tr, untr, fmt, onLocale } from '../i18n.js';
+import { t, tr, untr, fmt, msg, onLocale } from '../i18n.js';
 
 /** Below this test accuracy a teacher is called weak: README's 784-30-10 student reaches 96.9 %
  *  alone after 10 epochs (313 errors), so a teacher under 97 % has little to pass on to it. */
@@ -132,26 +132,29 @@ export function mount(root, ctx) {
     const tr = el('tr');
     for (const c of cells) {
       const td = el(head ? 'th' : 'td', { textContent: c });
-      td.style.cssText = 'padding:4px 10px;border-bottom:1px solid #e5e7eb;text-align:right';
+      td.style.cssText = 'padding:4px 10px;border-bottom:1px solid #e5e7eb;text-align:right;white-space:nowrap';
       tr.append(td);
     }
     return tr;
   }
 
-  async function fillTable(s) {
-    const f = await ctx.call('distill', 'facts');
+  let lastFacts = null;
+  /** The table of the last run; `f` (the worker's facts) is fetched once, so a language switch renders at once. */
+  async function fillTable(s, f = null) {
+    if (!f) f = await ctx.call('distill', 'facts');
+    lastFacts = f;
     const last = (h) => (h.length ? h[h.length - 1][1] : NaN);
     const arch = (m) => (m ? m.sizes.join('-') : '—');
     table.replaceChildren(row(['ds.col.model', 'ds.col.layers', 'ds.col.params', 'ds.col.bytes', 'ds.col.acc', 'ds.col.ms'].map((k) => t(k)), true));
     if (f.teacher) {
       table.append(row([t('ds.row.teacher'), arch(f.teacher), int(f.teacher.params), bytes(f.teacher.size.packedBytes),
-        s.teacherAccuracy != null ? pct(s.teacherAccuracy) : '—', f.teacher.ms.toFixed(2)]));
+        s.teacherAccuracy != null ? pct(s.teacherAccuracy) : '—', fmt.fix(f.teacher.ms, 2)]));
     }
     if (f.student) {
       const errs = s.finalErrors;
       const a = (i, h) => (errs ? t('ds.accErrors', { acc: 1 - errs[i] / 10000, errors: errs[i] }) : pct(last(h)));
-      table.append(row([t('ds.row.scratch'), arch(f.student), int(f.student.params), bytes(f.student.size.packedBytes), a(0, hist.scratch), f.student.ms.toFixed(2)]));
-      table.append(row([t('ds.row.distilled'), arch(f.student), int(f.student.params), bytes(f.student.size.packedBytes), a(1, hist.distilled), f.student.ms.toFixed(2)]));
+      table.append(row([t('ds.row.scratch'), arch(f.student), int(f.student.params), bytes(f.student.size.packedBytes), a(0, hist.scratch), fmt.fix(f.student.ms, 2)]));
+      table.append(row([t('ds.row.distilled'), arch(f.student), int(f.student.params), bytes(f.student.size.packedBytes), a(1, hist.distilled), fmt.fix(f.student.ms, 2)]));
     }
   }
 
@@ -207,14 +210,14 @@ export function mount(root, ctx) {
           hist.scratch.push([p.epoch, p.scratch]);
           hist.distilled.push([p.epoch, p.distilled]);
         }
-        const what = t(`ds.phase.${s.phase}`);
+        const what = msg(`ds.phase.${s.phase}`);
         tr(status, s.teacherAccuracy != null ? 'ds.status.phaseTeacher' : 'ds.status.phase', { what, frac: s.fraction, acc: s.teacherAccuracy });
         if (s.points.length) drawChart();
         if (s.phase === 'done') break;
       }
       const [es, ed] = s.finalErrors;
       const why = { pruned: 'ds.why.pruned', weak: 'ds.why.weak' }[teacherNote.dataset.kind] || 'ds.why.noise';
-      tr(status, ed > es ? 'ds.status.doneWorse' : 'ds.status.done', { es, ed, T: temp.value, alpha: alpha.value, seed: seed.value, why: t(why) });
+      tr(status, ed > es ? 'ds.status.doneWorse' : 'ds.status.done', { es, ed, T: temp.value, alpha: alpha.value, seed: seed.value, why: msg(why) });
       lastStatus = s;
       await fillTable(s);
       await soft();
@@ -232,7 +235,7 @@ export function mount(root, ctx) {
   let lastStatus = null;
   onLocale(() => {
     if (hist.scratch.length) drawChart();
-    if (lastStatus) fillTable(lastStatus).catch(() => {});
+    if (lastStatus && lastFacts) fillTable(lastStatus, lastFacts).catch(() => {});
   });
 
   digit.onchange = soft;

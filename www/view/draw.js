@@ -197,6 +197,7 @@ export function mount(root, ctx) {
       row.dataset.id = String(p.id);
       row.dataset.digit = String(p.digit);
       const name = Object.assign(document.createElement('span'), { className: 'draw-version-name', textContent: `#${p.id} ${p.name}` });
+      name.setAttribute('translate', 'no'); // the version's own name, kept as written
       const digit = Object.assign(document.createElement('strong'), { className: 'draw-version-digit', textContent: String(p.digit) });
       const conf = Object.assign(document.createElement('span'), { className: 'caption', textContent: `${(100 * p.probabilities[p.digit]).toFixed(1)}%` });
       const spark = Object.assign(document.createElement('span'), { className: 'draw-spark' });

@@ -4,7 +4,8 @@
 // (safetensors) or an ONNX MLP as a new version. The worker checks every file (crate::io); a
 // bad file is an error in words and nothing is lost.
 
-import { el, versionLabel } from '../ui.js';
+import { el, versionLabel, text } from '../ui.js';
+import { t, tr, untr, reason } from '../i18n.js';
 
 function fileName(v, ext) {
   const base = v.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
@@ -22,22 +23,23 @@ function save(bytes, name, type) {
 
 /** The two download buttons of version `v`. */
 export function downloadButtons(ctx, v) {
-  const st = el('button', { type: 'button', className: 'button small', textContent: 'Download', title: `Download ${versionLabel(v)} as a Shrink model file (safetensors)` });
+  const label = versionLabel(v);
+  const st = text('button', 'files.download', { type: 'button', className: 'button small', title: t('files.downloadTitle', { label }) });
   st.dataset.download = 'safetensors';
   st.onclick = async () => {
     try {
       save(await ctx.call('versions', 'exportVersion', v.id), fileName(v, 'safetensors'), 'application/octet-stream');
     } catch (e) {
-      ctx.showError(`${versionLabel(v)} was not downloaded: ${e.message}`);
+      ctx.notice('files.notDownloaded', 'error', { label, reason: reason(e) });
     }
   };
-  const onnx = el('button', { type: 'button', className: 'button small', textContent: 'Download ONNX', title: `Download ${versionLabel(v)} as ONNX (opset 13)` });
+  const onnx = text('button', 'files.downloadOnnx', { type: 'button', className: 'button small', title: t('files.onnxTitle', { label }) });
   onnx.dataset.download = 'onnx';
   onnx.onclick = async () => {
     try {
       save(await ctx.call('versions', 'exportOnnx', v.id), fileName(v, 'onnx'), 'application/octet-stream');
     } catch (e) {
-      ctx.showError(`${versionLabel(v)} was not exported to ONNX: ${e.message}`);
+      ctx.notice('files.notExported', 'error', { label, reason: reason(e) });
     }
   };
   return [st, onnx];
@@ -45,25 +47,29 @@ export function downloadButtons(ctx, v) {
 
 /** Upload button, input-scaling choice and drop zone; `added(version)` runs after an import. */
 export function uploadControls(ctx, added) {
-  const input = el('input', { type: 'file', id: 'files-upload', accept: '.safetensors,.onnx', ariaLabel: 'Model file to add as a version' });
-  const scaling = el('select', { id: 'files-scaling', ariaLabel: 'How the model file expects its pixels' },
-    el('option', { value: 'auto', textContent: 'as the file says (else the page’s mean/std)' }),
-    el('option', { value: 'unit', textContent: 'pixels / 255' }),
-    el('option', { value: 'mean-std', textContent: 'mean/std standardised (0.1307, 0.3081)' }));
+  // The browser's own "Choose File" button speaks the browser's language, not the page's: the
+  // input is hidden (still focusable) and a label in the page's language opens it.
+  const input = tr(el('input', { type: 'file', id: 'files-upload', className: 'file-input', accept: '.safetensors,.onnx' }), 'files.uploadLabel', {}, { attr: 'aria-label' });
+  const pick = text('label', 'files.choose', { className: 'button small file-pick', for: 'files-upload' });
+  const scaling = tr(el('select', { id: 'files-scaling' },
+    text('option', 'files.scale.auto', { value: 'auto' }),
+    text('option', 'files.scale.unit', { value: 'unit' }),
+    text('option', 'files.scale.meanStd', { value: 'mean-std' })), 'files.scalingLabel', {}, { attr: 'aria-label' });
   const status = el('span', { className: 'caption', id: 'files-status' });
-  const zone = el('div', { className: 'drop-zone', id: 'files-drop', tabIndex: 0, textContent: 'Drop a model file here (Shrink .safetensors, PyTorch state_dict .safetensors, or ONNX)' });
+  const zone = text('div', 'files.drop', { className: 'drop-zone', id: 'files-drop', tabIndex: 0 });
 
   async function load(file) {
-    status.textContent = `Checking ${file.name}…`;
+    tr(status, 'files.checking', { name: file.name });
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const v = await ctx.call('versions', 'importFile', bytes, scaling.value, '');
-      status.textContent = `${file.name} → ${versionLabel(v)}: ${v.note}`;
+      // The note is the worker's account of the file (Rust, in English): quoted as it is.
+      tr(status, 'files.added', { name: file.name, label: versionLabel(v), note: v.note });
       status.dataset.version = String(v.id);
       await added(v);
     } catch (e) {
-      status.textContent = '';
-      ctx.showError(`${file.name} was not added: ${e.message}`);
+      untr(status);
+      ctx.notice('files.notAdded', 'error', { name: file.name, reason: reason(e) });
     }
   }
   input.onchange = () => {
@@ -82,5 +88,5 @@ export function uploadControls(ctx, added) {
     if (f) load(f);
   };
   return el('div', { className: 'files-upload' },
-    el('label', {}, 'Add a model file ', input), el('label', {}, ' pixels: ', scaling), zone, status);
+    el('span', {}, text('span', 'files.add'), ' ', input, pick), el('label', {}, ' ', text('span', 'files.pixels'), ' ', scaling), zone, status);
 }

@@ -3,6 +3,8 @@
 // with its parent's id. On load they are handed back to the worker in order, which checks each
 // file and measures it again (so each re-evaluates to its accuracy on the test digits).
 
+import { reason, TextError } from '../i18n.js';
+
 const DB = 'shrink';
 const STORE = 'versions';
 
@@ -11,7 +13,7 @@ function open() {
     const req = indexedDB.open(DB, 1);
     req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'id' });
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error || new Error('IndexedDB could not be opened'));
+    req.onerror = () => reject(req.error || new TextError('hist.dbOpen'));
   });
 }
 
@@ -20,8 +22,8 @@ function tx(db, mode, fn) {
     const t = db.transaction(STORE, mode);
     const out = fn(t.objectStore(STORE));
     t.oncomplete = () => resolve(out && 'result' in out ? out.result : undefined);
-    t.onerror = () => reject(t.error || new Error('an IndexedDB transaction failed'));
-    t.onabort = () => reject(t.error || new Error('an IndexedDB transaction was aborted'));
+    t.onerror = () => reject(t.error || new TextError('hist.dbFailed'));
+    t.onabort = () => reject(t.error || new TextError('hist.dbAborted'));
   });
 }
 
@@ -54,7 +56,7 @@ export function createHistory(ctx) {
     save(list) {
       if (!restored) return saving;
       saving = saving.then(() => saveNow(list)).catch((e) => {
-        ctx.notice(`The versions could not be kept for the next visit: ${e.message}`, 'warn');
+        ctx.notice('hist.notKept', 'warn', { reason: reason(e) });
       });
       return saving;
     },
@@ -69,7 +71,7 @@ export function createHistory(ctx) {
       try {
         records = await tx(await db(), 'readonly', (s) => s.getAll());
       } catch (e) {
-        ctx.notice(`The versions of the last visit could not be read: ${e.message}`, 'warn');
+        ctx.notice('hist.notRead', 'warn', { reason: reason(e) });
         records = [];
       }
       const ids = new Map();
@@ -88,7 +90,7 @@ export function createHistory(ctx) {
       } finally {
         restored = true;
       }
-      if (failed.length) ctx.notice(`Not restored from the last visit: ${failed.join('; ')}.`, 'warn');
+      if (failed.length) ctx.notice('hist.notRestored', 'warn', { list: failed.join('; ') });
       document.documentElement.dataset.versionsRestored = String(ids.size);
       await refresh();
     },

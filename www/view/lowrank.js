@@ -6,26 +6,27 @@
 // U_kΣ_kV_kᵀ and their difference on one colour scale.
 
 const COLORS = { sigma: '#4f46e5' };
-import { el, stat, blit, pct, count as int, bytes as formatBytes, describe, saveResultButton } from '../ui.js';
+import { el, stat, blit, bytes as formatBytes, describe, text, saveResultButton } from '../ui.js';
+import { t, tr, onLocale } from '../i18n.js';
 
 export function mount(root, ctx) {
-  const analyze = el('button', { type: 'button', className: 'button primary', id: 'lr-analyze', textContent: 'Decompose the model' });
+  const analyze = text('button', 'lr.analyze', { type: 'button', className: 'button primary', id: 'lr-analyze' });
   const svdNote = el('span', { className: 'caption', id: 'lr-svd-time' });
   const layerSel = el('select', { id: 'lr-layer' });
   const ftEpochs = el('input', { id: 'lr-ft-epochs', type: 'number', min: '1', max: '20', step: '1', value: '1' });
   ftEpochs.style.width = '4em';
   const scopeSel = el('select', { id: 'lr-ft-scope' });
-  scopeSel.append(el('option', { value: 'all', textContent: 'all layers' }), el('option', { value: 'factored', textContent: 'factors only' }));
-  const finetune = el('button', { type: 'button', className: 'button', id: 'lr-finetune', textContent: 'Fine-tune', disabled: true });
+  scopeSel.append(text('option', 'lr.scope.all', { value: 'all' }), text('option', 'lr.scope.factored', { value: 'factored' }));
+  const finetune = text('button', 'lr.finetune', { type: 'button', className: 'button', id: 'lr-finetune', disabled: true });
   const ftNote = el('span', { className: 'caption', id: 'lr-ft-status' });
   // The factored model as it stands becomes a version (child of the decomposed input).
   const saveResult = saveResultButton(ctx, 'lowrank', 'save.lowrank');
   const tools = el('div', { className: 'controls' }, analyze, svdNote);
 
-  const acc = stat('lr-acc', 'test accuracy');
-  const params = stat('lr-params', 'parameters');
-  const bytes = stat('lr-bytes', 'true bytes (fp32)');
-  const time = stat('lr-time', 'layer time, dense → factored');
+  const acc = stat('lr-acc', 'lr.stat.acc');
+  const params = stat('lr-params', 'lr.stat.params');
+  const bytes = stat('lr-bytes', 'lr.stat.bytes');
+  const time = stat('lr-time', 'lr.stat.time');
   const stats = el('div', { className: 'stats' }, acc.box, params.box, bytes.box, time.box);
 
   const layersBox = el('div', { className: 'lr-layers', id: 'lr-layers' });
@@ -34,17 +35,18 @@ export function mount(root, ctx) {
   heat.width = 10;
   heat.height = 10;
   const heatCaption = el('p', { className: 'caption', id: 'lr-heat-caption' });
-  describe(heat, 'Heatmap of a layer, its low-rank approximation and their difference, drawn once you decompose');
+  describe(heat, 'lr.a11y.heatEmpty');
+  const label = (key, control) => el('label', { className: 'caption' }, text('span', key), ' ', control);
   const ftRow = el('div', { className: 'controls' },
-    el('label', { className: 'caption', textContent: 'Layer shown and timed ' }, layerSel),
-    el('label', { className: 'caption', textContent: 'Epochs ' }, ftEpochs),
-    el('label', { className: 'caption', textContent: 'Train ' }, scopeSel),
+    label('lr.layerShown', layerSel),
+    label('lr.epochs', ftEpochs),
+    label('lr.train', scopeSel),
     finetune, ftNote, saveResult.button);
   const detail = el('div', { className: 'lr-detail', hidden: true },
     stats, layersBox, ftRow,
     el('div', { className: 'heatmap-frame' }, heat),
     el('div', { className: 'legend' },
-      el('span', { textContent: 'W' }), el('span', { textContent: '·  U_kΣ_kV_kᵀ  ·  W − U_kΣ_kV_kᵀ (same colour scale)' })),
+      el('span', { textContent: 'W' }), text('span', 'lr.legend')),
     heatCaption);
   root.append(tools, detail);
 
@@ -62,47 +64,51 @@ export function mount(root, ctx) {
     const k = Number(sliders[l].value);
     try {
       ctx.charts.drawLineChart(`lr-spectrum-${l}`, {
-        title: `layer ${l + 1}: ${spectra[l].nIn} → ${spectra[l].nOut}`,
-        xLabel: 'index i',
+        title: t('lr.chart.title', { n: l + 1, nIn: spectra[l].nIn, nOut: spectra[l].nOut }),
+        xLabel: t('lr.chart.x'),
         yLabel: 'σᵢ',
         logY: true,
         vLines: k < s.length ? [k + 0.5] : [],
-        series: [{ name: 'singular values', color: COLORS.sigma, points: s.map((v, i) => [i + 1, Math.max(v, 1e-12)]) }],
+        series: [{ name: t('lr.chart.series'), color: COLORS.sigma, points: s.map((v, i) => [i + 1, Math.max(v, 1e-12)]) }],
       });
     } catch (e) {
       ctx.showError(e);
     }
   }
 
+  let lastReport = null;
   function show(r) {
     const ranks = cut().map((c) => (c === 'full' ? 'full' : c.rank)).join('/');
     saveResult.ready({ what: `ranks ${ranks}${tuned ? ', fine-tuned' : ''}` });
-    acc.v.textContent = pct(r.accuracy);
+    lastReport = r;
+    tr(acc.v, 'lr.pct', { v: r.accuracy });
     acc.v.dataset.value = String(r.accuracy);
-    params.v.textContent = `${int(r.params)} / ${int(r.denseParams)}`;
+    tr(params.v, 'lr.params', { n: r.params, dense: r.denseParams });
     params.v.dataset.value = String(r.params);
-    bytes.v.textContent = `${formatBytes(r.size.packedBytes)} (${(r.size.denseFp32Bytes / r.size.packedBytes).toFixed(1)}×)`;
+    tr(bytes.v, 'lr.bytes', { size: formatBytes(r.size.packedBytes), x: r.size.denseFp32Bytes / r.size.packedBytes });
     if (r.timing) {
-      const t = r.timing;
-      time.v.textContent = `${t.denseMs.toFixed(2)} → ${t.factoredMs.toFixed(2)} ms (${(t.denseMs / t.factoredMs).toFixed(1)}×)`;
-      time.v.title = `one forward pass of layer ${t.layer + 1} on ${t.batch} digits, measured in this worker`;
+      const tm = r.timing;
+      tr(time.v, 'lr.time', { dense: tm.denseMs, factored: tm.factoredMs, x: tm.denseMs / tm.factoredMs });
+      tr(time.v, 'lr.timeTitle', { layer: tm.layer + 1, batch: tm.batch }, { attr: 'title' });
     }
     r.layers.forEach((L, l) => {
       const info = root.querySelector(`#lr-info-${l}`);
       if (!info) return;
-      const fewer = L.rank == null ? '' : ` (${(L.denseParams / L.params).toFixed(1)}× fewer)`;
-      info.textContent = `${L.rank == null ? 'dense' : `rank ${L.rank} of ${L.fullRank}`} · ${int(L.params)} params${fewer}` +
-        ` · energy kept ${pct(L.energy)} · ‖W − Ŵ‖/‖W‖ = ${L.reconError.toFixed(3)}`;
+      const p = { rank: L.rank, full: L.fullRank, params: L.params, fewer: L.denseParams / L.params, energy: L.energy, err: L.reconError };
+      tr(info, L.rank == null ? 'lr.info.dense' : 'lr.info.rank', p);
     });
     root.dataset.evals = String(Number(root.dataset.evals || 0) + 1);
   }
+  onLocale(() => {
+    if (spectra.length) sliders.forEach((_, l) => drawSpectrum(l));
+  });
 
   async function heatmap() {
     const l = Number(layerSel.value);
     const img = await ctx.call('lowrank', 'heatmap', l);
     blit(heat, img);
-    heatCaption.textContent = `Layer ${l + 1}: W, its approximation and their difference, one pixel per weight (${img.height} rows).`;
-    describe(heat, `Heatmap of ${heatCaption.textContent}`);
+    tr(heatCaption, 'lr.heatCaption', { layer: l + 1, rows: img.height });
+    describe(heat, 'lr.a11y.heat', { layer: l + 1, rows: img.height });
   }
 
   async function update() {
@@ -134,8 +140,7 @@ export function mount(root, ctx) {
       spectra = a.spectra;
       const largest = spectra.reduce((m, s) => Math.max(m, s.nIn * s.nOut), 0);
       const big = spectra.find((s) => s.nIn * s.nOut === largest);
-      svdNote.textContent = `SVD of the ${big.nIn}×${big.nOut} layer in ${big.svdMs.toFixed(0)} ms, ` +
-        `all ${spectra.length} layers in ${a.svdMs.toFixed(0)} ms, measured in this browser.`;
+      tr(svdNote, 'lr.svd', { nIn: big.nIn, nOut: big.nOut, ms: big.svdMs, layers: spectra.length, allMs: a.svdMs });
       svdNote.dataset.ms = String(big.svdMs);
       layersBox.replaceChildren();
       layerSel.replaceChildren();
@@ -143,7 +148,7 @@ export function mount(root, ctx) {
         const full = s.singularValues.length;
         const slider = el('input', { type: 'range', id: `lr-rank-${l}`, min: '1', max: String(full), step: '1' });
         slider.value = String(l === 0 ? Math.min(32, full) : full);
-        slider.setAttribute('aria-label', `rank of layer ${l + 1}`);
+        tr(slider, 'lr.a11y.rank', { n: l + 1 }, { attr: 'aria-label' });
         slider.style.width = '100%';
         const canvas = el('canvas', { id: `lr-spectrum-${l}` });
         canvas.width = 380;
@@ -154,7 +159,7 @@ export function mount(root, ctx) {
           update();
         };
         layersBox.append(el('figure', { className: 'chart lr-layer' }, canvas, slider, info));
-        layerSel.append(el('option', { value: String(l), textContent: `layer ${l + 1} (${s.nIn}→${s.nOut})` }));
+        layerSel.append(text('option', 'layers.option', { value: String(l) }, { n: l + 1, nIn: s.nIn, nOut: s.nOut }));
         return slider;
       });
       detail.hidden = false;
@@ -164,7 +169,7 @@ export function mount(root, ctx) {
       ctx.showError(e);
     } finally {
       analyze.disabled = false;
-      analyze.textContent = 'Decompose again';
+      tr(analyze, 'lr.analyzeAgain');
     }
   };
 
@@ -180,14 +185,14 @@ export function mount(root, ctx) {
         const p = await ctx.call('lowrank', 'fineTuneSteps', 100);
         const total = Number(ftEpochs.value) || 1;
         const done = p.done ? 1 : (p.epoch + (p.epochEnded ? 0 : p.epochFraction)) / total;
-        ftNote.textContent = `fine-tuning: ${(100 * done).toFixed(0)}%, loss ${p.loss.toFixed(3)}`;
+        tr(ftNote, 'lr.tuning', { done, loss: p.loss });
         if (p.done) break;
       }
       tuned = true;
       const r = await ctx.call('lowrank', 'report', { evalLimit: 0, timeLayer: Number(layerSel.value) });
       show(r);
       await heatmap();
-      ftNote.textContent = `fine-tuned: test accuracy ${pct(r.accuracy)}`;
+      tr(ftNote, 'lr.tuned', { acc: r.accuracy });
     } catch (e) {
       ctx.showError(e);
     } finally {
@@ -197,12 +202,12 @@ export function mount(root, ctx) {
   };
 
   ctx.on('modelChanged', () => {
-    if (spectra.length) svdNote.textContent = 'The model changed: decompose it again.';
+    if (spectra.length) tr(svdNote, 'lr.changed');
     saveResult.stale();
   });
   // A restarted worker has a fresh LowRankLab with no decomposition: decompose again first.
   ctx.on('restarted', () => {
-    if (spectra.length) svdNote.textContent = 'The worker restarted: decompose the model again.';
+    if (spectra.length) tr(svdNote, 'lr.restarted');
     finetune.disabled = true;
     analyze.disabled = false;
     saveResult.stale();

@@ -33,7 +33,7 @@ export function mount(root, ctx) {
   const scope = select('prune-scope', [['layer', 'prune.scope.layer'], ['global', 'prune.scope.global']], saved('scope', 'layer'));
   const hold = el('input', { type: 'checkbox', id: 'prune-hold', checked: saved('hold', '1') !== '0' });
   // prune.sparsity from the address: reported in words when out of range, never clamped.
-  const fromHash = addressNumber(st, 'prune.sparsity', 'Sparsity (the How much slider, as a fraction)', 0.5, { min: 0, max: 0.99 });
+  const fromHash = addressNumber(st, 'prune.sparsity', 'prune.sparsityLabel', 0.5, { min: 0, max: 0.99 });
   if (fromHash.warning) ctx.notice(fromHash.warning, 'warn');
   const slider = el('input', { type: 'range', id: 'prune-slider', min: '0', max: '99', step: '1', value: String(Math.round(100 * fromHash.value)) });
   const sliderLabel = el('output', { id: 'prune-slider-label' });
@@ -432,7 +432,7 @@ export function mount(root, ctx) {
     enable(true);
     restore.disabled = true;
     acc.textContent = '—';
-    status.textContent = 'The worker restarted: move the slider to prune the model again.';
+    tr(status, 'prune.status.restarted');
   });
   ctx.on('modelChanged', () => {
     restore.disabled = true;

@@ -8,7 +8,7 @@
 // caps every training stage at that many mini-batches (a quick class demo, and the tests).
 
 import { el, blit, describe } from '../ui.js';
-import { t, tr, untr, rich, fmt, onLocale } from '../i18n.js';
+import { t, tr, untr, rich, fmt, msg, onLocale } from '../i18n.js';
 import { ARTICLE, STEP_OF_BUG, BUG_LINES } from './article.js';
 
 /** The article's recipe as the page runs it: per-layer median of |∂L/∂w| (gradient summed over
@@ -381,7 +381,7 @@ export function mount(root, ctx) {
 
   function showNet() {
     if (!f) return;
-    tr(netNote, 'tut.net', { arch: f.arch, weights: f.weights, epochs: f.info.config.epochs, opt: t(`train.opt.${f.info.config.optimizer}`), lr: f.lr, batch: f.batch, perEpoch: f.perEpoch, cap: cap() }, { isRich: true });
+    tr(netNote, 'tut.net', { arch: f.arch, weights: f.weights, epochs: f.info.config.epochs, opt: msg(`train.opt.${f.info.config.optimizer}`), lr: f.lr, batch: f.batch, perEpoch: f.perEpoch, cap: cap() }, { isRich: true });
     if (cap()) netNote.append(rich('tut.capNote', { cap: cap() }));
     const article = f.arch === '784-100-10' && f.info.config.optimizer === 'sgd' && f.lr === ARTICLE_NET.lr && f.momentum === 0;
     articleBtn.classList.toggle('active', article);

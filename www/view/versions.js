@@ -5,7 +5,8 @@
 // Compare, or shared as a recipe link. `#recipe=...` in the address rebuilds its chain on load.
 // History is kept in IndexedDB by www/view/history.js.
 
-import { el, pct, bytes, ms, versionLabel, METHOD_COLORS, inputBadge } from '../ui.js';
+import { el, bytes, versionLabel, METHOD_COLORS, inputBadge, text, verbatim, methodName, kernelName } from '../ui.js';
+import { t, tr, untr, msg, reason, onLocale } from '../i18n.js';
 import { createHistory } from './history.js';
 import { downloadButtons, uploadControls } from './files.js';
 
@@ -13,22 +14,22 @@ export function mount(root, ctx) {
   const selected = new Set();
   let list = [];
 
-  const parentSel = el('select', { id: 'versions-parent', ariaLabel: 'Version to run the step on' });
-  const stepIn = el('input', { id: 'versions-step', type: 'text', spellcheck: false, placeholder: 'e.g. prune:magnitude,0.9,ft1', size: 32 });
-  const runB = el('button', { type: 'button', className: 'button', id: 'versions-run', textContent: 'Run step' });
-  const recipeIn = el('input', { id: 'versions-recipe', type: 'text', spellcheck: false, placeholder: 'e.g. train:300,100,e1;prune:magnitude,0.9,ft1;quantize:int8', size: 56 });
-  const recipeB = el('button', { type: 'button', className: 'button', id: 'versions-run-recipe', textContent: 'Run recipe' });
-  const bar = el('progress', { id: 'versions-progress', max: 1, value: 0 });
+  const parentSel = tr(el('select', { id: 'versions-parent' }), 'ver.parentLabel', {}, { attr: 'aria-label' });
+  const stepIn = tr(el('input', { id: 'versions-step', type: 'text', spellcheck: false, size: 32 }), 'ver.stepHint', {}, { attr: 'placeholder' });
+  const runB = text('button', 'ver.runStep', { type: 'button', className: 'button', id: 'versions-run' });
+  const recipeIn = tr(el('input', { id: 'versions-recipe', type: 'text', spellcheck: false, size: 56 }), 'ver.recipeHint', {}, { attr: 'placeholder' });
+  const recipeB = text('button', 'ver.runRecipe', { type: 'button', className: 'button', id: 'versions-run-recipe' });
+  const bar = tr(el('progress', { id: 'versions-progress', max: 1, value: 0 }), 'ver.progress', {}, { attr: 'aria-label' });
   const status = el('span', { className: 'caption', id: 'versions-status' });
-  const clearB = el('button', { type: 'button', className: 'button small', id: 'versions-clear', textContent: 'Delete all versions' });
+  const clearB = text('button', 'ver.clear', { type: 'button', className: 'button small', id: 'versions-clear' });
   const table = el('table', { className: 'versions-table', id: 'versions-table' });
   const empty = el('p', { className: 'caption', id: 'versions-empty' });
 
   root.append(
     inputBadge(ctx, { save: true }),
     el('div', { className: 'versions-run' },
-      el('label', {}, 'Step ', stepIn), el('label', {}, ' on ', parentSel), runB),
-    el('div', { className: 'versions-run' }, el('label', {}, 'Recipe ', recipeIn), recipeB),
+      el('label', {}, text('span', 'ver.step'), ' ', stepIn), el('label', {}, ' ', text('span', 'ver.on'), ' ', parentSel), runB),
+    el('div', { className: 'versions-run' }, el('label', {}, text('span', 'ver.recipe'), ' ', recipeIn), recipeB),
     el('div', { className: 'versions-progress' }, bar, status),
     el('div', { className: 'table-scroll' }, table), empty,
     el('div', { className: 'versions-actions' }, clearB),
@@ -37,50 +38,54 @@ export function mount(root, ctx) {
 
   const history = createHistory(ctx);
 
-  const column = (label) => el('th', { scope: 'col', textContent: label });
+  const column = (label) => (label ? text('th', label, { scope: 'col' }) : el('th', { scope: 'col' }));
   function render() {
     table.replaceChildren(el('thead', {}, el('tr', {},
-      column('Select'), column('#'), column('Name'), column('Parent'), column('Method'), column('Test accuracy'),
-      column('True bytes'), column('Ratio'), column('ms per batch of 1 · 64'), column(''))));
+      column('ver.col.select'), el('th', { scope: 'col', textContent: '#' }), column('ver.col.name'), column('ver.col.parent'), column('ver.col.method'), column('ver.col.acc'),
+      column('ver.col.bytes'), column('ver.col.ratio'), column('ver.col.ms'), column(''))));
     const body = el('tbody');
     const names = new Map(list.map((v) => [v.id, v.name]));
     for (const v of list) {
       const f = v.figures;
-      const pick = el('input', { type: 'checkbox', checked: selected.has(v.id), title: `Select ${versionLabel(v)} for the Draw pad and Compare` });
+      const label = versionLabel(v);
+      const pick = el('input', { type: 'checkbox', checked: selected.has(v.id), title: t('ver.selectTitle', { label }) });
       pick.onchange = () => {
         if (pick.checked) selected.add(v.id);
         else selected.delete(v.id);
         ctx.emit('versionsSelected', [...selected]);
       };
-      const name = el('input', { type: 'text', value: v.name, className: 'version-name', maxLength: 60, ariaLabel: `Name of version #${v.id}` });
-      name.onchange = () => act(() => ctx.call('versions', 'rename', v.id, name.value), `Version #${v.id} was not renamed`);
-      const use = el('button', { type: 'button', className: 'button small', textContent: 'Use as input', title: `Load ${versionLabel(v)} into the panels` });
+      const name = el('input', { type: 'text', value: v.name, className: 'version-name', maxLength: 60, ariaLabel: t('ver.nameLabel', { id: v.id }) });
+      name.onchange = () => act(() => ctx.call('versions', 'rename', v.id, name.value), msg('ver.notRenamed', { id: v.id }));
+      const use = text('button', 'ver.use', { type: 'button', className: 'button small', title: t('ver.useTitle', { label }) });
       use.onclick = () => act(async () => {
         await ctx.call('versions', 'useAsInput', v.id);
         ctx.emit('weightsChanged', { version: v.id });
-      }, `${versionLabel(v)} cannot be the panels' input`);
-      const link = el('button', { type: 'button', className: 'button small', textContent: 'Copy link', title: `Copy a link that rebuilds ${versionLabel(v)} from its recipe` });
+      }, msg('ver.notInput', { label }));
+      const link = text('button', 'ver.copy', { type: 'button', className: 'button small', title: t('ver.copyTitle', { label }) });
       link.onclick = () => copyLink(v);
-      const del = el('button', { type: 'button', className: 'button small danger', textContent: 'Delete', title: `Delete ${versionLabel(v)}` });
-      del.onclick = () => act(() => ctx.call('versions', 'delete', v.id), `${versionLabel(v)} was not deleted`);
-      const method = el('span', { className: 'method-dot', textContent: v.method });
+      const del = text('button', 'ver.delete', { type: 'button', className: 'button small danger', title: t('ver.deleteTitle', { label }) });
+      del.onclick = () => act(() => ctx.call('versions', 'delete', v.id), msg('ver.notDeleted', { label }));
+      const method = el('span', { className: 'method-dot', textContent: methodName(v.method) });
+      method.dataset.method = v.method;
       method.style.setProperty('--dot', METHOD_COLORS[v.method] || '#000');
-      const parent = v.parent == null ? '—' : names.has(v.parent) ? `#${v.parent}` : `#${v.parent} (deleted)`;
-      const tr = el('tr', { title: v.recipe },
-        el('td', {}, pick), el('td', { textContent: `#${v.id}` }), el('td', {}, name), el('td', { textContent: parent, title: v.parent != null && names.has(v.parent) ? `#${v.parent} ${names.get(v.parent)}` : '' }),
-        el('td', {}, method), el('td', { textContent: pct(f.accuracy) }),
-        el('td', { textContent: bytes(f.size.packedBytes) }), el('td', { textContent: `${f.ratio.toFixed(1)}×` }),
-        el('td', { textContent: `${Number(f.msBatch1).toPrecision(3)} · ${ms(f.msBatch64)}`, title: `kernel: ${f.kernel}` }),
+      const parent = v.parent == null ? '—' : names.has(v.parent) ? `#${v.parent}` : t('ver.parentDeleted', { id: v.parent });
+      // The recipe and the names are the learner's own text (verbatim: kept in every language).
+      const row = el('tr', {},
+        el('td', {}, pick), verbatim('td', `#${v.id}`, { title: v.recipe }), el('td', {}, name), verbatim('td', parent, { title: v.parent != null && names.has(v.parent) ? `#${v.parent} ${names.get(v.parent)}` : '' }),
+        el('td', {}, method), el('td', { textContent: t('ver.pct', { v: f.accuracy }) }),
+        el('td', { textContent: bytes(f.size.packedBytes) }), el('td', { textContent: t('ver.times', { x: f.ratio }) }),
+        el('td', { textContent: t('ver.ms', { b1: Number(f.msBatch1).toPrecision(3), b64: Number(f.msBatch64).toPrecision(3) }), title: t('ver.kernel', { kernel: kernelName(f.kernel) }) }),
         el('td', { className: 'version-actions' }, use, link, ...downloadButtons(ctx, v), del));
-      tr.dataset.id = String(v.id);
-      body.append(tr);
+      row.dataset.id = String(v.id);
+      body.append(row);
     }
     table.append(body);
     table.hidden = list.length === 0;
-    empty.textContent = list.length ? '' : 'No versions yet: train a network and save it, or run a recipe.';
+    if (list.length) untr(empty);
+    else tr(empty, 'ver.empty');
     const keep = parentSel.value;
-    parentSel.replaceChildren(el('option', { value: '', textContent: 'nothing (a train step)' }),
-      ...list.map((v) => el('option', { value: String(v.id), textContent: versionLabel(v) })));
+    parentSel.replaceChildren(text('option', 'ver.parentNone', { value: '' }),
+      ...list.map((v) => verbatim('option', versionLabel(v), { value: String(v.id) })));
     parentSel.value = list.some((v) => String(v.id) === keep) ? keep : list.length ? String(list[list.length - 1].id) : '';
     root.dataset.count = String(list.length);
   }
@@ -103,7 +108,7 @@ export function mount(root, ctx) {
     try {
       await fn();
     } catch (e) {
-      ctx.showError(`${what}: ${e.message}`);
+      ctx.notice('ver.failed', 'error', { what, reason: reason(e) });
     }
     await refresh();
   }
@@ -113,30 +118,56 @@ export function mount(root, ctx) {
     url.hash = `recipe=${v.recipe}`;
     try {
       await navigator.clipboard.writeText(url.href);
-      ctx.notice(`Copied the recipe link of ${versionLabel(v)}: ${url.href}`, 'info');
+      ctx.notice('ver.copied', 'info', { label: versionLabel(v), url: url.href });
     } catch {
-      ctx.notice(`The recipe link of ${versionLabel(v)} (copy it by hand): ${url.href}`, 'info');
+      ctx.notice('ver.copyByHand', 'info', { label: versionLabel(v), url: url.href });
     }
   }
 
   ctx.on('jobProgress', (p) => {
-    const of = p.count > 1 ? `step ${p.index + 1} of ${p.count}: ` : '';
     bar.value = (p.index + p.fraction) / Math.max(1, p.count);
-    status.textContent = `${of}${p.step} — ${p.phase}, ${Math.round(100 * p.fraction)}%`;
+    // The step is recipe text and the phase comes from Rust in English ("training", …): both
+    // are shown as they are, inside the catalogue's sentence.
+    tr(status, p.count > 1 ? 'ver.progressOf' : 'ver.progressOne', { n: p.index + 1, count: p.count, step: p.step, phase: phaseName(p.phase), frac: p.fraction }, { isRich: true });
   });
+  /** Rust's phase words (crate/version/step), said again from the catalogue; others as they are. */
+  const PHASES = {
+    starting: 'ver.phase.starting',
+    training: 'ver.phase.training',
+    'retraining with the mask held': 'ver.phase.retrainHeld',
+    pruned: 'ver.phase.pruned',
+    'fine-tuning the narrower network': 'ver.phase.narrower',
+    'neurons removed': 'ver.phase.neurons',
+    'quantization-aware training': 'ver.phase.qat',
+    quantized: 'ver.phase.quantized',
+    'weights shared': 'ver.phase.shared',
+    'fine-tuning the shared centroids': 'ver.phase.centroids',
+    'Huffman coding': 'ver.phase.huffman',
+    'fine-tuning the factors': 'ver.phase.factors',
+    factored: 'ver.phase.factored',
+    "computing the teacher's logits": 'ver.phase.logits',
+    "training the student on the teacher's soft targets": 'ver.phase.student',
+    'training binary weights through the straight-through estimator': 'ver.phase.binary',
+    'fine-tuning with the mask held': 'ver.phase.finetune',
+  };
+  const phaseName = (ph) => {
+    const round = /^pruning round (\d+) of (\d+): retraining with the mask held$/.exec(ph);
+    if (round) return msg('ver.phase.round', { round: round[1], rounds: round[2] });
+    return PHASES[ph] ? msg(PHASES[ph]) : ph;
+  };
 
-  async function runRecipe(text, parent) {
+  async function runRecipe(recipe, parent) {
     root.dataset.busy = '1';
     bar.value = 0;
-    status.textContent = `Starting ${text}`;
+    tr(status, 'ver.starting', { recipe }, { isRich: true });
     try {
-      const made = await ctx.call('jobs', 'recipe', text, parent);
+      const made = await ctx.call('jobs', 'recipe', recipe, parent);
       const last = made[made.length - 1];
-      status.textContent = `Done: ${made.length} step(s), last ${versionLabel(last)} at ${pct(last.figures.accuracy)}.`;
+      tr(status, 'ver.done', { n: made.length, label: versionLabel(last), acc: last.figures.accuracy }, { isRich: true });
       return made;
     } catch (e) {
-      status.textContent = '';
-      ctx.showError(`The recipe did not run: ${e.message}`);
+      untr(status);
+      ctx.notice('ver.recipeFailed', 'error', { reason: reason(e) });
       return null;
     } finally {
       delete root.dataset.busy;
@@ -152,9 +183,10 @@ export function mount(root, ctx) {
   clearB.onclick = () => act(async () => {
     await ctx.call('versions', 'clear');
     await history.clear();
-  }, 'The versions were not cleared');
+  }, msg('ver.notCleared'));
 
   ctx.on('versionsChanged', refresh);
+  onLocale(render);
   // A restarted worker has lost its versions: give it the kept ones again.
   ctx.on('restarted', () => history.restore(refresh));
   // Not awaited: main.js mounts every panel before the data arrives.

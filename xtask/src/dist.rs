@@ -18,7 +18,7 @@ pub fn dist_dir() -> PathBuf {
 }
 
 /// Files of www/ that are for developers only and stay out of the folder.
-const SKIP: &[&str] = &["bench.html", "bench.js", "peak.js"];
+const SKIP: &[&str] = &["bench.html", "bench.css", "bench.js", "peak.js"];
 
 /// Builds, then writes the folder afresh and prints its size.
 pub fn run_all() -> Result {

@@ -28,6 +28,7 @@ pub fn run_all(browser: Browser) -> Result {
     crate::small::prepare()?;
     if browser == Browser::Needed {
         chromium()?;
+        cjk_font()?;
     }
     Ok(())
 }
@@ -194,20 +195,42 @@ fn chromium() -> Result {
         note("already installed");
         return Ok(());
     }
-    let is_root = output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
-    let apt = |args: &[&str]| {
-        let mut cmd = if is_root {
-            Command::new("apt-get")
-        } else {
-            let mut c = Command::new("sudo");
-            c.arg("apt-get");
-            c
-        };
-        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        cmd
-    };
     run(&mut apt(&["update"]))?;
     run(&mut apt(&["install", "-y", "chromium", "chromium-driver"]))
+}
+
+/// `apt-get ARGS` as root (CI runs as root on a fresh machine), else through sudo.
+fn apt(args: &[&str]) -> Command {
+    let is_root = output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
+    let mut cmd = if is_root {
+        Command::new("apt-get")
+    } else {
+        let mut c = Command::new("sudo");
+        c.arg("apt-get");
+        c
+    };
+    cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+    cmd
+}
+
+/// A CJK font (Debian's fonts-wqy-microhei, 5 MB), so that the page in Chinese (`#lang=zh`)
+/// renders its text in Playwright's screenshots instead of empty boxes. Skipped when fontconfig
+/// already knows a font for Chinese.
+fn cjk_font() -> Result {
+    step("CJK font for the Chinese screenshots");
+    let known = output(Command::new("fc-list").args([":lang=zh", "family"]))
+        .is_some_and(|families| !families.trim().is_empty());
+    if known || Path::new("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc").exists() {
+        note("already installed");
+        return Ok(());
+    }
+    run(&mut apt(&["update"]))?;
+    run(&mut apt(&[
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "fonts-wqy-microhei",
+    ]))
 }
 
 #[cfg(test)]

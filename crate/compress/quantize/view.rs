@@ -149,6 +149,7 @@ pub fn histogram(
         after: counts(qw.iter().copied(), lo, hi, bins),
         levels,
         scale: 1.0,
+        ..HistogramChart::default()
     })
 }
 
