@@ -278,8 +278,8 @@ export function saveResultButton(ctx, target, labelKey) {
   };
   return {
     button: b,
-    ready(vars) {
-      tr(b, labelKey, vars);
+    ready(vars, key = labelKey) {
+      tr(b, key, vars);
       b.disabled = false;
     },
     stale() {

@@ -79,7 +79,7 @@ export function mount(root, ctx) {
   let lastReport = null;
   function show(r) {
     const ranks = cut().map((c) => (c === 'full' ? 'full' : c.rank)).join('/');
-    saveResult.ready({ what: `ranks ${ranks}${tuned ? ', fine-tuned' : ''}` });
+    saveResult.ready({ what: ranks }, tuned ? 'save.lowrankTuned' : 'save.lowrank');
     lastReport = r;
     tr(acc.v, 'lr.pct', { v: r.accuracy });
     acc.v.dataset.value = String(r.accuracy);

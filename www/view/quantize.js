@@ -187,8 +187,8 @@ export function mount(root, ctx) {
       applied = true;
       last = { r, activations: p.activations };
       showResult();
-      const kind = p.scheme === 'float' ? format.selectedOptions[0].textContent : p.scheme === 'kMeans' ? `${r.bits}-bit k-means` : `int${r.bits}`;
-      saveResult.ready({ what: `${kind}${p.training === 'qat' ? ' QAT' : ''}${p.activations ? ' + int8 activations' : ''}` });
+      const kind = p.scheme === 'float' ? format.selectedOptions[0].textContent : p.scheme === 'kMeans' ? t('save.kmeans', { bits: r.bits }) : `int${r.bits}`;
+      saveResult.ready({ what: `${kind}${p.training === 'qat' ? t('save.qat') : ''}${p.activations ? t('save.act') : ''}` });
       await drawViews();
       root.dataset.applied = String(Number(root.dataset.applied || 0) + 1);
     } catch (e) {
