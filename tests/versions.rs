@@ -292,3 +292,42 @@ fn a_job_advances_in_slices_and_reports_its_phase() {
     assert_eq!(figures.test_count, 10_000);
     assert!(matches!(model, Model::Float(_)));
 }
+
+/// The argmax class of `model` for each of the first `n` examples of `data`.
+fn classes(model: &Model, data: &Dataset, n: usize) -> Vec<usize> {
+    use shrink::compress::Compressed;
+    let d = data.dim();
+    let (mut x, mut y) = (vec![0.0; n * d], vec![0u8; n]);
+    let idx: Vec<u32> = (0..n as u32).collect();
+    shrink::data::batch::gather(data, &idx, &mut x, &mut y).unwrap();
+    let z = model
+        .forward(&x, n, &mut shrink::model::Workspace::default())
+        .unwrap();
+    z.chunks(10).map(shrink::tensor::argmax).collect()
+}
+
+#[test]
+fn pruning_with_t_and_a_retrains_towards_the_parents_answers() {
+    let (full, test) = common::mnist();
+    let train = full.head(3000);
+    let mut store = Store::new();
+    let base = "train:100,e1;prune:magnitude,0.95,ft1";
+    let plain = run(&mut store, base, &train);
+    let taught = run(&mut store, &format!("{base},t4,a1"), &train);
+    let (parent, plain, taught) = (&plain[0].model, &plain[1].model, &taught[1].model);
+    assert!((taught.kept_fraction() - 0.05).abs() < 1e-3);
+    assert_ne!(plain, taught);
+    // Only the parent's logits train the taught child (α = 1), so it agrees with the parent on
+    // more test digits than the child retrained on the labels.
+    let n = 2000;
+    let p = classes(parent, test, n);
+    let agree = |m: &Model| {
+        classes(m, test, n)
+            .iter()
+            .zip(&p)
+            .filter(|(a, b)| a == b)
+            .count()
+    };
+    let (a_plain, a_taught) = (agree(plain), agree(taught));
+    assert!(a_taught >= a_plain, "{a_taught} vs {a_plain} of {n}");
+}

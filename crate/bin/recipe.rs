@@ -87,8 +87,9 @@ pub fn run(a: &Args, positional: Option<&str>) -> Result<(), String> {
     let t0 = std::time::Instant::now();
     let clock = move || t0.elapsed().as_secs_f64() * 1e3;
     let mut store = Store::new();
-    // (chain, seed, final error %, final ratio) for the seed summary.
-    let mut finals: Vec<(usize, u64, f64, f64)> = Vec::new();
+    // (chain, seed, final error %, final ratio, ratio against its own dense fp32) for the seed
+    // summary: after a distill step the chain's root is the teacher, so the two differ.
+    let mut finals: Vec<(usize, u64, f64, f64, f64)> = Vec::new();
     for (c, chain) in chains.iter().enumerate() {
         let runs: Vec<Recipe> = if seeds.is_empty() {
             vec![chain.clone()]
@@ -107,6 +108,7 @@ pub fn run(a: &Args, positional: Option<&str>) -> Result<(), String> {
                     r.seed(),
                     100.0 * (1.0 - f64::from(f.accuracy)),
                     f64::from(f.ratio),
+                    f.size.dense_fp32_bytes as f64 / f.size.packed_bytes.max(1) as f64,
                 ));
             }
         }
@@ -118,11 +120,14 @@ pub fn run(a: &Args, positional: Option<&str>) -> Result<(), String> {
             let ratios: Vec<f64> = finals.iter().filter(|f| f.0 == c).map(|f| f.3).collect();
             let (m, sd) = mean_sd(&errs);
             let (rm, _) = mean_sd(&ratios);
+            let own: Vec<f64> = finals.iter().filter(|f| f.0 == c).map(|f| f.4).collect();
+            let own_lo = own.iter().copied().fold(f64::INFINITY, f64::min);
             let lo = errs.iter().copied().fold(f64::INFINITY, f64::min);
             let hi = errs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             println!(
-                "  {chain}\n    error {m:.3}% ± {sd:.3} (sd), min {lo:.2}%, max {hi:.2}%, per seed {:?}; ratio {rm:.1}x",
-                errs.iter().map(|e| format!("{e:.2}")).collect::<Vec<_>>()
+                "  {chain}\n    error {m:.3}% ± {sd:.3} (sd), min {lo:.2}%, max {hi:.2}%, per seed {:?}; ratio {rm:.1}x against the chain's first model, {:?} (lowest {own_lo:.1}x) against the last model's own dense fp32",
+                errs.iter().map(|e| format!("{e:.2}")).collect::<Vec<_>>(),
+                own.iter().map(|r| format!("{r:.1}x")).collect::<Vec<_>>()
             );
         }
     }

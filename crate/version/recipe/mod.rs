@@ -7,7 +7,8 @@
 //! Bare integers are layer widths (train, distill, binarize) or bits (share), bare decimals are
 //! fractions (prune, neurons), words choose a variant, and `tag<number>` sets an option (`e`
 //! epochs, `ft` fine-tuning epochs, `lr`, `wd` weight decay, `b` batch, `s` seed, `t`
-//! temperature, `a` α, `qat` QAT epochs, `energy` kept energy, `rounds` pruning rounds).
+//! temperature, `a` α, `qat` QAT epochs, `energy` kept energy, `rounds` pruning rounds). On
+//! `prune`, `t`/`a` retrain on the distillation loss against the parent's logits.
 //! `parse.rs` reads the text, `text.rs` writes it.
 
 mod parse;
@@ -16,6 +17,7 @@ mod tests;
 mod text;
 
 use crate::compress::binarize::Method as BinaryMethod;
+use crate::compress::distill::DistillParams;
 use crate::compress::prune::Criterion;
 use crate::compress::quantize::FloatFormat;
 use crate::error::{Error, Result};
@@ -75,6 +77,9 @@ pub enum Step {
         lr: Option<f32>,
         weight_decay: Option<f32>,
         rounds: usize,
+        /// Retrain on the distillation loss against the unpruned parent's logits (`t`, `a`)
+        /// instead of the labels alone; None keeps plain cross-entropy.
+        distill: Option<DistillParams>,
     },
     /// Structured pruning: remove this fraction of each hidden layer's neurons.
     Neurons {

@@ -5,6 +5,7 @@
 
 use super::{QuantFormat, RankChoice, Step};
 use crate::compress::binarize::Method as BinaryMethod;
+use crate::compress::distill::DistillParams;
 use crate::compress::prune::Criterion;
 use crate::compress::quantize::FloatFormat;
 use crate::error::{Error, Result};
@@ -98,6 +99,28 @@ impl<'a> Args<'a> {
             )),
             None => Ok(None),
         }
+    }
+
+    /// The distillation loss `t` (temperature, default 2) and `a` (α, default 0.5) set, or None
+    /// when neither is given.
+    fn distill(&self) -> Result<Option<DistillParams>> {
+        let (t, a) = (self.tag("t"), self.tag("a"));
+        if t.is_none() && a.is_none() {
+            return Ok(None);
+        }
+        let temperature = t.map_or(2.0, |v| v as f32);
+        if !(temperature > 0.0 && temperature <= 100.0) {
+            return Err(bad(
+                self.step,
+                "t",
+                "the temperature must be above 0 and at most 100",
+            ));
+        }
+        let alpha = a.map_or(0.5, |v| v as f32);
+        if !(0.0..=1.0).contains(&alpha) {
+            return Err(bad(self.step, "a", "α must be between 0 and 1"));
+        }
+        Ok(Some(DistillParams { temperature, alpha }))
     }
 
     /// Every tag and word must have been understood.
@@ -194,7 +217,7 @@ impl Step {
                 }
             }
             "prune" => {
-                a.only(&["ft", "lr", "wd", "rounds"], &["magnitude", "gradient", "taylor", "random", "global"])?;
+                a.only(&["ft", "lr", "wd", "rounds", "t", "a"], &["magnitude", "gradient", "taylor", "random", "global"])?;
                 let rounds = match a.tag("rounds") {
                     Some(r) if (1.0..=20.0).contains(&r) && r.fract() == 0.0 => r as usize,
                     Some(_) => return Err(bad(name, "rounds", "pruning rounds must be a whole number from 1 to 20")),
@@ -217,6 +240,7 @@ impl Step {
                     lr: a.positive("lr")?,
                     weight_decay: a.weight_decay()?,
                     rounds,
+                    distill: a.distill()?,
                 }
             }
             "neurons" => {
@@ -279,14 +303,10 @@ impl Step {
             }
             "distill" => {
                 a.only(&["e", "t", "a", "lr", "wd"], &[])?;
-                let temperature = a.tag("t").map_or(2.0, |v| v as f32);
-                if !(temperature > 0.0 && temperature <= 100.0) {
-                    return Err(bad(name, "t", "the temperature must be above 0 and at most 100"));
-                }
-                let alpha = a.tag("a").map_or(0.5, |v| v as f32);
-                if !(0.0..=1.0).contains(&alpha) {
-                    return Err(bad(name, "a", "α must be between 0 and 1"));
-                }
+                let DistillParams { temperature, alpha } = a.distill()?.unwrap_or(DistillParams {
+                    temperature: 2.0,
+                    alpha: 0.5,
+                });
                 let epochs = a.epochs("e", 10.0)?;
                 if epochs <= 0.0 {
                     return Err(bad(name, "e", "the student needs more than 0 epochs"));

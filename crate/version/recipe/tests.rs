@@ -28,6 +28,7 @@ fn every_step_round_trips() {
         "prune:gradient,0.92,0.91,0.74,global,ft2.5,lr0.02",
         "prune:magnitude,0.93,0.92,0.75,ft20,lr0.05,wd0.00005,rounds4",
         "prune:magnitude,0.0",
+        "prune:magnitude,0.93,0.92,0.75,ft20,lr0.05,wd0.00005,rounds4,t4,a0.9",
         "neurons:0.5,ft5",
         "quantize:int4,qat1,act",
         "quantize:fp8e5m2",
@@ -71,6 +72,8 @@ fn bad_steps_are_named_in_words() {
         ("prune:magnitude,0.9,rounds0", "from 1 to 20"),
         ("finetune:e0", "more than 0 epochs"),
         ("train:300,e1,wd2", "below 1"),
+        ("prune:magnitude,0.9,ft1,t0", "temperature"),
+        ("prune:magnitude,0.9,ft1,a2", "α must be"),
     ] {
         let e = Step::parse(text).unwrap_err().to_string();
         assert!(e.contains(needle), "{text}: {e}");
@@ -78,6 +81,15 @@ fn bad_steps_are_named_in_words() {
     assert!(Recipe::parse("").is_err());
     assert!(Recipe::parse(&"huffman;".repeat(40)).is_err());
     assert!(Recipe::parse(&"x".repeat(3000)).is_err());
+}
+
+#[test]
+fn prune_distils_only_when_asked_and_fills_the_missing_knob() {
+    let plain = Step::parse("prune:magnitude,0.9,ft2").unwrap();
+    assert!(matches!(plain, Step::Prune { distill: None, .. }));
+    let half = Step::parse("prune:magnitude,0.9,ft2,t4").unwrap();
+    assert_eq!(half.to_string(), "prune:magnitude,0.9,ft2,t4,a0.5");
+    assert_eq!(Step::parse(&half.to_string()).unwrap(), half);
 }
 
 #[test]

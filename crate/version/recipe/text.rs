@@ -85,6 +85,7 @@ impl fmt::Display for Step {
                 lr,
                 weight_decay,
                 rounds,
+                distill,
             } => {
                 s.push_str(criterion_name(*criterion));
                 for v in sparsity {
@@ -98,6 +99,9 @@ impl fmt::Display for Step {
                 opt(&mut s, "wd", *weight_decay);
                 if *rounds > 1 {
                     let _ = write!(s, ",rounds{rounds}");
+                }
+                if let Some(d) = distill {
+                    let _ = write!(s, ",t{},a{}", d.temperature, d.alpha);
                 }
             }
             Step::Neurons {

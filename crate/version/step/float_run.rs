@@ -2,9 +2,14 @@
 //! e epochs takes T = round(e · ⌈n/b⌉) optimizer steps (exactly e epochs when e is whole, the
 //! last batch of an epoch being short), and the cosine schedule η_t = η·½(1 + cos(πt/T))
 //! (Loshchilov & Hutter 2017) spans those T steps, so a 0.3-epoch fine-tune still ends quietly.
+//! With a teacher (the parent's logits on every training example) the loss is Hinton et al.'s
+//! α·T²·KL(p_t^T ‖ p_s^T) + (1 − α)·CE instead of plain cross-entropy, so a pruned network is
+//! retrained towards what its dense parent said rather than only towards the labels.
 
+use crate::compress::distill::student::TeacherLogits;
+use crate::compress::distill::{distill_loss, DistillParams};
 use crate::data::Dataset;
-use crate::error::Result;
+use crate::error::{check_len, Error, Result};
 use crate::model::Mlp;
 use crate::train::{TrainConfig, Trainer};
 
@@ -50,6 +55,8 @@ pub struct FloatRun {
     /// The loop and the network (`trainer.mlp`).
     pub trainer: Trainer,
     total: u64,
+    teacher: Option<(TeacherLogits, DistillParams)>,
+    rows: Vec<f32>,
 }
 
 impl FloatRun {
@@ -66,7 +73,32 @@ impl FloatRun {
     pub fn from_trainer(mut trainer: Trainer, n_train: usize, epochs: f32) -> Self {
         let total = steps_for(epochs, n_train, trainer.cfg.batch_size);
         trainer.set_total_steps(total);
-        FloatRun { trainer, total }
+        FloatRun {
+            trainer,
+            total,
+            teacher: None,
+            rows: Vec::new(),
+        }
+    }
+
+    /// The same run on the distillation loss against `teacher` (one row of logits per training
+    /// example).
+    ///
+    /// # Errors
+    /// `InvalidParam` for bad `params`; `ShapeMismatch` if the logits do not fit the network.
+    pub fn with_teacher(
+        mut self,
+        teacher: TeacherLogits,
+        params: DistillParams,
+        n_train: usize,
+    ) -> Result<Self> {
+        params.check()?;
+        let classes = self.trainer.mlp.n_out();
+        check_len("fine-tuning teacher classes", teacher.classes, classes)?;
+        check_len("fine-tuning teacher rows", teacher.len(), n_train)?;
+        self.rows = vec![0.0; self.trainer.cfg.batch_size * classes];
+        self.teacher = Some((teacher, params));
+        Ok(self)
     }
 
     /// True once every step is taken.
@@ -92,7 +124,27 @@ impl FloatRun {
         while budget > 0 && !self.done() {
             let want = budget.min(self.total - self.trainer.steps());
             let before = self.trainer.steps();
-            self.trainer.run(train, want as usize)?;
+            match &self.teacher {
+                None => {
+                    self.trainer.run(train, want as usize)?;
+                }
+                Some((teacher, params)) => {
+                    let classes = teacher.classes;
+                    let (logits, params, rows) = (&teacher.logits, *params, &mut self.rows);
+                    let mut loss = |idx: &[u32], z: &[f32], y: &[u8], d: &mut [f32]| {
+                        let b = idx.len();
+                        for (r, &i) in idx.iter().enumerate() {
+                            let start = i as usize * classes;
+                            let src = logits.get(start..start + classes).ok_or_else(|| {
+                                Error::data("teacher logits do not cover the batch")
+                            })?;
+                            rows[r * classes..(r + 1) * classes].copy_from_slice(src);
+                        }
+                        distill_loss(z, &rows[..b * classes], y, classes, &params, d)
+                    };
+                    self.trainer.run_with(train, want as usize, &mut loss)?;
+                }
+            }
             budget = budget.saturating_sub(self.trainer.steps() - before);
         }
         Ok(())

@@ -13,6 +13,7 @@ pub mod float_run;
 mod low_rank;
 mod prune;
 pub(crate) mod quantize;
+mod teacher;
 mod train;
 
 use super::figures::{measure, Figures};
@@ -100,7 +101,7 @@ impl Job {
         let work: Box<dyn Work> = match step {
             Step::Train { .. } if parent.is_some() => return Err(chain::train_not_first()),
             Step::Train { .. } => Box::new(train::TrainWork::start(step, train, seed)?),
-            Step::Prune { .. } => Box::new(prune::PruneWork::start(step, parent, seed)?),
+            Step::Prune { .. } => Box::new(prune::PruneWork::start(step, parent, train, seed)?),
             Step::Neurons { .. } => Box::new(prune::NeuronsWork::start(step, parent, train, seed)?),
             Step::Quantize { .. } => {
                 Box::new(quantize::QuantizeWork::start(step, parent, train, seed)?)

@@ -2,11 +2,16 @@
 //! lowest-importance weights, the mask held while retraining (Han et al. 2015); with R rounds,
 //! round r prunes to s·(1 − (1 − r/R)³) (Zhu & Gupta 2017) and retrains for 1/R of the epochs,
 //! as Deep Compression's first stage does. Structured: whole hidden neurons with the smallest
-//! ‖W[j,:]‖₁ leave the network (Li et al. 2017), then the smaller net is fine-tuned.
+//! ‖W[j,:]‖₁ leave the network (Li et al. 2017), then the smaller net is fine-tuned. With `t`/`a`
+//! the retraining minimises the distillation loss against the unpruned parent's logits (Hinton
+//! et al. 2015) instead of the labels alone.
 
 use super::chain;
 use super::float_run::{finetune_config, FloatRun};
+use super::teacher::parent_logits;
 use super::{progress, JobProgress, Work};
+use crate::compress::distill::student::TeacherLogits;
+use crate::compress::distill::DistillParams;
 use crate::compress::prune::structured::{self, StructuredParams};
 use crate::compress::prune::{self, Params, Scope};
 use crate::data::Dataset;
@@ -26,10 +31,17 @@ pub struct PruneWork {
     seed: u64,
     mlp: Option<Mlp>,
     run: Option<FloatRun>,
+    /// The unpruned parent's logits and the loss settings, when retraining distils from it.
+    teacher: Option<(TeacherLogits, DistillParams)>,
 }
 
 impl PruneWork {
-    pub fn start(step: &Step, parent: Option<&Version>, seed: u64) -> Result<Self> {
+    pub fn start(
+        step: &Step,
+        parent: Option<&Version>,
+        train: &Dataset,
+        seed: u64,
+    ) -> Result<Self> {
         let Step::Prune {
             criterion,
             sparsity,
@@ -38,6 +50,7 @@ impl PruneWork {
             lr,
             weight_decay,
             rounds,
+            distill,
         } = step
         else {
             return Err(Error::NotReady {
@@ -55,6 +68,13 @@ impl PruneWork {
         // Checked now, so a wrong number of sparsities is reported before any work.
         params.targets(mlp)?;
         let rounds = (*rounds).max(1);
+        let teacher = match (distill, parent) {
+            (Some(d), Some(v)) if *finetune_epochs > 0.0 => {
+                d.check()?;
+                Some((parent_logits(&v.model, train)?, *d))
+            }
+            _ => None,
+        };
         Ok(PruneWork {
             params,
             rounds,
@@ -65,6 +85,7 @@ impl PruneWork {
             seed,
             mlp: Some(mlp.clone()),
             run: None,
+            teacher,
         })
     }
 
@@ -116,7 +137,11 @@ impl Work for PruneWork {
                 self.weight_decay,
                 self.seed,
             );
-            self.run = Some(FloatRun::new(cfg, mlp, train.len(), self.epochs_per_round)?);
+            let run = FloatRun::new(cfg, mlp, train.len(), self.epochs_per_round)?;
+            self.run = Some(match &self.teacher {
+                Some((logits, params)) => run.with_teacher(logits.clone(), *params, train.len())?,
+                None => run,
+            });
         } else {
             self.mlp = Some(mlp);
         }
