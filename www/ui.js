@@ -250,6 +250,44 @@ export function inputBadge(ctx, { save = false } = {}) {
   return box;
 }
 
+/**
+ * "Save … as version" for a panel whose result is a new model (Quantize, Low-rank, Distill,
+ * Binarize): lab `target`'s `saveVersion` stores its last result as a child of the panel's
+ * input, with the recipe step its settings spell. `label(vars)` names the model on the button
+ * (key `labelKey`); disabled until `ready(vars)` is called after a result, again after
+ * `stale()`. A note says when `shrink recipe` would make a close rather than identical model.
+ */
+export function saveResultButton(ctx, target, labelKey) {
+  const b = el('button', { type: 'button', className: 'button small save-result', id: `${target}-save-version` });
+  tr(b, labelKey, { what: '…' });
+  b.disabled = true;
+  b.onclick = async () => {
+    b.disabled = true;
+    try {
+      const v = await ctx.call(target, 'saveVersion', '');
+      ctx.emit('versionsChanged', { id: v.id });
+      const vars = { label: versionLabel(v), acc: v.figures.accuracy, n: v.figures.testCount, size: bytes(v.figures.size.packedBytes) };
+      if (v.note) ctx.notice('save.savedInexact', 'info', { ...vars, note: v.note });
+      else ctx.notice('badge.saved', 'info', vars);
+      b.dataset.saved = String(v.id);
+    } catch (e) {
+      ctx.notice('badge.notSaved', 'error', { reason: e.message });
+    } finally {
+      b.disabled = false;
+    }
+  };
+  return {
+    button: b,
+    ready(vars, key = labelKey) {
+      tr(b, key, vars);
+      b.disabled = false;
+    },
+    stale() {
+      b.disabled = true;
+    },
+  };
+}
+
 function defaultSaveName(input) {
   const time = new Date().toLocaleTimeString('en-GB', { hour12: false });
   return input && input.id != null ? t('badge.nameFrom', { id: input.id, time }) : t('badge.nameHere', { time });

@@ -1,5 +1,7 @@
 //! `shrink bench`: native timings of the GEMM kernels and of LeNet-300-100 training steps.
 //! The browser numbers come from `cargo xtask bench` (www/bench.html); these are the native twin.
+//! It makes no model (it times kernels and steps on synthetic digits), so `--save` and `--load`
+//! are refused in words rather than ignored.
 
 use crate::args::Args;
 use shrink::compress::speed;
@@ -17,6 +19,13 @@ fn time(min_secs: f64, f: impl FnMut()) -> f64 {
 }
 
 pub fn run(a: &Args) -> Result<(), String> {
+    for flag in ["save", "load"] {
+        if a.str(flag).is_some() {
+            return Err(format!(
+                "bench takes no --{flag}: it times the kernels and training steps on synthetic digits and makes no model (save or load with train, prune, quantize, deep-compress, low-rank, distill, binarize, recipe or eval)"
+            ));
+        }
+    }
     let secs: f64 = a.get("seconds", 0.5)?;
     println!("native kernels ({}), single thread", kernels::ACTIVE);
     println!("{:<34} {:>10} {:>10}", "kernel", "ms", "GFLOP/s");

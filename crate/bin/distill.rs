@@ -1,6 +1,8 @@
 //! `shrink distill`: trains a teacher, stores its training-set logits once, then trains the same
 //! student from scratch and distilled (same seed, same epochs) for each seed, and prints test
 //! errors per seed with their means ± standard deviation (Hinton, Vinyals & Dean 2015).
+//! `--load FILE` is the teacher; `--save FILE` writes the distilled student of the last
+//! `--student` widths, first temperature and first seed (the run's first distilled model).
 
 use crate::args::Args;
 use crate::train::config;
@@ -69,6 +71,8 @@ pub fn run(a: &Args) -> Result<(), String> {
         tev.errors(),
         t0.elapsed().as_secs_f64()
     );
+    // The student `--save` writes: (name, model) of the last widths' first seed and temperature.
+    let mut to_save: Option<(String, shrink::model::Mlp)> = None;
     for hidden in students {
         // Both students share this rate. The soft term's gradient α·T·(p_s − p_t) can be up to
         // α·T times the hard one's when the teacher is confident, so distillation often wants
@@ -110,6 +114,14 @@ pub fn run(a: &Args) -> Result<(), String> {
                     .errors();
                 cols[i + 1].push(ed as f64);
                 line += &format!(" {ed:>10}");
+                if seed == base.seed && i == 0 {
+                    let name = format!(
+                        "distilled 784-{}-10, T={}, α={alpha}, seed {seed}",
+                        join(&hidden),
+                        p.temperature
+                    );
+                    to_save = Some((name, d.tuner.mlp.clone()));
+                }
             }
             println!("{line}");
         }
@@ -120,5 +132,18 @@ pub fn run(a: &Args) -> Result<(), String> {
         }
         println!("{line}");
     }
-    Ok(())
+    match to_save {
+        Some((name, mlp)) => {
+            crate::files::save_if_asked(a, shrink::version::Model::Float(mlp), &name, "", base.seed)
+        }
+        None => Ok(()),
+    }
+}
+
+fn join(widths: &[usize]) -> String {
+    widths
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("-")
 }

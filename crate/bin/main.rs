@@ -23,11 +23,12 @@ commands:
   train    train an MLP on MNIST and print per-epoch accuracy and samples/s
   prune    prune LeNet-300-100 (--method --scope --sparsity --prune-schedule --sweep --pitfall
            --sensitivity --structured) and print accuracy, sparsity, sizes and timings
-  bench    time the kernels and a LeNet-300-100 training step natively
+  bench    time the kernels and a LeNet-300-100 training step natively (makes no model: no --save/--load)
   quantize       train, then int8/int4/int2 (PTQ, QAT), fp8/fp16/bf16, k-means: accuracy, sizes, int8 speed
   deep-compress  train, prune + retrain, k-means share + fine-tune, Huffman: accuracy and size per stage
   low-rank factor the first layer at --rank 8,16,... and fine-tune (--finetune-epochs N)
   distill  --teacher 1200,1200 --student 30[/10] --temperature T[,T2] --alpha A --seeds 3 [--student-lr η]
+           (--load FILE is the teacher; --save FILE the last student distilled at the first T and seed)
   binarize train a binary net (--method binaryconnect|bnn --hidden 1024,1024 ...); --bench: XNOR vs f32
   recipe   \"train:300,100,e10;prune:magnitude,0.9,ft2;quantize:int8\" — one row per step (accuracy,
            three sizes, ratio, batch-1/64 ms, kernel); chains separated by | share their prefixes;

@@ -7,6 +7,7 @@
 
 pub mod figures;
 pub mod model;
+pub mod panel;
 pub mod recipe;
 pub mod run;
 pub mod step;

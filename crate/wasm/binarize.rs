@@ -6,6 +6,7 @@
 
 use super::dto::{err, from_js, image_to_js, now_ms, to_js};
 use super::session::Session;
+use super::versions_save::{save_result, Origin};
 use crate::compress::binarize::{
     bench, view, BinaryTrainer, LayerKind, LayerSize, PackedNet, Params,
 };
@@ -56,6 +57,8 @@ fn not_ready() -> JsError {
 pub struct BinarizeLab {
     trainer: Option<BinaryTrainer>,
     packed: Option<PackedNet>,
+    /// The input the network started from (`configureFromDense`), or None for a fresh one.
+    origin: Option<Origin>,
 }
 
 #[wasm_bindgen]
@@ -75,6 +78,7 @@ impl BinarizeLab {
         let n = session.train_data().map_err(err)?.len();
         self.trainer = Some(BinaryTrainer::new(params, n).map_err(err)?);
         self.packed = None;
+        self.origin = None;
         self.info(session)
     }
 
@@ -94,6 +98,7 @@ impl BinarizeLab {
         let mlp = session.model().map_err(err)?;
         self.trainer = Some(BinaryTrainer::from_dense(params, mlp, n).map_err(err)?);
         self.packed = None;
+        self.origin = Some(Origin::capture(session)?);
         self.info(session)
     }
 
@@ -200,6 +205,43 @@ impl BinarizeLab {
         }
         let packed = self.packed.as_ref().ok_or_else(not_ready)?;
         view::predict(packed, pixels).map_err(err)
+    }
+
+    /// Saves the bit-packed network as a version named `name` (empty: its recipe step), with
+    /// the `binarize` step its settings spell: a child of the input version when it started
+    /// from it, else a root. The reply has a `note` (empty when the recipe rebuilds it exactly).
+    ///
+    /// # Errors
+    /// No network yet; the input model changed since; a bad name; a full list.
+    #[wasm_bindgen(js_name = saveVersion)]
+    pub fn save_version(&self, session: &mut Session, name: &str) -> Result<JsValue, JsError> {
+        let t = self.trainer.as_ref().ok_or_else(not_ready)?;
+        let packed = PackedNet::from_net(&t.net).map_err(err)?;
+        let warm = self.origin.is_some();
+        // A fresh net is a root: its chain's seed is the recipe's default.
+        let seed = self
+            .origin
+            .as_ref()
+            .map_or(crate::version::recipe::DEFAULT_SEED, |o| o.seed);
+        let step =
+            crate::version::panel::binarize(&t.params, warm, t.steps(), t.total_steps(), seed);
+        let fresh;
+        let origin = match &self.origin {
+            Some(o) => o,
+            None => {
+                fresh = Origin::capture(session)?;
+                &fresh
+            }
+        };
+        save_result(
+            session,
+            origin,
+            step,
+            warm,
+            crate::version::Model::Binary(packed),
+            name,
+            "Binarize panel",
+        )
     }
 
     /// Measures the XNOR-popcount layer against the f32 dense layer of shape `[n_out, n_in]`

@@ -5,7 +5,8 @@
 
 use super::dto::{err, from_js, now_ms, to_js};
 use super::session::Session;
-use crate::compress::distill::experiment::{Experiment, ExperimentParams};
+use super::versions_save::{nothing, save_result, Origin};
+use crate::compress::distill::experiment::{Experiment, ExperimentParams, Phase, TeacherSource};
 use crate::compress::distill::{dark_knowledge, forward_ms};
 use crate::compress::ModelSize;
 use crate::error::Error;
@@ -74,6 +75,10 @@ fn facts(mlp: &Mlp) -> Result<ModelFacts, JsError> {
 #[derive(Default)]
 pub struct DistillLab {
     experiment: Option<Experiment>,
+    /// The teacher's origin (the session's model when the experiment started).
+    origin: Option<Origin>,
+    /// The experiment has finished (its distilled student is final).
+    done: bool,
 }
 
 #[wasm_bindgen]
@@ -95,6 +100,8 @@ impl DistillLab {
         p.check().map_err(err)?;
         let n = session.train_data().map_err(err)?.len();
         self.experiment = Some(Experiment::new(p, session.model().ok(), n).map_err(err)?);
+        self.origin = Origin::capture(session).ok();
+        self.done = false;
         Ok(())
     }
 
@@ -113,9 +120,51 @@ impl DistillLab {
                 what: "start an experiment first",
             })
         })?;
-        to_js(
-            &e.step(train, test, max_steps.clamp(1, 100_000) as usize)
-                .map_err(err)?,
+        let status = e
+            .step(train, test, max_steps.clamp(1, 100_000) as usize)
+            .map_err(err)?;
+        self.done = status.phase == Phase::Done;
+        to_js(&status)
+    }
+
+    /// Saves the distilled student of the finished experiment as a version named `name`
+    /// (empty: its recipe step), child of the teacher version, with the `distill` step its
+    /// settings spell. The reply has a `note` (empty when the recipe rebuilds it exactly).
+    ///
+    /// # Errors
+    /// No finished experiment; a teacher trained inside the panel (it is not a version); the
+    /// teacher model changed since; a bad name; a full list.
+    #[wasm_bindgen(js_name = saveVersion)]
+    pub fn save_version(&self, session: &mut Session, name: &str) -> Result<JsValue, JsError> {
+        let e = self
+            .experiment
+            .as_ref()
+            .filter(|_| self.done)
+            .ok_or_else(|| nothing("run the distillation to the end first"))?;
+        if e.params().teacher == TeacherSource::Train {
+            return Err(JsError::new(
+                "this student's teacher was trained inside the Distill panel and is not a version: set Teacher to the current model (pick any version as the input) to save the student with its teacher as parent",
+            ));
+        }
+        let origin = self
+            .origin
+            .as_ref()
+            .ok_or_else(|| nothing("run the distillation to the end first"))?;
+        let (_, student) = e
+            .students()
+            .ok_or_else(|| nothing("run the distillation to the end first"))?;
+        let sparse = e.teacher().is_some_and(|t| {
+            crate::version::Model::Float(t.clone()).kernel() == crate::version::Kernel::Csr
+        });
+        let step = crate::version::panel::distill(e.params(), origin.seed, sparse);
+        save_result(
+            session,
+            origin,
+            step,
+            true,
+            crate::version::Model::Float(student.clone()),
+            name,
+            "Distill panel",
         )
     }
 

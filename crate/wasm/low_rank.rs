@@ -5,6 +5,7 @@
 
 use super::dto::{err, from_js, image_to_js, now_ms, to_js};
 use super::session::Session;
+use super::versions_save::{nothing, save_result, Origin};
 use crate::compress::low_rank::finetune::FinetuneScope;
 use crate::compress::low_rank::study::Study;
 use crate::compress::low_rank::{LayerRank, LowRankParams};
@@ -56,6 +57,10 @@ struct Analysis {
 #[derive(Default)]
 pub struct LowRankLab {
     study: Option<Study>,
+    /// The model `analyze` decomposed, the cuts last applied, and whether it was fine-tuned.
+    origin: Option<Origin>,
+    cuts: Vec<LayerRank>,
+    finetuned: bool,
 }
 
 #[wasm_bindgen]
@@ -75,6 +80,9 @@ impl LowRankLab {
         let clock = now_ms;
         let t0 = now_ms();
         let study = Study::new(session.model().map_err(err)?, &clock).map_err(err)?;
+        self.origin = Some(Origin::capture(session)?);
+        self.cuts.clear();
+        self.finetuned = false;
         let svd_ms = now_ms() - t0;
         let out = Analysis {
             spectra: study.spectra(),
@@ -96,6 +104,9 @@ impl LowRankLab {
         let test = session.test_data().map_err(err)?;
         let study = self.study_mut()?;
         study.apply(&params).map_err(err)?;
+        self.cuts = params.layers.clone();
+        self.finetuned = false;
+        let study = self.study_mut()?;
         let clock = now_ms;
         to_js(
             &study
@@ -152,7 +163,27 @@ impl LowRankLab {
         let n = session.train_data().map_err(err)?.len();
         self.study_mut()?
             .finetune_start(cfg, a.scope, n)
-            .map_err(err)
+            .map_err(err)?;
+        self.finetuned = true;
+        Ok(())
+    }
+
+    /// Saves the factored model as it stands (cut, and fine-tuned if it was) as a version named
+    /// `name` (empty: its recipe step), child of the decomposed input version, with the
+    /// `lowrank` step its cuts spell. The reply has a `note` (empty when the recipe is exact).
+    ///
+    /// # Errors
+    /// Nothing decomposed and cut yet; the input model changed since; a bad name; a full list.
+    #[wasm_bindgen(js_name = saveVersion)]
+    pub fn save_version(&self, session: &mut Session, name: &str) -> Result<JsValue, JsError> {
+        let origin = self
+            .origin
+            .as_ref()
+            .filter(|_| !self.cuts.is_empty())
+            .ok_or_else(|| nothing("decompose the model and move a cut first"))?;
+        let model = crate::version::Model::Float(self.study()?.current().mlp.clone());
+        let step = crate::version::panel::low_rank(&self.cuts, self.finetuned);
+        save_result(session, origin, step, true, model, name, "Low-rank panel")
     }
 
     /// Up to `max_steps` fine-tuning steps: the trainer's progress report.

@@ -47,4 +47,5 @@ pub mod low_rank;
 pub mod versions;
 mod versions_file;
 mod versions_job;
+mod versions_save;
 pub use versions::VersionsLab;

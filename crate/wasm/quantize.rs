@@ -2,9 +2,11 @@
 //! `compress::quantize::{run, view, deep}` on the session's model and converts the results.
 //! The last quantized model is kept for the histogram, the error heatmaps and the speed test.
 //! `drawHistogram` runs on the page's thread (plotters-canvas needs the DOM).
+//! `saveVersion` keeps the last quantization as a version (recipe step from its settings).
 
 use super::dto::{err, from_js, image_to_js, now_ms, to_js};
 use super::session::Session;
+use super::versions_save::{nothing, save_result, Origin};
 use crate::compress::quantize::{self, deep, view, Params, QuantizedMlp};
 use crate::render::histogram::{draw_histogram, HistogramChart};
 use plotters::prelude::*;
@@ -16,6 +18,8 @@ use wasm_bindgen::prelude::*;
 #[derive(Default)]
 pub struct QuantizeLab {
     last: Option<QuantizedMlp>,
+    /// The last `apply`: its input, settings and model, for `saveVersion`.
+    saved: Option<(Origin, Params, QuantizedMlp)>,
 }
 
 #[wasm_bindgen]
@@ -33,13 +37,42 @@ impl QuantizeLab {
     /// # Errors
     /// Bad settings (in words), or no model/data yet.
     pub fn apply(&mut self, session: &Session, params: JsValue) -> Result<JsValue, JsError> {
-        let p: Params = from_js("quantization settings", params)?;
+        let mut p: Params = from_js("quantization settings", params)?;
         p.check().map_err(err)?;
+        let origin = Origin::capture(session)?;
+        // The chain's seed (calibration batches, QAT order), so a saved recipe replays it.
+        p.seed = origin.seed;
         let mlp = session.model().map_err(err)?;
         let q = quantize::run(mlp, &p, session.train_data().map_err(err)?).map_err(err)?;
         let r = view::report(mlp, &q, session.test_data().map_err(err)?, 0).map_err(err)?;
+        self.saved = Some((origin, p, q.clone()));
         self.last = Some(q);
         to_js(&r)
+    }
+
+    /// Saves the last quantized model as a version named `name` (empty: its recipe step), child
+    /// of the input version, with the `quantize` (or `share`) step its settings spell. The reply
+    /// is the version's summary with a `note` (empty when the recipe rebuilds it exactly).
+    ///
+    /// # Errors
+    /// Nothing quantized yet; the input model changed since; a bad name; a full list.
+    #[wasm_bindgen(js_name = saveVersion)]
+    pub fn save_version(&self, session: &mut Session, name: &str) -> Result<JsValue, JsError> {
+        let (origin, p, q) = self
+            .saved
+            .as_ref()
+            .ok_or_else(|| nothing("quantize the model first"))?;
+        let n = session.train_data().map_err(err)?.len();
+        let step = crate::version::panel::quantize(p, n);
+        save_result(
+            session,
+            origin,
+            step,
+            true,
+            crate::version::Model::Quantized(q.clone()),
+            name,
+            "Quantize panel",
+        )
     }
 
     /// Before/after histogram of layer `layer` (0-based) of the last quantization, with its

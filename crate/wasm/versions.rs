@@ -121,41 +121,7 @@ impl VersionsLab {
     /// `not ready` without a model or test data; a bad name; a full list.
     #[wasm_bindgen(js_name = saveCurrent)]
     pub fn save_current(&mut self, session: &mut Session, name: &str) -> JsResult<JsValue> {
-        let mlp = session.model().map_err(err)?.clone();
-        let (parent, recipe, seed, root_bytes) = match session.input() {
-            Some(pid) => {
-                let p = find(session.versions(), pid)?;
-                let mut recipe = p.recipe.clone();
-                // The panels changed it in place (prune, fine-tune, ...): record a fine-tune
-                // step only if it still has the parent's format; otherwise the recipe is the
-                // parent's plus nothing we can name, so it is saved as an import.
-                if Model::Float(mlp.clone()) != p.model {
-                    recipe.steps.clear();
-                }
-                (Some(pid), recipe, p.seed, p.figures.root_dense_bytes)
-            }
-            None => {
-                let (recipe, seed) = train_recipe(session);
-                (
-                    None,
-                    recipe,
-                    seed,
-                    crate::compress::ModelSize::dense(&mlp).dense_fp32_bytes,
-                )
-            }
-        };
-        let model = Model::Float(mlp);
-        let figures = measure(
-            &model,
-            session.test_data().map_err(err)?,
-            root_bytes,
-            &now_ms,
-        )
-        .map_err(err)?;
-        let id = session
-            .versions_mut()
-            .add(name, parent, recipe, seed, model, figures)
-            .map_err(err)?;
+        let id = save_session_model(session, name)?;
         summary(session.versions(), id)
     }
 
@@ -291,6 +257,45 @@ impl VersionsLab {
         let r = Recipe::parse(text).map_err(err)?;
         Ok(r.steps.iter().map(ToString::to_string).collect())
     }
+}
+
+/// Saves the session's current model as a version named `name` (see `saveCurrent`); its id.
+pub(super) fn save_session_model(session: &mut Session, name: &str) -> JsResult<u32> {
+    let mlp = session.model().map_err(err)?.clone();
+    let (parent, recipe, seed, root_bytes) = match session.input() {
+        Some(pid) => {
+            let p = find(session.versions(), pid)?;
+            let mut recipe = p.recipe.clone();
+            // The panels changed it in place (prune, fine-tune, ...): record a fine-tune
+            // step only if it still has the parent's format; otherwise the recipe is the
+            // parent's plus nothing we can name, so it is saved as an import.
+            if Model::Float(mlp.clone()) != p.model {
+                recipe.steps.clear();
+            }
+            (Some(pid), recipe, p.seed, p.figures.root_dense_bytes)
+        }
+        None => {
+            let (recipe, seed) = train_recipe(session);
+            (
+                None,
+                recipe,
+                seed,
+                crate::compress::ModelSize::dense(&mlp).dense_fp32_bytes,
+            )
+        }
+    };
+    let model = Model::Float(mlp);
+    let figures = measure(
+        &model,
+        session.test_data().map_err(err)?,
+        root_bytes,
+        &now_ms,
+    )
+    .map_err(err)?;
+    session
+        .versions_mut()
+        .add(name, parent, recipe, seed, model, figures)
+        .map_err(err)
 }
 
 /// One version's summary as a JS object.

@@ -7,7 +7,7 @@
 // With bin.warm the shadow weights start from the Train panel's network (its widths are used).
 
 import { comparePad } from './binarypad.js';
-import { el, field, stat, blit, bytes, describe, text } from '../ui.js';
+import { el, field, stat, blit, bytes, describe, text, saveResultButton } from '../ui.js';
 import { t, tr, untr, msg, onLocale } from '../i18n.js';
 
 const CHUNK_MS = 60;
@@ -84,6 +84,8 @@ export function mount(root, ctx) {
   const cWarm = check('bin-warm', 'bin.warm');
   const train = text('button', 'bin.train', { type: 'button', className: 'button primary', id: 'bin-train', disabled: true });
   const reset = text('button', 'train.reset', { type: 'button', className: 'button', id: 'bin-reset', disabled: true });
+  // The bit-packed network becomes a version (child of the input when it started from it).
+  const saveResult = saveResultButton(ctx, 'binarize', 'save.binarize');
   const form = el('form', { className: 'settings', id: 'bin-settings' });
   form.onsubmit = (e) => e.preventDefault();
   form.append(
@@ -94,6 +96,7 @@ export function mount(root, ctx) {
     el('div', { className: 'field-pair' }, field('train.epochs', epochs), field('train.lr', lr)),
     field('train.seed', seed, 'bin.seedHint'),
     el('div', { className: 'buttons' }, train, reset),
+    el('div', { className: 'buttons' }, saveResult.button),
   );
   const show = () => {
     method.value = settings.method;
@@ -174,6 +177,7 @@ export function mount(root, ctx) {
 
   async function configure() {
     running = false;
+    saveResult.stale();
     tr(train, 'bin.train');
     try {
       let from = '';
@@ -303,6 +307,7 @@ export function mount(root, ctx) {
       tr(sPacked.v, r.identical ? 'bin.identical' : 'bin.differ', {}, { attr: 'title' });
       renderSizes(r.layers, r.size);
       root.dataset.identical = String(r.identical);
+      saveResult.ready({ what: `${settings.method === 'bnn' ? 'BNN' : 'BinaryConnect'} ${info.sizes.join('-')}` });
       return r;
     } catch (e) {
       quiet(e);
@@ -387,6 +392,7 @@ export function mount(root, ctx) {
     configured = false;
     tr(train, 'bin.train');
     train.disabled = true;
+    saveResult.stale();
     tr(status, 'bin.status.restarted');
   });
 

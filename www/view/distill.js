@@ -11,7 +11,7 @@ import { t, tr, untr, fmt, msg, onLocale } from '../i18n.js';
  *  alone after 10 epochs (313 errors), so a teacher under 97 % has little to pass on to it. */
 const WEAK_TEACHER = 0.97;
 const COLORS = { scratch: '#e4572e', distilled: '#4f46e5' };
-import { el, field, pct, count as int, bytes, describe } from '../ui.js';
+import { el, field, pct, count as int, bytes, describe, saveResultButton } from '../ui.js';
 
 const widths = (s) => String(s).split(',').map((p) => Number(p.trim())).filter((n) => Number.isFinite(n));
 
@@ -64,7 +64,9 @@ export function mount(root, ctx) {
   const grid = el('div', {}, left, right);
   grid.style.cssText = 'display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:20px';
   const teacherNote = el('p', { className: 'caption', id: 'ds-teacher-note' });
-  root.append(settings, el('div', { className: 'controls' }, run, status), teacherNote, grid);
+  // The distilled student becomes a version (child of the teacher version).
+  const saveResult = saveResultButton(ctx, 'distill', 'save.distill');
+  root.append(settings, el('div', { className: 'controls' }, run, saveResult.button, status), teacherNote, grid);
 
   /**
    * Says in words what kind of teacher the run uses: distillation passes on what the teacher
@@ -97,7 +99,11 @@ export function mount(root, ctx) {
   }
   for (const input of [teacherSel, teacherHidden, teacherEpochs]) input.addEventListener('change', describeTeacher);
   ctx.on('weightsChanged', describeTeacher);
-  ctx.on('modelChanged', describeTeacher);
+  ctx.on('modelChanged', () => {
+    describeTeacher();
+    saveResult.stale();
+  });
+  ctx.on('restarted', () => saveResult.stale());
 
   const hist = { scratch: [], distilled: [] };
   let running = false;
@@ -179,6 +185,7 @@ export function mount(root, ctx) {
     if (running) return;
     running = true;
     run.disabled = true;
+    saveResult.stale();
     hist.scratch = [];
     hist.distilled = [];
     root.dataset.phase = 'running';
@@ -214,6 +221,7 @@ export function mount(root, ctx) {
       lastStatus = s;
       await fillTable(s);
       await soft();
+      saveResult.ready({ what: `784-${params.studentHidden.join('-')}-10, T = ${params.distill.temperature}, α = ${params.distill.alpha}` });
       root.dataset.phase = 'done';
     } catch (e) {
       root.dataset.phase = 'error';

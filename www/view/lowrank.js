@@ -6,7 +6,7 @@
 // U_kΣ_kV_kᵀ and their difference on one colour scale.
 
 const COLORS = { sigma: '#4f46e5' };
-import { el, stat, blit, bytes as formatBytes, describe, text } from '../ui.js';
+import { el, stat, blit, bytes as formatBytes, describe, text, saveResultButton } from '../ui.js';
 import { t, tr, onLocale } from '../i18n.js';
 
 export function mount(root, ctx) {
@@ -19,6 +19,8 @@ export function mount(root, ctx) {
   scopeSel.append(text('option', 'lr.scope.all', { value: 'all' }), text('option', 'lr.scope.factored', { value: 'factored' }));
   const finetune = text('button', 'lr.finetune', { type: 'button', className: 'button', id: 'lr-finetune', disabled: true });
   const ftNote = el('span', { className: 'caption', id: 'lr-ft-status' });
+  // The factored model as it stands becomes a version (child of the decomposed input).
+  const saveResult = saveResultButton(ctx, 'lowrank', 'save.lowrank');
   const tools = el('div', { className: 'controls' }, analyze, svdNote);
 
   const acc = stat('lr-acc', 'lr.stat.acc');
@@ -39,7 +41,7 @@ export function mount(root, ctx) {
     label('lr.layerShown', layerSel),
     label('lr.epochs', ftEpochs),
     label('lr.train', scopeSel),
-    finetune, ftNote);
+    finetune, ftNote, saveResult.button);
   const detail = el('div', { className: 'lr-detail', hidden: true },
     stats, layersBox, ftRow,
     el('div', { className: 'heatmap-frame' }, heat),
@@ -53,6 +55,7 @@ export function mount(root, ctx) {
   let busy = false;
   let again = false;
   let tuning = false;
+  let tuned = false;
 
   const cut = () => sliders.map((s, l) => (Number(s.value) >= spectra[l].singularValues.length ? 'full' : { rank: Number(s.value) }));
 
@@ -75,6 +78,8 @@ export function mount(root, ctx) {
 
   let lastReport = null;
   function show(r) {
+    const ranks = cut().map((c) => (c === 'full' ? 'full' : c.rank)).join('/');
+    saveResult.ready({ what: ranks }, tuned ? 'save.lowrankTuned' : 'save.lowrank');
     lastReport = r;
     tr(acc.v, 'lr.pct', { v: r.accuracy });
     acc.v.dataset.value = String(r.accuracy);
@@ -115,6 +120,7 @@ export function mount(root, ctx) {
     try {
       do {
         again = false;
+        tuned = false;
         sliders.forEach((_, l) => drawSpectrum(l));
         const r = await ctx.call('lowrank', 'apply', { layers: cut(), evalLimit: 0, timeLayer: Number(layerSel.value) });
         show(r);
@@ -182,6 +188,7 @@ export function mount(root, ctx) {
         tr(ftNote, 'lr.tuning', { done, loss: p.loss });
         if (p.done) break;
       }
+      tuned = true;
       const r = await ctx.call('lowrank', 'report', { evalLimit: 0, timeLayer: Number(layerSel.value) });
       show(r);
       await heatmap();
@@ -196,11 +203,13 @@ export function mount(root, ctx) {
 
   ctx.on('modelChanged', () => {
     if (spectra.length) tr(svdNote, 'lr.changed');
+    saveResult.stale();
   });
   // A restarted worker has a fresh LowRankLab with no decomposition: decompose again first.
   ctx.on('restarted', () => {
     if (spectra.length) tr(svdNote, 'lr.restarted');
     finetune.disabled = true;
     analyze.disabled = false;
+    saveResult.stale();
   });
 }

@@ -5,7 +5,7 @@
 // drawn (plotters on this thread), the |w − q(w)| heatmap, measured int8 vs f32 speed, and the
 // Deep Compression pipeline (prune → share → Huffman) with ratio and accuracy per stage.
 
-import { el, field, select, stat, blit, bytes, describe, text } from '../ui.js';
+import { el, field, select, stat, blit, bytes, describe, text, saveResultButton } from '../ui.js';
 import { checkNumber, checkList, addressNumber, rangeMsg } from '../check.js';
 import { t, tr, untr, msg, onLocale, CATALOGUES } from '../i18n.js';
 import { fillLayerSelect, onModelSizes } from '../layers.js';
@@ -24,6 +24,8 @@ export function mount(root, ctx) {
   const layer = select('q-layer', [], '0');
   const go = text('button', 'q.apply', { class: 'button primary', id: 'q-apply', type: 'button' });
   go.disabled = true;
+  // The last quantized model becomes a version (child of the input, recipe step from the settings).
+  const saveResult = saveResultButton(ctx, 'quantize', 'save.quantize');
 
   const bitsField = field('q.bits', el('div', { class: 'controls' }, bits, bitsOut));
   const formatField = field('q.format', format);
@@ -89,7 +91,7 @@ export function mount(root, ctx) {
   }
 
   root.querySelector('.placeholder')?.remove();
-  root.append(controls, el('div', { class: 'buttons' }, go), stats, status,
+  root.append(controls, el('div', { class: 'buttons' }, go, saveResult.button), stats, status,
     text('h3', 'q.h.hist'), hist,
     text('h3', 'q.h.error'), heat, heatCaption,
     text('h3', 'q.h.speed'), el('div', { class: 'buttons' }, speedBtn), speedOut,
@@ -178,12 +180,15 @@ export function mount(root, ctx) {
     }
     busy = true;
     again = false;
+    saveResult.stale();
     tr(status, p.training === 'qat' ? 'q.status.qat' : 'q.status.working', { steps: p.qatSteps });
     try {
       const r = await ctx.call('quantize', 'apply', p);
       applied = true;
       last = { r, activations: p.activations };
       showResult();
+      const kind = p.scheme === 'float' ? format.selectedOptions[0].textContent : p.scheme === 'kMeans' ? t('save.kmeans', { bits: r.bits }) : `int${r.bits}`;
+      saveResult.ready({ what: `${kind}${p.training === 'qat' ? t('save.qat') : ''}${p.activations ? t('save.act') : ''}` });
       await drawViews();
       root.dataset.applied = String(Number(root.dataset.applied || 0) + 1);
     } catch (e) {
@@ -304,6 +309,7 @@ export function mount(root, ctx) {
       tr(status, 'q.status.changed');
     }
     applied = false;
+    saveResult.stale();
   });
   // A restarted worker has a fresh QuantizeLab: say so, and keep every control usable.
   ctx.on('restarted', () => {
@@ -312,6 +318,7 @@ export function mount(root, ctx) {
       tr(status, 'q.status.restarted');
     }
     applied = false;
+    saveResult.stale();
     for (const b of [go, speedBtn, dcBtn]) b.disabled = false;
   });
   ctx.on('evaluation', () => {

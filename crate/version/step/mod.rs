@@ -12,7 +12,7 @@ mod finetune;
 pub mod float_run;
 mod low_rank;
 mod prune;
-mod quantize;
+pub(crate) mod quantize;
 mod teacher;
 mod train;
 
