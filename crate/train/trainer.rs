@@ -411,19 +411,7 @@ impl Trainer {
     /// # Errors
     /// As [`Trainer::run`].
     pub fn run_epoch(&mut self, data: &Dataset) -> Result<Progress> {
-        let mut total = Progress::default();
-        let (mut loss_sum, mut chunks) = (0.0, 0);
-        loop {
-            let p = self.run(data, 1000)?;
-            loss_sum += p.loss;
-            chunks += 1;
-            let samples = total.samples + p.samples;
-            total = Progress { samples, ..p };
-            if total.epoch_ended {
-                total.loss = loss_sum / chunks as f32;
-                return Ok(total);
-            }
-        }
+        self.chunks_to_epoch_end(|t| t.run(data, 1000))
     }
 
     /// [`Trainer::run_epoch`] with the given loss.
@@ -431,10 +419,19 @@ impl Trainer {
     /// # Errors
     /// As [`Trainer::run`]; whatever `loss` returns.
     pub fn run_epoch_with(&mut self, data: &Dataset, loss: &mut BatchLoss<'_>) -> Result<Progress> {
+        self.chunks_to_epoch_end(|t| t.run_with(data, 1000, loss))
+    }
+
+    /// Runs `chunk` until an epoch ends; the progress of the last chunk, with the samples of
+    /// all of them and the mean of their losses.
+    fn chunks_to_epoch_end(
+        &mut self,
+        mut chunk: impl FnMut(&mut Self) -> Result<Progress>,
+    ) -> Result<Progress> {
         let mut total = Progress::default();
         let (mut loss_sum, mut chunks) = (0.0, 0);
         loop {
-            let p = self.run_with(data, 1000, loss)?;
+            let p = chunk(self)?;
             loss_sum += p.loss;
             chunks += 1;
             let samples = total.samples + p.samples;
