@@ -17,8 +17,16 @@ pub fn dist_dir() -> PathBuf {
     crate::util::target_dir().join("dist").join("shrink")
 }
 
-/// Files of www/ that are for developers only and stay out of the folder.
-const SKIP: &[&str] = &["bench.html", "bench.css", "bench.js", "peak.js", "vendor"];
+/// Files of www/ that are for developers only and stay out of the folder (the bench page, its
+/// TF.js copy and its relaxed-simd module).
+const SKIP: &[&str] = &[
+    "bench.html",
+    "bench.css",
+    "bench.js",
+    "peak.js",
+    "vendor",
+    "pkg-relaxed",
+];
 
 /// Builds, then writes the folder afresh and prints its size.
 pub fn run_all() -> Result {
