@@ -2,12 +2,13 @@
 //! the same plain `fn(&[u8]) -> Result` entry points the fuzzer calls — never a panic.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod malformed;
+
+use malformed::{onnx_with_node, rebuild, state_dict};
 use safetensors::Dtype;
-use serde_json::{json, Value};
+use serde_json::json;
 use shrink::compress::quantize::{self, Params, Scheme};
 use shrink::io::import::fuzz;
-use shrink::io::onnx::proto::{GraphProto, ModelProto, NodeProto};
-use shrink::io::tensors::{open, Archive};
 use shrink::io::{save, FileInfo};
 use shrink::model::{Activation, Mlp, MlpSpec};
 use shrink::version::Model;
@@ -22,54 +23,6 @@ type Case = (
 );
 fn tiny() -> Mlp {
     Mlp::new(&MlpSpec::mnist(&[16], Activation::Relu), 3).unwrap()
-}
-
-/// A copy of `bytes` with its metadata and tensors passed through `edit_meta` and `edit`.
-fn rebuild(
-    bytes: &[u8],
-    edit_meta: impl Fn(&mut Value),
-    edit: impl Fn(&str, &mut Dtype, &mut Vec<usize>, &mut Vec<u8>),
-) -> Vec<u8> {
-    let t = open(bytes).unwrap();
-    let mut meta: Value = serde_json::from_str(t.meta("shrink").unwrap()).unwrap();
-    edit_meta(&mut meta);
-    let mut ar = Archive::new();
-    for name in t.names() {
-        let (mut shape, data) = t.view_any(&name).unwrap();
-        let (mut dtype, mut data) = (t.dtype(&name).unwrap(), data.to_vec());
-        edit(&name, &mut dtype, &mut shape, &mut data);
-        ar.raw(name, dtype, shape, data);
-    }
-    ar.serialize(meta.to_string()).unwrap()
-}
-
-/// A PyTorch-style state_dict.
-fn state_dict(layers: &[(&str, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
-    let mut ar = Archive::new();
-    for (name, shape, v) in layers {
-        ar.f32(name.to_string(), shape.clone(), v);
-    }
-    ar.serialize_plain().unwrap()
-}
-
-fn onnx_with_node(op: &str) -> Vec<u8> {
-    use prost::Message;
-    let g = GraphProto {
-        node: vec![NodeProto {
-            op_type: Some(op.into()),
-            input: vec!["input".into()],
-            output: vec!["y".into()],
-            ..Default::default()
-        }],
-        input: vec![shrink::io::onnx::builder::float_value("input", 784)],
-        output: vec![shrink::io::onnx::builder::float_value("y", 10)],
-        ..Default::default()
-    };
-    ModelProto {
-        graph: Some(g),
-        ..Default::default()
-    }
-    .encode_to_vec()
 }
 
 #[test]

@@ -9,62 +9,16 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod malformed;
 mod web_util;
+use malformed::{onnx_with_node, rebuild, state_dict};
 use safetensors::Dtype;
 use serde_json::Value;
-use shrink::io::onnx::proto::{GraphProto, ModelProto, NodeProto};
-use shrink::io::tensors::{open, Archive};
 use shrink::wasm::VersionsLab;
 use web_util::*;
 
 const TORCH: &[u8] = include_bytes!("fixtures/pytorch/mlp_784_100_10.safetensors");
 const TORCH_ONNX: &[u8] = include_bytes!("fixtures/pytorch/mlp_784_100_10.onnx");
-
-fn rebuild(
-    bytes: &[u8],
-    edit_meta: impl Fn(&mut Value),
-    edit: impl Fn(&str, &mut Dtype, &mut Vec<u8>),
-) -> Vec<u8> {
-    let t = open(bytes).unwrap();
-    let mut meta: Value = serde_json::from_str(t.meta("shrink").unwrap()).unwrap();
-    edit_meta(&mut meta);
-    let mut ar = Archive::new();
-    for name in t.names() {
-        let (shape, data) = t.view_any(&name).unwrap();
-        let (mut dtype, mut data) = (t.dtype(&name).unwrap(), data.to_vec());
-        edit(&name, &mut dtype, &mut data);
-        ar.raw(name, dtype, shape, data);
-    }
-    ar.serialize(meta.to_string()).unwrap()
-}
-
-fn state_dict(layers: &[(&str, Vec<usize>, Vec<f32>)]) -> Vec<u8> {
-    let mut ar = Archive::new();
-    for (name, shape, v) in layers {
-        ar.f32(name.to_string(), shape.clone(), v);
-    }
-    ar.serialize_plain().unwrap()
-}
-
-fn onnx_conv() -> Vec<u8> {
-    use prost::Message;
-    let g = GraphProto {
-        node: vec![NodeProto {
-            op_type: Some("Conv".into()),
-            input: vec!["input".into()],
-            output: vec!["y".into()],
-            ..Default::default()
-        }],
-        input: vec![shrink::io::onnx::builder::float_value("input", 784)],
-        output: vec![shrink::io::onnx::builder::float_value("y", 10)],
-        ..Default::default()
-    };
-    ModelProto {
-        graph: Some(g),
-        ..Default::default()
-    }
-    .encode_to_vec()
-}
 
 #[wasm_bindgen_test]
 fn files_round_trip_import_and_bad_files_are_refused_in_words() {
@@ -106,7 +60,7 @@ fn files_round_trip_import_and_bad_files_are_refused_in_words() {
     let nan = rebuild(
         &file,
         |_| {},
-        |n, _, d| {
+        |n, _, _, d| {
             if n == "layers.0.weight" {
                 d[..4].copy_from_slice(&f32::NAN.to_le_bytes())
             }
@@ -115,7 +69,7 @@ fn files_round_trip_import_and_bad_files_are_refused_in_words() {
     let dtype = rebuild(
         &file,
         |_| {},
-        |n, dt, _| {
+        |n, dt, _, _| {
             if n == "layers.0.bias" {
                 *dt = Dtype::I32
             }
@@ -124,12 +78,12 @@ fn files_round_trip_import_and_bad_files_are_refused_in_words() {
     let version = rebuild(
         &file,
         |m| m["format_version"] = Value::from(7),
-        |_, _, _| {},
+        |_, _, _, _| {},
     );
     let unchained = rebuild(
         &file,
         |m| m["layers"][1]["n_in"] = Value::from(5),
-        |_, _, _| {},
+        |_, _, _, _| {},
     );
     let w = vec![0.01f32; 100 * 784];
     let mut w_nan = w.clone();
@@ -148,7 +102,7 @@ fn files_round_trip_import_and_bad_files_are_refused_in_words() {
             b"\xff\xfe\xfd not a model".to_vec(),
             "not a valid ONNX file",
         ),
-        ("ONNX Conv", onnx_conv(), "not an MLP"),
+        ("ONNX Conv", onnx_with_node("Conv"), "not an MLP"),
         (
             "PyTorch infinite weight",
             state_dict(&[
