@@ -1,9 +1,30 @@
 //! The crate's error type: every fallible core function returns `Result<T>`.
 //!
-//! Variants carry enough context to be shown to a learner in words (the page prints `Display`).
+//! Variants carry enough context to be shown to a learner in words. `Display` is the English
+//! sentence (logs, the CLI, tests); the page instead receives the variant as a code with its
+//! fields (crate/wasm/dto.rs) and says it again from its catalogues (www/i18n/errors.*.js) in
+//! the page's language. So the words are ids, not free text: an [`InvalidParam`](Error::InvalidParam)
+//! names a [`Setting`] and a [`Reason`], a [`NotReady`](Error::NotReady) a [`Missing`], a
+//! [`BadData`](Error::BadData) a [`Fault`] with named arguments. Each id table holds its
+//! English; tests/error_catalogue.rs checks every id has an English and a Chinese entry.
 //! Nothing reachable from user input panics; invalid input becomes one of these.
 
+mod fault;
+mod ids;
+mod missing;
+mod reason;
+mod setting;
+mod wire;
+
+pub use fault::Fault;
+pub use missing::Missing;
+pub use reason::Reason;
+pub use setting::Setting;
+
 use std::fmt;
+
+/// Named arguments of a [`Fault`]'s sentence: `("name", "layers.0.weight")` fills `{name}`.
+pub type Args = Vec<(&'static str, String)>;
 
 /// Everything that can go wrong in the core, with context.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,23 +45,75 @@ pub enum Error {
     },
     /// A setting is out of its allowed range or not finite.
     InvalidParam {
-        name: &'static str,
+        name: Setting,
         value: String,
-        reason: &'static str,
+        reason: Reason,
     },
-    /// A data or model file is corrupt, truncated or inconsistent.
-    BadData { what: String },
+    /// A data or model file is corrupt, truncated or inconsistent: which check failed, and
+    /// the values its sentence names.
+    BadData { fault: Fault, args: Args },
     /// The loss became NaN or infinite; the last good weights were restored.
     Diverged { step: u64, loss: f32 },
     /// An operation needs state that is not there yet (e.g. no data loaded).
-    NotReady { what: &'static str },
+    NotReady { what: Missing },
     /// A step cannot take this input (e.g. pruning int8 codes); the text says why, in words,
-    /// and what to do instead.
+    /// and what to do instead. Free English text: the page shows it as it is.
     Unsupported { what: String },
 }
 
 /// `Result` with the crate's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Why training diverged, as [`Error::Diverged`] says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DivergedWhy {
+    /// The loss became NaN.
+    Nan,
+    /// The loss was finite but the weights overflowed.
+    Large,
+    /// The loss became ±∞.
+    Inf,
+}
+
+impl DivergedWhy {
+    /// From the loss that stopped training.
+    pub fn of(loss: f32) -> Self {
+        if loss.is_nan() {
+            DivergedWhy::Nan
+        } else if loss.is_finite() {
+            DivergedWhy::Large
+        } else {
+            DivergedWhy::Inf
+        }
+    }
+
+    /// The stable id (catalogue key `rust.why.<id>`).
+    pub fn id(self) -> &'static str {
+        match self {
+            DivergedWhy::Nan => "nan",
+            DivergedWhy::Large => "large",
+            DivergedWhy::Inf => "inf",
+        }
+    }
+
+    /// The English words.
+    pub fn en(self) -> &'static str {
+        match self {
+            DivergedWhy::Nan => "the loss became not a number",
+            DivergedWhy::Large => "the weights grew too large to represent",
+            DivergedWhy::Inf => "the loss became infinite",
+        }
+    }
+}
+
+/// `template` with each `{name}` replaced by its value in `args` (unknown names stay).
+pub fn fill(template: &str, args: &[(&'static str, String)]) -> String {
+    let mut out = template.to_string();
+    for (k, v) in args {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -51,17 +124,11 @@ impl fmt::Display for Error {
             Error::InvalidParam { name, value, reason } => {
                 write!(f, "invalid {name} = {value}: {reason}")
             }
-            Error::BadData { what } => write!(f, "bad data: {what}"),
+            Error::BadData { fault, args } => write!(f, "bad data: {}", fill(fault.en(), args)),
             Error::Diverged { step, loss } => write!(
                 f,
                 "training diverged at step {step}: {}, so training stopped and the last good weights were restored — try a smaller learning rate",
-                if loss.is_nan() {
-                    "the loss became not a number"
-                } else if loss.is_finite() {
-                    "the weights grew too large to represent"
-                } else {
-                    "the loss became infinite"
-                }
+                DivergedWhy::of(*loss).en()
             ),
             Error::NotReady { what } => write!(f, "not ready: {what}"),
             Error::NoLayer { index, count } => write!(
@@ -79,7 +146,7 @@ impl std::error::Error for Error {}
 
 impl Error {
     /// Shorthand for an [`Error::InvalidParam`].
-    pub fn param(name: &'static str, value: impl fmt::Display, reason: &'static str) -> Self {
+    pub fn param(name: Setting, value: impl fmt::Display, reason: Reason) -> Self {
         Error::InvalidParam {
             name,
             value: value.to_string(),
@@ -92,9 +159,18 @@ impl Error {
         Error::NoLayer { index, count }
     }
 
-    /// Shorthand for an [`Error::BadData`].
+    /// A [`Error::BadData`] with its sentence's arguments; see the `bad_data!` macro.
+    pub fn bad(fault: Fault, args: Args) -> Self {
+        Error::BadData { fault, args }
+    }
+
+    /// A [`Error::BadData`] in free English text ([`Fault::Other`]): for failures a learner
+    /// cannot cause from the page (the page shows the English as it is).
     pub fn data(what: impl Into<String>) -> Self {
-        Error::BadData { what: what.into() }
+        Error::BadData {
+            fault: Fault::Other,
+            args: vec![("what", what.into())],
+        }
     }
 
     /// Shorthand for an [`Error::ShapeMismatch`].
@@ -107,24 +183,37 @@ impl Error {
     }
 }
 
+/// `bad_data!(TensorMissing, name = name)`: an [`Error::BadData`] for that [`Fault`], each
+/// `key = value` filling `{key}` of its sentence (values through `Display`).
+macro_rules! bad_data {
+    ($fault:ident $(, $key:ident = $value:expr)* $(,)?) => {
+        $crate::error::Error::bad(
+            $crate::error::Fault::$fault,
+            vec![$((stringify!($key), ($value).to_string()),)*],
+        )
+    };
+}
+
+pub(crate) use bad_data;
+
 /// Checks that `value` is finite and strictly positive.
-pub fn check_positive(name: &'static str, value: f32) -> Result<()> {
+pub fn check_positive(name: Setting, value: f32) -> Result<()> {
     if !value.is_finite() {
-        return Err(Error::param(name, value, "must be a finite number"));
+        return Err(Error::param(name, value, Reason::MustBeAFiniteNumber));
     }
     if value <= 0.0 {
-        return Err(Error::param(name, value, "must be greater than zero"));
+        return Err(Error::param(name, value, Reason::MustBeGreaterThanZero));
     }
     Ok(())
 }
 
 /// Checks that `value` is finite and within `[lo, hi]`.
-pub fn check_range(name: &'static str, value: f32, lo: f32, hi: f32) -> Result<()> {
+pub fn check_range(name: Setting, value: f32, lo: f32, hi: f32) -> Result<()> {
     if !value.is_finite() {
-        return Err(Error::param(name, value, "must be a finite number"));
+        return Err(Error::param(name, value, Reason::MustBeAFiniteNumber));
     }
     if value < lo || value > hi {
-        return Err(Error::param(name, value, "is out of range"));
+        return Err(Error::param(name, value, Reason::IsOutOfRange));
     }
     Ok(())
 }

@@ -69,7 +69,11 @@ mod tests {
             t.set(t.get() + 1.0);
             calls.set(calls.get() + 1);
             if calls.get() > 2 {
-                Err(crate::Error::param("k", 1, "fails on the third call"))
+                Err(crate::Error::param(
+                    crate::error::Setting::K,
+                    1,
+                    crate::error::Reason::FailsOnTheThirdCall,
+                ))
             } else {
                 Ok(())
             }

@@ -4,7 +4,8 @@
 //! then the bytes. Every header field is checked against the payload size before use, and gzip
 //! output is capped, so a corrupt or hostile file gives `BadData`, never a panic or a huge alloc.
 
-use crate::error::{Error, Result};
+use crate::error::bad_data;
+use crate::error::Result;
 use flate2::read::GzDecoder;
 use std::io::Read;
 
@@ -54,10 +55,7 @@ impl Dataset {
         let (n_img, rows, cols, pixels) = parse_images(&images)?;
         let labs = parse_labels(&labels)?;
         if labs.len() != n_img {
-            return Err(Error::data(format!(
-                "the image file holds {n_img} images but the label file {} labels",
-                labs.len()
-            )));
+            return Err(bad_data!(IdxCounts, images = n_img, labels = labs.len()));
         }
         Ok(Dataset {
             images: pixels.to_vec(),
@@ -128,12 +126,13 @@ fn maybe_gunzip<'a>(bytes: &'a [u8], what: &str) -> Result<std::borrow::Cow<'a, 
     let mut out = Vec::new();
     let mut dec = GzDecoder::new(bytes).take(MAX_DECOMPRESSED as u64 + 1);
     dec.read_to_end(&mut out)
-        .map_err(|e| Error::data(format!("{what}: broken gzip stream ({e})")))?;
+        .map_err(|e| bad_data!(IdxGzip, file = what, detail = e))?;
     if out.len() > MAX_DECOMPRESSED {
-        return Err(Error::data(format!(
-            "{what}: decompresses to more than {} MB",
-            MAX_DECOMPRESSED >> 20
-        )));
+        return Err(bad_data!(
+            IdxTooLarge,
+            file = what,
+            mb = MAX_DECOMPRESSED >> 20
+        ));
     }
     Ok(std::borrow::Cow::Owned(out))
 }
@@ -142,12 +141,7 @@ fn be_u32(bytes: &[u8], at: usize, what: &str) -> Result<u32> {
     bytes
         .get(at..at + 4)
         .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-        .ok_or_else(|| {
-            Error::data(format!(
-                "{what}: file is too short for its header ({} bytes)",
-                bytes.len()
-            ))
-        })
+        .ok_or_else(|| bad_data!(IdxTooShort, file = what, bytes = bytes.len()))
 }
 
 /// Parses an IDX image file: (count, rows, cols, pixels).
@@ -158,33 +152,46 @@ fn be_u32(bytes: &[u8], at: usize, what: &str) -> Result<u32> {
 pub fn parse_images(bytes: &[u8]) -> Result<(usize, usize, usize, &[u8])> {
     let magic = be_u32(bytes, 0, "image file")?;
     if magic != IMAGES_MAGIC {
-        let hint = if magic == LABELS_MAGIC {
-            " (this is a label file)"
+        return Err(if magic == LABELS_MAGIC {
+            bad_data!(
+                IdxImageMagicIsLabels,
+                magic = magic,
+                expected = IMAGES_MAGIC
+            )
         } else {
-            ""
-        };
-        return Err(Error::data(format!(
-            "image file: magic number {magic}, expected {IMAGES_MAGIC}{hint}"
-        )));
+            bad_data!(IdxImageMagic, magic = magic, expected = IMAGES_MAGIC)
+        });
     }
     let n = be_u32(bytes, 4, "image file")? as usize;
     let rows = be_u32(bytes, 8, "image file")? as usize;
     let cols = be_u32(bytes, 12, "image file")? as usize;
     if rows == 0 || cols == 0 || rows > 256 || cols > 256 {
-        return Err(Error::data(format!(
-            "image file: {rows}×{cols} images are not supported"
-        )));
+        return Err(bad_data!(IdxImageSize, rows = rows, cols = cols));
     }
     let expected = n
         .checked_mul(rows * cols)
-        .ok_or_else(|| Error::data("image file: count overflows"))?;
+        .ok_or_else(|| bad_data!(IdxImageOverflow))?;
     let payload = &bytes[16..];
     if payload.len() != expected {
-        return Err(Error::data(format!(
-            "image file: header says {n} images of {rows}×{cols} ({expected} bytes) but {} bytes follow{}",
-            payload.len(),
-            if payload.len() < expected { " (truncated?)" } else { "" }
-        )));
+        return Err(if payload.len() < expected {
+            bad_data!(
+                IdxImageTruncated,
+                n = n,
+                rows = rows,
+                cols = cols,
+                expected = expected,
+                bytes = payload.len()
+            )
+        } else {
+            bad_data!(
+                IdxImagePayload,
+                n = n,
+                rows = rows,
+                cols = cols,
+                expected = expected,
+                bytes = payload.len()
+            )
+        });
     }
     Ok((n, rows, cols, payload))
 }
@@ -196,28 +203,23 @@ pub fn parse_images(bytes: &[u8]) -> Result<(usize, usize, usize, &[u8])> {
 pub fn parse_labels(bytes: &[u8]) -> Result<&[u8]> {
     let magic = be_u32(bytes, 0, "label file")?;
     if magic != LABELS_MAGIC {
-        let hint = if magic == IMAGES_MAGIC {
-            " (this is an image file)"
+        return Err(if magic == IMAGES_MAGIC {
+            bad_data!(
+                IdxLabelMagicIsImages,
+                magic = magic,
+                expected = LABELS_MAGIC
+            )
         } else {
-            ""
-        };
-        return Err(Error::data(format!(
-            "label file: magic number {magic}, expected {LABELS_MAGIC}{hint}"
-        )));
+            bad_data!(IdxLabelMagic, magic = magic, expected = LABELS_MAGIC)
+        });
     }
     let n = be_u32(bytes, 4, "label file")? as usize;
     let payload = &bytes[8..];
     if payload.len() != n {
-        return Err(Error::data(format!(
-            "label file: header says {n} labels but {} bytes follow",
-            payload.len()
-        )));
+        return Err(bad_data!(IdxLabelPayload, n = n, bytes = payload.len()));
     }
     if let Some(pos) = payload.iter().position(|&l| l > 9) {
-        return Err(Error::data(format!(
-            "label file: label {} at index {pos} is not a digit 0–9",
-            payload[pos]
-        )));
+        return Err(bad_data!(IdxLabelDigit, label = payload[pos], index = pos));
     }
     Ok(payload)
 }
@@ -278,7 +280,7 @@ mod tests {
 
     fn err(i: &[u8], l: &[u8]) -> String {
         match Dataset::from_idx(i, l) {
-            Err(Error::BadData { what }) => what,
+            Err(e @ crate::Error::BadData { .. }) => e.to_string(),
             other => panic!("expected BadData, got {other:?}"),
         }
     }

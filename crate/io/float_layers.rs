@@ -6,6 +6,7 @@
 use super::meta::{LayerMeta, Layout};
 use super::tensors::{Archive, Tensors};
 use super::validate::{check_layer_widths, mask_from_bits, mask_to_bits};
+use crate::error::bad_data;
 use crate::error::{Error, Result};
 use crate::model::{Activation, Dense, Mlp};
 use crate::tensor::as_slice;
@@ -93,10 +94,11 @@ pub fn read(metas: &[LayerMeta], t: &Tensors) -> Result<Mlp> {
             }
             Layout::Csr => read_csr(l, m, t)?,
             other => {
-                return Err(Error::data(format!(
-                    "layer {} of a float model cannot have the {other:?} layout",
-                    l + 1
-                )))
+                return Err(bad_data!(
+                    FloatLayout,
+                    layer = l + 1,
+                    layout = format!("{other:?}")
+                ))
             }
         };
         let w = Array2::from_shape_vec((n_out, n_in), w)
@@ -114,23 +116,19 @@ pub fn read(metas: &[LayerMeta], t: &Tensors) -> Result<Mlp> {
 fn read_csr(l: usize, m: &LayerMeta, t: &Tensors) -> Result<(Vec<f32>, Option<Vec<f32>>)> {
     let (n_in, n_out, nnz) = (m.n_in, m.n_out, m.nnz);
     if nnz > n_in * n_out {
-        return Err(Error::data(format!(
-            "layer {} claims {nnz} stored weights but has only {}",
-            l + 1,
-            n_in * n_out
-        )));
+        return Err(bad_data!(
+            SparseCount,
+            layer = l + 1,
+            nnz = nnz,
+            count = n_in * n_out
+        ));
     }
     let values = t.f32(&format!("layers.{l}.values"), &[nnz])?;
     let cols = t.u16(&format!("layers.{l}.col_index"), nnz)?;
     let ptr = t.u32(&format!("layers.{l}.row_ptr"), n_out + 1)?;
     let mut w = vec![0f32; n_in * n_out];
     let mut mask = vec![0f32; n_in * n_out];
-    let bad = || {
-        Error::data(format!(
-            "layer {}: the sparse row pointers are not increasing from 0 to the stored count",
-            l + 1
-        ))
-    };
+    let bad = || bad_data!(SparseRows, layer = l + 1);
     if ptr.first() != Some(&0) || ptr.last().map(|&p| p as usize) != Some(nnz) {
         return Err(bad());
     }
@@ -144,11 +142,13 @@ fn read_csr(l: usize, m: &LayerMeta, t: &Tensors) -> Result<(Vec<f32>, Option<Ve
         for k in a..b {
             let c = cols[k];
             if usize::from(c) >= n_in || last.is_some_and(|p| p >= c) {
-                return Err(Error::data(format!(
-                    "layer {}, row {}: column index {c} is out of range or out of order (inputs: {n_in})",
-                    l + 1,
-                    r + 1
-                )));
+                return Err(bad_data!(
+                    SparseColumn,
+                    layer = l + 1,
+                    row = r + 1,
+                    column = c,
+                    inputs = n_in
+                ));
             }
             last = Some(c);
             w[r * n_in + usize::from(c)] = values[k];

@@ -6,7 +6,8 @@
 
 use super::meta::{FileInfo, InputScaling};
 use super::{model_file, onnx, pytorch, ModelFile};
-use crate::error::{Error, Result};
+use crate::error::bad_data;
+use crate::error::Result;
 use crate::model::Mlp;
 use crate::version::Model;
 
@@ -44,9 +45,7 @@ fn parse_scaling(s: &str) -> Result<InputScaling> {
     match s {
         "unit" | "255" | "/255" => Ok(InputScaling::Unit),
         "mean-std" | "standardized" | "standardised" => Ok(InputScaling::default()),
-        other => Err(Error::data(format!(
-            "the file's input_scaling metadata is '{other}' (expected unit or mean-std)"
-        ))),
+        other => Err(bad_data!(InputScalingMeta, value = other)),
     }
 }
 
@@ -134,7 +133,7 @@ pub fn onnx_mlp(bytes: &[u8], scaling: Option<InputScaling>) -> Result<Imported>
 /// `BadData` in words from the loader of its kind.
 pub fn any(bytes: &[u8], scaling: Option<InputScaling>) -> Result<Imported> {
     if bytes.is_empty() {
-        return Err(Error::data("the file is empty"));
+        return Err(bad_data!(FileEmpty));
     }
     match sniff(bytes) {
         Kind::Shrink => Ok(Imported {

@@ -7,6 +7,7 @@ use super::meta::{FileInfo, FileMeta, Storage, FORMAT, FORMAT_VERSION};
 use super::tensors::{self, Archive, META_KEY};
 use super::{binary_layers, float_layers, quantized_layers};
 use crate::compress::quantize::LayerCodes;
+use crate::error::bad_data;
 use crate::error::{Error, Result};
 use crate::version::Model;
 
@@ -107,43 +108,42 @@ pub fn save(model: &Model, info: &FileInfo) -> Result<Vec<u8>> {
 /// gigabytes, wrong dtypes, shapes that do not chain, NaN weights, out-of-range codes.
 pub fn load(bytes: &[u8]) -> Result<ModelFile> {
     let t = tensors::open(bytes)?;
-    let json = t.meta(META_KEY).ok_or_else(|| {
-        Error::data("this safetensors file has no Shrink metadata; to bring in a PyTorch state_dict use the PyTorch import")
-    })?;
-    let probe: serde_json::Value = serde_json::from_str(json)
-        .map_err(|e| Error::data(format!("the metadata is not valid JSON: {e}")))?;
+    let json = t
+        .meta(META_KEY)
+        .ok_or_else(|| bad_data!(NoShrinkMetadata))?;
+    let probe: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| bad_data!(MetadataNotJson, detail = e))?;
     if probe.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-        return Err(Error::data(
-            "the metadata does not say format \"shrink-model\"",
-        ));
+        return Err(bad_data!(NotShrinkFormat));
     }
     let version = probe
         .get("format_version")
         .and_then(serde_json::Value::as_u64);
     if version != Some(u64::from(FORMAT_VERSION)) {
-        return Err(Error::data(format!(
-            "format version {} is not supported (this build reads version {FORMAT_VERSION})",
-            version.map_or("(missing)".to_string(), |v| v.to_string())
-        )));
+        return Err(bad_data!(
+            FormatVersion,
+            version = version.map_or("(missing)".to_string(), |v| v.to_string()),
+            supported = FORMAT_VERSION
+        ));
     }
-    let meta: FileMeta = serde_json::from_value(probe)
-        .map_err(|e| Error::data(format!("the metadata is malformed: {e}")))?;
+    let meta: FileMeta =
+        serde_json::from_value(probe).map_err(|e| bad_data!(MetadataMalformed, detail = e))?;
     let model = match meta.storage {
         Storage::Float => Model::Float(float_layers::read(&meta.layers, &t)?),
         Storage::Quantized => {
-            let qm = meta.quantized.ok_or_else(|| {
-                Error::data("a quantized model without its quantization settings")
-            })?;
+            let qm = meta
+                .quantized
+                .ok_or_else(|| bad_data!(QuantizedWithoutSettings))?;
             Model::Quantized(quantized_layers::read(&meta.layers, &qm, &t)?)
         }
         Storage::Binary => Model::Binary(binary_layers::read(&meta.layers, &t)?),
     };
     if model.sizes() != meta.sizes {
-        return Err(Error::data(format!(
-            "the metadata says widths {:?} but the layers have {:?}",
-            meta.sizes,
-            model.sizes()
-        )));
+        return Err(bad_data!(
+            WidthsDisagree,
+            meta = format!("{:?}", meta.sizes),
+            layers = format!("{:?}", model.sizes())
+        ));
     }
     Ok(ModelFile {
         model,

@@ -4,6 +4,7 @@
 //! activations, so ReLU between the Linear layers is assumed, as in the article's network.
 
 use super::tensors;
+use crate::error::bad_data;
 use crate::error::{Error, Result};
 use crate::model::{Activation, Dense, Mlp};
 use ndarray::{Array1, Array2};
@@ -13,9 +14,12 @@ use safetensors::Dtype;
 fn floats(t: &tensors::Tensors, name: &str, shape: &[usize]) -> Result<Vec<f32>> {
     let (s, data) = t.view_any(name)?;
     if s != shape {
-        return Err(Error::data(format!(
-            "tensor '{name}' has shape {s:?}, expected {shape:?} (the layers' widths must chain)"
-        )));
+        return Err(bad_data!(
+            TensorShape,
+            name = name,
+            shape = format!("{s:?}"),
+            expected = format!("{shape:?}")
+        ));
     }
     let dtype = t.dtype(name)?;
     let v: Vec<f32> = match dtype {
@@ -32,16 +36,15 @@ fn floats(t: &tensors::Tensors, name: &str, shape: &[usize]) -> Result<Vec<f32>>
             .map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32())
             .collect(),
         other => {
-            return Err(Error::data(format!(
-                "tensor '{name}' has dtype {other:?}; weights must be F32, F16 or BF16"
-            )))
+            return Err(bad_data!(
+                TorchDtype,
+                name = name,
+                dtype = format!("{other:?}")
+            ))
         }
     };
     if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-        return Err(Error::data(format!(
-            "tensor '{name}' holds a value that is not a finite number (element {})",
-            i + 1
-        )));
+        return Err(bad_data!(TorchNotFinite, name = name, index = i + 1));
     }
     Ok(v)
 }
@@ -59,7 +62,7 @@ pub fn import(bytes: &[u8]) -> Result<(Mlp, Option<String>)> {
         .filter_map(|n| n.strip_suffix(".weight").map(str::to_string))
         .collect();
     if prefixes.is_empty() {
-        return Err(Error::data("no '<layer>.weight' tensors: this is not the state_dict of an nn.Sequential of Linear layers"));
+        return Err(bad_data!(TorchNoWeights));
     }
     // Natural order: `net.2` before `net.10`.
     let key = |p: &String| -> Vec<(String, u64)> {
@@ -72,10 +75,7 @@ pub fn import(bytes: &[u8]) -> Result<(Mlp, Option<String>)> {
     };
     prefixes.sort_by_key(key);
     if prefixes.len() > 2 * (crate::model::mlp::MAX_HIDDEN_LAYERS + 1) {
-        return Err(Error::data(format!(
-            "{} Linear layers is too many",
-            prefixes.len()
-        )));
+        return Err(bad_data!(TorchTooManyLayers, count = prefixes.len()));
     }
     let mut layers = Vec::new();
     let mut n_in_expected: Option<usize> = None;
@@ -83,21 +83,33 @@ pub fn import(bytes: &[u8]) -> Result<(Mlp, Option<String>)> {
         let wname = format!("{p}.weight");
         let (shape, _) = t.view_any(&wname)?;
         let [n_out, n_in] = shape[..] else {
-            return Err(Error::data(format!(
-                "'{wname}' has shape {shape:?}; a Linear weight is 2-D [out, in]"
-            )));
+            return Err(bad_data!(
+                TorchWeightNot2d,
+                name = wname,
+                shape = format!("{shape:?}")
+            ));
         };
         if n_in == 0
             || n_out == 0
             || n_in > crate::model::mlp::MAX_WIDTH
             || n_out > crate::model::mlp::MAX_WIDTH
         {
-            return Err(Error::data(format!(
-                "'{wname}' is {n_out}×{n_in}; widths must be 1 to 4096"
-            )));
+            return Err(bad_data!(
+                TorchLayerSize,
+                name = wname,
+                n_out = n_out,
+                n_in = n_in
+            ));
         }
         if let Some(e) = n_in_expected.filter(|&e| e != n_in) {
-            return Err(Error::data(format!("the layers do not chain: layer {l} has {e} outputs but '{wname}' (layer {}) takes {n_in} inputs", l + 1)));
+            return Err(bad_data!(
+                TorchNotChain,
+                a = l,
+                outputs = e,
+                name = wname,
+                b = l + 1,
+                inputs = n_in
+            ));
         }
         n_in_expected = Some(n_out);
         let w = floats(&t, &wname, &[n_out, n_in])?;

@@ -13,6 +13,7 @@ use crate::compress::quantize::fixed_point::{grid, row_params};
 use crate::compress::quantize::kmeans::Codebook;
 use crate::compress::quantize::packing::{gap_symbols, LayerBits};
 use crate::compress::quantize::{LayerCodes, QLayer, QParams, QuantizedMlp};
+use crate::error::Setting;
 use crate::error::{check_positive, Error, Result};
 use crate::model::Activation;
 use ndarray::Array2;
@@ -194,7 +195,7 @@ pub fn read(metas: &[LayerMeta], qm: &QuantMeta, t: &Tensors) -> Result<Quantize
             .iter()
             .zip(ints.chunks_exact(3))
             .map(|(&scale, z)| {
-                check_positive("activation scale", scale)?;
+                check_positive(Setting::ActivationScale, scale)?;
                 let (zero, q_min, q_max) = (z[0], z[1], z[2]);
                 if !(-128 <= q_min && q_min < q_max && q_max <= 127 && q_min <= zero && zero <= q_max) {
                     return Err(Error::data(format!("activation grid [{q_min}, {q_max}] with zero point {zero} is not a signed 8-bit grid")));
@@ -388,7 +389,7 @@ fn read_layer(l: usize, m: &LayerMeta, qm: &QuantMeta, t: &Tensors) -> Result<QL
                 .first()
                 .copied()
                 .unwrap_or(0.0);
-            check_positive("float-format scale", scale)
+            check_positive(Setting::FloatFormatScale, scale)
                 .map_err(|e| Error::data(format!("layer {name}: {e}")))?;
             let (syms, mask) = read_symbols(l, m, qm, t, &|_| 0)?;
             let codes: Vec<u16> = syms.iter().map(|&s| s as u16).collect();

@@ -4,6 +4,7 @@
 //! check a hostile file needs: the header size is bounded before it is parsed, and each tensor's
 //! dtype and shape are compared with what the model's metadata says they must be.
 
+use crate::error::bad_data;
 use crate::error::{Error, Result};
 use safetensors::{Dtype, SafeTensors, View};
 use std::borrow::Cow;
@@ -125,46 +126,40 @@ pub struct Tensors<'a> {
 /// `BadData` in words for a truncated file, a header of gigabytes, bad JSON or offsets.
 pub fn open(bytes: &[u8]) -> Result<Tensors<'_>> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(Error::data(format!(
-            "the file is {} bytes; a model file is at most {} bytes",
-            bytes.len(),
-            MAX_FILE_BYTES
-        )));
+        return Err(bad_data!(
+            FileTooLarge,
+            bytes = bytes.len(),
+            max = MAX_FILE_BYTES
+        ));
     }
     let head: [u8; 8] = bytes
         .get(..8)
         .and_then(|h| h.try_into().ok())
-        .ok_or_else(|| {
-            Error::data(format!(
-                "the file is only {} bytes: too short for a safetensors header",
-                bytes.len()
-            ))
-        })?;
+        .ok_or_else(|| bad_data!(SafetensorsTooShort, bytes = bytes.len()))?;
     let n = u64::from_le_bytes(head);
     if n > MAX_HEADER_BYTES {
-        return Err(Error::data(format!(
-            "the safetensors header claims {n} bytes (at most {MAX_HEADER_BYTES}): not a model file, or corrupt"
-        )));
+        return Err(bad_data!(
+            SafetensorsHeaderTooLarge,
+            bytes = n,
+            max = MAX_HEADER_BYTES
+        ));
     }
     if n + 8 > bytes.len() as u64 {
-        return Err(Error::data(format!(
-            "the file is truncated: its header needs {} bytes but the file has {}",
-            n + 8,
-            bytes.len()
-        )));
+        return Err(bad_data!(
+            SafetensorsTruncated,
+            need = n + 8,
+            bytes = bytes.len()
+        ));
     }
-    let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(|e| {
-        Error::data(format!(
-            "not a valid safetensors file ({e}); it may be truncated"
-        ))
-    })?;
+    let (_, metadata) = SafeTensors::read_metadata(bytes)
+        .map_err(|e| bad_data!(SafetensorsInvalidTruncated, detail = e))?;
     let meta = metadata
         .metadata()
         .as_ref()
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default();
-    let st = SafeTensors::deserialize(bytes)
-        .map_err(|e| Error::data(format!("not a valid safetensors file ({e})")))?;
+    let st =
+        SafeTensors::deserialize(bytes).map_err(|e| bad_data!(SafetensorsInvalid, detail = e))?;
     Ok(Tensors { st, meta })
 }
 
@@ -200,19 +195,23 @@ impl<'a> Tensors<'a> {
         let t = self
             .st
             .tensor(name)
-            .map_err(|_| Error::data(format!("tensor '{name}' is missing")))?;
+            .map_err(|_| bad_data!(TensorMissing, name = name))?;
         if t.dtype() != dtype {
-            return Err(Error::data(format!(
-                "tensor '{name}' has dtype {:?}, expected {dtype:?}",
-                t.dtype()
-            )));
+            return Err(bad_data!(
+                TensorDtype,
+                name = name,
+                dtype = format!("{:?}", t.dtype()),
+                expected = format!("{dtype:?}")
+            ));
         }
         if let Some(s) = shape {
             if t.shape() != s {
-                return Err(Error::data(format!(
-                    "tensor '{name}' has shape {:?}, expected {s:?} (the layers' widths must chain)",
-                    t.shape()
-                )));
+                return Err(bad_data!(
+                    TensorShape,
+                    name = name,
+                    shape = format!("{:?}", t.shape()),
+                    expected = format!("{s:?}")
+                ));
             }
         }
         Ok((t.shape().to_vec(), t.data()))
@@ -226,7 +225,7 @@ impl<'a> Tensors<'a> {
         let t = self
             .st
             .tensor(name)
-            .map_err(|_| Error::data(format!("tensor '{name}' is missing")))?;
+            .map_err(|_| bad_data!(TensorMissing, name = name))?;
         Ok((t.shape().to_vec(), t.data()))
     }
 
@@ -238,7 +237,7 @@ impl<'a> Tensors<'a> {
         Ok(self
             .st
             .tensor(name)
-            .map_err(|_| Error::data(format!("tensor '{name}' is missing")))?
+            .map_err(|_| bad_data!(TensorMissing, name = name))?
             .dtype())
     }
 
@@ -253,11 +252,12 @@ impl<'a> Tensors<'a> {
             .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
         if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-            return Err(Error::data(format!(
-                "tensor '{name}' holds a value that is not a finite number (element {}: {})",
-                i + 1,
-                v[i]
-            )));
+            return Err(bad_data!(
+                TensorNotFinite,
+                name = name,
+                index = i + 1,
+                value = v[i]
+            ));
         }
         Ok(v)
     }
@@ -313,9 +313,7 @@ impl<'a> Tensors<'a> {
     pub fn bytes_any(&self, name: &str) -> Result<&'a [u8]> {
         let (shape, data) = self.view(name, Dtype::U8, None)?;
         if shape.len() != 1 {
-            return Err(Error::data(format!(
-                "tensor '{name}' must be one-dimensional"
-            )));
+            return Err(bad_data!(TensorNot1d, name = name));
         }
         Ok(data)
     }

@@ -3,7 +3,8 @@
 //! as `io::bits` packs it). Each failure names the layer, numbered from 1, in words.
 
 use super::meta::LayerMeta;
-use crate::error::{Error, Result};
+use crate::error::bad_data;
+use crate::error::{Error, Fault, Result};
 use crate::model::mlp::{MAX_HIDDEN_LAYERS, MAX_PARAMS, MAX_WIDTH};
 
 /// Checks that layer l's inputs are layer l−1's outputs and the sizes are sane.
@@ -12,42 +13,48 @@ use crate::model::mlp::{MAX_HIDDEN_LAYERS, MAX_PARAMS, MAX_WIDTH};
 /// `BadData` naming the first offending layer.
 pub fn check_layer_widths(metas: &[LayerMeta]) -> Result<()> {
     if metas.is_empty() {
-        return Err(Error::data("the model has no layers"));
+        return Err(bad_data!(ModelNoLayers));
     }
     if metas.len() > 2 * (MAX_HIDDEN_LAYERS + 1) {
-        return Err(Error::data(format!(
-            "the model has {} layers (at most {})",
-            metas.len(),
-            2 * (MAX_HIDDEN_LAYERS + 1)
-        )));
+        return Err(bad_data!(
+            ModelTooManyLayers,
+            count = metas.len(),
+            max = 2 * (MAX_HIDDEN_LAYERS + 1)
+        ));
     }
     let mut params = 0usize;
     for (l, m) in metas.iter().enumerate() {
-        for (what, w) in [("inputs", m.n_in), ("outputs", m.n_out)] {
+        for (fault, w) in [(Fault::LayerInputs, m.n_in), (Fault::LayerOutputs, m.n_out)] {
             if w == 0 || w > MAX_WIDTH {
-                return Err(Error::data(format!(
-                    "layer {} has {w} {what}; widths must be between 1 and {MAX_WIDTH}",
-                    l + 1
-                )));
+                return Err(Error::bad(
+                    fault,
+                    vec![
+                        ("layer", (l + 1).to_string()),
+                        ("width", w.to_string()),
+                        ("max", MAX_WIDTH.to_string()),
+                    ],
+                ));
             }
         }
         if let Some(prev) = l.checked_sub(1).and_then(|p| metas.get(p)) {
             if prev.n_out != m.n_in {
-                return Err(Error::data(format!(
-                    "the layers do not chain: layer {} has {} outputs but layer {} has {} inputs",
-                    l,
-                    prev.n_out,
-                    l + 1,
-                    m.n_in
-                )));
+                return Err(bad_data!(
+                    LayersDoNotChain,
+                    a = l,
+                    outputs = prev.n_out,
+                    b = l + 1,
+                    inputs = m.n_in
+                ));
             }
         }
         params += m.n_in * m.n_out + m.n_out;
     }
     if params > MAX_PARAMS {
-        return Err(Error::data(format!(
-            "the model has {params} parameters (at most {MAX_PARAMS}, the browser's memory)"
-        )));
+        return Err(bad_data!(
+            ModelTooManyParams,
+            params = params,
+            max = MAX_PARAMS
+        ));
     }
     Ok(())
 }

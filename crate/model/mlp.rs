@@ -7,7 +7,9 @@ use super::activation::Activation;
 use super::dense::Dense;
 use super::init::Init;
 use super::workspace::{Grads, Workspace};
+use crate::error::Missing;
 use crate::error::{check_len, Error, Result};
+use crate::error::{Reason, Setting};
 use crate::rng::SeededRng;
 use crate::tensor::{as_slice, as_slice_mut, kernels};
 use serde::{Deserialize, Serialize};
@@ -55,24 +57,28 @@ impl MlpSpec {
     pub fn check(&self) -> Result<()> {
         if self.hidden.is_empty() {
             return Err(Error::param(
-                "hidden",
+                Setting::Hidden,
                 "[]",
-                "needs at least one hidden layer",
+                Reason::NeedsAtLeastOneHiddenLayer,
             ));
         }
         if self.hidden.len() > MAX_HIDDEN_LAYERS {
             return Err(Error::param(
-                "hidden",
+                Setting::Hidden,
                 self.hidden.len(),
-                "at most 8 hidden layers",
+                Reason::AtMost8HiddenLayers,
             ));
         }
         for &w in self.hidden.iter().chain([&self.n_in, &self.n_out]) {
             if w == 0 {
-                return Err(Error::param("layer width", w, "must be at least 1"));
+                return Err(Error::param(Setting::LayerWidth, w, Reason::MustBeAtLeast1));
             }
             if w > MAX_WIDTH {
-                return Err(Error::param("layer width", w, "must be at most 4096"));
+                return Err(Error::param(
+                    Setting::LayerWidth,
+                    w,
+                    Reason::MustBeAtMost4096,
+                ));
             }
         }
         // Widths ≤ 4096 and ≤ 10 layers: this sum cannot overflow.
@@ -83,9 +89,9 @@ impl MlpSpec {
             .sum();
         if params > MAX_PARAMS {
             return Err(Error::param(
-                "hidden layer widths",
+                Setting::HiddenLayerWidths,
                 format!("{params} weights and biases in all"),
-                "widths of 1 to 4096 that give at most 12,000,000 weights and biases (the browser's memory)",
+                Reason::WidthsOf1To4096ThatGiveAt,
             ));
         }
         Ok(())
@@ -177,7 +183,7 @@ impl Mlp {
         check_len("Mlp::forward input", x.len(), batch * self.n_in())?;
         if self.layers.is_empty() {
             return Err(Error::NotReady {
-                what: "the network has no layers",
+                what: Missing::TheNetworkHasNoLayers,
             });
         }
         let packed_ok = ws.packed.len() == self.layers.len()

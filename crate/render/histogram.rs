@@ -7,6 +7,7 @@ use super::chart::{parse_color, px};
 use super::heatmap::Image;
 use super::palette::sequential;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -73,9 +74,9 @@ pub fn draw_histogram<DB: DrawingBackend>(
     area.fill(&WHITE).map_err(draw_err)?;
     if !(h.lo.is_finite() && h.hi.is_finite() && h.hi > h.lo) {
         return Err(Error::param(
-            "histogram range",
+            Setting::HistogramRange,
             format!("[{}, {}]", h.lo, h.hi),
-            "must be finite and increasing",
+            Reason::MustBeFiniteAndIncreasing,
         ));
     }
     let root = |c: u32| (c as f32).sqrt();

@@ -5,6 +5,7 @@
 
 use super::kernels::sparse::active;
 use crate::error::{check_len, Error, Result};
+use crate::error::{Reason, Setting};
 use ndarray::Array2;
 
 /// A validated CSR matrix (indices in range, row pointers monotone).
@@ -26,16 +27,16 @@ impl Csr {
         let (n_rows, n_cols) = w.dim();
         if n_cols > 1 << 16 {
             return Err(Error::param(
-                "columns",
+                Setting::Columns,
                 n_cols,
-                "CSR uses 16-bit column indices",
+                Reason::CSRUses16BitColumnIndices,
             ));
         }
         if w.len() > u32::MAX as usize {
             return Err(Error::param(
-                "weights",
+                Setting::Weights,
                 w.len(),
-                "too many for 32-bit row pointers",
+                Reason::TooManyFor32BitRowPointers,
             ));
         }
         let mut row_ptr = Vec::with_capacity(n_rows + 1);

@@ -2,6 +2,7 @@
 //! settings that are known to be valid (finite, in range) before anything uses them.
 
 use crate::error::{check_positive, check_range, Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::{Activation, MlpSpec};
 use serde::{Deserialize, Serialize};
 
@@ -94,24 +95,28 @@ impl TrainConfig {
     /// # Errors
     /// `InvalidParam` naming the first bad field.
     pub fn check(&self) -> Result<()> {
-        check_positive("learning rate", self.lr)?;
+        check_positive(Setting::LearningRate, self.lr)?;
         if self.lr > 10.0 {
-            return Err(Error::param("learning rate", self.lr, "must be at most 10"));
+            return Err(Error::param(
+                Setting::LearningRate,
+                self.lr,
+                Reason::MustBeAtMost10,
+            ));
         }
-        check_range("momentum", self.momentum, 0.0, 0.999)?;
-        check_range("weight decay", self.weight_decay, 0.0, 1.0)?;
+        check_range(Setting::Momentum, self.momentum, 0.0, 0.999)?;
+        check_range(Setting::WeightDecay, self.weight_decay, 0.0, 1.0)?;
         if self.batch_size == 0 || self.batch_size > MAX_BATCH {
             return Err(Error::param(
-                "batch size",
+                Setting::BatchSize,
                 self.batch_size,
-                "must be between 1 and 4096",
+                Reason::MustBeBetween1And4096,
             ));
         }
         if self.epochs == 0 || self.epochs > MAX_EPOCHS {
             return Err(Error::param(
-                "epochs",
+                Setting::Epochs,
                 self.epochs,
-                "must be between 1 and 1000",
+                Reason::MustBeBetween1And1000,
             ));
         }
         self.spec().check()

@@ -5,6 +5,7 @@
 use crate::data::batch::gather;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::loss::softmax_in_place;
 use crate::model::{Mlp, Workspace};
 use crate::tensor::argmax;
@@ -38,7 +39,11 @@ pub struct Gallery {
 /// not the network's input width.
 pub fn gallery(mlp: &Mlp, data: &Dataset, n: usize, mistakes_only: bool) -> Result<Gallery> {
     if n == 0 || n > MAX_GALLERY {
-        return Err(Error::param("gallery size", n, "must be between 1 and 500"));
+        return Err(Error::param(
+            Setting::GallerySize,
+            n,
+            Reason::MustBeBetween1And500,
+        ));
     }
     let d = data.dim();
     crate::error::check_len("gallery image width", d, mlp.n_in())?;

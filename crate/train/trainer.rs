@@ -11,6 +11,7 @@ use super::optimizer::Optimizer;
 use super::parallel;
 use crate::data::batch::gather;
 use crate::data::{Batcher, Dataset};
+use crate::error::Missing;
 use crate::error::{check_len, Error, Result};
 use crate::model::loss::softmax_cross_entropy;
 use crate::model::{Grads, Mlp, Workspace};
@@ -119,7 +120,7 @@ impl Trainer {
         cfg.check()?;
         if n_train == 0 {
             return Err(Error::NotReady {
-                what: "no training data",
+                what: Missing::NoTrainingData,
             });
         }
         let opt = Optimizer::new(&cfg, &mlp);
@@ -351,7 +352,7 @@ impl Trainer {
         self.panels_fresh = false;
         if self.done() {
             return Err(Error::NotReady {
-                what: "training is finished; reset or raise the epoch count",
+                what: Missing::TrainingIsFinishedResetOrRaiseTheEpoch,
             });
         }
         if self.batcher.at_epoch_end() {

@@ -13,6 +13,7 @@ use crate::compress::prune::SparseMlp;
 use crate::compress::quantize::QuantizedMlp;
 use crate::compress::size::ModelSize;
 use crate::compress::Compressed;
+use crate::error::Missing;
 use crate::error::Result;
 use crate::model::{Mlp, Workspace};
 use ndarray::Array2;
@@ -129,7 +130,7 @@ impl Model {
         match self {
             Model::Float(m) => {
                 let first = m.layers.first().ok_or(crate::Error::NotReady {
-                    what: "a model with at least one layer",
+                    what: Missing::AModelWithAtLeastOneLayer,
                 })?;
                 // A factored first layer: inner [k, 784] identity, then outer [n, k].
                 if first.act == crate::model::Activation::Identity && m.layers.len() > 2 {
@@ -141,7 +142,7 @@ impl Model {
             }
             Model::Quantized(q) => {
                 let first = q.layers.first().ok_or(crate::Error::NotReady {
-                    what: "a model with at least one layer",
+                    what: Missing::AModelWithAtLeastOneLayer,
                 })?;
                 Ok((first.weights.clone(), first.mask.clone()))
             }

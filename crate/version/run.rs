@@ -8,6 +8,7 @@ use super::step::Job;
 use super::store::{Store, Version, MAX_NAME_CHARS};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 
 /// What happened to one step of a recipe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +69,11 @@ pub fn run_recipe(
         parent = Some(id);
     }
     if ids.is_empty() {
-        return Err(Error::param("recipe", "\"\"", "needs at least one step"));
+        return Err(Error::param(
+            Setting::Recipe,
+            "\"\"",
+            Reason::NeedsAtLeastOneStep,
+        ));
     }
     Ok(ids)
 }

@@ -6,6 +6,7 @@ use super::figures::Figures;
 use super::model::Model;
 use super::recipe::{Recipe, Step};
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use serde::Serialize;
 
 /// Most versions kept at once (each LeNet-300-100 is about 1 MB as f32).
@@ -90,9 +91,9 @@ impl Store {
         }
         if self.versions.len() >= MAX_VERSIONS {
             return Err(Error::param(
-                "versions",
+                Setting::Versions,
                 self.versions.len(),
-                "the list is full (64): delete a version first",
+                Reason::TheListIsFull64DeleteAVersion,
             ));
         }
         let name = check_name(name)?;
@@ -117,9 +118,9 @@ impl Store {
     pub fn get(&self, id: u32) -> Result<&Version> {
         self.versions.iter().find(|v| v.id == id).ok_or_else(|| {
             Error::param(
-                "version",
+                Setting::Version,
                 format!("#{id}"),
-                "there is no such version (it may have been deleted)",
+                Reason::ThereIsNoSuchVersionItMayHave,
             )
         })
     }
@@ -148,9 +149,9 @@ impl Store {
             .position(|v| v.id == id)
             .ok_or_else(|| {
                 Error::param(
-                    "version",
+                    Setting::Version,
                     format!("#{id}"),
-                    "there is no such version (it may have been deleted)",
+                    Reason::ThereIsNoSuchVersionItMayHave,
                 )
             })?;
         Ok(self.versions.remove(at))
@@ -206,20 +207,24 @@ impl Store {
 fn check_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(Error::param("version name", "\"\"", "must not be empty"));
+        return Err(Error::param(
+            Setting::VersionName,
+            "\"\"",
+            Reason::MustNotBeEmpty,
+        ));
     }
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(Error::param(
-            "version name",
+            Setting::VersionName,
             format!("{} characters", name.chars().count()),
-            "must be at most 60 characters",
+            Reason::MustBeAtMost60Characters,
         ));
     }
     if name.chars().any(char::is_control) {
         return Err(Error::param(
-            "version name",
+            Setting::VersionName,
             name.escape_default(),
-            "must not contain control characters",
+            Reason::MustNotContainControlCharacters,
         ));
     }
     Ok(name.to_string())

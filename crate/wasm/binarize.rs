@@ -12,6 +12,7 @@ use crate::compress::binarize::{
 };
 use crate::compress::{Compressed, ModelSize};
 use crate::error::Error;
+use crate::error::Missing;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -47,7 +48,7 @@ struct Report {
 
 fn not_ready() -> JsError {
     err(Error::NotReady {
-        what: "no binary network yet: press Train first",
+        what: Missing::NoBinaryNetworkYetPressTrainFirst,
     })
 }
 

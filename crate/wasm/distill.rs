@@ -10,6 +10,7 @@ use crate::compress::distill::experiment::{Experiment, ExperimentParams, Phase, 
 use crate::compress::distill::{dark_knowledge, forward_ms};
 use crate::compress::ModelSize;
 use crate::error::Error;
+use crate::error::Missing;
 use crate::model::Mlp;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -117,7 +118,7 @@ impl DistillLab {
         );
         let e = self.experiment.as_mut().ok_or_else(|| {
             err(Error::NotReady {
-                what: "start an experiment first",
+                what: Missing::StartAnExperimentFirst,
             })
         })?;
         let status = e
@@ -140,7 +141,7 @@ impl DistillLab {
             .experiment
             .as_ref()
             .filter(|_| self.done)
-            .ok_or_else(|| nothing("run the distillation to the end first"))?;
+            .ok_or_else(|| nothing(Missing::RunTheDistillationToTheEndFirst))?;
         if e.params().teacher == TeacherSource::Train {
             return Err(JsError::new(
                 "this student's teacher was trained inside the Distill panel and is not a version: set Teacher to the current model (pick any version as the input) to save the student with its teacher as parent",
@@ -149,10 +150,10 @@ impl DistillLab {
         let origin = self
             .origin
             .as_ref()
-            .ok_or_else(|| nothing("run the distillation to the end first"))?;
+            .ok_or_else(|| nothing(Missing::RunTheDistillationToTheEndFirst))?;
         let (_, student) = e
             .students()
-            .ok_or_else(|| nothing("run the distillation to the end first"))?;
+            .ok_or_else(|| nothing(Missing::RunTheDistillationToTheEndFirst))?;
         let sparse = e.teacher().is_some_and(|t| {
             crate::version::Model::Float(t.clone()).kernel() == crate::version::Kernel::Csr
         });

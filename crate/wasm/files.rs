@@ -8,6 +8,7 @@ use super::session::Session;
 use super::versions::{find, summary, VersionsLab};
 use crate::compress::Compressed;
 use crate::error::Error;
+use crate::error::{Reason, Setting};
 use crate::io::{import, onnx, InputScaling};
 use crate::version::{measure, Recipe};
 use wasm_bindgen::prelude::*;
@@ -20,9 +21,9 @@ fn scaling(s: &str) -> JsResult<Option<InputScaling>> {
         "unit" => Ok(Some(InputScaling::Unit)),
         "mean-std" => Ok(Some(InputScaling::default())),
         other => Err(err(Error::param(
-            "input scaling",
+            Setting::InputScaling,
             other,
-            "must be auto, unit (p/255) or mean-std",
+            Reason::MustBeAutoUnitP255OrMean,
         ))),
     }
 }

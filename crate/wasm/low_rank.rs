@@ -10,6 +10,8 @@ use crate::compress::low_rank::finetune::FinetuneScope;
 use crate::compress::low_rank::study::Study;
 use crate::compress::low_rank::{LayerRank, LowRankParams};
 use crate::error::Error;
+use crate::error::Missing;
+use crate::error::{Reason, Setting};
 use crate::train::TrainConfig;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -150,9 +152,9 @@ impl LowRankLab {
         let a: FinetuneArgs = from_js("fine-tune settings", args)?;
         if a.epochs == 0 || a.epochs > 20 {
             return Err(err(Error::param(
-                "epochs",
+                Setting::Epochs,
                 a.epochs,
-                "must be between 1 and 20",
+                Reason::MustBeBetween1And20,
             )));
         }
         let cfg = TrainConfig {
@@ -180,7 +182,7 @@ impl LowRankLab {
             .origin
             .as_ref()
             .filter(|_| !self.cuts.is_empty())
-            .ok_or_else(|| nothing("decompose the model and move a cut first"))?;
+            .ok_or_else(|| nothing(Missing::DecomposeTheModelAndMoveACutFirst))?;
         let model = crate::version::Model::Float(self.study()?.current().mlp.clone());
         let step = crate::version::panel::low_rank(&self.cuts, self.finetuned);
         save_result(session, origin, step, true, model, name, "Low-rank panel")
@@ -209,7 +211,7 @@ impl LowRankLab {
     fn study(&self) -> Result<&Study, JsError> {
         self.study.as_ref().ok_or_else(|| {
             err(Error::NotReady {
-                what: "decompose the model first",
+                what: Missing::DecomposeTheModelFirst,
             })
         })
     }
@@ -217,7 +219,7 @@ impl LowRankLab {
     fn study_mut(&mut self) -> Result<&mut Study, JsError> {
         self.study.as_mut().ok_or_else(|| {
             err(Error::NotReady {
-                what: "decompose the model first",
+                what: Missing::DecomposeTheModelFirst,
             })
         })
     }

@@ -8,6 +8,7 @@ use super::session::Session;
 use crate::compress::prune::lab::{border_and_centre, Lab, LabParams, View};
 use crate::compress::prune::{pitfall, sensitivity, timing, Criterion, Params};
 use crate::error::Error;
+use crate::error::{Reason, Setting};
 use crate::train::TrainConfig;
 use wasm_bindgen::prelude::*;
 
@@ -18,7 +19,11 @@ const MAX_EVAL: u32 = 10_000;
 
 fn check_steps(steps: u32) -> Result<usize, JsError> {
     if steps == 0 || steps > MAX_STEPS {
-        return Err(err(Error::param("steps", steps, "must be in 1..=20000")));
+        return Err(err(Error::param(
+            Setting::Steps,
+            steps,
+            Reason::MustBeIn1To20000,
+        )));
     }
     Ok(steps as usize)
 }
@@ -26,9 +31,9 @@ fn check_steps(steps: u32) -> Result<usize, JsError> {
 fn check_limit(limit: u32) -> Result<usize, JsError> {
     if limit > MAX_EVAL {
         return Err(err(Error::param(
-            "evalLimit",
+            Setting::EvalLimit,
             limit,
-            "must be in 0..=10000 (0 = all)",
+            Reason::MustBeIn0To10000AllIs0,
         )));
     }
     Ok(limit as usize)
@@ -137,9 +142,9 @@ impl PruneLab {
         let criterion: Criterion = from_js("importance criterion", criterion)?;
         if tiles_per_row == 0 || tiles_per_row > 64 {
             return Err(err(Error::param(
-                "tilesPerRow",
+                Setting::TilesPerRow,
                 tiles_per_row,
-                "must be in 1..=64",
+                Reason::MustBeIn1To64,
             )));
         }
         let img = self
@@ -224,7 +229,11 @@ impl PruneLab {
     /// `not ready` before a model exists.
     pub fn timings(&self, session: &Session, min_ms: f64) -> Result<JsValue, JsError> {
         if !min_ms.is_finite() || !(1.0..=2000.0).contains(&min_ms) {
-            return Err(err(Error::param("minMs", min_ms, "must be in 1..=2000")));
+            return Err(err(Error::param(
+                Setting::MinMs,
+                min_ms,
+                Reason::MustBeIn1To2000,
+            )));
         }
         let inputs = timing::real_inputs(session.test_data().map_err(err)?, 64).map_err(err)?;
         let t = timing::timings(
@@ -256,7 +265,7 @@ impl PruneLab {
         p.check().map_err(err)?;
         let steps = check_steps(steps)?;
         let limit = check_limit(eval_limit)?;
-        crate::error::check_positive("lr", lr).map_err(err)?;
+        crate::error::check_positive(Setting::Lr, lr).map_err(err)?;
         let cfg = TrainConfig {
             lr,
             schedule: crate::train::Schedule::Constant,

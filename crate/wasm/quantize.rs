@@ -8,6 +8,7 @@ use super::dto::{err, from_js, image_to_js, now_ms, to_js};
 use super::session::Session;
 use super::versions_save::{nothing, save_result, Origin};
 use crate::compress::quantize::{self, deep, view, Params, QuantizedMlp};
+use crate::error::Missing;
 use crate::render::histogram::{draw_histogram, HistogramChart};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -61,7 +62,7 @@ impl QuantizeLab {
         let (origin, p, q) = self
             .saved
             .as_ref()
-            .ok_or_else(|| nothing("quantize the model first"))?;
+            .ok_or_else(|| nothing(Missing::QuantizeTheModelFirst))?;
         let n = session.train_data().map_err(err)?.len();
         let step = crate::version::panel::quantize(p, n);
         save_result(

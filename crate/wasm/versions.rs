@@ -9,6 +9,7 @@ use super::session::{Session, SIDE};
 use crate::compress::Compressed;
 use crate::data::mnist::normalize_pixel;
 use crate::error::{check_len, Error};
+use crate::error::{Reason, Setting};
 use crate::model::loss::softmax_in_place;
 use crate::model::{Mlp, Workspace};
 use crate::render::heatmap::{robust_scale, tiles};
@@ -192,13 +193,13 @@ impl VersionsLab {
     pub fn predict(&self, session: &Session, ids: Vec<u32>, pixels: &[f32]) -> JsResult<JsValue> {
         check_len("drawn digit", pixels.len(), SIDE * SIDE).map_err(err)?;
         if let Some(v) = pixels.iter().find(|v| !(0.0..=1.0).contains(*v)) {
-            return Err(err(Error::param("pixel", v, "must be in [0, 1]")));
+            return Err(err(Error::param(Setting::Pixel, v, Reason::MustBeIn0To1)));
         }
         if ids.is_empty() || ids.len() > MAX_PREDICT_VERSIONS {
             return Err(err(Error::param(
-                "selected versions",
+                Setting::SelectedVersions,
                 ids.len(),
-                "must be between 1 and 16",
+                Reason::MustBeBetween1And16,
             )));
         }
         let x: Vec<f32> = pixels.iter().map(|&v| normalize_pixel(v)).collect();
@@ -235,9 +236,9 @@ impl VersionsLab {
     pub fn heatmap(&self, session: &Session, id: u32, tiles_per_row: u32) -> JsResult<JsValue> {
         if tiles_per_row == 0 || tiles_per_row > 128 {
             return Err(err(Error::param(
-                "tiles per row",
+                Setting::TilesPerRowSpaced,
                 tiles_per_row,
-                "must be between 1 and 128",
+                Reason::MustBeBetween1And128,
             )));
         }
         let v = find(session.versions(), id)?;

@@ -7,7 +7,9 @@ use super::dto::{err, now_ms};
 use super::session::Session;
 use super::versions::{find, summary, VersionsLab};
 use crate::compress::Compressed;
+use crate::error::bad_data;
 use crate::error::Error;
+use crate::error::{Reason, Setting};
 use crate::io::meta::{FileInfo, InputScaling};
 use crate::io::model_file;
 use crate::version::{measure, Recipe};
@@ -56,17 +58,17 @@ impl VersionsLab {
     ) -> JsResult<JsValue> {
         if !root_dense_bytes.is_finite() || !(0.0..=MAX_ROOT_BYTES).contains(&root_dense_bytes) {
             return Err(err(Error::param(
-                "root dense bytes",
+                Setting::RootDenseBytes,
                 root_dense_bytes,
-                "must be a byte count from 0 to 1e9",
+                Reason::MustBeAByteCountFrom0To,
             )));
         }
         let file = model_file::load(bytes).map_err(err)?;
         if file.info.input_scaling != InputScaling::default() {
-            return Err(JsError::new(&format!(
-                "the file \"{}\" expects its pixels scaled as {}, not as this page's digits: run it with the shrink CLI instead",
-                file.info.name,
-                file.info.input_scaling.describe()
+            return Err(err(bad_data!(
+                ModelOtherScaling,
+                name = file.info.name,
+                scaling = file.info.input_scaling.describe()
             )));
         }
         if file.model.n_in() != 784 {

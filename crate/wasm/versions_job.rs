@@ -7,6 +7,7 @@ use super::dto::{err, now_ms, to_js};
 use super::session::Session;
 use super::versions::{find, summary, VersionsLab};
 use crate::error::Error;
+use crate::error::{Reason, Setting};
 use crate::version::{run::default_name, Job, Recipe, Step};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -79,9 +80,9 @@ impl VersionsLab {
     pub fn advance(&mut self, session: &mut Session, max_steps: u32) -> JsResult<JsValue> {
         if max_steps == 0 || max_steps > MAX_STEPS_PER_ADVANCE {
             return Err(err(Error::param(
-                "steps",
+                Setting::Steps,
                 max_steps,
-                "must be between 1 and 100000",
+                Reason::MustBeBetween1And100000,
             )));
         }
         let train = session.train_data().map_err(err)?;

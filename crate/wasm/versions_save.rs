@@ -126,6 +126,6 @@ pub(crate) fn save_result(
 }
 
 /// The error for a save before the lab has a result.
-pub(crate) fn nothing(what: &'static str) -> JsError {
+pub(crate) fn nothing(what: Missing) -> JsError {
     err(Error::NotReady { what })
 }

@@ -6,6 +6,7 @@
 
 use crate::compress::speed::try_mean_ms;
 use crate::error::{check_range, Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::Activation;
 use crate::rng::SeededRng;
 use crate::tensor::kernels::{self, xnor};
@@ -42,12 +43,16 @@ pub fn layer_speed(
     now_ms: &dyn Fn() -> f64,
     min_ms: f64,
 ) -> Result<LayerSpeed> {
-    for (name, v) in [("batch", batch), ("n_in", n_in), ("n_out", n_out)] {
+    for (name, v) in [
+        (Setting::Batch, batch),
+        (Setting::NIn, n_in),
+        (Setting::NOut, n_out),
+    ] {
         if v == 0 || v > 4096 {
-            return Err(Error::param(name, v, "must be between 1 and 4096"));
+            return Err(Error::param(name, v, Reason::MustBeBetween1And4096));
         }
     }
-    check_range("min_ms", min_ms as f32, 0.0, 10_000.0)?;
+    check_range(Setting::MinMsSnake, min_ms as f32, 0.0, 10_000.0)?;
     let mut rng = SeededRng::new(7, 0);
     let x: Vec<f32> = (0..batch * n_in).map(|_| rng.normal()).collect();
     let w: Vec<f32> = (0..n_out * n_in).map(|_| rng.normal()).collect();

@@ -9,6 +9,7 @@ use super::net::BinaryNet;
 use super::params::Output;
 use crate::compress::{Compressed, ModelSize};
 use crate::error::{check_len, Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::{BatchNorm, Workspace};
 use crate::tensor::as_slice;
 use crate::tensor::kernels::{self, xnor};
@@ -208,7 +209,7 @@ impl PackedNet {
         let layer = self
             .layers
             .get(l)
-            .ok_or_else(|| Error::param("layer", l + 1, "no such layer"))?;
+            .ok_or_else(|| Error::param(Setting::Layer, l + 1, Reason::NoSuchLayer))?;
         let values = match &layer.weights {
             Weights::Float(w) => w.clone(),
             Weights::Signs { bits, .. } => {

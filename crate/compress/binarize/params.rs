@@ -3,6 +3,7 @@
 //! everything before any training starts, so bad settings become typed errors, never panics.
 
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::Activation;
 use crate::train::{OptimizerKind, Schedule, TrainConfig};
 use serde::{Deserialize, Serialize};
@@ -83,16 +84,16 @@ impl Params {
         self.train.check()?;
         if self.method == Method::Bnn && !self.batch_norm {
             return Err(Error::param(
-                "batchNorm",
+                Setting::BatchNorm,
                 false,
-                "BNN needs batch norm before the sign, or every pre-activation of ±1 sums has the same scale and the signs carry little",
+                Reason::BNNNeedsBatchNormBeforeTheSignOr,
             ));
         }
         if self.method == Method::BinaryConnect && self.train.activation != Activation::Relu {
             return Err(Error::param(
-                "activation",
+                Setting::Activation,
                 format!("{:?}", self.train.activation),
-                "BinaryConnect here uses ReLU hidden units",
+                Reason::BinaryConnectHereUsesReLUHiddenUnits,
             ));
         }
         Ok(())

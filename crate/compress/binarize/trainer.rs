@@ -7,6 +7,7 @@ use super::net::{BinaryNet, NetCache};
 use super::params::Params;
 use crate::data::batch::gather;
 use crate::data::{Batcher, Dataset};
+use crate::error::Missing;
 use crate::error::{check_len, Error, Result};
 use crate::model::loss::softmax_cross_entropy;
 use crate::model::{Grads, Mlp};
@@ -73,7 +74,7 @@ impl BinaryTrainer {
     fn with_net(params: Params, net: BinaryNet, n_train: usize) -> Result<Self> {
         if n_train == 0 {
             return Err(Error::NotReady {
-                what: "no training data",
+                what: Missing::NoTrainingData,
             });
         }
         let norm_mlp = net.norm_params();
@@ -205,7 +206,7 @@ impl BinaryTrainer {
         self.net.forward_train(x, b, &mut self.cache)?;
         let n_out = self.net.n_out();
         let last = self.cache.layers.last_mut().ok_or(Error::NotReady {
-            what: "the network has no layers",
+            what: Missing::TheNetworkHasNoLayers,
         })?;
         let (loss, correct) = softmax_cross_entropy(
             &last.a[..b * n_out],
@@ -235,7 +236,7 @@ impl BinaryTrainer {
     pub fn run(&mut self, data: &Dataset, max_steps: usize) -> Result<Progress> {
         if self.done() {
             return Err(Error::NotReady {
-                what: "training is finished",
+                what: Missing::TrainingIsFinished,
             });
         }
         self.last_good.clone_from(&self.net);

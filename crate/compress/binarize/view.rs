@@ -6,6 +6,7 @@ use super::net::BinaryNet;
 use super::packed::PackedNet;
 use crate::data::mnist::normalize_pixel;
 use crate::error::{check_len, Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::loss::softmax_in_place;
 use crate::render::heatmap::{matrix, robust_scale, tiles, Image};
 
@@ -43,7 +44,7 @@ pub fn heatmap(net: &BinaryNet, l: usize, tiles_per_row: usize) -> Result<Image>
 pub fn predict(packed: &PackedNet, pixels: &[f32]) -> Result<Vec<f32>> {
     check_len("binary predict pixels", pixels.len(), SIDE * SIDE)?;
     if let Some(v) = pixels.iter().find(|v| !(0.0..=1.0).contains(*v)) {
-        return Err(Error::param("pixel", v, "must be in [0, 1]"));
+        return Err(Error::param(Setting::Pixel, v, Reason::MustBeIn0To1));
     }
     let x: Vec<f32> = pixels.iter().map(|&v| normalize_pixel(v)).collect();
     let mut p = packed.logits(&x, 1)?;

@@ -6,7 +6,9 @@
 use super::student::{Student, TeacherLogits};
 use super::DistillParams;
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::Mlp;
 use crate::train::{evaluate, TrainConfig, Trainer};
 use serde::{Deserialize, Serialize};
@@ -95,9 +97,9 @@ impl ExperimentParams {
         }
         if self.eval_limit == 0 || self.eval_limit > 10_000 {
             return Err(Error::param(
-                "eval limit",
+                Setting::EvalLimitSpaced,
                 self.eval_limit,
-                "must be between 1 and 10000",
+                Reason::MustBeBetween1And10000,
             ));
         }
         Ok(())
@@ -164,7 +166,7 @@ impl Experiment {
         let (phase, trainer, teacher) = match params.teacher {
             TeacherSource::Current => {
                 let t = current.ok_or(Error::NotReady {
-                    what: "there is no current model to use as the teacher",
+                    what: Missing::ThereIsNoCurrentModelToUseAs,
                 })?;
                 (Phase::Logits, None, Some(t.clone()))
             }
@@ -242,10 +244,9 @@ impl Experiment {
                 }
             }
             Phase::Logits => {
-                let teacher = self
-                    .teacher
-                    .as_ref()
-                    .ok_or(Error::NotReady { what: "no teacher" })?;
+                let teacher = self.teacher.as_ref().ok_or(Error::NotReady {
+                    what: Missing::NoTeacher,
+                })?;
                 if self.teacher_accuracy.is_none() {
                     self.teacher_accuracy = Some(evaluate(teacher, test, 0)?.accuracy);
                 }
@@ -305,7 +306,7 @@ impl Experiment {
 
     fn evaluate_point(&self, test: &Dataset) -> Result<CurvePoint> {
         let (s, d) = self.students.as_ref().ok_or(Error::NotReady {
-            what: "no students",
+            what: Missing::NoStudents,
         })?;
         let lim = self.params.eval_limit;
         Ok(CurvePoint {

@@ -10,6 +10,7 @@ pub mod student;
 use crate::data::batch::gather;
 use crate::data::Dataset;
 use crate::error::{check_len, check_range, Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::loss::{log_sum_exp, softmax_in_place};
 use crate::model::{Mlp, Workspace};
 use serde::{Deserialize, Serialize};
@@ -44,19 +45,19 @@ impl DistillParams {
     pub fn check(&self) -> Result<()> {
         if !self.temperature.is_finite() || self.temperature <= 0.0 {
             return Err(Error::param(
-                "temperature",
+                Setting::Temperature,
                 self.temperature,
-                "must be a finite number greater than zero",
+                Reason::MustBeAFiniteNumberGreaterThanZero,
             ));
         }
         if self.temperature > MAX_TEMPERATURE {
             return Err(Error::param(
-                "temperature",
+                Setting::Temperature,
                 self.temperature,
-                "must be at most 100",
+                Reason::MustBeAtMost100,
             ));
         }
-        check_range("alpha", self.alpha, 0.0, 1.0)
+        check_range(Setting::Alpha, self.alpha, 0.0, 1.0)
     }
 }
 
@@ -159,9 +160,9 @@ pub fn teacher_logits_range(
     check_len("teacher_logits image width", data.dim(), d)?;
     if start > end || end > data.len() {
         return Err(Error::param(
-            "example range end",
+            Setting::ExampleRangeEnd,
             end,
-            "must lie within the data",
+            Reason::MustLieWithinTheData,
         ));
     }
     let classes = teacher.n_out();
@@ -196,7 +197,11 @@ pub fn dark_knowledge(
     }
     .check()?;
     if index >= data.len() {
-        return Err(Error::param("digit index", index, "is beyond the test set"));
+        return Err(Error::param(
+            Setting::DigitIndex,
+            index,
+            Reason::IsBeyondTheTestSet,
+        ));
     }
     let z = teacher_logits_range(teacher, data, index, index + 1)?;
     Ok(soft_targets(&z, temperature))
@@ -208,7 +213,11 @@ pub fn dark_knowledge(
 /// `InvalidParam` for a batch of 0 or above 4096.
 pub fn forward_ms(mlp: &Mlp, batch: usize, clock: &dyn Fn() -> f64) -> Result<f64> {
     if batch == 0 || batch > 4096 {
-        return Err(Error::param("batch", batch, "must be between 1 and 4096"));
+        return Err(Error::param(
+            Setting::Batch,
+            batch,
+            Reason::MustBeBetween1And4096,
+        ));
     }
     let x: Vec<f32> = (0..batch * mlp.n_in())
         .map(|i| ((i * 7) % 13) as f32 * 0.1 - 0.6)

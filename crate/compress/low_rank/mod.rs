@@ -10,6 +10,7 @@ pub mod svd;
 
 use super::{Compressed, ModelSize};
 use crate::error::{check_range, Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::{Activation, Dense, Mlp, Workspace};
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
@@ -46,22 +47,26 @@ impl LowRankParams {
             match *l {
                 LayerRank::Full => {}
                 LayerRank::Rank(0) => {
-                    return Err(Error::param("rank", 0, "must be at least 1"));
+                    return Err(Error::param(Setting::Rank, 0, Reason::MustBeAtLeast1));
                 }
                 LayerRank::Rank(_) => {}
                 LayerRank::Energy(e) => {
-                    check_range("energy", e, 0.0, 1.0)?;
+                    check_range(Setting::Energy, e, 0.0, 1.0)?;
                     if e <= 0.0 {
-                        return Err(Error::param("energy", e, "must be greater than zero"));
+                        return Err(Error::param(
+                            Setting::Energy,
+                            e,
+                            Reason::MustBeGreaterThanZero,
+                        ));
                     }
                 }
             }
         }
         if self.layers.len() > crate::model::mlp::MAX_HIDDEN_LAYERS + 1 {
             return Err(Error::param(
-                "layers",
+                Setting::Layers,
                 self.layers.len(),
-                "more entries than the net has layers",
+                Reason::MoreEntriesThanTheNetHasLayers,
             ));
         }
         Ok(())
@@ -77,9 +82,9 @@ impl LowRankParams {
             LayerRank::Rank(k) => {
                 if k == 0 || k > svd.full_rank() {
                     return Err(Error::param(
-                        "rank",
+                        Setting::Rank,
                         k,
-                        "must be between 1 and min(n_in, n_out) of its layer",
+                        Reason::MustBeBetween1AndMinNIn,
                     ));
                 }
                 Ok(Some(k))
@@ -140,7 +145,11 @@ impl LowRank {
             let svd = match svds.get(l) {
                 Some(Some(s)) => Some(s),
                 _ if wanted => {
-                    return Err(Error::param("layer", l + 1, "has no SVD to factor from"));
+                    return Err(Error::param(
+                        Setting::Layer,
+                        l + 1,
+                        Reason::HasNoSVDToFactorFrom,
+                    ));
                 }
                 _ => None,
             };
@@ -217,9 +226,9 @@ pub fn factor(dense: &Dense, svd: &Svd, k: usize) -> Result<(Dense, Dense)> {
     }
     if k == 0 || k > svd.full_rank() {
         return Err(Error::param(
-            "rank",
+            Setting::Rank,
             k,
-            "must be between 1 and min(n_in, n_out) of its layer",
+            Reason::MustBeBetween1AndMinNIn,
         ));
     }
     let root: Vec<f32> = svd.s[..k].iter().map(|s| s.max(0.0).sqrt()).collect();

@@ -8,6 +8,7 @@ use super::{LowRank, LowRankParams, Svd};
 use crate::compress::speed::mean_ms;
 use crate::compress::{Compressed, ModelSize};
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
 use crate::model::{Dense, Mlp};
 use crate::render::heatmap::{matrix, robust_scale, Image};
@@ -271,7 +272,7 @@ impl Study {
     /// `NotReady` if fine-tuning was not started or is done; `Diverged` as the trainer.
     pub fn finetune_steps(&mut self, train: &Dataset, max_steps: usize) -> Result<Progress> {
         let t = self.tuner.as_mut().ok_or(Error::NotReady {
-            what: "press Fine-tune first",
+            what: Missing::PressFineTuneFirst,
         })?;
         let classes = t.mlp.n_out();
         let p = t.run_with(train, max_steps, &mut cross_entropy(classes))?;

@@ -5,6 +5,7 @@
 //! (CSC), and only the columns of non-blank pixels (~19 % of an MNIST digit) are scattered into y.
 
 use crate::error::{check_len, Error, Result};
+use crate::error::{Reason, Setting};
 use ndarray::Array2;
 
 /// A sparse layer stored by column, with the blank value folded into its bias.
@@ -30,16 +31,16 @@ impl BlankSkipLayer {
         check_len("BlankSkipLayer bias", b.len(), n_out)?;
         if n_out > u16::MAX as usize + 1 {
             return Err(Error::param(
-                "layer width",
+                Setting::LayerWidth,
                 n_out,
-                "must fit 16-bit row indices",
+                Reason::MustFit16BitRowIndices,
             ));
         }
         if !blank.is_finite() {
             return Err(Error::param(
-                "blank value",
+                Setting::BlankValue,
                 blank,
-                "must be a finite number",
+                Reason::MustBeAFiniteNumber,
             ));
         }
         let mut col_ptr = Vec::with_capacity(n_in + 1);

@@ -6,7 +6,9 @@
 
 use crate::data::batch::gather;
 use crate::data::{Batcher, Dataset};
+use crate::error::Missing;
 use crate::error::{check_len, Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::loss::softmax_cross_entropy;
 use crate::model::{Grads, Mlp, Workspace};
 use crate::rng::SeededRng;
@@ -63,14 +65,18 @@ pub fn accumulate(
     seed: u64,
 ) -> Result<GradStats> {
     if batches == 0 {
-        return Err(Error::param("gradient batches", 0, "must be at least 1"));
+        return Err(Error::param(
+            Setting::GradientBatches,
+            0,
+            Reason::MustBeAtLeast1,
+        ));
     }
     if batch_size == 0 {
-        return Err(Error::param("batch size", 0, "must be at least 1"));
+        return Err(Error::param(Setting::BatchSize, 0, Reason::MustBeAtLeast1));
     }
     if data.is_empty() {
         return Err(Error::NotReady {
-            what: "no training data for gradient importance",
+            what: Missing::NoTrainingDataForGradientImportance,
         });
     }
     check_len("importance data width", data.dim(), mlp.n_in())?;
@@ -126,7 +132,7 @@ pub fn scores(
 ) -> Result<Vec<Array2<f32>>> {
     let from_stats = |pick: fn(&GradStats) -> &Vec<Array2<f32>>| -> Result<Vec<Array2<f32>>> {
         let s = stats.ok_or(Error::NotReady {
-            what: "gradient statistics (train data) for this criterion",
+            what: Missing::GradientStatisticsTrainDataForThisCriterion,
         })?;
         let a = pick(s);
         if a.len() != mlp.layers.len()

@@ -7,7 +7,9 @@ use super::structured::{self, StructuredParams};
 use super::{apply, importance, sparsity_report, total_sparsity, LayerReport, Params, SparseMlp};
 use crate::compress::{Compressed, ModelSize};
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{check_positive, Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::Mlp;
 use crate::render::chart::{LineChart, Series};
 use crate::render::heatmap::{matrix, robust_scale, tiles, Image};
@@ -206,7 +208,7 @@ impl Lab {
     pub fn restore(&mut self, model: &mut Mlp, test: &Dataset, limit: usize) -> Result<LabReport> {
         self.sync(model);
         *model = self.base.clone().ok_or(Error::NotReady {
-            what: "nothing to restore",
+            what: Missing::NothingToRestore,
         })?;
         self.keep = None;
         self.tuner = None;
@@ -229,9 +231,9 @@ impl Lab {
         test: &Dataset,
         limit: usize,
     ) -> Result<LabReport> {
-        check_positive("lr", lr)?;
+        check_positive(Setting::Lr, lr)?;
         if steps == 0 {
-            return Err(Error::param("steps", 0, "must be at least 1"));
+            return Err(Error::param(Setting::Steps, 0, Reason::MustBeAtLeast1));
         }
         self.sync(model);
         if self
@@ -247,10 +249,9 @@ impl Lab {
             };
             self.tuner = Some(Trainer::from_model(c, model.clone(), train.len())?);
         }
-        let t = self
-            .tuner
-            .as_mut()
-            .ok_or(Error::NotReady { what: "fine-tuner" })?;
+        let t = self.tuner.as_mut().ok_or(Error::NotReady {
+            what: Missing::FineTuner,
+        })?;
         t.opt.lr = lr;
         t.cfg.lr = lr;
         let mut left = steps;
@@ -397,10 +398,9 @@ impl Lab {
         limit: usize,
     ) -> Result<LineChart> {
         self.sync(model);
-        let base = self
-            .base
-            .clone()
-            .ok_or(Error::NotReady { what: "no model" })?;
+        let base = self.base.clone().ok_or(Error::NotReady {
+            what: Missing::NoModel,
+        })?;
         let mut pts = Vec::new();
         for &s in levels {
             let mut m = base.clone();

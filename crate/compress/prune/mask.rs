@@ -6,6 +6,7 @@
 //! deterministic; weights that were already pruned stay pruned and count towards k.
 
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
@@ -66,9 +67,9 @@ pub fn build(
             if let Some(&(_, s0)) = targets.first() {
                 if targets.iter().any(|&(_, s)| s != s0) {
                     return Err(Error::param(
-                        "sparsity",
+                        Setting::Sparsity,
                         "several values",
-                        "a global threshold takes one sparsity",
+                        Reason::AGlobalThresholdTakesOneSparsity,
                     ));
                 }
             }

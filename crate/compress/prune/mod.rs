@@ -17,7 +17,9 @@ pub mod structured;
 pub mod timing;
 
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::Mlp;
 pub use importance::Criterion;
 pub use mask::Scope;
@@ -75,10 +77,14 @@ impl Default for Params {
 /// `InvalidParam` otherwise.
 pub fn check_sparsity(s: f32) -> Result<()> {
     if !s.is_finite() {
-        return Err(Error::param("sparsity", s, "must be a finite number"));
+        return Err(Error::param(
+            Setting::Sparsity,
+            s,
+            Reason::MustBeAFiniteNumber,
+        ));
     }
     if !(0.0..1.0).contains(&s) {
-        return Err(Error::param("sparsity", s, "must be in [0, 1)"));
+        return Err(Error::param(Setting::Sparsity, s, Reason::MustBeIn0To1Open));
     }
     Ok(())
 }
@@ -90,28 +96,32 @@ impl Params {
     /// `InvalidParam` naming the bad setting.
     pub fn check(&self) -> Result<()> {
         if self.sparsity.is_empty() {
-            return Err(Error::param("sparsity", "[]", "give at least one value"));
+            return Err(Error::param(
+                Setting::Sparsity,
+                "[]",
+                Reason::GiveAtLeastOneValue,
+            ));
         }
         self.sparsity.iter().try_for_each(|&s| check_sparsity(s))?;
         if self.grad_batches == 0 || self.grad_batches > MAX_GRAD_BATCHES {
             return Err(Error::param(
-                "gradBatches",
+                Setting::GradBatches,
                 self.grad_batches,
-                "must be in 1..=10000",
+                Reason::MustBeIn1To10000,
             ));
         }
         if self.batch_size == 0 || self.batch_size > crate::train::config::MAX_BATCH {
             return Err(Error::param(
-                "batchSize",
+                Setting::BatchSizeCamel,
                 self.batch_size,
-                "must be in 1..=4096",
+                Reason::MustBeIn1To4096,
             ));
         }
         if self.scope == Scope::Global && self.sparsity.len() != 1 {
             return Err(Error::param(
-                "sparsity",
+                Setting::Sparsity,
                 self.sparsity.len(),
-                "a global threshold takes exactly one sparsity",
+                Reason::AGlobalThresholdTakesExactlyOneSparsity,
             ));
         }
         Ok(())
@@ -136,7 +146,7 @@ impl Params {
                 return Err(Error::no_layer(l, n));
             }
             if layers[..i].contains(&l) {
-                return Err(Error::param("layer", l + 1, "is listed twice"));
+                return Err(Error::param(Setting::Layer, l + 1, Reason::IsListedTwice));
             }
         }
         match self.sparsity.len() {
@@ -145,9 +155,9 @@ impl Params {
                 Ok(layers.iter().copied().zip(self.sparsity.clone()).collect())
             }
             k => Err(Error::param(
-                "sparsity",
+                Setting::Sparsity,
                 k,
-                "give one value, or one per pruned layer",
+                Reason::GiveOneValueOrOnePerPrunedLayer,
             )),
         }
     }
@@ -202,7 +212,7 @@ pub fn apply(mlp: &mut Mlp, params: &Params, data: Option<&Dataset>) -> Result<V
     let targets = params.targets(mlp)?;
     let stats = if params.criterion.needs_data() {
         let d = data.ok_or(Error::NotReady {
-            what: "training data for gradient importance",
+            what: Missing::TrainingDataForGradientImportance,
         })?;
         Some(importance::accumulate(
             mlp,

@@ -6,6 +6,7 @@
 use super::{apply, check_sparsity, LayerReport, Params};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::Mlp;
 use crate::train::{evaluate, TrainConfig, Trainer};
 use serde::{Deserialize, Serialize};
@@ -71,23 +72,35 @@ impl ScheduleParams {
     /// `InvalidParam` naming the setting.
     pub fn check(&self) -> Result<()> {
         if self.rounds == 0 || self.rounds > 100 {
-            return Err(Error::param("rounds", self.rounds, "must be in 1..=100"));
+            return Err(Error::param(
+                Setting::Rounds,
+                self.rounds,
+                Reason::MustBeIn1To100,
+            ));
         }
         if self.epochs > crate::train::config::MAX_EPOCHS {
-            return Err(Error::param("epochs", self.epochs, "must be at most 1000"));
+            return Err(Error::param(
+                Setting::Epochs,
+                self.epochs,
+                Reason::MustBeAtMost1000,
+            ));
         }
         if self.kind != ScheduleKind::OneShot && self.epochs == 0 {
             return Err(Error::param(
-                "epochs",
+                Setting::Epochs,
                 0,
-                "this schedule retrains: at least 1",
+                Reason::ThisScheduleRetrainsAtLeast1,
             ));
         }
         check_sparsity(self.agp_initial)?;
         if self.agp_interval == 0 {
-            return Err(Error::param("agpInterval", 0, "must be at least 1 step"));
+            return Err(Error::param(
+                Setting::AgpInterval,
+                0,
+                Reason::MustBeAtLeast1Step,
+            ));
         }
-        crate::error::check_positive("lr", self.lr)
+        crate::error::check_positive(Setting::Lr, self.lr)
     }
 }
 

@@ -5,6 +5,7 @@
 use super::{apply, check_sparsity, Criterion, Params};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::Mlp;
 use crate::render::chart::{LineChart, Series};
 use crate::train::evaluate;
@@ -37,7 +38,11 @@ pub fn sensitivity(
     limit: usize,
 ) -> Result<Vec<Curve>> {
     if levels.is_empty() || levels.len() > 100 {
-        return Err(Error::param("levels", levels.len(), "give 1..=100 levels"));
+        return Err(Error::param(
+            Setting::Levels,
+            levels.len(),
+            Reason::Give1To100Levels,
+        ));
     }
     levels.iter().try_for_each(|&s| check_sparsity(s))?;
     let mut curves = Vec::new();

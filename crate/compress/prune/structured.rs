@@ -8,7 +8,9 @@
 use super::importance::{self, GradStats};
 use super::mask::target_count;
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::{Dense, Mlp};
 use ndarray::{Array2, Axis};
 use serde::{Deserialize, Serialize};
@@ -64,23 +66,27 @@ impl StructuredParams {
     /// `InvalidParam` naming the setting.
     pub fn check(&self) -> Result<()> {
         if self.fraction.is_empty() {
-            return Err(Error::param("fraction", "[]", "give at least one value"));
+            return Err(Error::param(
+                Setting::Fraction,
+                "[]",
+                Reason::GiveAtLeastOneValue,
+            ));
         }
         self.fraction
             .iter()
             .try_for_each(|&f| super::check_sparsity(f))?;
         if self.grad_batches == 0 || self.grad_batches > super::MAX_GRAD_BATCHES {
             return Err(Error::param(
-                "gradBatches",
+                Setting::GradBatches,
                 self.grad_batches,
-                "must be in 1..=10000",
+                Reason::MustBeIn1To10000,
             ));
         }
         if self.batch_size == 0 || self.batch_size > crate::train::config::MAX_BATCH {
             return Err(Error::param(
-                "batchSize",
+                Setting::BatchSizeCamel,
                 self.batch_size,
-                "must be in 1..=4096",
+                Reason::MustBeIn1To4096,
             ));
         }
         Ok(())
@@ -99,9 +105,9 @@ pub fn neuron_scores(
 ) -> Result<Vec<f32>> {
     if l.saturating_add(1) >= mlp.layers.len() {
         return Err(Error::param(
-            "layer",
+            Setting::Layer,
             l + 1,
-            "is not a hidden layer of this model",
+            Reason::IsNotAHiddenLayerOfThisModel,
         ));
     }
     let w = &mlp.layers[l].w;
@@ -114,7 +120,7 @@ pub fn neuron_scores(
             .to_vec(),
         NeuronCriterion::Gradient => {
             let s = stats.ok_or(Error::NotReady {
-                what: "gradient statistics (train data) for neuron ranking",
+                what: Missing::GradientStatisticsTrainDataForNeuronRanking,
             })?;
             let (g, gb) = s
                 .abs_grad
@@ -145,14 +151,14 @@ pub fn select(mlp: &Mlp, p: &StructuredParams, data: Option<&Dataset>) -> Result
     };
     if p.fraction.len() != 1 && p.fraction.len() != layers.len() {
         return Err(Error::param(
-            "fraction",
+            Setting::Fraction,
             p.fraction.len(),
-            "give one value, or one per layer",
+            Reason::GiveOneValueOrOnePerLayer,
         ));
     }
     let stats = if p.criterion == NeuronCriterion::Gradient {
         let d = data.ok_or(Error::NotReady {
-            what: "training data for gradient neuron ranking",
+            what: Missing::TrainingDataForGradientNeuronRanking,
         })?;
         Some(importance::accumulate(
             mlp,
@@ -179,9 +185,9 @@ pub fn select(mlp: &Mlp, p: &StructuredParams, data: Option<&Dataset>) -> Result
         let k = target_count(f, n);
         if k >= n {
             return Err(Error::param(
-                "fraction",
+                Setting::Fraction,
                 f,
-                "would remove every neuron of a layer",
+                Reason::WouldRemoveEveryNeuronOfALayer,
             ));
         }
         let mut order: Vec<usize> = (0..n).collect();
@@ -202,18 +208,26 @@ pub fn remove(mlp: &Mlp, keep: &[Vec<usize>]) -> Result<Mlp> {
     let hidden = mlp.layers.len().saturating_sub(1);
     if keep.len() != hidden {
         return Err(Error::param(
-            "keep",
+            Setting::Keep,
             keep.len(),
-            "one list per hidden layer",
+            Reason::OneListPerHiddenLayer,
         ));
     }
     let mut layers: Vec<Dense> = mlp.layers.clone();
     for (l, k) in keep.iter().enumerate() {
         if k.is_empty() {
-            return Err(Error::param("layer", l + 1, "would lose every neuron"));
+            return Err(Error::param(
+                Setting::Layer,
+                l + 1,
+                Reason::WouldLoseEveryNeuron,
+            ));
         }
         if k.iter().any(|&j| j >= layers[l].n_out()) {
-            return Err(Error::param("keep", l, "neuron index out of range"));
+            return Err(Error::param(
+                Setting::Keep,
+                l,
+                Reason::NeuronIndexOutOfRange,
+            ));
         }
         let rows = |a: &Array2<f32>| a.select(Axis(0), k);
         let cols = |a: &Array2<f32>| a.select(Axis(1), k);
@@ -244,9 +258,9 @@ pub fn mask_out(mlp: &Mlp, keep: &[Vec<usize>]) -> Result<Mlp> {
     let hidden = mlp.layers.len().saturating_sub(1);
     if keep.len() != hidden {
         return Err(Error::param(
-            "keep",
+            Setting::Keep,
             keep.len(),
-            "one list per hidden layer",
+            Reason::OneListPerHiddenLayer,
         ));
     }
     let mut out = mlp.clone();

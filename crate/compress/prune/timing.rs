@@ -5,6 +5,7 @@
 
 use super::SparseMlp;
 use crate::compress::{speed, Compressed};
+use crate::error::Missing;
 use crate::error::{Error, Result};
 use crate::model::{Mlp, Workspace};
 use serde::Serialize;
@@ -69,14 +70,15 @@ pub fn timings(
 ) -> Result<Timings> {
     let sp = SparseMlp::from_mlp(model)?;
     let n_in = model.n_in();
-    let l0 = model
-        .layers
-        .first()
-        .ok_or(Error::NotReady { what: "no layers" })?;
+    let l0 = model.layers.first().ok_or(Error::NotReady {
+        what: Missing::NoLayers,
+    })?;
     let csr = &sp
         .layers
         .first()
-        .ok_or(Error::NotReady { what: "no layers" })?
+        .ok_or(Error::NotReady {
+            what: Missing::NoLayers,
+        })?
         .csr;
     let w0 = crate::tensor::as_slice(&l0.w)?;
     let mut t = Timings {

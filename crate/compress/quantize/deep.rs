@@ -10,6 +10,7 @@ use super::params::{Params, Scheme};
 use crate::compress::{Compressed, ModelSize};
 use crate::data::Dataset;
 use crate::error::{check_range, Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::Mlp;
 use crate::train::{TrainConfig, Trainer};
 use ndarray::Array2;
@@ -68,36 +69,44 @@ impl DeepParams {
     /// `InvalidParam` naming the first bad field.
     pub fn check(&self) -> Result<()> {
         if self.sparsity.is_empty() {
-            return Err(Error::param("sparsity", "[]", "needs at least one value"));
+            return Err(Error::param(
+                Setting::Sparsity,
+                "[]",
+                Reason::NeedsAtLeastOneValue,
+            ));
         }
         for &s in &self.sparsity {
-            check_range("sparsity", s, 0.0, 0.999)?;
+            check_range(Setting::Sparsity, s, 0.0, 0.999)?;
         }
         if !(1..=8).contains(&self.bits) {
-            return Err(Error::param("bits", self.bits, "must be between 1 and 8"));
+            return Err(Error::param(
+                Setting::Bits,
+                self.bits,
+                Reason::MustBeBetween1And8,
+            ));
         }
         if !(1..=16).contains(&self.index_bits) {
             return Err(Error::param(
-                "index bits",
+                Setting::IndexBits,
                 self.index_bits,
-                "must be between 1 and 16",
+                Reason::MustBeBetween1And16,
             ));
         }
-        crate::error::check_positive("retrain learning rate", self.retrain_lr)?;
-        check_range("weight decay", self.weight_decay, 0.0, 0.1)?;
-        crate::error::check_positive("centroid learning rate", self.centroid_lr)?;
+        crate::error::check_positive(Setting::RetrainLearningRate, self.retrain_lr)?;
+        check_range(Setting::WeightDecay, self.weight_decay, 0.0, 0.1)?;
+        crate::error::check_positive(Setting::CentroidLearningRate, self.centroid_lr)?;
         if !(1..=20).contains(&self.prune_rounds) {
             return Err(Error::param(
-                "pruning rounds",
+                Setting::PruningRounds,
                 self.prune_rounds,
-                "must be between 1 and 20",
+                Reason::MustBeBetween1And20,
             ));
         }
         if self.retrain_steps > 1_000_000 || self.finetune_steps > 1_000_000 {
             return Err(Error::param(
-                "steps",
+                Setting::Steps,
                 self.retrain_steps.max(self.finetune_steps),
-                "at most 1000000",
+                Reason::AtMost1000000,
             ));
         }
         Ok(())
@@ -218,13 +227,13 @@ pub fn run(
     // cut or stretched by `magnitude_prune`.
     if p.sparsity.len() != 1 && p.sparsity.len() != mlp.layers.len() {
         return Err(Error::param(
-            "pruned fraction per layer",
+            Setting::PrunedFractionPerLayer,
             format!(
                 "{} values for {} layers",
                 p.sparsity.len(),
                 mlp.layers.len()
             ),
-            "give one value, or one per layer of this model",
+            Reason::GiveOneValueOrOnePerLayerOf,
         ));
     }
     let acc = |m: &dyn Compressed| m.evaluate(test, 0).map(|e| e.accuracy);

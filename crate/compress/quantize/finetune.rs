@@ -7,7 +7,9 @@ use super::kmeans::Codebook;
 use super::model::{LayerCodes, QuantizedMlp};
 use super::qat::GradStep;
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::{Dense, Mlp};
 use crate::tensor::as_slice_mut;
 use ndarray::Array1;
@@ -34,10 +36,10 @@ impl CentroidTrainer {
     /// `InvalidParam` if a layer is not shared, lr is not finite and positive, or there is no
     /// training data.
     pub fn new(model: QuantizedMlp, lr: f32, n_train: usize, seed: u64) -> Result<Self> {
-        crate::error::check_positive("centroid learning rate", lr)?;
+        crate::error::check_positive(Setting::CentroidLearningRate, lr)?;
         if n_train == 0 {
             return Err(Error::NotReady {
-                what: "no training data",
+                what: Missing::NoTrainingData,
             });
         }
         let mut layers = Vec::new();
@@ -45,9 +47,9 @@ impl CentroidTrainer {
         for l in &model.layers {
             let LayerCodes::Shared { book } = &l.codes else {
                 return Err(Error::param(
-                    "scheme",
+                    Setting::Scheme,
                     "not k-means",
-                    "fine-tuning needs shared weights",
+                    Reason::FineTuningNeedsSharedWeights,
                 ));
             };
             velocity.push(vec![0f32; book.centroids.len()]);

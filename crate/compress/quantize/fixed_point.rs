@@ -6,6 +6,7 @@
 
 use super::float::round_half_even;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use serde::{Deserialize, Serialize};
 
 /// Symmetric (Z = 0) or affine (asymmetric, integer zero point).
@@ -57,13 +58,17 @@ impl QParams {
     /// `InvalidParam` if bits is not in 1..=8 or the range is not finite.
     pub fn from_range(lo: f32, hi: f32, bits: u32, symmetry: Symmetry) -> Result<Self> {
         if !(1..=8).contains(&bits) {
-            return Err(Error::param("bits", bits, "must be between 1 and 8"));
+            return Err(Error::param(
+                Setting::Bits,
+                bits,
+                Reason::MustBeBetween1And8,
+            ));
         }
         if !lo.is_finite() || !hi.is_finite() {
             return Err(Error::param(
-                "range",
+                Setting::Range,
                 format!("[{lo}, {hi}]"),
-                "must be finite",
+                Reason::MustBeFinite,
             ));
         }
         let (q_min, q_max) = grid(bits);
@@ -100,16 +105,20 @@ impl QParams {
     /// `InvalidParam` if the scale is not finite and positive, bits are out of 1..=8, or the
     /// zero point is off the grid.
     pub fn new(scale: f32, zero: i32, bits: u32) -> Result<Self> {
-        crate::error::check_positive("scale", scale)?;
+        crate::error::check_positive(Setting::Scale, scale)?;
         if !(1..=8).contains(&bits) {
-            return Err(Error::param("bits", bits, "must be between 1 and 8"));
+            return Err(Error::param(
+                Setting::Bits,
+                bits,
+                Reason::MustBeBetween1And8,
+            ));
         }
         let (q_min, q_max) = grid(bits);
         if zero < q_min || zero > q_max {
             return Err(Error::param(
-                "zero point",
+                Setting::ZeroPoint,
                 zero,
-                "must lie on the integer grid",
+                Reason::MustLieOnTheIntegerGrid,
             ));
         }
         Ok(QParams {

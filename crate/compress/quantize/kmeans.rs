@@ -5,6 +5,7 @@
 //! Fine-tuning then moves each centroid by the summed gradient of its members (§3.3).
 
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 
 /// A layer's shared weights: the codebook and one code per weight.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,13 +110,17 @@ pub fn share(w: &[f32], mask: Option<&[f32]>, k: usize, iters: usize) -> Result<
         None => w.to_vec(),
     };
     if k == 0 || k > 256 {
-        return Err(Error::param("clusters", k, "must be between 1 and 256"));
+        return Err(Error::param(
+            Setting::Clusters,
+            k,
+            Reason::MustBeBetween1And256,
+        ));
     }
     if k > kept.len() {
         return Err(Error::param(
-            "clusters",
+            Setting::Clusters,
             k,
-            "must not exceed the number of (kept) weights",
+            Reason::MustNotExceedTheNumberOfKeptWeights,
         ));
     }
     let mut centroids = linear_init(&kept, k);

@@ -23,6 +23,7 @@ pub use model::{LayerCodes, QLayer, QuantizedMlp};
 pub use params::{Calibration, Params, Scheme, Training};
 
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
 use crate::model::Mlp;
 use crate::tensor::as_slice;
@@ -49,7 +50,7 @@ pub fn quantize_weights(
                 .enumerate()
             {
                 let par = fixed_point::row_params(&qp, r).ok_or(Error::NotReady {
-                    what: "weight scales",
+                    what: Missing::WeightScales,
                 })?;
                 for ((&v, qv), o) in row.iter().zip(qrow).zip(orow) {
                     *qv = par.quantize(v);
@@ -124,7 +125,7 @@ pub fn apply(mlp: &Mlp, p: &Params, calib: Option<&Dataset>) -> Result<Quantized
     }
     let act_qp = if p.activations {
         let data = calib.ok_or(Error::NotReady {
-            what: "training data to calibrate activations",
+            what: Missing::TrainingDataToCalibrateActivations,
         })?;
         Some(calibrate::activation_params(mlp, data, p)?)
     } else {

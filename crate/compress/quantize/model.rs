@@ -9,6 +9,7 @@ use super::float::{round_half_even, FloatFormat};
 use super::kmeans::Codebook;
 use super::packing::{self, LayerBits};
 use crate::compress::{Compressed, ModelSize};
+use crate::error::Missing;
 use crate::error::{check_len, Error, Result};
 use crate::model::{Activation, Workspace};
 use crate::tensor::kernels::{self, int8};
@@ -135,19 +136,19 @@ impl QuantizedMlp {
     /// Integer forward: int8 GEMM, int32 bias, requantization; returns f32 logits.
     fn forward_int(&self, x: &[f32], batch: usize, act_qp: &[QParams]) -> Result<Vec<f32>> {
         let first = act_qp.first().ok_or(Error::NotReady {
-            what: "activation quantization parameters",
+            what: Missing::ActivationQuantizationParameters,
         })?;
         let mut xq = vec![0i8; x.len()];
         first.quantize_slice(x, &mut xq);
         for (l, layer) in self.layers.iter().enumerate() {
             let LayerCodes::Int { q, qp, row_sums } = &layer.codes else {
                 return Err(Error::NotReady {
-                    what: "integer codes",
+                    what: Missing::IntegerCodes,
                 });
             };
             let (n_in, n_out) = (layer.n_in(), layer.n_out());
             let qa = act_qp.get(l).ok_or(Error::NotReady {
-                what: "activation quantization parameters",
+                what: Missing::ActivationQuantizationParameters,
             })?;
             let mut acc = vec![0i32; batch * n_out];
             int8::gemm_i8_nt(batch, n_out, n_in, &xq, q, &mut acc)?;
@@ -167,7 +168,7 @@ impl QuantizedMlp {
             let mut zw = vec![0i32; n_out];
             for o in 0..n_out {
                 let p = row_params(qp, o).ok_or(Error::NotReady {
-                    what: "weight scales",
+                    what: Missing::WeightScales,
                 })?;
                 s_eff[o] = qa.scale * p.scale;
                 zw[o] = p.zero;
@@ -218,7 +219,7 @@ impl QuantizedMlp {
             xq = out_q;
         }
         Err(Error::NotReady {
-            what: "the network has no layers",
+            what: Missing::TheNetworkHasNoLayers,
         })
     }
 

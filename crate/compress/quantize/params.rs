@@ -4,6 +4,7 @@
 use super::fixed_point::{Granularity, Symmetry};
 use super::float::FloatFormat;
 use crate::error::{check_positive, check_range, Error, Result};
+use crate::error::{Reason, Setting};
 use serde::{Deserialize, Serialize};
 
 /// Which family of quantizer.
@@ -115,50 +116,54 @@ impl Params {
     /// `InvalidParam` naming the first bad field.
     pub fn check(&self) -> Result<()> {
         if !(1..=8).contains(&self.bits) {
-            return Err(Error::param("bits", self.bits, "must be between 1 and 8"));
+            return Err(Error::param(
+                Setting::Bits,
+                self.bits,
+                Reason::MustBeBetween1And8,
+            ));
         }
         if !(2..=8).contains(&self.act_bits) {
             return Err(Error::param(
-                "activation bits",
+                Setting::ActivationBits,
                 self.act_bits,
-                "must be between 2 and 8",
+                Reason::MustBeBetween2And8,
             ));
         }
-        check_range("percentile", self.percentile, 90.0, 100.0)?;
+        check_range(Setting::Percentile, self.percentile, 90.0, 100.0)?;
         if !(1..=200).contains(&self.calib_batches) {
             return Err(Error::param(
-                "calibration batches",
+                Setting::CalibrationBatches,
                 self.calib_batches,
-                "must be between 1 and 200",
+                Reason::MustBeBetween1And200,
             ));
         }
         if !(1..=100_000).contains(&self.qat_steps) {
             return Err(Error::param(
-                "QAT steps",
+                Setting::QATSteps,
                 self.qat_steps,
-                "must be between 1 and 100000",
+                Reason::MustBeBetween1And100000,
             ));
         }
-        check_positive("QAT learning rate", self.qat_lr)?;
+        check_positive(Setting::QATLearningRate, self.qat_lr)?;
         if self.qat_lr > 1.0 {
             return Err(Error::param(
-                "QAT learning rate",
+                Setting::QATLearningRate,
                 self.qat_lr,
-                "must be at most 1",
+                Reason::MustBeAtMost1,
             ));
         }
         if !(1..=1000).contains(&self.kmeans_iters) {
             return Err(Error::param(
-                "k-means iterations",
+                Setting::KMeansIterations,
                 self.kmeans_iters,
-                "must be between 1 and 1000",
+                Reason::MustBeBetween1And1000,
             ));
         }
         if !(1..=16).contains(&self.index_bits) {
             return Err(Error::param(
-                "index bits",
+                Setting::IndexBits,
                 self.index_bits,
-                "must be between 1 and 16",
+                Reason::MustBeBetween1And16,
             ));
         }
         Ok(())

@@ -7,6 +7,7 @@
 use super::params::Params;
 use crate::data::batch::gather;
 use crate::data::{Batcher, Dataset};
+use crate::error::Missing;
 use crate::error::{check_len, Error, Result};
 use crate::model::loss::softmax_cross_entropy;
 use crate::model::{Grads, Mlp, Workspace};
@@ -81,7 +82,7 @@ impl QatTrainer {
         params.check()?;
         if n_train == 0 {
             return Err(Error::NotReady {
-                what: "no training data",
+                what: Missing::NoTrainingData,
             });
         }
         let cfg = TrainConfig {

@@ -7,6 +7,7 @@ use super::model::{LayerCodes, QLayer, QuantizedMlp};
 use crate::compress::{speed, Compressed, ModelSize};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use crate::model::{Mlp, Workspace};
 use crate::render::heatmap::Image;
 use crate::render::histogram::{counts, error_heatmap, HistogramChart};
@@ -199,9 +200,9 @@ pub fn measure(
 ) -> Result<Speed> {
     if batch == 0 || batch > data.len() {
         return Err(Error::param(
-            "batch",
+            Setting::Batch,
             batch,
-            "must be between 1 and the number of images",
+            Reason::MustBeBetween1AndTheNumberOf,
         ));
     }
     let d = data.dim();

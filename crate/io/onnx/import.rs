@@ -4,6 +4,7 @@
 //! Anything else — a Conv, a branch, external data — is refused in words, naming the node.
 
 use super::proto::{tensor_proto::DataType, GraphProto, ModelProto, NodeProto};
+use crate::error::bad_data;
 use crate::error::{Error, Result};
 use crate::model::{Activation, Dense, Mlp};
 use ndarray::{Array1, Array2};
@@ -19,17 +20,14 @@ pub const MAX_ONNX_BYTES: usize = 64 * 1024 * 1024;
 /// `BadData` in words when the bytes are not ONNX or the graph is not an MLP.
 pub fn import(bytes: &[u8]) -> Result<(Mlp, Option<String>)> {
     if bytes.len() > MAX_ONNX_BYTES {
-        return Err(Error::data(format!(
-            "the ONNX file is {} bytes (at most {MAX_ONNX_BYTES})",
-            bytes.len()
-        )));
+        return Err(bad_data!(
+            OnnxTooLarge,
+            bytes = bytes.len(),
+            max = MAX_ONNX_BYTES
+        ));
     }
-    let model = ModelProto::decode(bytes)
-        .map_err(|e| Error::data(format!("not a valid ONNX file: {e}")))?;
-    let graph = model
-        .graph
-        .as_ref()
-        .ok_or_else(|| Error::data("the ONNX file has no graph"))?;
+    let model = ModelProto::decode(bytes).map_err(|e| bad_data!(OnnxInvalid, detail = e))?;
+    let graph = model.graph.as_ref().ok_or_else(|| bad_data!(OnnxNoGraph))?;
     let scaling = model
         .metadata_props
         .iter()
@@ -49,7 +47,7 @@ fn initializers(g: &GraphProto) -> Result<HashMap<String, Initializer>> {
             continue; // not a weight of a float MLP; refused if a node uses it
         }
         if !t.external_data.is_empty() {
-            return Err(Error::data(format!("initializer '{name}' keeps its data in an external file, which cannot be read here")));
+            return Err(bad_data!(OnnxExternalData, name = name));
         }
         let dims: Vec<usize> = t
             .dims
@@ -60,12 +58,8 @@ fn initializers(g: &GraphProto) -> Result<HashMap<String, Initializer>> {
             .iter()
             .try_fold(1usize, |a, &d| a.checked_mul(d))
             .filter(|&n| n <= crate::model::mlp::MAX_PARAMS);
-        let n = n.ok_or_else(|| {
-            Error::data(format!(
-                "initializer '{name}' has impossible dimensions {:?}",
-                t.dims
-            ))
-        })?;
+        let n =
+            n.ok_or_else(|| bad_data!(OnnxBadDims, name = name, dims = format!("{:?}", t.dims)))?;
         let values: Vec<f32> = match &t.raw_data {
             Some(raw) if !raw.is_empty() => raw
                 .chunks_exact(4)
@@ -74,15 +68,15 @@ fn initializers(g: &GraphProto) -> Result<HashMap<String, Initializer>> {
             _ => t.float_data.clone(),
         };
         if values.len() != n {
-            return Err(Error::data(format!(
-                "initializer '{name}' holds {} values for dimensions {dims:?}",
-                values.len()
-            )));
+            return Err(bad_data!(
+                OnnxValueCount,
+                name = name,
+                count = values.len(),
+                dims = format!("{dims:?}")
+            ));
         }
         if values.iter().any(|v| !v.is_finite()) {
-            return Err(Error::data(format!(
-                "initializer '{name}' holds a value that is not a finite number"
-            )));
+            return Err(bad_data!(OnnxNotFinite, name = name));
         }
         out.insert(name, (dims, values));
     }
@@ -112,20 +106,18 @@ fn read_graph(g: &GraphProto) -> Result<Mlp> {
         .iter()
         .filter_map(|v| v.name.clone())
         .find(|n| !inits.contains_key(n))
-        .ok_or_else(|| Error::data("the ONNX graph has no input"))?;
+        .ok_or_else(|| bad_data!(OnnxNoInput))?;
     let output = g
         .output
         .first()
         .and_then(|v| v.name.clone())
-        .ok_or_else(|| Error::data("the ONNX graph has no output"))?;
+        .ok_or_else(|| bad_data!(OnnxNoOutput))?;
     let mut cur = input;
     let mut layers: Vec<Dense> = Vec::new();
     let weight = |name: &str, node: &str| {
-        inits.get(name).ok_or_else(|| {
-            Error::data(format!(
-                "node '{node}' needs '{name}' to be a float initializer (a constant weight)"
-            ))
-        })
+        inits
+            .get(name)
+            .ok_or_else(|| bad_data!(OnnxNeedsWeight, node = node, name = name))
     };
     for (i, n) in g.node.iter().enumerate() {
         let op = n.op_type.as_deref().unwrap_or("");
@@ -136,16 +128,14 @@ fn read_graph(g: &GraphProto) -> Result<Mlp> {
             .unwrap_or_else(|| format!("#{} ({op})", i + 1));
         let others: Vec<&String> = n.input.iter().filter(|s| **s != cur).collect();
         if !n.input.contains(&cur) {
-            return Err(Error::data(format!("the ONNX graph is not a chain of layers: node '{label}' ({op}) does not take the previous result")));
+            return Err(bad_data!(OnnxNotChain, node = label, op = op));
         }
         let out = n
             .output
             .first()
             .cloned()
-            .ok_or_else(|| Error::data(format!("node '{label}' has no output")))?;
-        let not_mlp = || {
-            Error::data(format!("the ONNX graph is not an MLP: node '{label}' is a {op} (expected Gemm, MatMul, Add, Relu)"))
-        };
+            .ok_or_else(|| bad_data!(OnnxNodeNoOutput, node = label))?;
+        let not_mlp = || bad_data!(OnnxNotMlp, node = label, op = op);
         match op {
             "Gemm" => {
                 if n.input.first() != Some(&cur)
@@ -153,15 +143,16 @@ fn read_graph(g: &GraphProto) -> Result<Mlp> {
                     || attr_f(n, "alpha", 1.0) != 1.0
                     || attr_f(n, "beta", 1.0) != 1.0
                 {
-                    return Err(Error::data(format!(
-                        "Gemm '{label}' must be x·Bᵀ + C with alpha = beta = 1 and no transA"
-                    )));
+                    return Err(bad_data!(OnnxGemmForm, node = label));
                 }
                 let (dims, w) = weight(n.input.get(1).map_or("", String::as_str), &label)?;
                 let [a, b] = dims[..] else {
-                    return Err(Error::data(format!(
-                        "Gemm '{label}': the weight must be 2-D, got {dims:?}"
-                    )));
+                    return Err(bad_data!(
+                        OnnxWeightNot2d,
+                        op = "Gemm",
+                        node = label,
+                        dims = format!("{dims:?}")
+                    ));
                 };
                 let (n_out, n_in, w) = if attr_i(n, "transB", 0) == 1 {
                     (a, b, w.clone())
@@ -176,15 +167,16 @@ fn read_graph(g: &GraphProto) -> Result<Mlp> {
             }
             "MatMul" => {
                 if n.input.first() != Some(&cur) {
-                    return Err(Error::data(format!(
-                        "MatMul '{label}' must multiply the previous result by a weight (x·W)"
-                    )));
+                    return Err(bad_data!(OnnxMatMulForm, node = label));
                 }
                 let (dims, w) = weight(n.input.get(1).map_or("", String::as_str), &label)?;
                 let [a, b] = dims[..] else {
-                    return Err(Error::data(format!(
-                        "MatMul '{label}': the weight must be 2-D, got {dims:?}"
-                    )));
+                    return Err(bad_data!(
+                        OnnxWeightNot2d,
+                        op = "MatMul",
+                        node = label,
+                        dims = format!("{dims:?}")
+                    ));
                 };
                 layers.push(layer(transpose(w, a, b), a, b, vec![0.0; b], &label)?);
             }
@@ -199,7 +191,7 @@ fn read_graph(g: &GraphProto) -> Result<Mlp> {
             }
             "Relu" => match layers.last_mut() {
                 Some(l) if l.act == Activation::Identity => l.act = Activation::Relu,
-                _ => return Err(Error::data(format!("Relu '{label}' must follow a layer"))),
+                _ => return Err(bad_data!(OnnxReluFirst, node = label)),
             },
             "Identity" | "Flatten" | "Softmax" | "LogSoftmax" => {}
             _ => return Err(not_mlp()),
@@ -207,22 +199,20 @@ fn read_graph(g: &GraphProto) -> Result<Mlp> {
         cur = out;
     }
     if cur != output {
-        return Err(Error::data(
-            "the ONNX graph's output is not the end of its chain of layers",
-        ));
+        return Err(bad_data!(OnnxOutputNotEnd));
     }
     if layers.is_empty() {
-        return Err(Error::data("the ONNX graph has no layers"));
+        return Err(bad_data!(OnnxNoLayers));
     }
     for (l, pair) in layers.windows(2).enumerate() {
         if pair[0].n_out() != pair[1].n_in() {
-            return Err(Error::data(format!(
-                "the layers do not chain: layer {} has {} outputs but layer {} has {} inputs",
-                l + 1,
-                pair[0].n_out(),
-                l + 2,
-                pair[1].n_in()
-            )));
+            return Err(bad_data!(
+                LayersDoNotChain,
+                a = l + 1,
+                outputs = pair[0].n_out(),
+                b = l + 2,
+                inputs = pair[1].n_in()
+            ));
         }
     }
     Ok(Mlp { layers })
@@ -240,9 +230,12 @@ fn transpose(w: &[f32], rows: usize, cols: usize) -> Vec<f32> {
 
 fn bias_of((dims, v): &Initializer, n_out: usize, label: &str) -> Result<Vec<f32>> {
     if v.len() != n_out || dims.iter().filter(|&&d| d != 1).count() > 1 {
-        return Err(Error::data(format!(
-            "node '{label}': the bias has dimensions {dims:?}, expected [{n_out}]"
-        )));
+        return Err(bad_data!(
+            OnnxBiasDims,
+            node = label,
+            dims = format!("{dims:?}"),
+            n_out = n_out
+        ));
     }
     Ok(v.clone())
 }
@@ -253,9 +246,12 @@ fn layer(w: Vec<f32>, n_in: usize, n_out: usize, b: Vec<f32>, label: &str) -> Re
         || n_in > crate::model::mlp::MAX_WIDTH
         || n_out > crate::model::mlp::MAX_WIDTH
     {
-        return Err(Error::data(format!(
-            "node '{label}': a {n_out}×{n_in} layer (widths must be 1 to 4096)"
-        )));
+        return Err(bad_data!(
+            OnnxLayerSize,
+            node = label,
+            n_out = n_out,
+            n_in = n_in
+        ));
     }
     let w = Array2::from_shape_vec((n_out, n_in), w)
         .map_err(|_| Error::shape("ONNX layer", (n_out, n_in), "other"))?;

@@ -21,6 +21,7 @@ use crate::compress::distill::DistillParams;
 use crate::compress::prune::Criterion;
 use crate::compress::quantize::FloatFormat;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use serde::Serialize;
 use std::fmt;
 
@@ -144,9 +145,9 @@ impl Recipe {
     pub fn parse(text: &str) -> Result<Self> {
         if text.chars().count() > MAX_RECIPE_CHARS {
             return Err(Error::param(
-                "recipe",
+                Setting::Recipe,
                 format!("{} characters", text.chars().count()),
-                "must be at most 2000 characters",
+                Reason::MustBeAtMost2000Characters,
             ));
         }
         let steps = text
@@ -157,16 +158,16 @@ impl Recipe {
             .collect::<Result<Vec<_>>>()?;
         if steps.is_empty() {
             return Err(Error::param(
-                "recipe",
+                Setting::Recipe,
                 "\"\"",
-                "needs at least one step, e.g. train:300,100,e10",
+                Reason::NeedsAtLeastOneStepEGTrain,
             ));
         }
         if steps.len() > MAX_STEPS {
             return Err(Error::param(
-                "recipe",
+                Setting::Recipe,
                 steps.len(),
-                "has more than 32 steps",
+                Reason::HasMoreThan32Steps,
             ));
         }
         Ok(Recipe { steps })

@@ -9,10 +9,11 @@ use crate::compress::distill::DistillParams;
 use crate::compress::prune::Criterion;
 use crate::compress::quantize::FloatFormat;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 
-fn bad(step: &str, token: &str, reason: &'static str) -> Error {
+fn bad(step: &str, token: &str, reason: Reason) -> Error {
     Error::InvalidParam {
-        name: "recipe step",
+        name: Setting::RecipeStep,
         value: format!("{step}: '{token}'"),
         reason,
     }
@@ -37,13 +38,13 @@ impl<'a> Args<'a> {
         for tok in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
             if tok.len() > 40 {
                 let head: String = tok.chars().take(40).collect();
-                return Err(bad(step, &head, "is too long"));
+                return Err(bad(step, &head, Reason::IsTooLong));
             }
             if let Ok(v) = tok.parse::<usize>() {
                 a.ints.push(v);
             } else if let Ok(v) = tok.parse::<f32>() {
                 if !v.is_finite() {
-                    return Err(bad(step, tok, "must be a finite number"));
+                    return Err(bad(step, tok, Reason::MustBeAFiniteNumber));
                 }
                 a.fracs.push(v);
             } else if is_word(tok) {
@@ -55,9 +56,9 @@ impl<'a> Args<'a> {
                 let (tag, num) = tok.split_at(split);
                 let v: f64 = num
                     .parse()
-                    .map_err(|_| bad(step, tok, "is neither a number, a word nor tag+number"))?;
+                    .map_err(|_| bad(step, tok, Reason::IsNeitherANumberAWordNorTag))?;
                 if tag.is_empty() || !v.is_finite() {
-                    return Err(bad(step, tok, "is neither a number, a word nor tag+number"));
+                    return Err(bad(step, tok, Reason::IsNeitherANumberAWordNorTag));
                 }
                 a.tags.push((tag, v));
             }
@@ -76,7 +77,7 @@ impl<'a> Args<'a> {
     fn epochs(&self, name: &str, default: f32) -> Result<f32> {
         let v = self.tag(name).map_or(default, |v| v as f32);
         if !(0.0..=1000.0).contains(&v) {
-            return Err(bad(self.step, name, "epochs must be between 0 and 1000"));
+            return Err(bad(self.step, name, Reason::EpochsMustBeBetween0And1000));
         }
         Ok(v)
     }
@@ -84,7 +85,7 @@ impl<'a> Args<'a> {
     fn positive(&self, name: &str) -> Result<Option<f32>> {
         match self.tag(name) {
             Some(v) if v > 0.0 && v <= 10.0 => Ok(Some(v as f32)),
-            Some(_) => Err(bad(self.step, name, "must be above 0 and at most 10")),
+            Some(_) => Err(bad(self.step, name, Reason::MustBeAbove0AndAtMost10)),
             None => Ok(None),
         }
     }
@@ -92,11 +93,7 @@ impl<'a> Args<'a> {
     fn weight_decay(&self) -> Result<Option<f32>> {
         match self.tag("wd") {
             Some(v) if (0.0..1.0).contains(&v) => Ok(Some(v as f32)),
-            Some(_) => Err(bad(
-                self.step,
-                "wd",
-                "weight decay must be at least 0 and below 1",
-            )),
+            Some(_) => Err(bad(self.step, "wd", Reason::WeightDecayMustBeAtLeast0And)),
             None => Ok(None),
         }
     }
@@ -110,15 +107,11 @@ impl<'a> Args<'a> {
         }
         let temperature = t.map_or(2.0, |v| v as f32);
         if !(temperature > 0.0 && temperature <= 100.0) {
-            return Err(bad(
-                self.step,
-                "t",
-                "the temperature must be above 0 and at most 100",
-            ));
+            return Err(bad(self.step, "t", Reason::TheTemperatureMustBeAbove0AndAt));
         }
         let alpha = a.map_or(0.5, |v| v as f32);
         if !(0.0..=1.0).contains(&alpha) {
-            return Err(bad(self.step, "a", "α must be between 0 and 1"));
+            return Err(bad(self.step, "a", Reason::AlphaMustBeBetween0And1));
         }
         Ok(Some(DistillParams { temperature, alpha }))
     }
@@ -126,23 +119,23 @@ impl<'a> Args<'a> {
     /// Every tag and word must have been understood.
     fn only(&self, tags: &[&str], words: &[&str]) -> Result<()> {
         if let Some((t, _)) = self.tags.iter().find(|(t, _)| !tags.contains(t)) {
-            return Err(bad(self.step, t, "is not an option of this step"));
+            return Err(bad(self.step, t, Reason::IsNotAnOptionOfThisStep));
         }
         if let Some(w) = self.words.iter().find(|w| !words.contains(w)) {
-            return Err(bad(self.step, w, "is not an option of this step"));
+            return Err(bad(self.step, w, Reason::IsNotAnOptionOfThisStep));
         }
         Ok(())
     }
 
     fn widths(&self) -> Result<Vec<usize>> {
         if self.ints.is_empty() || self.ints.len() > 8 {
-            return Err(bad(self.step, "widths", "needs 1 to 8 hidden widths"));
+            return Err(bad(self.step, "widths", Reason::Needs1To8HiddenWidths));
         }
         if let Some(w) = self.ints.iter().find(|&&w| w == 0 || w > 4096) {
             return Err(bad(
                 self.step,
                 &w.to_string(),
-                "a width must be between 1 and 4096",
+                Reason::AWidthMustBeBetween1And4096,
             ));
         }
         Ok(self.ints.clone())
@@ -174,7 +167,7 @@ fn fraction(step: &str, v: f32) -> Result<f32> {
         Err(bad(
             step,
             &v.to_string(),
-            "a fraction must be at least 0 and below 0.999",
+            Reason::AFractionMustBeAtLeast0And,
         ))
     }
 }
@@ -194,18 +187,18 @@ impl Step {
                 a.only(&["e", "lr", "wd", "b", "s"], &[])?;
                 let batch = match a.tag("b") {
                     Some(b) if (1.0..=4096.0).contains(&b) && b.fract() == 0.0 => Some(b as usize),
-                    Some(_) => return Err(bad(name, "b", "batch size must be a whole number from 1 to 4096")),
+                    Some(_) => return Err(bad(name, "b", Reason::BatchSizeMustBeAWholeNumberFrom)),
                     None => None,
                 };
                 let weight_decay = a.weight_decay()?;
                 let seed = match a.tag("s") {
                     Some(v) if v >= 0.0 && v.fract() == 0.0 && v < 9.0e15 => Some(v as u64),
-                    Some(_) => return Err(bad(name, "s", "the seed must be a whole number ≥ 0")),
+                    Some(_) => return Err(bad(name, "s", Reason::TheSeedMustBeAWholeNumber0)),
                     None => None,
                 };
                 let epochs = a.epochs("e", 10.0)?;
                 if epochs <= 0.0 {
-                    return Err(bad(name, "e", "training needs more than 0 epochs"));
+                    return Err(bad(name, "e", Reason::TrainingNeedsMoreThan0Epochs));
                 }
                 Step::Train {
                     hidden: a.widths()?,
@@ -217,10 +210,19 @@ impl Step {
                 }
             }
             "prune" => {
-                a.only(&["ft", "lr", "wd", "rounds", "t", "a"], &["magnitude", "gradient", "taylor", "random", "global"])?;
+                a.only(
+                    &["ft", "lr", "wd", "rounds", "t", "a"],
+                    &["magnitude", "gradient", "taylor", "random", "global"],
+                )?;
                 let rounds = match a.tag("rounds") {
                     Some(r) if (1.0..=20.0).contains(&r) && r.fract() == 0.0 => r as usize,
-                    Some(_) => return Err(bad(name, "rounds", "pruning rounds must be a whole number from 1 to 20")),
+                    Some(_) => {
+                        return Err(bad(
+                            name,
+                            "rounds",
+                            Reason::PruningRoundsMustBeAWholeNumberFrom,
+                        ))
+                    }
                     None => 1,
                 };
                 let criterion = match a.words.iter().find(|w| **w != "global") {
@@ -230,11 +232,15 @@ impl Step {
                     _ => Criterion::Magnitude,
                 };
                 if a.fracs.is_empty() || a.fracs.len() > 9 || !a.ints.is_empty() {
-                    return Err(bad(name, rest, "needs 1 to 9 sparsities such as 0.9"));
+                    return Err(bad(name, rest, Reason::Needs1To9SparsitiesSuchAs0));
                 }
                 Step::Prune {
                     criterion,
-                    sparsity: a.fracs.iter().map(|&v| fraction(name, v)).collect::<Result<_>>()?,
+                    sparsity: a
+                        .fracs
+                        .iter()
+                        .map(|&v| fraction(name, v))
+                        .collect::<Result<_>>()?,
                     global: a.words.contains(&"global"),
                     finetune_epochs: a.epochs("ft", 0.0)?,
                     lr: a.positive("lr")?,
@@ -246,7 +252,11 @@ impl Step {
             "neurons" => {
                 a.only(&["ft", "lr"], &[])?;
                 let [f] = a.fracs[..] else {
-                    return Err(bad(name, rest, "needs one fraction of neurons to remove, such as 0.5"));
+                    return Err(bad(
+                        name,
+                        rest,
+                        Reason::NeedsOneFractionOfNeuronsToRemoveSuch,
+                    ));
                 };
                 Step::Neurons {
                     fraction: fraction(name, f)?,
@@ -255,11 +265,21 @@ impl Step {
                 }
             }
             "quantize" => {
-                let formats: Vec<QuantFormat> = a.words.iter().filter_map(|w| parse_format(w)).collect();
-                let known: Vec<&str> = a.words.iter().copied().filter(|w| parse_format(w).is_some() || *w == "act").collect();
+                let formats: Vec<QuantFormat> =
+                    a.words.iter().filter_map(|w| parse_format(w)).collect();
+                let known: Vec<&str> = a
+                    .words
+                    .iter()
+                    .copied()
+                    .filter(|w| parse_format(w).is_some() || *w == "act")
+                    .collect();
                 a.only(&["qat", "lr"], &known)?;
                 let [format] = formats[..] else {
-                    return Err(bad(name, rest, "needs one format: int1…int8, fp16, bf16, fp8e4m3 or fp8e5m2"));
+                    return Err(bad(
+                        name,
+                        rest,
+                        Reason::NeedsOneFormatInt1Int8Fp16Bf16Fp8e4m3,
+                    ));
                 };
                 Step::Quantize {
                     format,
@@ -271,10 +291,10 @@ impl Step {
             "share" => {
                 a.only(&["ft", "lr"], &[])?;
                 let [bits] = a.ints[..] else {
-                    return Err(bad(name, rest, "needs the bits per shared weight, 1 to 8"));
+                    return Err(bad(name, rest, Reason::NeedsTheBitsPerSharedWeight1To));
                 };
                 if !(1..=8).contains(&bits) {
-                    return Err(bad(name, &bits.to_string(), "bits must be between 1 and 8"));
+                    return Err(bad(name, &bits.to_string(), Reason::BitsMustBeBetween1And8));
                 }
                 Step::Share {
                     bits: bits as u32,
@@ -285,7 +305,7 @@ impl Step {
             "huffman" => {
                 a.only(&[], &[])?;
                 if !a.ints.is_empty() || !a.fracs.is_empty() {
-                    return Err(bad(name, rest, "takes no settings"));
+                    return Err(bad(name, rest, Reason::TakesNoSettings));
                 }
                 Step::Huffman
             }
@@ -294,7 +314,7 @@ impl Step {
                 let rank = match (a.ints.as_slice(), a.tag("energy")) {
                     ([k], None) if *k >= 1 => RankChoice::Rank(*k),
                     ([], Some(e)) if e > 0.0 && e <= 1.0 => RankChoice::Energy(e as f32),
-                    _ => return Err(bad(name, rest, "needs a rank such as 32, or energy0.9")),
+                    _ => return Err(bad(name, rest, Reason::NeedsARankSuchAs32OrEnergy0)),
                 };
                 Step::LowRank {
                     rank,
@@ -309,7 +329,7 @@ impl Step {
                 });
                 let epochs = a.epochs("e", 10.0)?;
                 if epochs <= 0.0 {
-                    return Err(bad(name, "e", "the student needs more than 0 epochs"));
+                    return Err(bad(name, "e", Reason::TheStudentNeedsMoreThan0Epochs));
                 }
                 Step::Distill {
                     hidden: a.widths()?,
@@ -329,11 +349,15 @@ impl Step {
                 };
                 let epochs = a.epochs("e", 5.0)?;
                 if epochs <= 0.0 {
-                    return Err(bad(name, "e", "binary training needs more than 0 epochs"));
+                    return Err(bad(name, "e", Reason::BinaryTrainingNeedsMoreThan0Epochs));
                 }
                 Step::Binarize {
                     method,
-                    hidden: if a.ints.is_empty() { Vec::new() } else { a.widths()? },
+                    hidden: if a.ints.is_empty() {
+                        Vec::new()
+                    } else {
+                        a.widths()?
+                    },
                     epochs,
                 }
             }
@@ -341,7 +365,7 @@ impl Step {
                 a.only(&["e", "lr", "wd"], &[])?;
                 let epochs = a.epochs("e", 1.0)?;
                 if epochs <= 0.0 {
-                    return Err(bad(name, "e", "fine-tuning needs more than 0 epochs"));
+                    return Err(bad(name, "e", Reason::FineTuningNeedsMoreThan0Epochs));
                 }
                 Step::Finetune {
                     epochs,
@@ -349,13 +373,7 @@ impl Step {
                     weight_decay: a.weight_decay()?,
                 }
             }
-            _ => {
-                return Err(bad(
-                    name,
-                    name,
-                    "is not a step: use train, prune, neurons, quantize, share, huffman, lowrank, distill, binarize or finetune",
-                ))
-            }
+            _ => return Err(bad(name, name, Reason::IsNotAStepUseTrainPruneNeurons)),
         };
         Ok(step)
     }

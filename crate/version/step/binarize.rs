@@ -8,6 +8,7 @@ use super::float_run::{steps_for, whole_epochs};
 use super::{progress, JobProgress, Work};
 use crate::compress::binarize::{BinaryTrainer, PackedNet, Params};
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
 use crate::version::model::Model;
 use crate::version::recipe::Step;
@@ -32,7 +33,7 @@ impl BinarizeWork {
         } = step
         else {
             return Err(Error::NotReady {
-                what: "a binarize step",
+                what: Missing::ABinarizeStep,
             });
         };
         let d = Params::default();

@@ -11,6 +11,7 @@ use crate::compress::distill::DistillParams;
 use crate::compress::Compressed;
 use crate::data::batch::gather;
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
 use crate::model::Workspace;
 use crate::train::TrainConfig;
@@ -44,7 +45,7 @@ impl DistillWork {
         } = step
         else {
             return Err(Error::NotReady {
-                what: "a distill step",
+                what: Missing::ADistillStep,
             });
         };
         let teacher = chain::needs_parent(step, parent)?.model.clone();
@@ -122,7 +123,7 @@ impl Work for DistillWork {
         }
         let Some(s) = &mut self.student else {
             return Err(Error::NotReady {
-                what: "the student",
+                what: Missing::TheStudent,
             });
         };
         let mut budget = max_steps as u64;
@@ -144,7 +145,7 @@ impl Work for DistillWork {
         self.student
             .map(|s| Model::Float(s.tuner.mlp))
             .ok_or(Error::NotReady {
-                what: "the student",
+                what: Missing::TheStudent,
             })
     }
 }

@@ -12,6 +12,7 @@ use super::{progress, JobProgress, Work};
 use crate::compress::quantize::qat::QatTrainer;
 use crate::compress::quantize::{LayerCodes, QuantizedMlp};
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
 use crate::model::{Dense, Mlp};
 use crate::version::model::Model;
@@ -56,7 +57,7 @@ pub fn start(
     } = step
     else {
         return Err(Error::NotReady {
-            what: "a finetune step",
+            what: Missing::AFinetuneStep,
         });
     };
     let v = chain::needs_parent(step, parent)?;

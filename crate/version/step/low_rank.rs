@@ -9,6 +9,7 @@ use super::{progress, JobProgress, Work};
 use crate::compress::low_rank::finetune::{fine_tuner, FinetuneScope};
 use crate::compress::low_rank::{LayerRank, LowRank, LowRankParams};
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
 use crate::version::model::Model;
 use crate::version::recipe::{RankChoice, Step};
@@ -32,7 +33,7 @@ impl LowRankWork {
         } = step
         else {
             return Err(Error::NotReady {
-                what: "a lowrank step",
+                what: Missing::ALowrankStep,
             });
         };
         let mlp = chain::float_input(step, parent)?;
@@ -42,7 +43,7 @@ impl LowRankWork {
         let layers = match *rank {
             RankChoice::Rank(k) => {
                 let first = mlp.layers.first().ok_or(Error::NotReady {
-                    what: "a layer to factor",
+                    what: Missing::ALayerToFactor,
                 })?;
                 vec![LayerRank::Rank(
                     k.min(first.n_in().min(first.n_out())).max(1),
@@ -85,7 +86,7 @@ impl Work for LowRankWork {
             (Some(run), _) => Ok(Model::Float(run.trainer.mlp)),
             (None, Some(f)) => Ok(Model::Float(f.mlp)),
             (None, None) => Err(Error::NotReady {
-                what: "the factored model",
+                what: Missing::TheFactoredModel,
             }),
         }
     }

@@ -22,6 +22,7 @@ use super::recipe::Step;
 use super::store::Version;
 use crate::compress::Compressed;
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
 use serde::Serialize;
 use std::fmt;
@@ -95,7 +96,7 @@ impl Job {
     pub fn start(step: &Step, parent: Option<&Version>, train: &Dataset, seed: u64) -> Result<Job> {
         if train.is_empty() {
             return Err(Error::NotReady {
-                what: "training digits (load MNIST first)",
+                what: Missing::TrainingDigitsLoadMNISTFirst,
             });
         }
         let work: Box<dyn Work> = match step {
@@ -173,7 +174,7 @@ impl Job {
     pub fn finish(self, test: &Dataset, now_ms: &dyn Fn() -> f64) -> Result<(Model, Figures)> {
         if !self.last.done {
             return Err(Error::NotReady {
-                what: "the step has not finished; keep calling advance",
+                what: Missing::TheStepHasNotFinishedKeepCallingAdvance,
             });
         }
         let model = self.work.model()?;

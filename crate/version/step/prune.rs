@@ -15,6 +15,7 @@ use crate::compress::distill::DistillParams;
 use crate::compress::prune::structured::{self, StructuredParams};
 use crate::compress::prune::{self, Params, Scope};
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
 use crate::model::Mlp;
 use crate::version::model::Model;
@@ -54,7 +55,7 @@ impl PruneWork {
         } = step
         else {
             return Err(Error::NotReady {
-                what: "a prune step",
+                what: Missing::APruneStep,
             });
         };
         let mlp = chain::float_input(step, parent)?;
@@ -120,7 +121,7 @@ impl Work for PruneWork {
         }
         self.round += 1;
         let mut mlp = self.mlp.take().ok_or(Error::NotReady {
-            what: "the model to prune",
+            what: Missing::TheModelToPrune,
         })?;
         let r = self.round as f32 / self.rounds as f32;
         let f = 1.0 - (1.0 - r).powi(3);
@@ -155,7 +156,7 @@ impl Work for PruneWork {
 
     fn model(self: Box<Self>) -> Result<Model> {
         self.mlp.map(Model::Float).ok_or(Error::NotReady {
-            what: "the pruned model",
+            what: Missing::ThePrunedModel,
         })
     }
 }
@@ -179,7 +180,7 @@ impl NeuronsWork {
         } = step
         else {
             return Err(Error::NotReady {
-                what: "a neurons step",
+                what: Missing::ANeuronsStep,
             });
         };
         let mlp = chain::float_input(step, parent)?;
@@ -231,7 +232,7 @@ impl Work for NeuronsWork {
             (Some(run), _) => Ok(Model::Float(run.trainer.mlp)),
             (None, Some(m)) => Ok(Model::Float(m)),
             (None, None) => Err(Error::NotReady {
-                what: "the narrowed model",
+                what: Missing::TheNarrowedModel,
             }),
         }
     }

@@ -12,6 +12,7 @@ use crate::compress::quantize::finetune::CentroidTrainer;
 use crate::compress::quantize::qat::QatTrainer;
 use crate::compress::quantize::{self, Params, QuantizedMlp, Scheme, Training};
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
 use crate::version::model::Model;
 use crate::version::recipe::{QuantFormat, Step};
@@ -84,7 +85,7 @@ impl QuantizeWork {
         } = step
         else {
             return Err(Error::NotReady {
-                what: "a quantize step",
+                what: Missing::AQuantizeStep,
             });
         };
         let mlp = chain::float_input(step, parent)?;
@@ -136,7 +137,7 @@ impl Work for QuantizeWork {
 
     fn model(self: Box<Self>) -> Result<Model> {
         self.result.map(Model::Quantized).ok_or(Error::NotReady {
-            what: "the quantized model",
+            what: Missing::TheQuantizedModel,
         })
     }
 }
@@ -162,7 +163,7 @@ impl ShareWork {
         } = step
         else {
             return Err(Error::NotReady {
-                what: "a share step",
+                what: Missing::AShareStep,
             });
         };
         let mlp = chain::float_input(step, parent)?;
@@ -226,7 +227,7 @@ impl Work for ShareWork {
             (Some(t), _) => Ok(Model::Quantized(t.model)),
             (None, Some(m)) => Ok(Model::Quantized(m)),
             (None, None) => Err(Error::NotReady {
-                what: "the shared model",
+                what: Missing::TheSharedModel,
             }),
         }
     }

@@ -5,6 +5,7 @@
 use super::float_run::{whole_epochs, FloatRun};
 use super::{progress, JobProgress, Work};
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::Result;
 use crate::model::Mlp;
 use crate::train::TrainConfig;
@@ -27,7 +28,7 @@ impl TrainWork {
         } = step
         else {
             return Err(crate::Error::NotReady {
-                what: "a train step",
+                what: Missing::ATrainStep,
             });
         };
         let d = TrainConfig::default();

@@ -4,6 +4,7 @@
 
 use super::Session;
 use crate::data::Dataset;
+use crate::error::Missing;
 use crate::error::{Error, Result};
 use crate::model::Mlp;
 use crate::train::{TrainConfig, Trainer};
@@ -27,7 +28,7 @@ impl Session {
             .as_ref()
             .map(|t| &t.mlp)
             .ok_or(Error::NotReady {
-                what: "no model yet: load the training data first",
+                what: Missing::NoModelYetLoadTheTrainingDataFirst,
             })
     }
 
@@ -46,7 +47,7 @@ impl Session {
     /// As [`Session::model`].
     pub(crate) fn trainer_mut(&mut self) -> Result<&mut Trainer> {
         self.trainer.as_mut().ok_or(Error::NotReady {
-            what: "no model yet: load the training data first",
+            what: Missing::NoModelYetLoadTheTrainingDataFirst,
         })
     }
 
@@ -56,7 +57,7 @@ impl Session {
     /// `NotReady` before they are loaded.
     pub(crate) fn train_data(&self) -> Result<&Dataset> {
         self.train.as_ref().ok_or(Error::NotReady {
-            what: "the training data is not loaded yet",
+            what: Missing::TheTrainingDataIsNotLoadedYet,
         })
     }
 
@@ -66,7 +67,7 @@ impl Session {
     /// `NotReady` before they are loaded.
     pub(crate) fn test_data(&self) -> Result<&Dataset> {
         self.test.as_ref().ok_or(Error::NotReady {
-            what: "the test data is not loaded yet",
+            what: Missing::TheTestDataIsNotLoadedYet,
         })
     }
 
@@ -77,7 +78,7 @@ impl Session {
     /// `NotReady` before the training data is loaded.
     pub(crate) fn train_parts(&mut self) -> Result<(&mut Trainer, &Dataset, Option<&Dataset>)> {
         let not_ready = Error::NotReady {
-            what: "load the training data first",
+            what: Missing::LoadTheTrainingDataFirst,
         };
         match (self.trainer.as_mut(), self.train.as_ref()) {
             (Some(t), Some(d)) => Ok((t, d, self.test.as_ref())),
@@ -93,7 +94,7 @@ impl Session {
     pub(crate) fn lab_parts(&mut self) -> Result<(&mut Trainer, &Dataset, &Dataset)> {
         let (trainer, train, test) = self.train_parts()?;
         let test = test.ok_or(Error::NotReady {
-            what: "the test data is not loaded yet",
+            what: Missing::TheTestDataIsNotLoadedYet,
         })?;
         Ok((trainer, train, test))
     }

@@ -5,6 +5,7 @@
 use super::{Session, SIDE};
 use crate::data::mnist::normalize_pixel;
 use crate::error::{check_len, Error, Result};
+use crate::error::{Reason, Setting};
 use crate::wasm::dto::{err, image_to_js, set, to_js};
 
 type JsResult<T> = std::result::Result<T, JsError>;
@@ -96,9 +97,9 @@ impl Session {
     pub fn first_layer_heatmap(&self, tiles_per_row: u32) -> JsResult<JsValue> {
         if tiles_per_row == 0 || tiles_per_row > 128 {
             return Err(err(Error::param(
-                "tiles per row",
+                Setting::TilesPerRowSpaced,
                 tiles_per_row,
-                "must be between 1 and 128",
+                Reason::MustBeBetween1And128,
             )));
         }
         let layer = self.layer(0).map_err(err)?;
@@ -135,7 +136,7 @@ impl Session {
     pub fn predict(&self, pixels: &[f32]) -> JsResult<Vec<f32>> {
         check_len("predict pixels", pixels.len(), SIDE * SIDE).map_err(err)?;
         if let Some(v) = pixels.iter().find(|v| !(0.0..=1.0).contains(*v)) {
-            return Err(err(Error::param("pixel", v, "must be in [0, 1]")));
+            return Err(err(Error::param(Setting::Pixel, v, Reason::MustBeIn0To1)));
         }
         let x: Vec<f32> = pixels.iter().map(|&v| normalize_pixel(v)).collect();
         self.model().map_err(err)?.predict_proba(&x, 1).map_err(err)

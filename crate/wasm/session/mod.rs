@@ -11,7 +11,10 @@ mod snapshot;
 
 use super::dto::{err, from_js, to_js};
 use crate::data::mnist::Dataset;
+use crate::error::bad_data;
+use crate::error::Missing;
 use crate::error::{Error, Result};
+use crate::error::{Reason, Setting};
 use crate::train::{TrainConfig, Trainer};
 use crate::version::Store;
 use serde::{Deserialize, Serialize};
@@ -153,10 +156,7 @@ impl Session {
         let data = Dataset::from_idx(&images, &labels).map_err(err)?;
         drop((images, labels));
         if (data.rows, data.cols) != (SIDE, SIDE) {
-            return Err(err(Error::data(format!(
-                "images are {}×{}, expected MNIST's 28×28",
-                data.rows, data.cols
-            ))));
+            return Err(err(bad_data!(IdxNot28, rows = data.rows, cols = data.cols)));
         }
         report.complete = true;
         report.count = data.len();
@@ -199,7 +199,7 @@ impl Session {
     pub fn reset(&mut self) -> JsResult<JsValue> {
         if self.train.is_none() {
             return Err(err(Error::NotReady {
-                what: "load the training data first",
+                what: Missing::LoadTheTrainingDataFirst,
             }));
         }
         self.rebuild().map_err(err)?;
@@ -218,9 +218,9 @@ impl Session {
     pub fn train_steps(&mut self, max_steps: u32) -> JsResult<JsValue> {
         if max_steps == 0 || max_steps > MAX_STEPS_PER_CALL {
             return Err(err(Error::param(
-                "steps",
+                Setting::Steps,
                 max_steps,
-                "must be between 1 and 100000",
+                Reason::MustBeBetween1And100000,
             )));
         }
         let (trainer, train, _) = self.train_parts().map_err(err)?;

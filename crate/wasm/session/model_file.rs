@@ -3,6 +3,7 @@
 //! panels.
 
 use super::{JsResult, Session};
+use crate::error::bad_data;
 use crate::error::Error;
 use crate::version::Model;
 use crate::wasm::dto::err;
@@ -22,9 +23,7 @@ impl Session {
     pub fn load_model(&mut self, bytes: Vec<u8>) -> JsResult<JsValue> {
         let file = crate::io::load(&bytes).map_err(err)?;
         let Model::Float(mlp) = file.model else {
-            return Err(err(Error::data(
-                "the model file holds a quantized or binary network; a panel starts from a float one",
-            )));
+            return Err(err(bad_data!(ModelNotFloat)));
         };
         let want = self.cfg.spec().sizes();
         let act = mlp.layers.first().map(|d| d.act);
@@ -35,13 +34,13 @@ impl Session {
                 .join("-")
         };
         if mlp.sizes() != want || act != Some(self.cfg.activation) {
-            return Err(err(Error::data(format!(
-                "the model file holds a {} network with {:?}, but the settings describe {} with {:?}",
-                shape(&mlp.sizes()),
-                act,
-                shape(&want),
-                self.cfg.activation
-            ))));
+            return Err(err(bad_data!(
+                ModelOtherNetwork,
+                file = shape(&mlp.sizes()),
+                file_act = format!("{act:?}"),
+                want = shape(&want),
+                want_act = format!("{:?}", self.cfg.activation)
+            )));
         }
         self.rebuild().map_err(err)?;
         let trainer = self.trainer_mut().map_err(err)?;

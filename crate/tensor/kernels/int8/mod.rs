@@ -8,6 +8,7 @@ pub mod scalar;
 pub mod simd128;
 
 use crate::error::{check_len, Error, Result};
+use crate::error::{Reason, Setting};
 
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 use scalar as active;
@@ -25,7 +26,11 @@ pub const MAX_K: usize = 1 << 16;
 /// `ShapeMismatch` if a buffer's length does not match its shape; `InvalidParam` if k > 65536.
 pub fn gemm_i8_nt(m: usize, n: usize, k: usize, a: &[i8], b: &[i8], c: &mut [i32]) -> Result<()> {
     if k > MAX_K {
-        return Err(Error::param("gemm_i8_nt k", k, "must be at most 65536"));
+        return Err(Error::param(
+            Setting::GemmI8NtK,
+            k,
+            Reason::MustBeAtMost65536,
+        ));
     }
     check_len("gemm_i8_nt A", a.len(), m * k)?;
     check_len("gemm_i8_nt B", b.len(), n * k)?;

@@ -1,0 +1,87 @@
+//! An [`Error`] as plain data for the page: a `code` naming the variant and `args` holding its
+//! fields as stable ids and values, e.g. `{code: "param", args: {name: "LearningRate",
+//! value: "100", reason: "MustBeAtMost10"}}`. crate/wasm/dto.rs hangs both on the JS `Error`;
+//! www/rustmsg.js turns them back into a sentence from the page's catalogues, in its language.
+
+use super::{DivergedWhy, Error};
+use serde_json::{json, Map, Value};
+
+impl Error {
+    /// The variant's stable code: `param`, `noLayer`, `shape`, `badData`, `diverged`,
+    /// `notReady` or `unsupported`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidParam { .. } => "param",
+            Error::NoLayer { .. } => "noLayer",
+            Error::ShapeMismatch { .. } => "shape",
+            Error::BadData { .. } => "badData",
+            Error::Diverged { .. } => "diverged",
+            Error::NotReady { .. } => "notReady",
+            Error::Unsupported { .. } => "unsupported",
+        }
+    }
+
+    /// The variant's fields as a JSON object of ids, numbers and strings (layers 1-based).
+    pub fn args(&self) -> Value {
+        match self {
+            Error::InvalidParam {
+                name,
+                value,
+                reason,
+            } => {
+                json!({ "name": name.id(), "value": value, "reason": reason.id() })
+            }
+            Error::NoLayer { index, count } => {
+                json!({ "n": index.saturating_add(1), "count": count })
+            }
+            Error::ShapeMismatch { op, expected, got } => {
+                json!({ "op": op, "expected": expected, "got": got })
+            }
+            Error::BadData { fault, args } => {
+                let mut m = Map::new();
+                m.insert("fault".into(), Value::from(fault.id()));
+                for (k, v) in args {
+                    m.insert((*k).into(), Value::from(v.as_str()));
+                }
+                Value::Object(m)
+            }
+            Error::Diverged { step, loss } => {
+                json!({ "step": step, "why": DivergedWhy::of(*loss).id() })
+            }
+            Error::NotReady { what } => json!({ "what": what.id() }),
+            Error::Unsupported { what } => json!({ "text": what }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Fault, Reason, Setting};
+    use super::*;
+
+    #[test]
+    fn codes_and_args_name_ids_not_english() {
+        let e = Error::param(Setting::LearningRate, 100, Reason::MustBeAtMost10);
+        assert_eq!(e.code(), "param");
+        assert_eq!(
+            e.args(),
+            json!({"name": "LearningRate", "value": "100", "reason": "MustBeAtMost10"})
+        );
+        let e = Error::no_layer(4, 3);
+        assert_eq!(
+            (e.code(), e.args()),
+            ("noLayer", json!({"n": 5, "count": 3}))
+        );
+        let e = Error::Diverged {
+            step: 7,
+            loss: f32::NAN,
+        };
+        assert_eq!(e.args(), json!({"step": 7, "why": "nan"}));
+        let e = Error::bad(Fault::TensorMissing, vec![("name", "layers.0.bias".into())]);
+        assert_eq!(
+            e.args(),
+            json!({"fault": "TensorMissing", "name": "layers.0.bias"})
+        );
+        assert_eq!(e.to_string(), "bad data: tensor 'layers.0.bias' is missing");
+    }
+}
