@@ -1,4 +1,5 @@
-// The page's languages: one string catalogue per language (www/i18n/en.js, www/i18n/zh.js), a
+// The page's languages: one string catalogue per language (www/i18n/en.js, www/i18n/zh.js, plus
+// the core's error sentences in www/i18n/errors.en.js and errors.zh.js), a
 // tiny `t(key, params)`, and per-locale number formatting through Intl. Views never hold prose:
 // they call `t` (or `tr`, which also remembers the key on the element, so a language switch
 // re-renders it in place without losing the trained model).
@@ -10,9 +11,13 @@
 // `` `code` ``, `**bold**` and `[text](https://…)` into elements (never innerHTML). A parameter
 // may itself be a message (`msg(key, params)`, or a TextError): it is rendered in the same language.
 
-import en from './i18n/en.js';
-import zh from './i18n/zh.js';
+import enPage from './i18n/en.js';
+import zhPage from './i18n/zh.js';
+import enErrors from './i18n/errors.en.js';
+import zhErrors from './i18n/errors.zh.js';
 
+const en = { ...enPage, ...enErrors };
+const zh = { ...zhPage, ...zhErrors };
 export const CATALOGUES = Object.freeze({ en, zh });
 export const LOCALES = Object.freeze(Object.keys(CATALOGUES));
 const INTL = { en: 'en-US', zh: 'zh-CN' };

@@ -22,7 +22,7 @@ import { createState, DEFAULTS } from './state.js';
 import { loadMnist, gunzip, FILES, DATA_SETS } from './mnist.js';
 import { t, tr, setLocale, browserLocale, locale, LOCALES, translateTree, reason, msg } from './i18n.js';
 import { hiDpi, describe, chartText, inputBadge } from './ui.js';
-import { fromRust } from './rustmsg.js';
+import { rustError } from './rustmsg.js';
 import { startEmbed } from './embed.js';
 import { wantsPretrained, loadPretrained } from './pretrained.js';
 
@@ -59,7 +59,7 @@ function notice(message, kind = 'error', params = null) {
   const p = document.createElement('p');
   // Rich: `code` in a message (an address key such as `quantize.bits`) is set as code.
   if (keyed) tr(p, message, params, { isRich: true });
-  else tr(p, 'main.error', { reason: fromRust(raw) || reason(message) });
+  else tr(p, 'main.error', { reason: reason(message) });
   const close = document.createElement('button');
   close.type = 'button';
   close.className = 'notice-close';
@@ -160,7 +160,10 @@ client.on('modelChanged', () => {
   snapshot = null;
   modelEpoch = 0;
 });
-client.on('trainError', (d) => showError(d.message));
+client.on('trainError', (d) => {
+  const e = rustError(d.message, d.code, d.args);
+  showError(d.during === 'evaluation' ? msg('main.evalFailed', { reason: reason(e) }) : e);
+});
 
 // For tests and the console: RPC by hand, and how often the worker was replaced.
 window.shrinkDebug = {

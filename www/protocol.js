@@ -1,12 +1,16 @@
 // Page <-> worker RPC. The page posts `{id, target, method, args}`; the worker calls
 // `objects[target][method](...args)` (labs get the session first) and replies
-// `{id, ok: true, result}` or `{id, ok: false, error: "<message in words>"}`. Events (training
+// `{id, ok: true, result}` or `{id, ok: false, error: "<message in words>", code?, args?}` (a core
+// error's variant and fields as plain data: the caller's Error gets them back, with the
+// catalogue sentence that says it in the page's language, see rustmsg.js). Events (training
 // progress, evaluations, state changes) arrive as `{event, data}`. Typed arrays in results are
 // transferred, not copied.
 //
 // If the wasm instance traps (a bug, never bad input) or the worker dies, the client starts a
 // new worker, rejects the calls in flight, and runs `onRestart` (the page replays the data and
 // its settings). The page's history (charts, logs) is untouched: it never lived in the worker.
+
+import { rustError } from './rustmsg.js';
 
 export class WorkerClient {
   /**
@@ -83,7 +87,7 @@ export class WorkerClient {
       if (!p) return;
       this.pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.result);
-      else p.reject(new Error(msg.error));
+      else p.reject(rustError(msg.error, msg.code, msg.args));
       return;
     }
     if (!msg || typeof msg.event !== 'string') return;

@@ -1,31 +1,58 @@
-// The core's (Rust's) messages that reach the learner often, said again from the catalogues
-// (www/i18n/): crate/error.rs writes them in English, and a notice in another language shows the
-// catalogue's sentence with the numbers taken from the Rust text. A message not listed here is
-// shown as Rust wrote it, inside the catalogue's `main.error` sentence.
+// The core's (Rust's) errors said again from the catalogues (www/i18n/errors.*.js), by code, not
+// by matching English: crate/wasm/dto.rs hangs on each JS Error a `code` (the variant of
+// crate/error.rs) and `args` (its fields as stable ids and values), the worker posts them as
+// plain data (protocol.js), and `rustError` rebuilds an Error whose `i18n` is the catalogue's
+// sentence, so a notice (`reason(e)`, i18n.js) reads in the page's language. An error without a
+// code, or naming an id the catalogue lacks, keeps its English message.
 
-import { msg } from './i18n.js';
+import { msg, CATALOGUES } from './i18n.js';
 
-const WHY = {
-  'the loss became not a number': 'rust.why.nan',
-  'the weights grew too large to represent': 'rust.why.large',
-  'the loss became infinite': 'rust.why.inf',
-};
+const known = (key) => Object.prototype.hasOwnProperty.call(CATALOGUES.en, key);
+const keyed = (key, params = {}) => (known(key) ? msg(key, params) : null);
 
-const PATTERNS = [
-  // Error::Diverged
-  [/^training diverged at step (\d+): (.+?), so training stopped and the last good weights were restored — try a smaller learning rate$/,
-    (m) => (WHY[m[2]] ? msg('rust.diverged', { step: Number(m[1]), why: msg(WHY[m[2]]) }) : null)],
-  // Error::NoLayer
-  [/^there is no layer (\d+): this model has (\d+) layers? \(numbered 1 to \d+\)$/,
-    (m) => msg(m[2] === '1' ? 'rust.noLayer1' : 'rust.noLayer', { n: Number(m[1]), count: Number(m[2]) })],
-];
-
-/** The catalogue's message for a known Rust message (`msg`), or null. */
-export function fromRust(text) {
-  const s = String(text ?? '');
-  for (const [re, make] of PATTERNS) {
-    const m = re.exec(s);
-    if (m) return make(m);
+/** The Rust error `code` with `args` as a catalogue message (`msg`), or null if it has none. */
+export function fromCode(code, args) {
+  const a = args && typeof args === 'object' ? args : {};
+  switch (code) {
+    case 'param': {
+      const name = keyed(`err.setting.${a.name}`);
+      const why = keyed(`err.reason.${a.reason}`);
+      return name && why ? msg('err.param', { name, value: a.value, reason: why }) : null;
+    }
+    case 'noLayer':
+      return msg(Number(a.count) === 1 ? 'rust.noLayer1' : 'rust.noLayer', { n: Number(a.n), count: Number(a.count) });
+    case 'diverged': {
+      const why = keyed(`rust.why.${a.why}`);
+      return why && msg('rust.diverged', { step: Number(a.step), why });
+    }
+    case 'badData': {
+      const { fault, ...rest } = a;
+      const what = keyed(`err.fault.${fault}`, rest);
+      return what && msg('err.badData', { what });
+    }
+    case 'notReady': {
+      const what = keyed(`err.missing.${a.what}`);
+      return what && msg('err.notReady', { what });
+    }
+    case 'shape':
+      return msg('err.shape', { op: a.op, expected: a.expected, got: a.got });
+    case 'unsupported':
+      return msg('err.text', { text: a.text });
+    default:
+      return null;
   }
-  return null;
+}
+
+/**
+ * An Error with the English `message` and, for a core error, its `code`, `args` and `i18n`
+ * (the catalogue's sentence, rendered by notices in the page's language).
+ */
+export function rustError(message, code, args) {
+  const e = new Error(String(message ?? ''));
+  if (typeof code === 'string') {
+    Object.assign(e, { code, args: args || {} });
+    const said = fromCode(code, args);
+    if (said) e.i18n = said;
+  }
+  return e;
 }

@@ -161,7 +161,7 @@ async function run() {
       trainChunk(loop.steps, true);
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) trap(e);
-      else emit('trainError', { message: errorText(e) });
+      else emit('trainError', errorData(e));
       break;
     }
     await yieldNow();
@@ -170,6 +170,17 @@ async function run() {
 
 function errorText(e) {
   return (e && e.message) || String(e);
+}
+
+/**
+ * An error as plain data for postMessage (structured clone keeps an Error's message but drops
+ * the fields the core hangs on it): the English `message`, and for a core error its `code` and
+ * `args` (crate/wasm/dto.rs), which the page says again in its language (www/rustmsg.js).
+ */
+function errorData(e, prefix = '') {
+  const data = { message: prefix + errorText(e) };
+  if (e && typeof e.code === 'string') Object.assign(data, { code: e.code, args: e.args || {} });
+  return data;
 }
 
 function trap(e) {
@@ -209,7 +220,7 @@ function trainChunk(steps, adapt) {
       emit('evaluation', { ...ev, epoch: p.epoch, step: p.step, ms: performance.now() - te });
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) throw e;
-      emit('trainError', { message: `test evaluation failed: ${errorText(e)}` });
+      emit('trainError', { ...errorData(e, 'test evaluation failed: '), during: 'evaluation' });
     }
   }
   if (p.done && loop.running) {
@@ -236,7 +247,8 @@ async function dispatch({ id, target, method, args }) {
     if (rebuild) emit('modelChanged', { reason: method });
     post({ id, ok: true, result });
   } catch (e) {
-    post({ id, ok: false, error: errorText(e) });
+    const { message, ...typed } = errorData(e);
+    post({ id, ok: false, error: message, ...typed });
     if (e instanceof WebAssembly.RuntimeError) trap(e);
   }
 }

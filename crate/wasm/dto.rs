@@ -1,5 +1,6 @@
-//! Conversions at the wasm boundary: core errors to `JsError` (their `Display` text, so the page
-//! can show them in words), serde values to and from plain JS objects, RGBA images to
+//! Conversions at the wasm boundary: core errors to `JsError` (their `Display` text in English as
+//! `message`, plus `code` and `args` from `Error::code`/`Error::args`, so the page can say them
+//! in its own language from its catalogues), serde values to and from plain JS objects, RGBA images to
 //! `{width, height, rgba: Uint8Array}`, and a `performance.now()` clock for measured speed.
 
 use crate::render::heatmap::Image;
@@ -8,9 +9,19 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// A core error as a JS `Error` carrying its message in words.
+/// A core error as a JS `Error`: `message` is the English sentence, `code` the variant and
+/// `args` its fields as plain data (stable ids, numbers, strings), e.g. `code: "param"`,
+/// `args: {name: "LearningRate", value: "100", reason: "MustBeAtMost10"}`.
 pub(crate) fn err(e: crate::Error) -> JsError {
-    JsError::new(&e.to_string())
+    let js = JsError::new(&e.to_string());
+    // A JsError is a handle: the clone is the same JS object, so the fields land on `js`.
+    let obj = js_sys::Object::from(JsValue::from(js.clone()));
+    // If either cannot be set (never for a fresh Error) the page still has the English message.
+    let _ = set(&obj, "code", &JsValue::from_str(e.code()));
+    if let Ok(args) = to_js(&e.args()) {
+        let _ = set(&obj, "args", &args);
+    }
+    js
 }
 
 /// Serialises a report struct into a plain JS object (maps become objects, numbers stay

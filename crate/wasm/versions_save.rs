@@ -9,7 +9,7 @@
 use super::dto::{err, now_ms};
 use super::session::Session;
 use super::versions::{find, save_session_model, summary};
-use crate::error::Error;
+use crate::error::{Error, Missing};
 use crate::model::Mlp;
 use crate::version::panel::PanelStep;
 use crate::version::{measure, Model, Recipe};

@@ -63,6 +63,7 @@ export default {
   'main.noPanel': 'There is no panel called {name}; showing the Train panel.',
   'main.oldBrowser': 'This browser lacks DecompressionStream or Web Workers; please use a current Chrome, Edge, Firefox or Safari.',
   'main.cannotStart': 'Shrink could not start: {reason}',
+  'main.evalFailed': 'test evaluation failed: {reason}',
   'main.error': '{reason}',
   'main.address': 'The address has a problem: {reason}',
 

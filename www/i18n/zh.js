@@ -62,6 +62,7 @@ export default {
   'main.noPanel': '没有名为 {name} 的面板；改为显示“训练”面板。',
   'main.oldBrowser': '此浏览器不支持 DecompressionStream 或 Web Worker；请使用较新的 Chrome、Edge、Firefox 或 Safari。',
   'main.cannotStart': 'Shrink 无法启动：{reason}',
+  'main.evalFailed': '测试评估失败：{reason}',
   'main.error': '出错了：{reason}',
   'main.address': '网址中有问题：{reason}',
 

@@ -10,6 +10,7 @@
 import { el, blit, describe } from '../ui.js';
 import { t, tr, untr, rich, fmt, msg, onLocale } from '../i18n.js';
 import { ARTICLE, STEP_OF_BUG, BUG_LINES } from './article.js';
+import { rustError } from '../rustmsg.js';
 
 /** The article's recipe as the page runs it: per-layer median of |∂L/∂w| (gradient summed over
  *  GRAD_BATCHES mini-batches of GRAD_BATCH, as the importance heatmap does). */
@@ -140,7 +141,7 @@ export function mount(root, ctx) {
           if (s.reason === 'done') resolve();
           else if (!s.running && s.reason !== 'playing') reject(new Error(t('tut.trainStopped')));
         }));
-        off.push(ctx.on('trainError', (d) => reject(new Error(d.message))));
+        off.push(ctx.on('trainError', (d) => reject(rustError(d.message, d.code, d.args))));
         ctx.call('loop', 'play').catch(reject);
       });
     } finally {

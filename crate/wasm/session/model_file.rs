@@ -4,7 +4,6 @@
 
 use super::{JsResult, Session};
 use crate::error::bad_data;
-use crate::error::Error;
 use crate::version::Model;
 use crate::wasm::dto::err;
 use wasm_bindgen::prelude::*;
