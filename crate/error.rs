@@ -5,7 +5,8 @@
 //! fields (crate/wasm/dto.rs) and says it again from its catalogues (www/i18n/errors.*.js) in
 //! the page's language. So the words are ids, not free text: an [`InvalidParam`](Error::InvalidParam)
 //! names a [`Setting`] and a [`Reason`], a [`NotReady`](Error::NotReady) a [`Missing`], a
-//! [`BadData`](Error::BadData) a [`Fault`] with named arguments. Each id table holds its
+//! [`BadData`](Error::BadData) a [`Fault`] and a [`Refused`](Error::Refused) a [`Refusal`], with
+//! named arguments. Each id table holds its
 //! English; tests/error_catalogue.rs checks every id has an English and a Chinese entry.
 //! Nothing reachable from user input panics; invalid input becomes one of these.
 
@@ -13,12 +14,14 @@ mod fault;
 mod ids;
 mod missing;
 mod reason;
+mod refusal;
 mod setting;
 mod wire;
 
 pub use fault::Fault;
 pub use missing::Missing;
 pub use reason::Reason;
+pub use refusal::Refusal;
 pub use setting::Setting;
 
 use std::fmt;
@@ -56,6 +59,8 @@ pub enum Error {
     Diverged { step: u64, loss: f32 },
     /// An operation needs state that is not there yet (e.g. no data loaded).
     NotReady { what: Missing },
+    /// The page asked for something this state cannot do: the sentence says what to do instead.
+    Refused { refusal: Refusal, args: Args },
     /// A step cannot take this input (e.g. pruning int8 codes); the text says why, in words,
     /// and what to do instead. Free English text: the page shows it as it is.
     Unsupported { what: String },
@@ -131,6 +136,7 @@ impl fmt::Display for Error {
                 DivergedWhy::of(*loss).en()
             ),
             Error::NotReady { what } => write!(f, "not ready: {what}"),
+            Error::Refused { refusal, args } => f.write_str(&fill(refusal.en(), args)),
             Error::NoLayer { index, count } => write!(
                 f,
                 "there is no layer {}: this model has {count} layer{} (numbered 1 to {count})",

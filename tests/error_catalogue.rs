@@ -1,11 +1,11 @@
-//! The core's error ids against the page's catalogues: every `Setting`, `Reason`, `Missing` and
-//! `Fault` id (crate/error/) has an entry in www/i18n/errors.en.js that says exactly the id's
-//! English text, and one in errors.zh.js that is Chinese (no English word beyond the names of
-//! formats, file keys and recipe syntax) and uses no placeholder the English lacks. Entries
-//! for ids that no longer exist fail too.
+//! The core's error ids against the page's catalogues: every `Setting`, `Reason`, `Missing`,
+//! `Fault` and `Refusal` id (crate/error/) has an entry in www/i18n/errors.en.js that says
+//! exactly the id's English text, and one in errors.zh.js that is Chinese (no English word
+//! beyond the names of formats, file keys and recipe syntax) and uses no placeholder the English
+//! lacks. Entries for ids that no longer exist fail too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use shrink::error::{Fault, Missing, Reason, Setting};
+use shrink::error::{Fault, Missing, Reason, Refusal, Setting};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `'key': 'value'` / `'key': "value"` lines of a catalogue file, unescaped.
@@ -131,6 +131,11 @@ fn every_error_id_has_an_english_and_a_chinese_sentence() {
         Fault::ALL
             .iter()
             .map(|f| (format!("err.fault.{}", f.id()), f.en())),
+    );
+    ids.extend(
+        Refusal::ALL
+            .iter()
+            .map(|r| (format!("err.refusal.{}", r.id()), r.en())),
     );
     assert!(ids.len() > 250, "only {} ids", ids.len());
     let variants = [

@@ -30,6 +30,10 @@ export function fromCode(code, args) {
       const what = keyed(`err.fault.${fault}`, rest);
       return what && msg('err.badData', { what });
     }
+    case 'refused': {
+      const { refusal, ...rest } = a;
+      return keyed(`err.refusal.${refusal}`, rest);
+    }
     case 'notReady': {
       const what = keyed(`err.missing.${a.what}`);
       return what && msg('err.notReady', { what });

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 impl Error {
     /// The variant's stable code: `param`, `noLayer`, `shape`, `badData`, `diverged`,
-    /// `notReady` or `unsupported`.
+    /// `notReady`, `refused` or `unsupported`.
     pub fn code(&self) -> &'static str {
         match self {
             Error::InvalidParam { .. } => "param",
@@ -17,6 +17,7 @@ impl Error {
             Error::BadData { .. } => "badData",
             Error::Diverged { .. } => "diverged",
             Error::NotReady { .. } => "notReady",
+            Error::Refused { .. } => "refused",
             Error::Unsupported { .. } => "unsupported",
         }
     }
@@ -49,6 +50,14 @@ impl Error {
                 json!({ "step": step, "why": DivergedWhy::of(*loss).id() })
             }
             Error::NotReady { what } => json!({ "what": what.id() }),
+            Error::Refused { refusal, args } => {
+                let mut m = Map::new();
+                m.insert("refusal".into(), Value::from(refusal.id()));
+                for (k, v) in args {
+                    m.insert((*k).into(), Value::from(v.as_str()));
+                }
+                Value::Object(m)
+            }
             Error::Unsupported { what } => json!({ "text": what }),
         }
     }

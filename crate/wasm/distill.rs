@@ -9,8 +9,8 @@ use super::versions_save::{nothing, save_result, Origin};
 use crate::compress::distill::experiment::{Experiment, ExperimentParams, Phase, TeacherSource};
 use crate::compress::distill::{dark_knowledge, forward_ms};
 use crate::compress::ModelSize;
-use crate::error::Error;
 use crate::error::Missing;
+use crate::error::{Error, Refusal};
 use crate::model::Mlp;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -143,9 +143,10 @@ impl DistillLab {
             .filter(|_| self.done)
             .ok_or_else(|| nothing(Missing::RunTheDistillationToTheEndFirst))?;
         if e.params().teacher == TeacherSource::Train {
-            return Err(JsError::new(
-                "this student's teacher was trained inside the Distill panel and is not a version: set Teacher to the current model (pick any version as the input) to save the student with its teacher as parent",
-            ));
+            return Err(err(Error::Refused {
+                refusal: Refusal::TeacherNotAVersion,
+                args: vec![],
+            }));
         }
         let origin = self
             .origin

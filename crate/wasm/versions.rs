@@ -9,7 +9,7 @@ use super::session::{Session, SIDE};
 use crate::compress::Compressed;
 use crate::data::mnist::normalize_pixel;
 use crate::error::{check_len, Error};
-use crate::error::{Reason, Setting};
+use crate::error::{Reason, Refusal, Setting};
 use crate::model::loss::softmax_in_place;
 use crate::model::{Mlp, Workspace};
 use crate::render::heatmap::{robust_scale, tiles};
@@ -33,9 +33,10 @@ pub struct VersionsLab {
 /// The version with this id, or an error in words.
 pub(super) fn find(store: &Store, id: u32) -> Result<&Version, JsError> {
     store.get(id).map_err(|_| {
-        JsError::new(&format!(
-            "there is no version #{id} (it was deleted, or never made)"
-        ))
+        err(Error::Refused {
+            refusal: Refusal::NoVersion,
+            args: vec![("id", id.to_string())],
+        })
     })
 }
 
@@ -138,16 +139,16 @@ impl VersionsLab {
         let mlp: Mlp = match &v.model {
             Model::Float(m) => m.clone(),
             Model::Quantized(_) => {
-                return Err(JsError::new(&format!(
-                    "version #{id} \"{}\" is quantized: the panels train and edit float weights, so run a step on it from the Versions list instead (e.g. huffman or finetune)",
-                    v.name
-                )))
+                return Err(err(Error::Refused {
+                    refusal: Refusal::VersionQuantized,
+                    args: vec![("id", id.to_string()), ("name", v.name.clone())],
+                }))
             }
             Model::Binary(_) => {
-                return Err(JsError::new(&format!(
-                    "version #{id} \"{}\" is a binary network: its ±α weights cannot be edited by the float panels; compare it or predict with it instead",
-                    v.name
-                )))
+                return Err(err(Error::Refused {
+                    refusal: Refusal::VersionBinary,
+                    args: vec![("id", id.to_string()), ("name", v.name.clone())],
+                }))
             }
         };
         let trainer = session.trainer_mut().map_err(err)?;

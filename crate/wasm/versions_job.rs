@@ -6,7 +6,7 @@
 use super::dto::{err, now_ms, to_js};
 use super::session::Session;
 use super::versions::{find, summary, VersionsLab};
-use crate::error::Error;
+use crate::error::{Error, Refusal};
 use crate::error::{Reason, Setting};
 use crate::version::{run::default_name, Job, Recipe, Step};
 use serde::Serialize;
@@ -119,9 +119,10 @@ impl VersionsLab {
         let running = self.job.take().ok_or_else(no_job)?;
         if !running.job.progress().done {
             self.job = Some(running);
-            return Err(JsError::new(
-                "the step is not done yet: advance it until its progress says done",
-            ));
+            return Err(err(Error::Refused {
+                refusal: Refusal::StepNotDone,
+                args: vec![],
+            }));
         }
         let Running {
             parent,

@@ -9,7 +9,7 @@
 use super::dto::{err, now_ms};
 use super::session::Session;
 use super::versions::{find, save_session_model, summary};
-use crate::error::{Error, Missing};
+use crate::error::{Error, Missing, Refusal};
 use crate::model::Mlp;
 use crate::version::panel::PanelStep;
 use crate::version::{measure, Model, Recipe};
@@ -59,9 +59,10 @@ fn parent_of(session: &mut Session, origin: &Origin, what: &str) -> JsResult<u32
         }
     }
     if session.model().map_err(err)? != &origin.input {
-        return Err(JsError::new(&format!(
-            "the input model changed since the {what} ran (it was trained, pruned or replaced): run the panel again, then save"
-        )));
+        return Err(err(Error::Refused {
+            refusal: Refusal::InputChanged,
+            args: vec![("what", what.to_string())],
+        }));
     }
     let stamp = origin
         .version

@@ -322,4 +322,11 @@ export default {
   'err.fault.IdxLabelDigit': "label file: label {label} at index {index} is not a digit 0–9",
   'err.fault.IdxCounts': "the image file holds {images} images but the label file {labels} labels",
   'err.fault.IdxNot28': "images are {rows}×{cols}, expected MNIST's 28×28",
+  // ---------- refused actions (crate/error/refusal.rs) ----------
+  'err.refusal.NoVersion': "there is no version #{id} (it was deleted, or never made)",
+  'err.refusal.VersionQuantized': "version #{id} \"{name}\" is quantized: the panels train and edit float weights, so run a step on it from the Versions list instead (e.g. huffman or finetune)",
+  'err.refusal.VersionBinary': "version #{id} \"{name}\" is a binary network: its ±α weights cannot be edited by the float panels; compare it or predict with it instead",
+  'err.refusal.InputChanged': "the input model changed since the {what} ran (it was trained, pruned or replaced): run the panel again, then save",
+  'err.refusal.StepNotDone': "the step is not done yet: advance it until its progress says done",
+  'err.refusal.TeacherNotAVersion': "this student's teacher was trained inside the Distill panel and is not a version: set Teacher to the current model (pick any version as the input) to save the student with its teacher as parent",
 };

@@ -321,4 +321,11 @@ export default {
   'err.fault.IdxLabelDigit': "标签文件：第 {index} 个位置的标签 {label} 不是 0–9 的数字",
   'err.fault.IdxCounts': "图片文件有 {images} 张图片，但标签文件有 {labels} 个标签",
   'err.fault.IdxNot28': "图片是 {rows}×{cols}，而 MNIST 的图片应为 28×28",
+  // ---------- refused actions (crate/error/refusal.rs) ----------
+  'err.refusal.NoVersion': "没有版本 #{id}（已被删除，或从未创建）",
+  'err.refusal.VersionQuantized': "版本 #{id}“{name}”是量化模型：各面板训练和编辑的是浮点权重，请改在“版本”列表中对它运行一个步骤（例如 huffman 或 finetune）",
+  'err.refusal.VersionBinary': "版本 #{id}“{name}”是二值网络：它的 ±α 权重不能由浮点面板编辑；请拿它做比较或预测",
+  'err.refusal.InputChanged': "自从该面板运行以来，输入模型已经改变（被训练、剪枝或替换）：请重新运行面板，然后保存",
+  'err.refusal.StepNotDone': "这个步骤还没有完成：请继续推进，直到进度显示完成",
+  'err.refusal.TeacherNotAVersion': "这个学生网络的教师是在“蒸馏”面板里训练的，不是一个版本：请把“教师”设为当前模型（选任意版本作为输入），这样保存学生网络时会以它的教师为父版本",
 };
