@@ -155,3 +155,32 @@ fn files_round_trip_import_and_bad_files_are_refused_in_words() {
     );
     still_works(&mut s, "fourteen bad files");
 }
+
+/// A core error crosses the wasm boundary as data besides its English `message`: `code` is the
+/// variant and `args` its fields as stable ids, which the page says in its own language.
+#[wasm_bindgen_test]
+fn a_refused_file_carries_its_code_and_fields() {
+    let mut s = loaded_session();
+    let mut lab = VersionsLab::new();
+    let field = |v: &wasm_bindgen::JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).unwrap();
+    let refused = |bytes: &[u8], scaling: &str| {
+        wasm_bindgen::JsValue::from(
+            lab.import_file(&mut s, bytes, scaling, "")
+                .map(|_| ())
+                .unwrap_err(),
+        )
+    };
+    let e = refused(&[], "auto");
+    assert_eq!(field(&e, "code"), "badData");
+    assert_eq!(field(&field(&e, "args"), "fault"), "FileEmpty");
+    let e = refused(&onnx_with_node("Conv"), "auto");
+    let args = field(&e, "args");
+    assert_eq!(field(&args, "fault"), "OnnxNotMlp");
+    assert_eq!(field(&args, "op"), "Conv");
+    let e = refused(TORCH, "kelvin");
+    assert_eq!(field(&e, "code"), "param");
+    let args = field(&e, "args");
+    assert_eq!(field(&args, "name"), "InputScaling");
+    assert_eq!(field(&args, "reason"), "MustBeAutoUnitP255OrMean");
+    assert_eq!(field(&args, "value"), "kelvin");
+}
