@@ -163,7 +163,7 @@ fn a_refused_file_carries_its_code_and_fields() {
     let mut s = loaded_session();
     let mut lab = VersionsLab::new();
     let field = |v: &wasm_bindgen::JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).unwrap();
-    let refused = |bytes: &[u8], scaling: &str| {
+    let mut refused = |bytes: &[u8], scaling: &str| {
         wasm_bindgen::JsValue::from(
             lab.import_file(&mut s, bytes, scaling, "")
                 .map(|_| ())
