@@ -4,10 +4,8 @@
 // XNOR-popcount speed is measured, and a drawn digit gets dense and binary predictions.
 // Any console error fails the test. Screenshots go to tests/e2e/artifacts/.
 const path = require('path');
-// Any console error or uncaught exception fails the test (shared fixture).
-const { test, expect } = require('./fixtures');
+const { test, expect, openPage, waitReady, ARTIFACTS } = require('./fixtures');
 
-const ARTIFACTS = path.join(__dirname, 'artifacts');
 
 /** Distinct opaque colours in each 28×28 tile of the heatmap canvas. */
 async function tileColours(page) {
@@ -34,8 +32,7 @@ async function tileColours(page) {
 }
 
 test('a short BNN run completes; packed = simulation; two colours per neuron; speed; pad', async ({ page }) => {
-  await page.goto('/#bin.method=bnn&bin.hidden=64,64&bin.epochs=1&bin.seed=1');
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
+  await openPage(page, '#bin.method=bnn&bin.hidden=64,64&bin.epochs=1&bin.seed=1');
   const panel = page.locator('#panel-binarize');
   await panel.scrollIntoViewIfNeeded();
   await expect(page.locator('#bin-train')).toBeEnabled();
@@ -103,8 +100,7 @@ test('a short BNN run completes; packed = simulation; two colours per neuron; sp
 });
 
 test('binarize the network the Train panel trained (warm start)', async ({ page }) => {
-  await page.goto('/#hidden=64&epochs=1&seed=1&bin.method=binaryconnect&bin.epochs=1&bin.warm=true');
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
+  await openPage(page, '#hidden=64&epochs=1&seed=1&bin.method=binaryconnect&bin.epochs=1&bin.warm=true');
   await page.click('#btn-play');
   await expect(page.locator('#stat-test-acc[data-epoch="1"]')).toBeVisible({ timeout: 180_000 });
   const dense = Number(await page.locator('#stat-test-acc').getAttribute('data-value'));
@@ -123,7 +119,7 @@ test('binarize the network the Train panel trained (warm start)', async ({ page 
 
 test('the Binarize panel embeds alone, and bad hash values are reported in words', async ({ page }) => {
   await page.goto('/embed.html#panel=binarize&bin.hidden=abc&bin.epochs=1');
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
+  await waitReady(page);
   await expect(page.locator('#panel-binarize')).toBeVisible();
   await expect(page.locator('.notice')).toContainText('bin.hidden');
   await expect(page.locator('#bin-hidden')).toHaveValue('256,256');

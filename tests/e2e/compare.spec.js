@@ -2,16 +2,13 @@
 // are drawn (many colours, not a blank canvas) with every version and the frontier, the table
 // lists them and sorts by a clicked column, the two first-layer heatmaps are drawn, and the
 // Draw pad predicts one digit with every selected version side by side.
-const { test, expect } = require('@playwright/test');
-const { failOnConsoleErrors, openReady, versions, colours, shot } = require('./versions.util');
-
-failOnConsoleErrors();
+const { test, expect, openWithVersions, versions, colours, shot } = require('./fixtures');
 
 const RECIPE = process.env.SHRINK_TEST_RECIPE || 'train:300,100,e0.2;prune:magnitude,0.9,ft0.1;quantize:int8';
 
 test('Compare plots every version with the frontier; Draw predicts with the selected ones', async ({ page }) => {
   test.setTimeout(300_000);
-  await openReady(page, `#recipe=${RECIPE}`);
+  await openWithVersions(page, `#recipe=${RECIPE}`);
   const list = await versions(page);
   const n = list.length;
   expect(n).toBeGreaterThanOrEqual(3);

@@ -3,10 +3,7 @@
 // each panel runs with small settings and saves; the Versions list and the Compare table then
 // show four new versions whose parent is the input and whose method is the panel's, with the
 // recipe step the settings spell; a reload restores all of them with the same chain.
-const { test, expect } = require('@playwright/test');
-const { failOnConsoleErrors, openReady, versions, shot } = require('./versions.util');
-
-failOnConsoleErrors();
+const { test, expect, openWithVersions, versions, shot } = require('./fixtures');
 
 const HASH = '#hidden=64&bin.method=bnn&bin.warm=true&bin.epochs=1';
 
@@ -20,7 +17,7 @@ async function save(page, target) {
 
 test('Quantize, Low-rank, Distill and Binarize save their results as versions of their input', async ({ page }) => {
   test.setTimeout(480_000);
-  await openReady(page, HASH);
+  await openWithVersions(page, HASH);
   // The input: a short trained run, picked for every panel.
   await page.fill('#versions-recipe', 'train:64,e0.3');
   await page.click('#versions-run-recipe');
@@ -86,7 +83,7 @@ test('Quantize, Low-rank, Distill and Binarize save their results as versions of
   // A reload restores the five, each child still under the restored input.
   await expect(page.locator('html')).toHaveAttribute('data-versions-saved', '5', { timeout: 60_000 });
   await page.goto('about:blank');
-  await openReady(page, HASH);
+  await openWithVersions(page, HASH);
   await expect(page.locator('html')).toHaveAttribute('data-versions-restored', '5');
   const after = await versions(page);
   const restoredRoot = after.find((v) => v.recipe === root.recipe);
