@@ -656,6 +656,8 @@ export default {
   'bin.faster': '{x:fix1}× faster',
   'bin.speed': 'f32 dense {dense:fix3} ms, XNOR-popcount {xnor:fix3} ms ({kernels}), batch {batch}, {nIn} → {nOut}',
   'bin.status.restarted': 'The worker restarted; press Reset to build the binary network again.',
+  'bin.status.fromVersion': ' Starting from version #{id} “{name}”, the panels\' input.',
+  'bin.status.inputChanged': 'The panels\' input changed; this binary network started from the earlier one (saving it still records that one as its parent). Press Reset to start from the new input.',
 
   // ---------- versions panel ----------
   'ver.parentLabel': 'Version to run the step on',

@@ -655,6 +655,8 @@ export default {
   'bin.faster': '速度为 {x:fix1} 倍',
   'bin.speed': 'f32 稠密 {dense:fix3} 毫秒，XNOR-popcount {xnor:fix3} 毫秒（{kernels}），批大小 {batch}，{nIn} → {nOut}',
   'bin.status.restarted': '工作线程已重启；请按“重置”重新构建二值网络。',
+  'bin.status.fromVersion': '从各面板的输入——版本 #{id}“{name}”——开始。',
+  'bin.status.inputChanged': '各面板的输入已更改；此二值网络是从之前的输入开始的（保存时仍把那个记为其父版本）。按“重置”从新的输入开始。',
 
   // ---------- versions panel ----------
   'ver.parentLabel': '要在其上运行这一步的版本',
