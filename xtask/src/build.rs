@@ -147,7 +147,7 @@ pub fn run_all() -> Result {
             "no threaded module (the page runs single-threaded everywhere): {e}"
         ));
     }
-    crate::models::pretrained()
+    crate::models::pretrained(&|| Ok(crate::util::cargo_fast_release()))
 }
 
 /// Link arguments that make the memory shared and export the TLS symbols wasm-bindgen needs.
