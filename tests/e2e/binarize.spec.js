@@ -4,7 +4,7 @@
 // XNOR-popcount speed is measured, and a drawn digit gets dense and binary predictions.
 // Any console error fails the test. Screenshots go to tests/e2e/artifacts/.
 const path = require('path');
-const { test, expect, openPage, openWithVersions, waitReady, versions, ARTIFACTS } = require('./fixtures');
+const { test, expect, openPage, openWithVersions, waitReady, versions, shot, ARTIFACTS } = require('./fixtures');
 
 
 /** Distinct opaque colours in each 28×28 tile of the heatmap canvas. */
@@ -126,6 +126,7 @@ test('a warm start follows the version picked with "Use as input", without Reset
   await expect(status).toContainText('784 → 32 → 10');
   await expect(status).toContainText('Starting from version #1');
   await expect(page.locator('#bin-hidden')).toHaveValue('32');
+  await shot(page.locator('#panel-binarize'), 'binarize-follows-input');
   await page.click('#bin-train');
   await expect(page.locator('#panel-binarize')).toHaveAttribute('data-done', 'true', { timeout: 200_000 });
   const save = page.locator('#binarize-save-version');

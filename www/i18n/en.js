@@ -601,7 +601,7 @@ export default {
   'bin.scaling': 'XNOR scaling α = mean |w| per neuron',
   'bin.first': 'Binary first layer (784 → …)',
   'bin.last': 'Binary last layer (… → 10)',
-  'bin.warm': 'Start from the Train panel’s network',
+  'bin.warm': 'Start from the panels’ input (its widths and weights)',
   'bin.train': 'Train',
   'bin.h.net': 'Binary network',
   'bin.method': 'Method',
@@ -656,8 +656,8 @@ export default {
   'bin.faster': '{x:fix1}× faster',
   'bin.speed': 'f32 dense {dense:fix3} ms, XNOR-popcount {xnor:fix3} ms ({kernels}), batch {batch}, {nIn} → {nOut}',
   'bin.status.restarted': 'The worker restarted; press Reset to build the binary network again.',
-  'bin.status.fromVersion': ' Starting from version #{id} “{name}”, the panels\' input.',
-  'bin.status.inputChanged': 'The panels\' input changed; this binary network started from the earlier one (saving it still records that one as its parent). Press Reset to start from the new input.',
+  'bin.status.fromVersion': ' Starting from version #{id} “{name}”, the panels’ input.',
+  'bin.status.inputChanged': 'The panels’ input changed; this binary network started from the earlier one (saving it still records that one as its parent). Press Reset to start from the new input.',
 
   // ---------- versions panel ----------
   'ver.parentLabel': 'Version to run the step on',

@@ -600,7 +600,7 @@ export default {
   'bin.scaling': 'XNOR 缩放：α = 每个神经元的平均 |w|',
   'bin.first': '第一层二值化（784 → …）',
   'bin.last': '最后一层二值化（… → 10）',
-  'bin.warm': '从“训练”面板的网络开始',
+  'bin.warm': '从各面板的输入开始（沿用其宽度和权重）',
   'bin.train': '训练',
   'bin.h.net': '二值网络',
   'bin.method': '方法',
