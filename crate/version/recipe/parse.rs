@@ -3,7 +3,10 @@
 //! `tag<number>` options, then checked against what the step understands, so every mistake is
 //! named in words with the step and the token.
 
-use super::{QuantFormat, RankChoice, Step};
+use super::{
+    BinarizeStep, DistillStep, FinetuneStep, LowRankStep, NeuronsStep, PruneStep, QuantFormat,
+    QuantizeStep, RankChoice, ShareStep, Step, TrainStep,
+};
 use crate::compress::binarize::Method as BinaryMethod;
 use crate::compress::distill::DistillParams;
 use crate::compress::prune::Criterion;
@@ -200,14 +203,14 @@ impl Step {
                 if epochs <= 0.0 {
                     return Err(bad(name, "e", Reason::TrainingNeedsMoreThan0Epochs));
                 }
-                Step::Train {
+                Step::Train(TrainStep {
                     hidden: a.widths()?,
                     epochs,
                     lr: a.positive("lr")?,
                     weight_decay,
                     batch,
                     seed,
-                }
+                })
             }
             "prune" => {
                 a.only(
@@ -234,7 +237,7 @@ impl Step {
                 if a.fracs.is_empty() || a.fracs.len() > 9 || !a.ints.is_empty() {
                     return Err(bad(name, rest, Reason::Needs1To9SparsitiesSuchAs0));
                 }
-                Step::Prune {
+                Step::Prune(PruneStep {
                     criterion,
                     sparsity: a
                         .fracs
@@ -247,7 +250,7 @@ impl Step {
                     weight_decay: a.weight_decay()?,
                     rounds,
                     distill: a.distill()?,
-                }
+                })
             }
             "neurons" => {
                 a.only(&["ft", "lr"], &[])?;
@@ -258,11 +261,11 @@ impl Step {
                         Reason::NeedsOneFractionOfNeuronsToRemoveSuch,
                     ));
                 };
-                Step::Neurons {
+                Step::Neurons(NeuronsStep {
                     fraction: fraction(name, f)?,
                     finetune_epochs: a.epochs("ft", 0.0)?,
                     lr: a.positive("lr")?,
-                }
+                })
             }
             "quantize" => {
                 let formats: Vec<QuantFormat> =
@@ -281,12 +284,12 @@ impl Step {
                         Reason::NeedsOneFormatInt1Int8Fp16Bf16Fp8e4m3,
                     ));
                 };
-                Step::Quantize {
+                Step::Quantize(QuantizeStep {
                     format,
                     qat_epochs: a.epochs("qat", 0.0)?,
                     activations: a.words.contains(&"act"),
                     lr: a.positive("lr")?,
-                }
+                })
             }
             "share" => {
                 a.only(&["ft", "lr"], &[])?;
@@ -296,11 +299,11 @@ impl Step {
                 if !(1..=8).contains(&bits) {
                     return Err(bad(name, &bits.to_string(), Reason::BitsMustBeBetween1And8));
                 }
-                Step::Share {
+                Step::Share(ShareStep {
                     bits: bits as u32,
                     finetune_epochs: a.epochs("ft", 0.0)?,
                     lr: a.positive("lr")?,
-                }
+                })
             }
             "huffman" => {
                 a.only(&[], &[])?;
@@ -316,10 +319,10 @@ impl Step {
                     ([], Some(e)) if e > 0.0 && e <= 1.0 => RankChoice::Energy(e as f32),
                     _ => return Err(bad(name, rest, Reason::NeedsARankSuchAs32OrEnergy0)),
                 };
-                Step::LowRank {
+                Step::LowRank(LowRankStep {
                     rank,
                     finetune_epochs: a.epochs("ft", 0.0)?,
-                }
+                })
             }
             "distill" => {
                 a.only(&["e", "t", "a", "lr", "wd"], &[])?;
@@ -331,14 +334,14 @@ impl Step {
                 if epochs <= 0.0 {
                     return Err(bad(name, "e", Reason::TheStudentNeedsMoreThan0Epochs));
                 }
-                Step::Distill {
+                Step::Distill(DistillStep {
                     hidden: a.widths()?,
                     epochs,
                     temperature,
                     alpha,
                     lr: a.positive("lr")?,
                     weight_decay: a.weight_decay()?,
-                }
+                })
             }
             "binarize" => {
                 a.only(&["e"], &["bc", "binaryconnect", "bnn"])?;
@@ -351,7 +354,7 @@ impl Step {
                 if epochs <= 0.0 {
                     return Err(bad(name, "e", Reason::BinaryTrainingNeedsMoreThan0Epochs));
                 }
-                Step::Binarize {
+                Step::Binarize(BinarizeStep {
                     method,
                     hidden: if a.ints.is_empty() {
                         Vec::new()
@@ -359,7 +362,7 @@ impl Step {
                         a.widths()?
                     },
                     epochs,
-                }
+                })
             }
             "finetune" => {
                 a.only(&["e", "lr", "wd"], &[])?;
@@ -367,11 +370,11 @@ impl Step {
                 if epochs <= 0.0 {
                     return Err(bad(name, "e", Reason::FineTuningNeedsMoreThan0Epochs));
                 }
-                Step::Finetune {
+                Step::Finetune(FinetuneStep {
                     epochs,
                     lr: a.positive("lr")?,
                     weight_decay: a.weight_decay()?,
-                }
+                })
             }
             _ => return Err(bad(name, name, Reason::IsNotAStepUseTrainPruneNeurons)),
         };
@@ -381,16 +384,16 @@ impl Step {
     /// The method's name, as in the recipe text (`train`, `prune`, …).
     pub fn name(&self) -> &'static str {
         match self {
-            Step::Train { .. } => "train",
-            Step::Prune { .. } => "prune",
-            Step::Neurons { .. } => "neurons",
-            Step::Quantize { .. } => "quantize",
-            Step::Share { .. } => "share",
+            Step::Train(_) => "train",
+            Step::Prune(_) => "prune",
+            Step::Neurons(_) => "neurons",
+            Step::Quantize(_) => "quantize",
+            Step::Share(_) => "share",
             Step::Huffman => "huffman",
-            Step::LowRank { .. } => "lowrank",
-            Step::Distill { .. } => "distill",
-            Step::Binarize { .. } => "binarize",
-            Step::Finetune { .. } => "finetune",
+            Step::LowRank(_) => "lowrank",
+            Step::Distill(_) => "distill",
+            Step::Binarize(_) => "binarize",
+            Step::Finetune(_) => "finetune",
         }
     }
 }

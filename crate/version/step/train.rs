@@ -5,32 +5,26 @@
 use super::float_run::{whole_epochs, FloatRun};
 use super::{progress, JobProgress, Work};
 use crate::data::Dataset;
-use crate::error::Missing;
 use crate::error::Result;
 use crate::model::Mlp;
 use crate::train::TrainConfig;
 use crate::version::model::Model;
-use crate::version::recipe::Step;
+use crate::version::recipe::TrainStep;
 
 pub struct TrainWork {
     run: FloatRun,
 }
 
 impl TrainWork {
-    pub fn start(step: &Step, train: &Dataset, seed: u64) -> Result<Self> {
-        let Step::Train {
+    pub fn start(step: &TrainStep, train: &Dataset, seed: u64) -> Result<Self> {
+        let TrainStep {
             hidden,
             epochs,
             lr,
             weight_decay,
             batch,
             ..
-        } = step
-        else {
-            return Err(crate::Error::NotReady {
-                what: Missing::ATrainStep,
-            });
-        };
+        } = step;
         let d = TrainConfig::default();
         let cfg = TrainConfig {
             hidden: hidden.clone(),
