@@ -89,7 +89,7 @@ test('with lang=zh the core’s errors read in Chinese; with lang=en in its Engl
     code: 'noLayer',
     args: { n: 6, count: 3 },
   });
-  await shot(page, page.locator('#notices'), 'errors-zh-notices');
+  await shot(page.locator('#notices'), 'errors-zh-notices');
 
   // The same notices in English after a switch, re-rendered in place (Rust's own sentences).
   await page.click('.lang-button[data-lang="en"]');
@@ -120,7 +120,7 @@ test('with lang=zh training that diverges says so in Chinese', async ({ page }) 
   console.log(text);
   expect(englishWords(text), text).toEqual([]);
   await expect(notice).toContainText('恢复了最后一组正常的权重');
-  await shot(page, notice, 'errors-zh-diverged');
+  await shot(notice, 'errors-zh-diverged');
   await page.click('.lang-button[data-lang="en"]');
   await expect(page.locator('.notice', { hasText: 'training diverged at step' })).toContainText('last good weights were restored');
 });
