@@ -95,14 +95,17 @@ pub fn mutate(rng: &mut Rng, input: &[u8], other: &[u8]) -> Vec<u8> {
     v
 }
 
-/// A target's outcome for one input: `ok`, or which check refused it. `InvalidParam` is named
-/// by its setting and reason (static text); other errors by their message with the echoed input
-/// blanked ([`blank`]). The same check failing on different inputs is one outcome.
+/// A target's outcome for one input: `ok`, or which check refused it, named by the error's ids
+/// (an `InvalidParam`'s setting and reason, a `BadData`'s fault); other errors by their code and
+/// message with the echoed input blanked ([`blank`]). The same check failing on different
+/// inputs is one outcome.
 pub fn outcome<T>(r: &shrink::Result<T>) -> String {
+    use shrink::Error;
     match r {
         Ok(_) => "ok".into(),
-        Err(shrink::Error::InvalidParam { name, reason, .. }) => format!("param {name}: {reason}"),
-        Err(e) => blank(&e.to_string()),
+        Err(Error::InvalidParam { name, reason, .. }) => format!("param {name:?} {reason:?}"),
+        Err(Error::BadData { fault, .. }) => format!("data {fault:?}"),
+        Err(e) => format!("{} {}", e.code(), blank(&e.to_string())),
     }
 }
 
