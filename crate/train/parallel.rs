@@ -269,7 +269,7 @@ fn run_examples(net: &Net<'_>, e: Examples<'_>, shards: usize, widths: &[usize])
     let at = (e.n * left / shards).next_multiple_of(4);
     let d = net.mlp.n_in();
     let (lo, hi) = e.split(at, d, widths);
-    let (a, b) = par::join(
+    let (a, b) = par::join_spinning(
         || run_examples(net, lo, left, widths),
         || run_examples(net, hi, shards - left, widths),
     );
@@ -293,7 +293,7 @@ fn run_neurons(
         rest[l] = nb.split(at, sizes[l]);
     }
     let rest = &mut rest[..parts.len()];
-    let (a, b) = par::join(
+    let (a, b) = par::join_spinning(
         || run_neurons(batch, parts, left, sizes),
         || run_neurons(batch, rest, shards - left, sizes),
     );

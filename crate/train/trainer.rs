@@ -327,9 +327,9 @@ impl Trainer {
     /// `Diverged` if the loss becomes NaN or infinite (the weights from the start of this
     /// chunk are restored and the optimizer state is cleared); `NotReady` if already done.
     pub fn run(&mut self, data: &Dataset, max_steps: usize) -> Result<Progress> {
-        // The whole chunk runs on a pool worker (threaded build), so each step's two
-        // fork-joins are between workers that are awake.
-        par::in_pool(|| self.run_inner(data, max_steps, &mut Loss::CrossEntropy))
+        // The whole chunk runs on a pool worker (threaded build) with a second worker spinning
+        // for it, so each step's two fork-joins are between workers that are awake.
+        par::in_pool_spinning(|| self.run_inner(data, max_steps, &mut Loss::CrossEntropy))
     }
 
     /// [`Trainer::run`] with the given loss.

@@ -239,6 +239,28 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
                 serial / joined
             ),
         });
+        // The same with the second worker spinning between forks (what a training chunk uses).
+        let work_ok = || Ok(work());
+        let (serial, joined) = kernels::par::in_pool_spinning(|| {
+            let serial = best(min_ms, &mut || {
+                std::hint::black_box((work(), work()));
+            });
+            let joined = best(min_ms, &mut || {
+                let _ = std::hint::black_box(kernels::par::join_spinning(work_ok, work_ok));
+            });
+            (serial, joined)
+        });
+        rows.push(Row {
+            name: "fork-join with a spinning helper (training's join)".to_string(),
+            ms: joined - serial / 2.0,
+            gflops: 0.0,
+            note: format!(
+                "{:.1} µs over half of {:.1} µs of work ({:.2}× speed-up)",
+                (joined - serial / 2.0) * 1e3,
+                serial * 1e3,
+                serial / joined
+            ),
+        });
     }
     serde_wasm_bindgen::to_value(&rows).map_err(|e| JsError::new(&e.to_string()))
 }
