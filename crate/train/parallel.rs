@@ -6,7 +6,11 @@
 //!
 //! Phase 2, by output neurons (a shard takes rows n0..n1 of every W_l): the weight gradient
 //! ∂L/∂W_l[n0..n1] = δ_l[:, n0..n1]ᵀ·a_{l−1} over the whole batch, the bias gradient, the
-//! optimizer update and mask of those rows, and their packed Wᵀ panels for the next forward.
+//! optimizer update and mask of those rows, and their packed Wᵀ panels for the next forward,
+//! all four per panel of 8 rows while it is in L1 (the gradient never reaches memory).
+//!
+//! One thread runs this step too (one shard, no fork): the serial step in `trainer.rs` remains
+//! for custom losses and frozen layers, and is the oracle the tests compare against.
 //!
 //! This is data parallelism (Dean et al., "Large scale distributed deep networks", NIPS 2012)
 //! with the gradient reduction replaced by a split over neurons: no shard sums a partial
