@@ -44,7 +44,7 @@ pub fn run_all() -> Result {
             "no threaded module (the page runs single-threaded everywhere): {e}"
         ));
     }
-    crate::models::pretrained()
+    crate::models::pretrained(&|| Ok(crate::util::cargo_fast_release()))
 }
 
 /// The threaded module's files (loaded by the worker only when the page is cross-origin

@@ -1,8 +1,11 @@
 //! `cargo xtask fuzz --minutes N [--targets idx,params]`: runs every fuzz target of
-//! tests/fuzz.rs for N minutes each (concurrently, one thread per target), printing executions
-//! per target. Crashing inputs are kept in tests/fuzz/regressions/<target>/ and then replayed by
-//! `cargo xtask test` (the `fuzz_corpus_and_regressions_replay` test). Stable Rust: a seeded
-//! mutation/grammar fuzzer without coverage feedback, so no nightly toolchain is needed.
+//! tests/fuzz.rs for N minutes of CPU time each (concurrently, one thread per target, each
+//! stopping when its own thread has used N CPU minutes, so a busy machine only makes the run
+//! longer, never shorter), printing executions, outcomes and kept inputs per target. Inputs with a
+//! new outcome are kept in tests/fuzz/corpus/<target>/, crashing inputs in
+//! tests/fuzz/regressions/<target>/; `cargo xtask test` replays both
+//! (`fuzz_corpus_and_regressions_replay`). Stable Rust: a seeded mutation/grammar fuzzer with
+//! outcome feedback instead of coverage instrumentation, so no nightly toolchain is needed.
 
 use crate::fail;
 use crate::util::{self, run, step, Result};
@@ -41,7 +44,7 @@ fn parse(args: &[String]) -> Result<(f64, String)> {
 
 pub fn run_all(args: &[String]) -> Result {
     let (minutes, targets) = parse(args)?;
-    step(&format!("fuzzing for {minutes} minute(s) per target"));
+    step(&format!("fuzzing for {minutes} CPU minute(s) per target"));
     run(util::cargo()
         .args([
             "test",

@@ -18,8 +18,10 @@ pub fn pretrained_path() -> PathBuf {
         .join("lenet-300-100.safetensors")
 }
 
-/// Trains and saves LeNet-300-100 if the file is absent (seeded: reproducible).
-pub fn pretrained() -> Result {
+/// Trains and saves LeNet-300-100 if the file is absent (seeded: reproducible). `cargo` makes
+/// the cargo command: [`util::cargo_fast_release`] for `cargo xtask build`, the linted one for
+/// `cargo xtask test`, so that the native tests reuse this build.
+pub fn pretrained(cargo: &dyn Fn() -> Result<Command>) -> Result {
     let path = pretrained_path();
     if path.exists() {
         note(&format!("{} exists", path.display()));
@@ -30,8 +32,7 @@ pub fn pretrained() -> Result {
         std::fs::create_dir_all(dir).map_err(|e| fail!("cannot create {}: {e}", dir.display()))?;
     }
     let tmp = path.with_extension("partial");
-    // The test profile (see util::cargo_fast_release): `cargo xtask test` then reuses this build.
-    run(util::cargo_fast_release()
+    run(cargo()?
         .args([
             "run",
             "--release",

@@ -18,19 +18,30 @@ pub enum Browser {
     Skip,
 }
 
-/// Runs every setup step in order.
+/// Runs every setup step. The wasm-bindgen CLI, the one step that compiles (about 2.5 minutes on
+/// two cores), builds in the background while the others download.
 pub fn run_all(browser: Browser) -> Result {
-    wasm_target()?;
-    nightly()?;
-    wasm_bindgen()?;
-    npm_packages()?;
-    crate::mnist::prepare()?;
-    crate::small::prepare()?;
-    if browser == Browser::Needed {
-        chromium()?;
-        cjk_font()?;
+    let bindgen = wasm_bindgen()?;
+    let rest = (|| {
+        wasm_target()?;
+        nightly()?;
+        npm_packages()?;
+        crate::mnist::prepare()?;
+        crate::small::prepare()?;
+        if browser == Browser::Needed {
+            chromium()?;
+            cjk_font()?;
+        }
+        Ok(())
+    })();
+    if let Some(build) = bindgen {
+        step("waiting for the wasm-bindgen CLI build");
+        build
+            .join()
+            .map_err(|_| fail!("the wasm-bindgen CLI build thread panicked"))??;
+        note("wasm-bindgen CLI installed in .tools/");
     }
-    Ok(())
+    rest
 }
 
 /// `rustup target add wasm32-unknown-unknown` unless it is installed.
@@ -127,8 +138,9 @@ fn parse_locked_version(lock: &str, name: &str) -> Option<String> {
     })
 }
 
-/// wasm-bindgen CLI (and wasm-bindgen-test-runner) into `.tools/`, at the locked version.
-fn wasm_bindgen() -> Result {
+/// wasm-bindgen CLI (and wasm-bindgen-test-runner) into `.tools/`, at the locked version: None
+/// when it is there, else the background build (its output goes to a log, shown on failure).
+fn wasm_bindgen() -> Result<Option<std::thread::JoinHandle<Result>>> {
     let version = locked_wasm_bindgen_version()?;
     step(&format!("wasm-bindgen CLI {version} in .tools/"));
     let bin = tools_bin().join("wasm-bindgen");
@@ -136,11 +148,21 @@ fn wasm_bindgen() -> Result {
     let runner = tools_bin().join("wasm-bindgen-test-runner");
     if current.split_whitespace().nth(1) == Some(version.as_str()) && runner.exists() {
         note(&format!("already installed: {}", current.trim()));
-        return Ok(());
+        return Ok(None);
     }
-    note("building it from crates.io (a few minutes, once)");
+    let log = util::target_dir().join("wasm-bindgen-cli-install.log");
+    note(&format!(
+        "building it from crates.io in the background (a few minutes, once; log: {})",
+        log.display()
+    ));
+    std::fs::create_dir_all(util::target_dir()).context(|| "cannot create target/".into())?;
+    let out = std::fs::File::create(&log).context(|| "cannot create the install log".into())?;
+    let err = out
+        .try_clone()
+        .context(|| "cannot share the install log".into())?;
     // No --locked: the CLI's own lockfile pins a crate version the registry mirror lacks.
-    run(util::cargo().args([
+    let mut cmd = util::cargo();
+    cmd.args([
         "install",
         "wasm-bindgen-cli",
         "--version",
@@ -148,7 +170,24 @@ fn wasm_bindgen() -> Result {
         "--root",
         ".tools",
         "--force",
-    ]))
+    ])
+    .stdout(out)
+    .stderr(err);
+    Ok(Some(std::thread::spawn(move || {
+        let status = cmd
+            .status()
+            .context(|| "cannot start cargo install".into())?;
+        if status.success() {
+            return Ok(());
+        }
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(30).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        Err(fail!(
+            "cargo install wasm-bindgen-cli failed ({status}):\n{}",
+            tail.join("\n")
+        ))
+    })))
 }
 
 /// `npm ci` when node_modules is missing or older than package.json / package-lock.json.

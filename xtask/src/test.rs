@@ -1,8 +1,9 @@
 //! `cargo xtask test`: every test the project has, in order, failing fast.
 //!
-//! build -> clippy (native, all targets, `-D warnings`; wasm32: safety docs and comments) ->
-//! native `cargo test` -> wasm-bindgen-test in headless Chromium -> Playwright on the served
-//! page. Ends with one `N passed, M failed` line over the stages, for people and CI. A stage
+//! build -> native (clippy `-D warnings` on all targets, then `cargo test`) -> wasm (clippy's
+//! safety lints, then wasm-bindgen-test in headless Chromium) -> Playwright on the served page.
+//! Clippy runs inside the test builds (see `util::cargo_linted`), not as a separate
+//! `cargo clippy` that would compile every dependency again. Ends with one `N passed, M failed` line over the stages, for people and CI. A stage
 //! whose tests are missing fails: a suite that silently shrinks would otherwise still pass.
 
 use std::path::Path;
@@ -24,9 +25,8 @@ type Stage = (&'static str, fn() -> Result);
 /// Every stage must run and pass; one with nothing to run is a failure.
 const STAGES: &[Stage] = &[
     ("setup + build", build),
-    ("clippy (native -D warnings; wasm32 safety)", clippy),
-    ("native tests (cargo test)", native),
-    ("wasm tests (wasm-bindgen-test, headless Chromium)", wasm),
+    ("native (clippy -D warnings, cargo test)", native),
+    ("wasm (clippy safety lints, wasm-bindgen-test)", wasm),
     ("end-to-end (Playwright)", e2e),
 ];
 
@@ -80,43 +80,24 @@ fn build() -> Result {
     crate::build::build_wasm()?;
     // Required here: tests/e2e/threads.spec.js checks the threaded module against this one.
     crate::build::build_threads()?;
-    crate::models::pretrained()?;
+    crate::models::pretrained(&|| util::cargo_linted(util::NATIVE_LINTS))?;
     // Required here: tests/e2e/embed*.spec.js serve this folder from a second origin and a subpath.
     crate::dist::write_dist().map(|_| ())
 }
 
-/// Native: every target of the workspace with warnings as errors (test code may unwrap: see
-/// the `allow`s at the top of crate/lib.rs and tests/*.rs). wasm32: the simd128 kernels are
-/// compiled only there, so their `# Safety` sections and `// SAFETY:` comments are checked
-/// there (the rest of the wasm build's style is the native run's business).
-fn clippy() -> Result {
-    run(util::cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    run(util::cargo().args([
-        "clippy",
-        "--target",
-        "wasm32-unknown-unknown",
-        // The simd128 kernels live in the library; the wasm test binaries add no unsafe code.
-        "--lib",
-        "--",
-        "-D",
-        "clippy::missing_safety_doc",
-        "-D",
-        "clippy::undocumented_unsafe_blocks",
-    ]))
-}
-
+/// Native: clippy with warnings as errors on every target of the workspace (test code may
+/// unwrap: see the `allow`s at the top of crate/lib.rs and tests/*.rs), compiled once, then
+/// every test. `--no-run` first, so a lint reads as a lint and not as a failed test.
 fn native() -> Result {
     let python = crate::models::ort_python()?;
-    run(util::cargo_fast_release()
+    let tests = ["test", "--workspace", "--release", "--all-targets"];
+    run(util::cargo_linted(util::NATIVE_LINTS)?
+        .args(tests)
+        .arg("--no-run"))
+    .map_err(|e| fail!("clippy or the native build failed: {e}"))?;
+    run(util::cargo_linted(util::NATIVE_LINTS)?
         .env("SHRINK_ORT_PYTHON", python)
-        .args(["test", "--workspace", "--release"])
+        .args(tests)
         .env("SHRINK_DATA", crate::mnist::data_dir()))
 }
 
@@ -124,7 +105,8 @@ fn wasm() -> Result {
     if web_test_names().is_empty() {
         return Err(fail!("no browser tests: tests/web*.rs is missing"));
     }
-    let mut cmd = util::cargo_fast_release();
+    // Clippy's safety lints run on the library as it compiles for wasm32 (util::WASM_LINTS).
+    let mut cmd = util::cargo_linted(util::WASM_LINTS)?;
     cmd.args(["test", "--release", "--target", "wasm32-unknown-unknown"])
         // Every browser test binary: tests/web.rs plus one tests/web_<method>.rs per method.
         .args(

@@ -85,6 +85,55 @@ pub fn cargo_fast_release() -> Command {
     cmd
 }
 
+/// Clippy's lints for the whole native workspace: every warning (rustc's and clippy's default
+/// groups) is an error. Test code may unwrap: see the `allow`s at the top of crate/lib.rs and
+/// tests/*.rs.
+pub const NATIVE_LINTS: &[&str] = &["-D", "warnings"];
+
+/// Clippy's lints for the wasm32 build: the simd128 kernels compile only there, so their
+/// `# Safety` sections and `// SAFETY:` comments are checked there; style is the native run's.
+pub const WASM_LINTS: &[&str] = &[
+    "-A",
+    "clippy::all",
+    "-D",
+    "clippy::missing_safety_doc",
+    "-D",
+    "clippy::undocumented_unsafe_blocks",
+];
+
+/// [`cargo_fast_release`] whose workspace crates compile through `clippy-driver` with `lints`:
+/// clippy's lints run inside the real build, exactly as `cargo clippy -- <lints>` would run them
+/// (cargo-clippy sets the same two variables), but the build's artifacts are the ones the tests
+/// then run. A separate `cargo clippy` compiled every dependency a second time in check mode,
+/// about a fifth of `cargo xtask test` on two cores. Dependencies are never linted (cargo applies
+/// `RUSTC_WORKSPACE_WRAPPER` to workspace members only).
+pub fn cargo_linted(lints: &[&str]) -> Result<Command> {
+    let driver = clippy_driver().ok_or_else(|| {
+        crate::fail!("clippy-driver not found: install it with `rustup component add clippy`")
+    })?;
+    let mut cmd = cargo_fast_release();
+    let args: String = lints
+        .iter()
+        .map(|a| format!("{a}__CLIPPY_HACKERY__"))
+        .collect();
+    cmd.env("RUSTC_WORKSPACE_WRAPPER", driver)
+        .env("CLIPPY_ARGS", args);
+    Ok(cmd)
+}
+
+/// `clippy-driver` of the toolchain that runs us (beside `$CARGO`), else the one on `PATH`.
+fn clippy_driver() -> Option<PathBuf> {
+    let beside_cargo = std::env::var_os("CARGO")
+        .map(PathBuf::from)
+        .and_then(|c| Some(c.parent()?.join("clippy-driver")));
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("clippy-driver"))
+            .find(|p| p.is_file())
+    });
+    beside_cargo.filter(|p| p.is_file()).or(on_path)
+}
+
 /// `PATH` with `.tools/bin` in front, for tools that look up `wasm-bindgen-test-runner`.
 pub fn path_with_tools() -> std::ffi::OsString {
     let mut paths = vec![tools_bin()];
@@ -199,5 +248,34 @@ mod tests {
         assert!(!up_to_date(&missing, &[]));
         let manifest = root().join("Cargo.toml");
         assert!(up_to_date(&manifest, &[&missing]));
+    }
+
+    /// The linted build really lints: a crate with a clippy warning fails to build, the same
+    /// crate without it builds. (Guards the `CLIPPY_ARGS` convention against a toolchain change.)
+    #[test]
+    fn the_linted_build_fails_on_a_clippy_warning() {
+        let dir = std::env::temp_dir().join(format!("shrink-lint-probe-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(dir.join("src"));
+        let manifest =
+            "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[workspace]\n";
+        std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+        let build = |body: &str| {
+            std::fs::write(dir.join("src").join("lib.rs"), body).unwrap();
+            cargo_linted(NATIVE_LINTS)
+                .unwrap()
+                .current_dir(&dir)
+                .env("CARGO_TARGET_DIR", dir.join("target"))
+                .args(["build", "--quiet"])
+                .stderr(Stdio::null())
+                .status()
+                .unwrap()
+                .success()
+        };
+        // clippy::needless_return is warn-by-default; -D warnings makes it an error.
+        let flagged = build("pub fn one() -> i32 {\n    return 1;\n}\n");
+        let clean = build("pub fn one() -> i32 {\n    1\n}\n");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(!flagged, "a clippy warning did not fail the linted build");
+        assert!(clean, "a clean crate failed the linted build");
     }
 }
