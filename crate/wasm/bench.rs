@@ -171,8 +171,8 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
     }
 
     // The training step as the page runs it: chunks of 20 steps through `Trainer::run` (a chunk
-    // runs on a pool worker in the threaded build). The serial step (1 shard) first, then, in
-    // the threaded build, the data-parallel step with one shard per thread; best of 5 windows.
+    // runs on a pool worker in the threaded build). One shard (the step on one thread) first,
+    // then, in the threaded build, one shard per thread; best of 5 windows.
     let data = Dataset::synthetic(6400);
     let step_flops =
         2.0 * 64.0 * (3.0 * (784.0 * 300.0 + 300.0 * 100.0 + 100.0 * 10.0) - 784.0 * 300.0);
