@@ -187,6 +187,33 @@ export const METHOD_COLORS = Object.freeze({
 export const versionLabel = (v) => `#${v.id} ${v.name}`;
 
 /**
+ * A version's size ratio in words that name the model it is against: its chain's first model
+ * (the dense fp32 bytes every descendant is divided into, found through the parents in `list`),
+ * or itself for a first model. `title` adds the ratio against the version's own architecture
+ * in dense fp32 when that differs (a distilled student, a narrower or factored net): the figure
+ * `shrink recipe --seeds` prints and README quotes. Returns `{text, title}`.
+ */
+export function ratioText(v, list) {
+  const f = v.figures;
+  const byId = new Map(list.map((w) => [w.id, w]));
+  let root = v;
+  while (root.parent != null && byId.has(root.parent)) root = byId.get(root.parent);
+  const arch = (w) => w.figures.sizes.join('-');
+  let text;
+  if (root.figures.size.denseFp32Bytes !== f.rootDenseBytes) {
+    // The first model is no longer in the list: name it by its size.
+    text = t('ver.ratioBytes', { x: f.ratio, size: bytes(f.rootDenseBytes) });
+  } else if (root === v) {
+    text = t('ver.ratioOwn', { x: f.ratio });
+  } else {
+    text = t('ver.ratioVs', { x: f.ratio, id: root.id, arch: arch(root) });
+  }
+  const own = f.size.denseFp32Bytes / Math.max(1, f.size.packedBytes);
+  const title = f.size.denseFp32Bytes !== f.rootDenseBytes ? t('ver.ratioOwnArch', { x: own, arch: arch(v) }) : '';
+  return { text, title };
+}
+
+/**
  * An element showing a version's name (or a recipe): the learner's own words or a recipe in
  * code, so it is marked translate="no" and kept as it is in every language.
  */

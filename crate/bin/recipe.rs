@@ -5,7 +5,7 @@
 //! chain once per seed (the train step's `s`) and prints the mean and spread of the final errors.
 
 use crate::args::Args;
-use shrink::version::{run_recipe, Outcome, Recipe, Step, Store, Version};
+use shrink::version::{run_recipe, Outcome, Recipe, Step, Store, TrainStep, Version};
 
 fn header() {
     println!(
@@ -42,21 +42,10 @@ fn with_seed(r: &Recipe, seed: u64) -> Recipe {
         .steps
         .iter()
         .map(|s| match s {
-            Step::Train {
-                hidden,
-                epochs,
-                lr,
-                weight_decay,
-                batch,
-                ..
-            } => Step::Train {
-                hidden: hidden.clone(),
-                epochs: *epochs,
-                lr: *lr,
-                weight_decay: *weight_decay,
-                batch: *batch,
+            Step::Train(t) => Step::Train(TrainStep {
                 seed: Some(seed),
-            },
+                ..t.clone()
+            }),
             other => other.clone(),
         })
         .collect();

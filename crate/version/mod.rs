@@ -15,7 +15,10 @@ pub mod store;
 
 pub use figures::{measure, Figures};
 pub use model::{Kernel, Model};
-pub use recipe::{QuantFormat, RankChoice, Recipe, Step};
+pub use recipe::{
+    BinarizeStep, DistillStep, FinetuneStep, LowRankStep, NeuronsStep, PruneStep, QuantFormat,
+    QuantizeStep, RankChoice, Recipe, ShareStep, Step, TrainStep,
+};
 pub use run::{run_recipe, Outcome};
 pub use step::{Job, JobProgress};
 pub use store::{Store, Summary, Version};

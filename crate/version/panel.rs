@@ -7,7 +7,9 @@
 //! spells), and the step is the nearest one. Exactness is checked against the same parameter
 //! builders the steps use (`step::quantize::params_for`), so the two cannot drift apart silently.
 
-use super::recipe::{QuantFormat, RankChoice, Step};
+use super::recipe::{
+    BinarizeStep, DistillStep, LowRankStep, QuantFormat, QuantizeStep, RankChoice, ShareStep, Step,
+};
 use super::step::float_run::steps_for;
 use crate::compress::binarize::Params as BinaryParams;
 use crate::compress::distill::experiment::{ExperimentParams, TeacherSource};
@@ -55,23 +57,23 @@ pub fn quantize(p: &Params, n_train: usize) -> PanelStep {
             if p.activations {
                 why.push("a share step keeps activations in f32 (int8 activations have no recipe word with k-means)".into());
             }
-            Step::Share {
+            Step::Share(ShareStep {
                 bits: p.bits,
                 finetune_epochs: epochs,
                 lr: None,
-            }
+            })
         }
         Scheme::Int | Scheme::Float => {
             let format = match p.scheme {
                 Scheme::Float => QuantFormat::Float(p.format),
                 _ => QuantFormat::Int(p.bits),
             };
-            let step = Step::Quantize {
+            let step = Step::Quantize(QuantizeStep {
                 format,
                 qat_epochs: epochs,
                 activations: p.activations,
                 lr: None,
-            };
+            });
             if let Ok(want) = super::step::quantize::params_for(
                 format,
                 p.activations,
@@ -144,10 +146,10 @@ pub fn low_rank(layers: &[LayerRank], finetuned: bool) -> PanelStep {
         why.push("the panel's fine-tuning (its epochs, rate and scope) has no recipe form; the step does not fine-tune".into());
     }
     PanelStep {
-        step: Step::LowRank {
+        step: Step::LowRank(LowRankStep {
             rank,
             finetune_epochs: 0.0,
-        },
+        }),
         inexact: (!why.is_empty()).then(|| why.join("; ")),
     }
 }
@@ -172,14 +174,14 @@ pub fn distill(p: &ExperimentParams, seed: u64, teacher_sparse: bool) -> PanelSt
     }
     let d = TrainConfig::default();
     PanelStep {
-        step: Step::Distill {
+        step: Step::Distill(DistillStep {
             hidden: p.student_hidden.clone(),
             epochs: p.epochs as f32,
             temperature: p.distill.temperature,
             alpha: p.distill.alpha,
             lr: (p.lr != d.lr).then_some(p.lr),
             weight_decay: None,
-        },
+        }),
         inexact: (!why.is_empty()).then(|| why.join("; ")),
     }
 }
@@ -214,7 +216,7 @@ pub fn binarize(p: &BinaryParams, warm: bool, steps: u64, total: u64, seed: u64)
         ));
     }
     PanelStep {
-        step: Step::Binarize {
+        step: Step::Binarize(BinarizeStep {
             method: p.method,
             // A warm start takes the parent's widths; a fresh net names its own.
             hidden: if warm {
@@ -223,7 +225,7 @@ pub fn binarize(p: &BinaryParams, warm: bool, steps: u64, total: u64, seed: u64)
                 p.train.hidden.clone()
             },
             epochs: p.train.epochs as f32,
-        },
+        }),
         inexact: (!why.is_empty()).then(|| why.join("; ")),
     }
 }

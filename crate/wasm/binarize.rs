@@ -82,8 +82,10 @@ impl BinarizeLab {
         self.info(session)
     }
 
-    /// Like `configure`, but the shadow weights start from the Train panel's network (the
-    /// hidden widths in `params` must match it): binarize the network you just trained.
+    /// Like `configure`, but the shadow weights start from the panels' input as it is now (the
+    /// Train panel's network, or the version picked with "Use as input"; the hidden widths in
+    /// `params` must match it). The panel calls it again while its network is untrained, so a
+    /// warm start follows the input.
     ///
     /// # Errors
     /// As `configure`; widths that differ from the session's network.

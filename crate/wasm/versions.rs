@@ -12,7 +12,7 @@ use crate::error::{check_len, Error};
 use crate::model::loss::softmax_in_place;
 use crate::model::{Mlp, Workspace};
 use crate::render::heatmap::{robust_scale, tiles};
-use crate::version::{measure, Model, Recipe, Step, Store, Version};
+use crate::version::{measure, Model, Recipe, Step, Store, TrainStep, Version};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -171,8 +171,7 @@ impl VersionsLab {
             .and_then(|id| session.versions().get(id).ok());
         let dense = !masked
             && picked.is_none_or(|v| {
-                matches!(v.step(), None | Some(Step::Train { .. }))
-                    && v.model.kept_fraction() >= 1.0
+                matches!(v.step(), None | Some(Step::Train(_))) && v.model.kept_fraction() >= 1.0
             });
         to_js(&Input {
             id: picked.map(|v| v.id),
@@ -314,13 +313,13 @@ fn train_recipe(session: &Session) -> (Recipe, u64) {
     let n_train = session.train_data().map_or(1, |d| d.len()).max(1);
     let steps = session.steps_done();
     let epochs = (steps as f64 * cfg.batch_size as f64 / n_train as f64) as f32;
-    let step = Step::Train {
+    let step = Step::Train(TrainStep {
         hidden: cfg.hidden.clone(),
         epochs: (epochs * 100.0).round() / 100.0,
         lr: Some(cfg.lr),
         weight_decay: (cfg.weight_decay > 0.0).then_some(cfg.weight_decay),
         batch: Some(cfg.batch_size),
         seed: Some(cfg.seed),
-    };
+    });
     (Recipe { steps: vec![step] }, cfg.seed)
 }

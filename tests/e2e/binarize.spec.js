@@ -4,10 +4,8 @@
 // XNOR-popcount speed is measured, and a drawn digit gets dense and binary predictions.
 // Any console error fails the test. Screenshots go to tests/e2e/artifacts/.
 const path = require('path');
-// Any console error or uncaught exception fails the test (shared fixture).
-const { test, expect } = require('./fixtures');
+const { test, expect, openPage, openWithVersions, waitReady, versions, shot, ARTIFACTS } = require('./fixtures');
 
-const ARTIFACTS = path.join(__dirname, 'artifacts');
 
 /** Distinct opaque colours in each 28×28 tile of the heatmap canvas. */
 async function tileColours(page) {
@@ -34,8 +32,7 @@ async function tileColours(page) {
 }
 
 test('a short BNN run completes; packed = simulation; two colours per neuron; speed; pad', async ({ page }) => {
-  await page.goto('/#bin.method=bnn&bin.hidden=64,64&bin.epochs=1&bin.seed=1');
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
+  await openPage(page, '#bin.method=bnn&bin.hidden=64,64&bin.epochs=1&bin.seed=1');
   const panel = page.locator('#panel-binarize');
   await panel.scrollIntoViewIfNeeded();
   await expect(page.locator('#bin-train')).toBeEnabled();
@@ -103,15 +100,15 @@ test('a short BNN run completes; packed = simulation; two colours per neuron; sp
 });
 
 test('binarize the network the Train panel trained (warm start)', async ({ page }) => {
-  await page.goto('/#hidden=64&epochs=1&seed=1&bin.method=binaryconnect&bin.epochs=1&bin.warm=true');
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
+  await openPage(page, '#hidden=64&epochs=1&seed=1&bin.method=binaryconnect&bin.epochs=1&bin.warm=true');
   await page.click('#btn-play');
   await expect(page.locator('#stat-test-acc[data-epoch="1"]')).toBeVisible({ timeout: 180_000 });
   const dense = Number(await page.locator('#stat-test-acc').getAttribute('data-value'));
   await page.locator('#panel-binarize').scrollIntoViewIfNeeded();
   await expect(page.locator('#bin-hidden')).toBeDisabled();
-  await page.click('#bin-reset');
+  // No Reset: an untrained warm start follows the Train panel's network as it trains.
   await expect(page.locator('#bin-status')).toContainText("Starting from the Train panel's network");
+  await expect(page.locator('#bin-status')).not.toContainText('(0 steps trained)');
   await expect(page.locator('#bin-status')).toContainText('784 → 64 → 10');
   await page.click('#bin-train');
   await expect(page.locator('#panel-binarize')).toHaveAttribute('data-done', 'true', { timeout: 200_000 });
@@ -121,9 +118,34 @@ test('binarize the network the Train panel trained (warm start)', async ({ page 
   await expect(page.locator('#panel-binarize')).toHaveAttribute('data-identical', 'true');
 });
 
+test('a warm start follows the version picked with "Use as input", without Reset, and saves as its child', async ({ page }) => {
+  await openWithVersions(page, '#hidden=64&bin.method=binaryconnect&bin.epochs=1&bin.warm=true&recipe=train:32,e0.2');
+  const status = page.locator('#bin-status');
+  await expect(status).toContainText('784 → 64 → 10');
+  await page.locator('#versions-table tr[data-id="1"] button', { hasText: 'Use as input' }).click();
+  await expect(status).toContainText('784 → 32 → 10');
+  await expect(status).toContainText('Starting from version #1');
+  await expect(page.locator('#bin-hidden')).toHaveValue('32');
+  await shot(page.locator('#panel-binarize'), 'binarize-follows-input');
+  await page.click('#bin-train');
+  await expect(page.locator('#panel-binarize')).toHaveAttribute('data-done', 'true', { timeout: 200_000 });
+  const save = page.locator('#binarize-save-version');
+  await expect(save).toBeEnabled({ timeout: 60_000 });
+  await save.click();
+  await expect(save).toHaveAttribute('data-saved', /\d+/, { timeout: 60_000 });
+  const id = Number(await save.getAttribute('data-saved'));
+  const saved = (await versions(page)).find((v) => v.id === id);
+  expect(saved.parent).toBe(1);
+  expect(saved.recipe).toBe('train:32,e0.2;binarize:bc,e1');
+  expect(saved.figures.sizes).toEqual([784, 32, 10]);
+  // Another input now: the trained network keeps its origin and says how to start from the new one.
+  await page.locator('#versions-table tr[data-id="1"] button', { hasText: 'Use as input' }).click();
+  await expect(status).toContainText('Press Reset to start from the new input');
+});
+
 test('the Binarize panel embeds alone, and bad hash values are reported in words', async ({ page }) => {
   await page.goto('/embed.html#panel=binarize&bin.hidden=abc&bin.epochs=1');
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
+  await waitReady(page);
   await expect(page.locator('#panel-binarize')).toBeVisible();
   await expect(page.locator('.notice')).toContainText('bin.hidden');
   await expect(page.locator('#bin-hidden')).toHaveValue('256,256');

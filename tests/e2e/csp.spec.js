@@ -2,7 +2,7 @@
 // carries it as a meta tag for static hosts. The page must fully work under it (no violation
 // reported while training and compressing), and injected inline code must not run, with the
 // header and with the meta tag alone.
-const { test, expect, open, shot } = require('./fixture');
+const { test, expect, openPage, pageShot } = require('./fixtures');
 
 const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
 
@@ -38,7 +38,7 @@ test('csp: the page trains, prunes and quantizes under the policy with no violat
   for (const path of ['/', '/embed.html', '/worker.js']) {
     expect((await page.request.get(path)).headers()['content-security-policy'], path).toBe(POLICY);
   }
-  await open(page, '#hidden=64,32&epochs=1&seed=5');
+  await openPage(page, '#hidden=64,32&epochs=1&seed=5');
   await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', POLICY);
   await page.click('#btn-play');
   await expect.poll(async () => Number((await page.textContent('#stat-step')).replace(/,/g, '')) || 0, { timeout: 60_000 }).toBeGreaterThan(200);
@@ -60,13 +60,13 @@ test('csp: the page trains, prunes and quantizes under the policy with no violat
   });
   expect(painted).toBeGreaterThan(1000);
   expect(await page.evaluate(() => window.cspViolations)).toEqual([]);
-  await shot(page, 'csp-page-works');
+  await pageShot(page, 'csp-page-works');
 });
 
 test('csp: an injected inline script or handler does not run (header)', async ({ page }) => {
   page.allowConsole = refused;
   await watchViolations(page);
-  await open(page, '#hidden=32&epochs=1');
+  await openPage(page, '#hidden=32&epochs=1');
   const r = await inject(page);
   expect(r.script).toBe(false);
   expect(r.handler).toBe(false);
@@ -85,7 +85,7 @@ test('csp: the meta tag alone (a static host without the header) also blocks inl
     stripped += 1;
     await route.fulfill({ response: res, headers });
   });
-  await open(page, '#hidden=32&epochs=1');
+  await openPage(page, '#hidden=32&epochs=1');
   expect(stripped).toBe(1);
   const r = await inject(page);
   expect(r.script).toBe(false);

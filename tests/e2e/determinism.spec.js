@@ -2,7 +2,7 @@
 // pages (separate browser contexts, so nothing is shared), trained through the real Play
 // button. The worker's chunk sizes adapt to the machine's speed, so this also shows that
 // chunking does not change the numbers: only the seed does.
-const { test, expect, open } = require('./fixture');
+const { test, expect, openPage } = require('./fixtures');
 
 const HASH = '#hidden=64,32&epochs=1&batch=128&seed=7&lr=0.05';
 
@@ -12,7 +12,7 @@ async function runOnce(browser) {
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await open(page, HASH);
+  await openPage(page, HASH);
   await page.click('#btn-play');
   const acc = page.locator('#stat-test-acc[data-epoch="1"]');
   await expect(acc).toBeVisible({ timeout: 180_000 });

@@ -2,10 +2,8 @@
 // trains the same small student from scratch and distilled; both curves are drawn on the chart,
 // the table fills in, and the teacher's soft targets show as bars. Any console error fails.
 const path = require('path');
-// Any console error or uncaught exception fails the test (shared fixture).
-const { test, expect } = require('./fixtures');
+const { test, expect, openPage, ARTIFACTS } = require('./fixtures');
 
-const ARTIFACTS = path.join(__dirname, 'artifacts');
 
 /** Pixels of the canvas within a small distance of `hex`. */
 function countColour(page, selector, hex) {
@@ -21,8 +19,7 @@ function countColour(page, selector, hex) {
 }
 
 test('a short distillation run completes and both curves are drawn', async ({ page }) => {
-  await page.goto('/#hidden=300,100&epochs=1&seed=1');
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
+  await openPage(page, '#hidden=300,100&epochs=1&seed=1');
   await page.click('#btn-play');
   await expect(page.locator('#btn-play')).toHaveText('Train again', { timeout: 180_000 });
 

@@ -1,6 +1,6 @@
 // Divergence (issue 13): a learning rate of 10 ends training with the last good weights
 // restored and a message in words; no NaN or infinity reaches any panel, heatmap or chart.
-const { test, expect, open, shot } = require('./fixture');
+const { test, expect, openPage, pageShot } = require('./fixtures');
 
 /** All text the page shows. */
 async function pageText(page) {
@@ -8,7 +8,7 @@ async function pageText(page) {
 }
 
 test('divergence: lr = 10 stops with the last good weights and says so; no NaN anywhere', async ({ page }) => {
-  await open(page, '#lr=10&epochs=2&seed=1');
+  await openPage(page, '#lr=10&epochs=2&seed=1');
   await page.click('#btn-play');
   const notice = page.locator('.notice', { hasText: 'diverged' });
   await expect(notice).toBeVisible({ timeout: 120_000 });
@@ -40,5 +40,5 @@ test('divergence: lr = 10 stops with the last good weights and says so; no NaN a
   // Every data-value on the page is a finite number.
   const values = await page.evaluate(() => [...document.querySelectorAll('[data-value]')].map((e) => e.dataset.value));
   for (const v of values) expect(Number.isFinite(Number(v)), `data-value ${v}`).toBe(true);
-  await shot(page, 'divergence');
+  await pageShot(page, 'divergence');
 });

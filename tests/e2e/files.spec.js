@@ -5,10 +5,7 @@
 // Shrink file and as ONNX.
 const path = require('path');
 const fs = require('fs');
-const { test, expect } = require('@playwright/test');
-const { failOnConsoleErrors, openReady, versions, shot } = require('./versions.util');
-
-failOnConsoleErrors();
+const { test, expect, openWithVersions, versions, shot } = require('./fixtures');
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'pytorch');
 const PYTORCH_CORRECT = Number(fs.readFileSync(path.join(FIXTURES, 'accuracy.txt'), 'utf8').trim());
@@ -33,7 +30,7 @@ async function step(page, parent, text) {
 
 test('a PyTorch MLP comes in, is pruned and int8-quantized, and goes out', async ({ page }) => {
   test.setTimeout(600_000);
-  await openReady(page);
+  await openWithVersions(page);
 
   const torch = await upload(page, 'mlp_784_100_10.safetensors');
   await expect(page.locator('#files-status')).toContainText('p/255');

@@ -165,7 +165,7 @@ test('with lang=zh the compression panels, run once each, show no English outsid
   const words = await foreignWords(page, COMPRESSION);
   expect(words).toEqual([]);
   for (const [name, sel] of [['quantize', '#panel-quantize'], ['lowrank', '#panel-lowrank'], ['distill', '#panel-distill'], ['binarize', '#panel-binarize'], ['versions', '#panel-versions'], ['compare', '#panel-compare']]) {
-    await shot(page, page.locator(sel), `${name}-zh`);
+    await shot(page.locator(sel), `${name}-zh`);
   }
 
   // A switch re-renders the run's figures in place, in English and back.

@@ -2,14 +2,11 @@
 // the spectra and the factored first layer's accuracy and parameter count, and moving the rank
 // slider changes both. Any console error fails the test. Screenshots go to tests/e2e/artifacts/.
 const path = require('path');
-// Any console error or uncaught exception fails the test (shared fixture).
-const { test, expect } = require('./fixtures');
+const { test, expect, openPage, ARTIFACTS } = require('./fixtures');
 
-const ARTIFACTS = path.join(__dirname, 'artifacts');
 
 test('the rank slider changes the shown accuracy and parameter count', async ({ page }) => {
-  await page.goto('/#hidden=300,100&epochs=1&seed=1');
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
+  await openPage(page, '#hidden=300,100&epochs=1&seed=1');
   await page.click('#btn-play');
   await expect(page.locator('#btn-play')).toHaveText('Train again', { timeout: 180_000 });
 

@@ -2,18 +2,9 @@
 // train one epoch, prune 90% by magnitude, fine-tune one epoch -> >= 95% on all 10,000 test
 // digits; the mask heatmap's pruned cells match the sparsity. (The tutorial has its own specs:
 // tutorial.spec.js, tutorial-screens.spec.js.) Any console error fails. Screenshots: tests/e2e/artifacts/.
-const path = require('path');
-// Any console error or uncaught exception fails the test (shared fixture).
-const { test, expect } = require('./fixtures');
+const { test, expect, openPage, shot } = require('./fixtures');
 
-const ARTIFACTS = path.join(__dirname, 'artifacts');
 const PRUNED = [24, 24, 24];
-
-async function open(page, hash) {
-  await page.goto(`/${hash}`);
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
-  await expect(page.locator('#btn-play')).toBeEnabled();
-}
 
 async function trainOneEpoch(page) {
   await page.click('#btn-play');
@@ -21,10 +12,6 @@ async function trainOneEpoch(page) {
   await expect(acc).toBeVisible({ timeout: 240_000 });
   await expect(page.locator('#btn-play')).toHaveText('Train again', { timeout: 30_000 });
   return Number(await acc.getAttribute('data-value'));
-}
-
-async function shot(page, locator, name) {
-  await locator.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
 /** Counts pixels of `rgb` on a canvas. */
@@ -39,7 +26,7 @@ function countColour(page, selector, rgb) {
 
 test('train 1 epoch, prune 90% by magnitude, fine-tune 1 epoch: >= 95%, mask heatmap counts match', async ({ page }) => {
   test.setTimeout(600_000);
-  await open(page, '#hidden=300,100&epochs=1&seed=1');
+  await openPage(page, '#hidden=300,100&epochs=1&seed=1');
   const dense = await trainOneEpoch(page);
   const panel = page.locator('#panel-prune');
   await panel.scrollIntoViewIfNeeded();
@@ -66,7 +53,7 @@ test('train 1 epoch, prune 90% by magnitude, fine-tune 1 epoch: >= 95%, mask hea
   const cells = await countColour(page, '#prune-heatmap', PRUNED);
   expect(cells).toBe(211680);
   expect(Math.abs(cells / 235200 - 0.9)).toBeLessThan(1e-5);
-  await shot(page, panel, 'prune-90-mask');
+  await shot(panel, 'prune-90-mask');
   await page.selectOption('#prune-view', 'weights');
   await expect(page.locator('#prune-heatmap')).toHaveAttribute('data-view', 'weights', { timeout: 30_000 });
 
@@ -85,7 +72,7 @@ test('train 1 epoch, prune 90% by magnitude, fine-tune 1 epoch: >= 95%, mask hea
   await page.click('#prune-time');
   await expect(page.locator('#prune-times tr')).toHaveCount(7, { timeout: 60_000 });
   console.log((await page.locator('#prune-times').innerText()).replace(/\n/g, ' | '));
-  await shot(page, panel, 'prune-finetuned');
+  await shot(panel, 'prune-finetuned');
 
   // Neuron level at 50%: a physically smaller model, removed tiles greyed, full vs smaller time.
   await page.locator('#prune-slider').evaluate((s) => {
@@ -101,7 +88,7 @@ test('train 1 epoch, prune 90% by magnitude, fine-tune 1 epoch: >= 95%, mask hea
   await page.click('#prune-time');
   await expect(page.locator('#prune-times tr.prune-ref')).toHaveCount(2, { timeout: 60_000 });
   console.log(`50% of neurons removed: ${(100 * structured).toFixed(2)}% before fine-tuning; ` + (await page.locator('#prune-times').innerText()).replace(/\n/g, ' | '));
-  await shot(page, panel, 'prune-neurons');
+  await shot(panel, 'prune-neurons');
 
   // Iterative: three rounds of prune + retrain on the weights, heatmaps redrawn as they go.
   await page.click('#prune-iterate');
@@ -111,5 +98,5 @@ test('train 1 epoch, prune 90% by magnitude, fine-tune 1 epoch: >= 95%, mask hea
   console.log(`iterative 3 rounds to 50%: sparsity ${(100 * it).toFixed(2)}%, accuracy ${(100 * itAcc).toFixed(2)}%`);
   expect(Math.abs(it - 0.5)).toBeLessThan(0.001);
   await expect(page.locator('#prune-shape')).toHaveText('784-300-100-10');
-  await shot(page, panel, 'prune-iterative');
+  await shot(panel, 'prune-iterative');
 });

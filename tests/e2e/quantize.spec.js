@@ -3,22 +3,12 @@
 // update, the histogram shows 2^4 = 16 levels and the error heatmap is drawn; then int8 vs
 // f32 speed is measured and a short Deep Compression flow reports its stages. Any console
 // error fails the test. Screenshots go to tests/e2e/artifacts/.
-const path = require('path');
-// Any console error or uncaught exception fails the test (shared fixture).
-const { test, expect } = require('./fixtures');
+const { test, expect, openPage, shot, pageShot } = require('./fixtures');
 
-const ARTIFACTS = path.join(__dirname, 'artifacts');
-
-async function shot(page, name, locator) {
-  const opts = { path: path.join(ARTIFACTS, `${name}.png`) };
-  if (locator) await locator.screenshot(opts);
-  else await page.screenshot({ ...opts, fullPage: true });
-}
 
 test('train, quantize to 4 bits: accuracy and sizes update, 16 levels, int8 speed, Deep Compression', async ({ page }) => {
   test.setTimeout(420_000);
-  await page.goto('/#hidden=300,100&epochs=1&seed=1');
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
+  await openPage(page, '#hidden=300,100&epochs=1&seed=1');
   await page.click('#btn-play');
   await expect(page.locator('#stat-test-acc[data-epoch="1"]')).toBeVisible({ timeout: 200_000 });
 
@@ -49,7 +39,7 @@ test('train, quantize to 4 bits: accuracy and sizes update, 16 levels, int8 spee
     for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
     return seen.size;
   });
-  await shot(page, 'quantize-4bit', panel);
+  await shot(panel, 'quantize-4bit');
   const [histColours, errColours] = [await colours('#q-hist'), await colours('#q-error')];
   console.log(`histogram ${histColours} colours, error heatmap ${errColours} colours`);
   expect(histColours).toBeGreaterThan(8);
@@ -62,7 +52,7 @@ test('train, quantize to 4 bits: accuracy and sizes update, 16 levels, int8 spee
   await page.click('#dc-run');
   await expect(page.locator('#dc-table')).toHaveAttribute('data-stages', '4', { timeout: 240_000 });
   console.log((await page.locator('#dc-table').innerText()).replace(/\t/g, ' | '));
-  await shot(page, 'quantize-deep-compression', panel);
+  await shot(panel, 'quantize-deep-compression');
 });
 
 test('the Quantize panel embeds alone', async ({ page }) => {
@@ -71,7 +61,7 @@ test('the Quantize panel embeds alone', async ({ page }) => {
   await expect(panel).toBeVisible({ timeout: 60_000 });
   await expect(page.locator('#q-apply')).toBeEnabled({ timeout: 90_000 });
   await expect(page.locator('#q-bits')).toBeVisible();
-  await shot(page, 'quantize-embed');
+  await pageShot(page, 'quantize-embed');
 });
 
 test('quantize settings live in the address; hostile values are ignored', async ({ page }) => {

@@ -2,8 +2,7 @@
 // contexts (no shared storage) open the same `#recipe=` link; every version's accuracy, error
 // count, three sizes, ratio, kernel and recipe agree exactly (times are measured, so they
 // differ). Training is a fraction of an epoch to keep the test short.
-const { test, expect } = require('@playwright/test');
-const { watch, openReady, versions, exact, shot } = require('./versions.util');
+const { test, expect, watch, openWithVersions, versions, exact, shot } = require('./fixtures');
 
 const RECIPE = process.env.SHRINK_TEST_RECIPE || 'train:300,100,e0.2;prune:magnitude,0.9,ft0.1;quantize:int8';
 
@@ -15,7 +14,7 @@ test('a recipe link gives identical versions in two fresh browsers', async ({ br
     const context = await browser.newContext();
     const errors = [];
     const page = watch(await context.newPage(), errors);
-    await openReady(page, `#recipe=${RECIPE}`);
+    await openWithVersions(page, `#recipe=${RECIPE}`);
     const list = await versions(page);
     expect(list.length).toBe(steps);
     expect(list[list.length - 1].recipe).toBe(RECIPE);

@@ -3,12 +3,12 @@
 // data again, restores the last trained model (the snapshot it keeps as model-file bytes), says
 // what happened in words, and every panel still works on the restored model — not on an
 // untrained one (the bug: 97.92% -> 12.44%).
-const { test, expect, open, shot } = require('./fixture');
+const { test, expect, openPage, pageShot } = require('./fixtures');
 
 const stepCount = async (page) => Number(((await page.textContent('#stat-step')) || '').replace(/[^\d]/g, '')) || 0;
 
 test('recovery: a worker killed mid-training comes back with the trained model and every panel works', async ({ page }) => {
-  await open(page, '?testhooks=1#hidden=64&epochs=3&batch=128&seed=3');
+  await openPage(page, '?testhooks=1#hidden=64&epochs=3&batch=128&seed=3');
   await page.click('#btn-play');
   const acc1 = page.locator('#stat-test-acc[data-epoch="1"]');
   await expect(acc1).toBeVisible({ timeout: 180_000 });
@@ -48,5 +48,5 @@ test('recovery: a worker killed mid-training comes back with the trained model a
   expect(Number(await page.locator('#q-acc').getAttribute('data-value'))).toBeGreaterThan(0.8);
   await page.click('#lr-analyze');
   await expect(page.locator('#lr-acc')).toHaveAttribute('data-value', /\d/, { timeout: 60_000 });
-  await shot(page, 'recovery-after-kill');
+  await pageShot(page, 'recovery-after-kill');
 });

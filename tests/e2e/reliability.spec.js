@@ -6,8 +6,8 @@
 //   6. menus, labels and per-layer lists follow the model (1, 2 and 4 hidden layers);
 //   7. messages name the setting as the page labels it, with its range, keep the other
 //      settings, and nothing from the address is clamped silently.
-// Any console error fails a test (fixture.js).
-const { test, expect, open, trainSteps, shot } = require('./fixture');
+// Any console error fails a test (fixtures.js).
+const { test, expect, openPage, trainSteps, pageShot } = require('./fixtures');
 
 const PRUNE = (sparsity, evalLimit = 500) => ({
   level: 'weights',
@@ -18,7 +18,7 @@ const PRUNE = (sparsity, evalLimit = 500) => ({
 });
 
 test('defect 2: every RPC target answers through the worker; low-rank heatmaps follow their layer', async ({ page }) => {
-  await open(page, '#hidden=32,16&epochs=1&seed=2');
+  await openPage(page, '#hidden=32,16&epochs=1&seed=2');
   await trainSteps(page, 200);
   const d = await page.evaluate(() => window.shrinkDebug.call('rpc', 'describe'));
   expect(d.mismatches).toEqual([]);
@@ -70,7 +70,7 @@ test('defect 2: every RPC target answers through the worker; low-rank heatmaps f
 });
 
 test('defect 5: every panel is usable after an error and after a worker restart', async ({ page }) => {
-  await open(page, '?testhooks=1#hidden=32,16&epochs=1&seed=3');
+  await openPage(page, '?testhooks=1#hidden=32,16&epochs=1&seed=3');
   await trainSteps(page, 300);
   await page.locator('#panel-prune').scrollIntoViewIfNeeded();
   const pruneButtons = ['#prune-finetune', '#prune-iterate', '#prune-time', '#prune-sens-btn', '#prune-pitfall-btn'];
@@ -98,14 +98,14 @@ test('defect 5: every panel is usable after an error and after a worker restart'
   await expect(page.locator('#lr-acc')).toHaveAttribute('data-value', /\d/, { timeout: 60_000 });
   await page.click('#btn-step');
   await expect(page.locator('#btn-step')).toBeEnabled();
-  await shot(page, 'reliability-after-restart');
+  await pageShot(page, 'reliability-after-restart');
 });
 
 for (const hidden of [[64], [100], [64, 32, 32, 16]]) {
   const sizes = [784, ...hidden, 10];
   const L = sizes.length - 1;
   test(`defect 6: menus and lists follow a ${sizes.join('-')} model (${hidden.length} hidden)`, async ({ page }) => {
-    await open(page, `#hidden=${hidden.join(',')}&epochs=1&seed=4`);
+    await openPage(page, `#hidden=${hidden.join(',')}&epochs=1&seed=4`);
     await trainSteps(page, 200);
     const names = sizes.slice(0, -1).map((n, i) => `layer ${i + 1} (${n} → ${sizes[i + 1]}`);
     await expect(page.locator('#panel-quantize')).toHaveAttribute('data-layers', String(L));
@@ -146,12 +146,12 @@ for (const hidden of [[64], [100], [64, 32, 32, 16]]) {
       `needs ${L} value${L === 1 ? '' : 's'}, one per layer of this ${sizes.join('-')} model`,
     );
     await expect(page.locator('.notice', { hasText: /invalid layer|no such layer/ })).toHaveCount(0);
-    await shot(page, `reliability-layers-${sizes.join('-')}`);
+    await pageShot(page, `reliability-layers-${sizes.join('-')}`);
   });
 }
 
 test('defect 7: messages in words with the range; other settings kept; nothing clamped silently', async ({ page }) => {
-  await open(page, '#hidden=4096,4096,4096,4096,4096,4096,4096,4096&lr=0.2&epochs=3&quantize.bits=99&prune.sparsity=5');
+  await openPage(page, '#hidden=4096,4096,4096,4096,4096,4096,4096,4096&lr=0.2&epochs=3&quantize.bits=99&prune.sparsity=5');
   const notices = page.locator('.notice');
   await expect(notices.filter({ hasText: 'Hidden layer widths' })).toContainText('12,000,000 weights and biases');
   await expect(notices.filter({ hasText: 'Bits per weight in the address (quantize.bits)' })).toContainText('a whole number from 1 to 8 (got 99)');
@@ -182,5 +182,5 @@ test('defect 7: messages in words with the range; other settings kept; nothing c
 
   const all = (await notices.allTextContents()).join('\n');
   for (const jargon of ['parameter count', 'invalid type', 'expected usize', 'lr = ', 'NaN', 'layer = ']) expect(all).not.toContain(jargon);
-  await shot(page, 'reliability-messages');
+  await pageShot(page, 'reliability-messages');
 });

@@ -1,10 +1,7 @@
 // A tour of chains (not in the default suite: set SHRINK_TOUR=1): one page builds versions from
 // all five methods, with several chains of two or more steps sharing their trained prefix, and
 // the Compare panel is screenshotted for the closing note (tests/e2e/artifacts/tour-*.png).
-const { test, expect } = require('@playwright/test');
-const { failOnConsoleErrors, openReady, versions, colours, shot } = require('./versions.util');
-
-failOnConsoleErrors();
+const { test, expect, openWithVersions, versions, colours, shot } = require('./fixtures');
 
 const T = process.env.SHRINK_TOUR_TRAIN || 'train:300,100,e1';
 const CHAINS = [
@@ -20,7 +17,7 @@ test('eight-plus versions from all five methods on the Compare panel', async ({ 
   test.skip(!process.env.SHRINK_TOUR, 'set SHRINK_TOUR=1 to run the tour');
   test.setTimeout(1_500_000);
   await page.setViewportSize({ width: 1280, height: 1000 });
-  await openReady(page, '#hidden=300,100');
+  await openWithVersions(page, '#hidden=300,100');
   for (const recipe of CHAINS) {
     await page.fill('#versions-recipe', recipe);
     await page.click('#versions-run-recipe');

@@ -4,27 +4,11 @@
 // page still trains, and a reload restores the settings. Any console error fails the test.
 // Screenshots go to tests/e2e/artifacts/ (git-ignored).
 const path = require('path');
-// Any console error or uncaught exception fails the test (shared fixture).
-const { test, expect } = require('./fixtures');
+const { test, expect, waitReady, ARTIFACTS, openPage, pageShot } = require('./fixtures');
 
-const ARTIFACTS = path.join(__dirname, 'artifacts');
-
-/** Opens the page with `hash` and waits until it is ready to train. */
-async function open(page, hash = '') {
-  await page.goto(`/${hash}`);
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, {
-    timeout: 90_000,
-  });
-  await expect(page.locator('#btn-play')).toBeEnabled();
-  return page.evaluate(() => window.shrinkTimings);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
 
 test('data loads and the page is ready to train', async ({ page }) => {
-  const t = await open(page);
+  const t = await openPage(page);
   await expect(page.locator('#data-status')).toContainText('60,000 training and 10,000 test digits ready');
   expect(t.dataBytes).toBeGreaterThan(11_000_000);
   console.log(`timings: ${JSON.stringify(t)}`);
@@ -32,11 +16,11 @@ test('data loads and the page is ready to train', async ({ page }) => {
   await expect(page.locator('#arch')).toContainText('784 → 300 → 100 → 10');
   // cross-origin isolated (xtask serve sends COOP/COEP), so the threaded module runs
   await expect(page.locator('#kernel')).toHaveText(/^wasm simd128 × \d+ threads$/);
-  await shot(page, 'train-ready');
+  await pageShot(page, 'train-ready');
 });
 
 test('one epoch of LeNet-300-100 reaches 95% test accuracy; heatmap, gallery, drawing', async ({ page }) => {
-  await open(page, '#hidden=300,100&epochs=1&seed=1');
+  await openPage(page, '#hidden=300,100&epochs=1&seed=1');
   // Main-thread responsiveness while the worker trains: the longest gap between timer ticks.
   await page.evaluate(() => {
     window.maxLagMs = 0;
@@ -98,11 +82,11 @@ test('one epoch of LeNet-300-100 reaches 95% test accuracy; heatmap, gallery, dr
   expect(sum).toBeGreaterThan(99);
   expect(sum).toBeLessThan(101);
   expect(best).toBe('1');
-  await shot(page, 'train-one-epoch');
+  await pageShot(page, 'train-one-epoch');
 });
 
 test('pause takes effect', async ({ page }) => {
-  await open(page, '#epochs=5');
+  await openPage(page, '#epochs=5');
   await page.click('#btn-play');
   await expect.poll(async () => Number((await page.textContent('#stat-step')).replace(/,/g, '')) || 0).toBeGreaterThan(200);
   await page.click('#btn-play');
@@ -126,7 +110,7 @@ test('pause takes effect', async ({ page }) => {
 test('a hostile hash is reported in words and the page still trains', async ({ page }) => {
   const hash =
     '#lr=abc&batch=0&hidden=300,0&act=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&seed=-3&epochs=1e9&%E0%A4%A=1&bogus<b>=1';
-  await open(page, hash);
+  await openPage(page, hash);
   const notices = page.locator('.notice');
   await expect(notices.first()).toBeVisible();
   const text = (await notices.allTextContents()).join('\n');
@@ -152,11 +136,11 @@ test('a hostile hash is reported in words and the page still trains', async ({ p
   await page.locator('#set-batch').focus();
   await expect(page.locator('.notice', { hasText: 'Learning rate must be a number above 0 and at most 10 (got -1)' }).last()).toBeVisible();
   await expect(page.locator('#set-lr')).toHaveValue('0.05');
-  await shot(page, 'bad-hash');
+  await pageShot(page, 'bad-hash');
 });
 
 test('reloading with the hash restores the settings', async ({ page }) => {
-  await open(page, '#hidden=100&act=tanh&opt=adam&lr=0.002&batch=128&epochs=3&wd=0.0001&seed=42');
+  await openPage(page, '#hidden=100&act=tanh&opt=adam&lr=0.002&batch=128&epochs=3&wd=0.0001&seed=42');
   await expect(page.locator('#set-hidden')).toHaveValue('100');
   await expect(page.locator('#arch')).toContainText('784 → 100 → 10');
   // Change one setting through the form: the address follows.
@@ -164,7 +148,7 @@ test('reloading with the hash restores the settings', async ({ page }) => {
   await page.locator('#set-seed').dispatchEvent('change');
   await expect.poll(() => page.url()).toContain('seed=7');
   await page.reload();
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0);
+  await waitReady(page);
   const values = {};
   for (const id of ['hidden', 'act', 'opt', 'lr', 'batch', 'epochs', 'wd', 'seed']) {
     values[id] = await page.locator(`#set-${id}`).inputValue();
@@ -184,9 +168,7 @@ test('reloading with the hash restores the settings', async ({ page }) => {
 
 test('embed.html shows one panel on its own', async ({ page }) => {
   await page.goto('/embed.html#panel=draw&hidden=100');
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, {
-    timeout: 90_000,
-  });
+  await waitReady(page);
   await expect(page.locator('#panel-draw')).toBeVisible();
   await expect(page.locator('#panel-train')).toHaveCount(0);
   await expect(page.locator('#panel-data')).toBeVisible();
@@ -195,14 +177,14 @@ test('embed.html shows one panel on its own', async ({ page }) => {
 
 test('narrow screens: no horizontal overflow', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await open(page);
+  await openPage(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
-  await shot(page, 'narrow');
+  await pageShot(page, 'narrow');
 });
 
 test('a diverging run stops, restores the last good weights and says so', async ({ page }) => {
-  await open(page, '#opt=sgd&lr=10&mom=0.99&epochs=1');
+  await openPage(page, '#opt=sgd&lr=10&mom=0.99&epochs=1');
   await page.click('#btn-play');
   await expect(page.locator('.notice', { hasText: 'training diverged' })).toBeVisible();
   await expect(page.locator('#btn-play')).toHaveText('Play');
@@ -217,7 +199,7 @@ test('a diverging run stops, restores the last good weights and says so', async 
 });
 
 test('a trapped worker is replaced, the history is kept and training goes on', async ({ page }) => {
-  await open(page, '?testhooks=1#epochs=3');
+  await openPage(page, '?testhooks=1#epochs=3');
   await page.click('#btn-play');
   await expect.poll(async () => Number((await page.textContent('#stat-step')).replace(/,/g, '')) || 0).toBeGreaterThan(100);
   await page.click('#btn-play');
@@ -231,12 +213,12 @@ test('a trapped worker is replaced, the history is kept and training goes on', a
   await page.click('#btn-play');
   await expect.poll(async () => Number((await page.textContent('#stat-step')).replace(/,/g, '')) || 0).toBeGreaterThan(20);
   await page.click('#btn-play');
-  await shot(page, 'after-restart');
+  await pageShot(page, 'after-restart');
 });
 
 test('settings the core refuses are reported and the defaults train instead', async ({ page }) => {
   // Each width is allowed on its own; together they exceed the 12 M parameter cap in Rust.
-  await open(page, '#hidden=4096,4096,4096,4096,4096,4096,4096,4096');
+  await openPage(page, '#hidden=4096,4096,4096,4096,4096,4096,4096,4096');
   // In words, naming the setting as the page labels it, with its range (not "parameter count").
   await expect(page.locator('.notice', { hasText: 'Hidden layer widths' })).toContainText('12,000,000');
   await expect(page.locator('#set-hidden')).toHaveValue('300,100');
@@ -246,7 +228,7 @@ test('settings the core refuses are reported and the defaults train instead', as
 });
 
 test('changing a setting while training stops and starts a fresh network', async ({ page }) => {
-  await open(page, '#epochs=5');
+  await openPage(page, '#epochs=5');
   await page.click('#btn-play');
   await expect.poll(async () => Number((await page.textContent('#stat-step')).replace(/,/g, '')) || 0).toBeGreaterThan(50);
   await page.selectOption('#set-act', 'tanh');

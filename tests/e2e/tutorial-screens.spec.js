@@ -24,7 +24,7 @@ for (const [net, settings] of Object.entries(NETS)) {
         await runStep(page, step, GUESSES[step - 1]);
         await expect(page.locator('#tut-result')).not.toBeEmpty();
         console.log(`${net} ${lang} step ${step}: ${await page.locator('#tut-result').innerText()}`);
-        await shot(page, tut, `tutorial-${FULL ? "full-" : ""}${net}-${lang}-step${step}`);
+        await shot(tut, `tutorial-${FULL ? "full-" : ""}${net}-${lang}-step${step}`);
         if (step < 5) await page.click('#tut-next');
       }
     });

@@ -3,7 +3,7 @@
 // sizes, the pruned count, the regrown weights), each step shows the learner's guess beside the
 // measured answer, and "copy link to this step" gives a link that opens the same step with the
 // same settings. Training is capped at a few hundred mini-batches (`tutorial.steps`).
-const { test, expect, openPage } = require('./fixtures');
+const { test, expect, openPage, waitReady } = require('./fixtures');
 const { runStep, sizes } = require('./tutorial.helpers');
 
 const int = (n) => n.toLocaleString('en-US');
@@ -73,7 +73,7 @@ test('a teacher link opens the tutorial at step 3 with its settings, and walks t
   expect(link).toContain('epochs=1');
   await page.goto(link);
   await page.reload();
-  await page.waitForFunction(() => window.shrinkTimings && window.shrinkTimings.readyToTrain > 0, null, { timeout: 90_000 });
+  await waitReady(page);
   await expect(page.locator('#panel-tutorial')).toHaveAttribute('data-step', '5');
   await expect(page.locator('#set-hidden')).toHaveValue('100');
 });

@@ -3,63 +3,19 @@
 // heatmaps (every neuron holds exactly two values), the true size of each layer (1 bit per binary
 // weight), the measured speed of the XNOR-popcount layer against the f32 dense layer, and its
 // predictions on a drawn digit next to the dense network's (binarypad.js). Settings live in the URL hash
-// (bin.method, bin.hidden, bin.epochs, bin.lr, bin.seed, bin.scaling, bin.first, bin.last, bin.warm).
-// With bin.warm the shadow weights start from the Train panel's network (its widths are used).
+// (binarysettings.js).
+// With bin.warm the shadow weights start from the panels' input (the Train panel's network, or
+// the version picked with "Use as input"; its widths are used), and follow it until training
+// starts: a new input, or more training in the Train panel, rebuilds the untrained network.
 
 import { comparePad } from './binarypad.js';
+import { DEFAULTS, readSettings, toParams } from './binarysettings.js';
 import { el, field, stat, blit, bytes, describe, text, saveResultButton } from '../ui.js';
 import { t, tr, untr, msg, onLocale } from '../i18n.js';
 
 const CHUNK_MS = 60;
 const HEATMAP_MS = 500;
-const DEFAULTS = { method: 'bnn', hidden: '256,256', epochs: 2, lr: 0.003, seed: 1, scaling: true, first: true, last: true, warm: false };
 const COLORS = { loss: '#6b7280', train: '#4f46e5', test: '#0f9d58' };
-
-/** Reads the panel's settings from the hash, falling back to defaults for anything invalid. */
-function readSettings(state, warn) {
-  const s = { ...DEFAULTS };
-  const take = (key, parse) => {
-    const raw = state.get(`bin.${key}`);
-    if (raw === undefined) return;
-    const v = parse(String(raw));
-    if (v === undefined) warn(msg('bin.addressBad', { key: `bin.${key}`, value: raw, used: String(DEFAULTS[key]) }));
-    else s[key] = v;
-  };
-  const bool = (r) => (r === 'true' || r === '1' ? true : r === 'false' || r === '0' ? false : undefined);
-  const int = (lo, hi) => (r) => (/^\d+$/.test(r) && +r >= lo && +r <= hi ? +r : undefined);
-  take('method', (r) => (['bnn', 'binaryconnect'].includes(r) ? r : undefined));
-  take('hidden', (r) => (/^\d+(,\d+){0,7}$/.test(r) && r.split(',').every((w) => +w >= 1 && +w <= 4096) ? r : undefined));
-  take('epochs', int(1, 100));
-  take('seed', int(0, 2 ** 32));
-  take('lr', (r) => (Number.isFinite(+r) && +r > 0 && +r <= 1 ? +r : undefined));
-  take('scaling', bool);
-  take('first', bool);
-  take('last', bool);
-  take('warm', bool);
-  return s;
-}
-
-function toParams(s) {
-  return {
-    method: s.method,
-    scaling: s.scaling,
-    binaryFirst: s.first,
-    binaryLast: s.last,
-    batchNorm: true,
-    train: {
-      hidden: s.hidden.split(',').map(Number),
-      activation: 'relu',
-      optimizer: 'adam',
-      lr: s.lr,
-      momentum: 0.9,
-      weightDecay: 0,
-      batchSize: 100,
-      epochs: s.epochs,
-      seed: s.seed,
-      schedule: 'cosine',
-    },
-  };
-}
 
 export function mount(root, ctx) {
   if (!document.getElementById('binarize-css')) {
@@ -164,6 +120,8 @@ export function mount(root, ctx) {
   // ---------- behaviour ----------
   let running = false;
   let configured = false;
+  // Configured and not trained yet: a warm start still follows the input.
+  let fresh = false;
   let steps = 4;
   let info = null;
   let lastHeat = 0;
@@ -182,11 +140,13 @@ export function mount(root, ctx) {
     try {
       let from = '';
       if (settings.warm) {
-        // Binarize the network the Train panel trained: same widths, its weights as the start.
-        const dense = await ctx.call('session', 'info');
+        // Binarize the panels' input: same widths, its weights as the start.
+        const [dense, input] = await Promise.all([ctx.call('session', 'info'), ctx.call('versions', 'input')]);
         settings.hidden = dense.sizes.slice(1, -1).join(',');
         hidden.value = settings.hidden;
-        from = msg('bin.status.from', { steps: dense.steps });
+        from = input.id != null
+          ? msg('bin.status.fromVersion', { id: input.id, name: input.name })
+          : msg('bin.status.from', { steps: dense.steps });
       }
       info = await call(settings.warm ? 'configureFromDense' : 'configure', toParams(settings));
       configured = true;
@@ -199,6 +159,7 @@ export function mount(root, ctx) {
       for (const s of [sLoss, sSim, sPacked]) untr(s.v).textContent = '—';
       renderSizes(info.layers, info.size);
       root.dataset.done = 'false';
+      fresh = true;
       await refreshAll();
     } catch (e) {
       configured = false;
@@ -331,6 +292,7 @@ export function mount(root, ctx) {
         quiet(e);
         break;
       }
+      fresh = false;
       const ms = performance.now() - t0;
       if (!p.epochEnded && ms > 0) steps = Math.max(1, Math.min(2000, Math.round(Math.min(steps * 2, Math.max(steps / 2, (steps * CHUNK_MS) / ms)))));
       sEpoch.v.textContent = `${(p.epoch + (p.epochEnded ? 0 : p.epochFraction)).toFixed(2)} / ${settings.epochs}`;
@@ -354,12 +316,41 @@ export function mount(root, ctx) {
     }
   }
 
-  train.onclick = () => {
-    if (!configured) return;
+  let starting = false;
+  train.onclick = async () => {
+    if (!configured || starting) return;
+    if (!running && settings.warm && fresh) {
+      // Start from the input as it is now (it may have trained or changed since).
+      starting = true;
+      await configure();
+      starting = false;
+      if (!configured) return;
+    }
     running = !running;
     tr(train, running ? 'train.pause' : 'bin.train');
     if (running) loop();
   };
+
+  /** A new input model (Use as input, the Train panel's Reset or training): an untrained warm
+   *  start is rebuilt from it; a trained one keeps its origin (it can still be saved as its
+   *  child) and says how to start from the new input. */
+  let following = false;
+  async function followInput() {
+    if (!settings.warm || !configured || running || starting || following) return;
+    if (!fresh) {
+      tr(status, 'bin.status.inputChanged');
+      return;
+    }
+    following = true;
+    try {
+      await configure();
+    } finally {
+      following = false;
+    }
+  }
+  ctx.on('modelChanged', followInput);
+  ctx.on('weightsChanged', followInput);
+  ctx.on('state', (s) => !s.running && followInput());
   reset.onclick = () => {
     train.disabled = false;
     configure();

@@ -4,7 +4,7 @@
 // versions side by side. Charts are drawn by plotters on this thread (render/pareto.rs); all
 // numbers come from the worker's `versions` lab.
 
-import { el, blit, pct, bytes, versionLabel, METHOD_COLORS, describe, text, verbatim, methodName, kernelName } from '../ui.js';
+import { el, blit, pct, bytes, versionLabel, ratioText, METHOD_COLORS, describe, text, verbatim, methodName, kernelName } from '../ui.js';
 import { t, tr, msg, reason, onLocale } from '../i18n.js';
 
 /** Milliseconds with 3 significant digits, the unit in the page's language. */
@@ -20,7 +20,7 @@ const COLUMNS = [
   { key: 'dense', label: 'cmp.col.dense', value: (v) => v.figures.size.denseFp32Bytes, show: (v) => bytes(v.figures.size.denseFp32Bytes) },
   { key: 'zeros', label: 'cmp.col.zeros', value: (v) => v.figures.size.denseWithZerosBytes, show: (v) => bytes(v.figures.size.denseWithZerosBytes) },
   { key: 'packed', label: 'ver.col.bytes', value: (v) => v.figures.size.packedBytes, show: (v) => bytes(v.figures.size.packedBytes) },
-  { key: 'ratio', label: 'ver.col.ratio', value: (v) => v.figures.ratio, show: (v) => t('ver.times', { x: v.figures.ratio }) },
+  { key: 'ratio', label: 'ver.col.ratio', value: (v) => v.figures.ratio, show: (v, all) => ratioText(v, all).text, title: (v, all) => ratioText(v, all).title },
   { key: 'b1', label: 'cmp.col.b1', value: (v) => v.figures.msBatch1, show: (v) => ms(v.figures.msBatch1) },
   { key: 'b64', label: 'cmp.col.b64', value: (v) => v.figures.msBatch64, show: (v) => ms(v.figures.msBatch64) },
   { key: 'kernel', label: 'cmp.col.kernel', value: (v) => v.figures.kernel, show: (v) => kernelName(v.figures.kernel) },
@@ -107,7 +107,7 @@ export function mount(root, ctx) {
       return el('th', { scope: 'col' }, b);
     }));
     table.replaceChildren(el('thead', {}, head),
-      el('tbody', {}, ...rows.map((v) => el('tr', {}, ...COLUMNS.map((c) => (c.verbatim ? verbatim('td', c.show(v), { title: v.recipe }) : el('td', { textContent: c.show(v) })))))));
+      el('tbody', {}, ...rows.map((v) => el('tr', {}, ...COLUMNS.map((c) => (c.verbatim ? verbatim('td', c.show(v, list), { title: v.recipe }) : el('td', { textContent: c.show(v, list), title: c.title ? c.title(v, list) : '', className: c.key === 'ratio' ? 'version-ratio' : '' })))))));
     table.hidden = list.length === 0;
   }
 

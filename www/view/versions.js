@@ -5,7 +5,7 @@
 // Compare, or shared as a recipe link. `#recipe=...` in the address rebuilds its chain on load.
 // History is kept in IndexedDB by www/view/history.js.
 
-import { el, bytes, versionLabel, METHOD_COLORS, inputBadge, text, verbatim, methodName, kernelName } from '../ui.js';
+import { el, bytes, versionLabel, ratioText, METHOD_COLORS, inputBadge, text, verbatim, methodName, kernelName } from '../ui.js';
 import { t, tr, untr, msg, reason, onLocale } from '../i18n.js';
 import { createHistory } from './history.js';
 import { downloadButtons, uploadControls } from './files.js';
@@ -48,6 +48,7 @@ export function mount(root, ctx) {
     for (const v of list) {
       const f = v.figures;
       const label = versionLabel(v);
+      const ratio = ratioText(v, list);
       const pick = el('input', { type: 'checkbox', checked: selected.has(v.id), title: t('ver.selectTitle', { label }) });
       pick.onchange = () => {
         if (pick.checked) selected.add(v.id);
@@ -73,7 +74,7 @@ export function mount(root, ctx) {
       const row = el('tr', {},
         el('td', {}, pick), verbatim('td', `#${v.id}`, { title: v.recipe }), el('td', {}, name), verbatim('td', parent, { title: v.parent != null && names.has(v.parent) ? `#${v.parent} ${names.get(v.parent)}` : '' }),
         el('td', {}, method), el('td', { textContent: t('ver.pct', { v: f.accuracy }) }),
-        el('td', { textContent: bytes(f.size.packedBytes) }), el('td', { textContent: t('ver.times', { x: f.ratio }) }),
+        el('td', { textContent: bytes(f.size.packedBytes) }), el('td', { className: 'version-ratio', textContent: ratio.text, title: ratio.title }),
         el('td', { textContent: t('ver.ms', { b1: Number(f.msBatch1).toPrecision(3), b64: Number(f.msBatch64).toPrecision(3) }), title: t('ver.kernel', { kernel: kernelName(f.kernel) }) }),
         el('td', { className: 'version-actions' }, use, link, ...downloadButtons(ctx, v), del));
       row.dataset.id = String(v.id);

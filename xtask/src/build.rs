@@ -1,4 +1,6 @@
-//! `cargo xtask build`: the wasm module and its JS glue in `www/pkg/`.
+//! `cargo xtask build`: the wasm module and its JS glue in `www/pkg/`, and its threaded twin in
+//! `www/pkg-threads/` (the bench adds the relaxed-simd twin in `www/pkg-relaxed/`). Every
+//! variant goes the same way:
 //!
 //! cargo (wasm32, +simd128) -> wasm-bindgen `--target web` -> wasm-opt -O3 from npm binaryen.
 //! Debian's binaryen 108 corrupts wasm-bindgen 0.2.130 output (it points the externref table
@@ -28,9 +30,110 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-call-indirect-overlong",
 ];
 
-/// The page's generated files.
-pub fn pkg_dir() -> PathBuf {
-    root().join("www").join("pkg")
+/// One build of the module: the page's single-thread module, its threaded twin, or the bench's
+/// relaxed-simd twin. Each twin compiles into its own target dir (its own flags would otherwise
+/// rebuild the main build's artifacts) and binds into its own `www/pkg-*` directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// `www/pkg/`: stable toolchain, simd128 (from `.cargo/config.toml`).
+    Plain,
+    /// `www/pkg-threads/`: loaded by the worker only when the page is cross-origin isolated.
+    Threads,
+    /// `www/pkg-relaxed/`: built for `cargo xtask bench` only, to measure whether
+    /// f32x4.relaxed_madd pays before the page would ship a second module (issue 12 asks for
+    /// ≥ 5 %).
+    Relaxed,
+}
+
+impl Variant {
+    /// Where its generated files go.
+    pub fn pkg_dir(self) -> PathBuf {
+        let name = match self {
+            Variant::Plain => "pkg",
+            Variant::Threads => "pkg-threads",
+            Variant::Relaxed => "pkg-relaxed",
+        };
+        root().join("www").join(name)
+    }
+
+    fn target_dir(self) -> PathBuf {
+        match self {
+            Variant::Plain => util::target_dir(),
+            Variant::Threads => util::target_dir().join("threads"),
+            Variant::Relaxed => util::target_dir().join("relaxed"),
+        }
+    }
+
+    /// What the step line says is being built.
+    fn what(self) -> &'static str {
+        match self {
+            Variant::Plain => "wasm32, release",
+            Variant::Threads => "wasm32, release, threads: nightly + build-std + shared memory",
+            Variant::Relaxed => "wasm32, release, +relaxed-simd, for the bench",
+        }
+    }
+
+    /// The wasm-opt features it needs beyond [`WASM_FEATURES`].
+    fn opt_features(self) -> &'static [&'static str] {
+        match self {
+            Variant::Plain => &[],
+            Variant::Threads => &["--enable-threads"],
+            Variant::Relaxed => &["--enable-relaxed-simd"],
+        }
+    }
+
+    /// The cargo command that compiles it.
+    fn cargo(self) -> Command {
+        let mut cmd = match self {
+            Variant::Threads => {
+                // The pinned nightly, `-Z build-std` (std itself must be rebuilt with atomics),
+                // cargo feature `threads` (rayon + wasm-bindgen-rayon), shared memory.
+                let mut cmd = Command::new("rustup");
+                cmd.current_dir(root())
+                    .args(["run", setup::NIGHTLY, "cargo"])
+                    .env("RUSTFLAGS", THREADS_RUSTFLAGS);
+                // The outer `cargo run` of xtask points these at the stable toolchain.
+                for var in [
+                    "RUSTC",
+                    "RUSTDOC",
+                    "CARGO",
+                    "RUSTUP_TOOLCHAIN",
+                    "RUSTC_WRAPPER",
+                ] {
+                    cmd.env_remove(var);
+                }
+                cmd
+            }
+            Variant::Relaxed => {
+                let mut cmd = util::cargo();
+                cmd.env("RUSTFLAGS", "-C target-feature=+simd128,+relaxed-simd");
+                cmd
+            }
+            Variant::Plain => util::cargo(),
+        };
+        cmd.args([
+            "build",
+            "--release",
+            "--lib",
+            "--package",
+            "shrink",
+            "--target",
+            TARGET,
+        ]);
+        if self == Variant::Threads {
+            cmd.args(["--features", "threads", "-Z", "build-std=panic_abort,std"]);
+        }
+        if self != Variant::Plain {
+            cmd.env("CARGO_TARGET_DIR", self.target_dir());
+        }
+        cmd
+    }
+}
+
+/// The threaded module's files (loaded by the worker only when the page is cross-origin
+/// isolated).
+pub fn threads_pkg_dir() -> PathBuf {
+    Variant::Threads.pkg_dir()
 }
 
 /// Setup (without the browser), then the wasm build: the single-thread module, then the
@@ -47,12 +150,6 @@ pub fn run_all() -> Result {
     crate::models::pretrained(&|| Ok(crate::util::cargo_fast_release()))
 }
 
-/// The threaded module's files (loaded by the worker only when the page is cross-origin
-/// isolated).
-pub fn threads_pkg_dir() -> PathBuf {
-    root().join("www").join("pkg-threads")
-}
-
 /// Link arguments that make the memory shared and export the TLS symbols wasm-bindgen needs.
 /// Since rust-lang/rust#147225 `+atomics` alone no longer makes the memory shared (the build
 /// succeeds and the page then fails): every flag here is needed. 1 GiB is the most memory the
@@ -63,85 +160,37 @@ const THREADS_RUSTFLAGS: &str =
 -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size \
 -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base";
 
-/// The threaded module in `www/pkg-threads/`: the pinned nightly, `-Z build-std` (std itself
-/// must be rebuilt with atomics), cargo feature `threads` (rayon + wasm-bindgen-rayon), shared
-/// memory. Its own target dir keeps the stable build's artifacts fresh.
-pub fn build_threads() -> Result {
-    step("cargo build (wasm32, release, threads: nightly + build-std + shared memory)");
-    let target_dir = util::target_dir().join("threads");
-    let mut cmd = Command::new("rustup");
-    cmd.current_dir(root())
-        .args([
-            "run",
-            setup::NIGHTLY,
-            "cargo",
-            "build",
-            "--release",
-            "--lib",
-        ])
-        .args([
-            "--package",
-            "shrink",
-            "--target",
-            TARGET,
-            "--features",
-            "threads",
-        ])
-        .args(["-Z", "build-std=panic_abort,std"])
-        .env("CARGO_TARGET_DIR", &target_dir)
-        .env("RUSTFLAGS", THREADS_RUSTFLAGS);
-    // The outer `cargo run` of xtask points these at the stable toolchain.
-    for var in [
-        "RUSTC",
-        "RUSTDOC",
-        "CARGO",
-        "RUSTUP_TOOLCHAIN",
-        "RUSTC_WRAPPER",
-    ] {
-        cmd.env_remove(var);
-    }
-    run(&mut cmd)?;
-    let artifact = target_dir.join(TARGET).join("release").join("shrink.wasm");
-    let pkg = threads_pkg_dir();
-    let wasm = pkg.join("shrink_bg.wasm");
-    if pkg.join("shrink.js").exists() && util::up_to_date(&wasm, &[&artifact]) {
-        note("www/pkg-threads is newer than the cargo artifact: nothing to do");
-        return report_size(&wasm);
-    }
-    bindgen(&artifact, &pkg)?;
-    optimise_with(&wasm, &["--enable-threads"])?;
-    report_size(&wasm)
-}
-
-/// Builds, binds and optimises the module, skipping bindgen + opt when `www/pkg` is current.
-pub fn build_wasm() -> Result {
-    step("cargo build (wasm32, release)");
-    run(util::cargo().args([
-        "build",
-        "--release",
-        "--lib",
-        "--package",
-        "shrink",
-        "--target",
-        TARGET,
-    ]))?;
-    let artifact = util::target_dir()
+/// Compiles `variant`, then binds and optimises it into its `www/pkg*` directory, skipping
+/// bindgen + opt when that directory is newer than the cargo artifact (and the npm lock, which
+/// pins wasm-opt).
+pub fn build(variant: Variant) -> Result {
+    step(&format!("cargo build ({})", variant.what()));
+    run(&mut variant.cargo())?;
+    let artifact = variant
+        .target_dir()
         .join(TARGET)
         .join("release")
         .join("shrink.wasm");
     if !artifact.exists() {
         return Err(fail!("cargo did not produce {}", artifact.display()));
     }
-
-    let pkg = pkg_dir();
+    let pkg = variant.pkg_dir();
+    let shown = pkg
+        .strip_prefix(root())
+        .unwrap_or(&pkg)
+        .display()
+        .to_string();
     let wasm = pkg.join("shrink_bg.wasm");
-    let glue = pkg.join("shrink.js");
-    step("wasm-bindgen + wasm-opt into www/pkg");
-    if glue.exists() && util::up_to_date(&wasm, &[&artifact, &root().join("package-lock.json")]) {
-        note("www/pkg is newer than the cargo artifact: nothing to do");
+    step(&format!("wasm-bindgen + wasm-opt into {shown}"));
+    if pkg.join("shrink.js").exists()
+        && util::up_to_date(&wasm, &[&artifact, &root().join("package-lock.json")])
+    {
+        note(&format!(
+            "{shown} is newer than the cargo artifact: nothing to do"
+        ));
     } else {
         bindgen(&artifact, &pkg)?;
-        if let Err(e) = optimise(&wasm) {
+        if let Err(e) = optimise(&wasm, variant.opt_features()) {
             // An unoptimised module must not look up to date next time.
             let _ = std::fs::remove_file(&wasm);
             return Err(e);
@@ -150,33 +199,19 @@ pub fn build_wasm() -> Result {
     report_size(&wasm)
 }
 
-/// The `+relaxed-simd` twin of the module in `www/pkg-relaxed/`, built for `cargo xtask bench`
-/// only: it measures whether f32x4.relaxed_madd pays before the page would ship a second module
-/// (issue 12 asks for ≥ 5 %). Its own target dir keeps the main build's artifacts fresh.
+/// The page's single-thread module in `www/pkg/`.
+pub fn build_wasm() -> Result {
+    build(Variant::Plain)
+}
+
+/// The threaded module in `www/pkg-threads/`.
+pub fn build_threads() -> Result {
+    build(Variant::Threads)
+}
+
+/// The `+relaxed-simd` module in `www/pkg-relaxed/`, for the bench.
 pub fn build_relaxed() -> Result {
-    step("cargo build (wasm32, release, +relaxed-simd) for the bench");
-    let target_dir = util::target_dir().join("relaxed");
-    run(util::cargo()
-        .env("CARGO_TARGET_DIR", &target_dir)
-        .env("RUSTFLAGS", "-C target-feature=+simd128,+relaxed-simd")
-        .args([
-            "build",
-            "--release",
-            "--lib",
-            "--package",
-            "shrink",
-            "--target",
-            TARGET,
-        ]))?;
-    let artifact = target_dir.join(TARGET).join("release").join("shrink.wasm");
-    let pkg = root().join("www").join("pkg-relaxed");
-    let wasm = pkg.join("shrink_bg.wasm");
-    if pkg.join("shrink.js").exists() && util::up_to_date(&wasm, &[&artifact]) {
-        note("www/pkg-relaxed is newer than the cargo artifact: nothing to do");
-        return Ok(());
-    }
-    bindgen(&artifact, &pkg)?;
-    optimise_with(&wasm, &["--enable-relaxed-simd"])
+    build(Variant::Relaxed)
 }
 
 fn bindgen(artifact: &std::path::Path, pkg: &std::path::Path) -> Result {
@@ -188,11 +223,7 @@ fn bindgen(artifact: &std::path::Path, pkg: &std::path::Path) -> Result {
         .arg(artifact))
 }
 
-fn optimise(wasm: &std::path::Path) -> Result {
-    optimise_with(wasm, &[])
-}
-
-fn optimise_with(wasm: &std::path::Path, extra: &[&str]) -> Result {
+fn optimise(wasm: &std::path::Path, extra: &[&str]) -> Result {
     let opt = root().join("node_modules").join(".bin").join("wasm-opt");
     if !opt.exists() {
         return Err(fail!(

@@ -51,83 +51,112 @@ pub enum RankChoice {
     Energy(f32),
 }
 
-/// One step of a recipe. Epoch counts may be fractional (`ft0.5`) for quick runs: a step then
-/// takes round(epochs · batches per epoch) optimizer steps.
+/// One step of a recipe: which method, with its own settings. Epoch counts may be fractional
+/// (`ft0.5`) for quick runs: a step then takes round(epochs · batches per epoch) optimizer
+/// steps.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "step")]
 pub enum Step {
-    /// Train a fresh dense MLP 784 → hidden… → 10 (SGD with momentum, cosine schedule).
-    Train {
-        hidden: Vec<usize>,
-        epochs: f32,
-        lr: Option<f32>,
-        weight_decay: Option<f32>,
-        batch: Option<usize>,
-        seed: Option<u64>,
-    },
-    /// Weight-level pruning with the mask held while fine-tuning (Han et al. 2015); with
-    /// `rounds` > 1 the sparsity grows as s·(1 − (1 − r/R)³) (Zhu & Gupta 2017) and the
-    /// fine-tuning epochs are shared between the rounds.
-    Prune {
-        criterion: Criterion,
-        /// One value for every layer, or one per layer.
-        sparsity: Vec<f32>,
-        global: bool,
-        finetune_epochs: f32,
-        lr: Option<f32>,
-        weight_decay: Option<f32>,
-        rounds: usize,
-        /// Retrain on the distillation loss against the unpruned parent's logits (`t`, `a`)
-        /// instead of the labels alone; None keeps plain cross-entropy.
-        distill: Option<DistillParams>,
-    },
-    /// Structured pruning: remove this fraction of each hidden layer's neurons.
-    Neurons {
-        fraction: f32,
-        finetune_epochs: f32,
-        lr: Option<f32>,
-    },
-    /// Fixed- or floating-point weights; `qat_epochs > 0` trains through the quantizer.
-    Quantize {
-        format: QuantFormat,
-        qat_epochs: f32,
-        activations: bool,
-        lr: Option<f32>,
-    },
-    /// k-means weight sharing with 2^bits centroids per layer, centroids fine-tuned at `lr`.
-    Share {
-        bits: u32,
-        finetune_epochs: f32,
-        lr: Option<f32>,
-    },
+    Train(TrainStep),
+    Prune(PruneStep),
+    Neurons(NeuronsStep),
+    Quantize(QuantizeStep),
+    Share(ShareStep),
     /// Huffman-code the codes and the sparse index (Deep Compression's last stage).
     Huffman,
-    /// Truncated SVD, then fine-tuning of the factored net.
-    LowRank {
-        rank: RankChoice,
-        finetune_epochs: f32,
-    },
-    /// A smaller student trained on the parent's softened logits (Hinton et al. 2015).
-    Distill {
-        hidden: Vec<usize>,
-        epochs: f32,
-        temperature: f32,
-        alpha: f32,
-        lr: Option<f32>,
-        weight_decay: Option<f32>,
-    },
-    /// A binary network (BinaryConnect or BNN), warm-started from the parent when shapes match.
-    Binarize {
-        method: BinaryMethod,
-        hidden: Vec<usize>,
-        epochs: f32,
-    },
-    /// Retrain the parent with its mask or format held.
-    Finetune {
-        epochs: f32,
-        lr: Option<f32>,
-        weight_decay: Option<f32>,
-    },
+    LowRank(LowRankStep),
+    Distill(DistillStep),
+    Binarize(BinarizeStep),
+    Finetune(FinetuneStep),
+}
+
+/// Train a fresh dense MLP 784 → hidden… → 10 (SGD with momentum, cosine schedule).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainStep {
+    pub hidden: Vec<usize>,
+    pub epochs: f32,
+    pub lr: Option<f32>,
+    pub weight_decay: Option<f32>,
+    pub batch: Option<usize>,
+    pub seed: Option<u64>,
+}
+
+/// Weight-level pruning with the mask held while fine-tuning (Han et al. 2015); with `rounds` > 1
+/// the sparsity grows as s·(1 − (1 − r/R)³) (Zhu & Gupta 2017) and the fine-tuning epochs are
+/// shared between the rounds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PruneStep {
+    pub criterion: Criterion,
+    /// One value for every layer, or one per layer.
+    pub sparsity: Vec<f32>,
+    pub global: bool,
+    pub finetune_epochs: f32,
+    pub lr: Option<f32>,
+    pub weight_decay: Option<f32>,
+    pub rounds: usize,
+    /// Retrain on the distillation loss against the unpruned parent's logits (`t`, `a`) instead
+    /// of the labels alone; None keeps plain cross-entropy.
+    pub distill: Option<DistillParams>,
+}
+
+/// Structured pruning: remove this fraction of each hidden layer's neurons.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NeuronsStep {
+    pub fraction: f32,
+    pub finetune_epochs: f32,
+    pub lr: Option<f32>,
+}
+
+/// Fixed- or floating-point weights; `qat_epochs > 0` trains through the quantizer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuantizeStep {
+    pub format: QuantFormat,
+    pub qat_epochs: f32,
+    pub activations: bool,
+    pub lr: Option<f32>,
+}
+
+/// k-means weight sharing with 2^bits centroids per layer, centroids fine-tuned at `lr`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShareStep {
+    pub bits: u32,
+    pub finetune_epochs: f32,
+    pub lr: Option<f32>,
+}
+
+/// Truncated SVD, then fine-tuning of the factored net.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LowRankStep {
+    pub rank: RankChoice,
+    pub finetune_epochs: f32,
+}
+
+/// A smaller student trained on the parent's softened logits (Hinton et al. 2015).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DistillStep {
+    pub hidden: Vec<usize>,
+    pub epochs: f32,
+    pub temperature: f32,
+    pub alpha: f32,
+    pub lr: Option<f32>,
+    pub weight_decay: Option<f32>,
+}
+
+/// A binary network (BinaryConnect or BNN), warm-started from the parent when shapes match.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BinarizeStep {
+    pub method: BinaryMethod,
+    /// Empty: the parent's widths (and its weights as the warm start).
+    pub hidden: Vec<usize>,
+    pub epochs: f32,
+}
+
+/// Retrain the parent with its mask or format held.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FinetuneStep {
+    pub epochs: f32,
+    pub lr: Option<f32>,
+    pub weight_decay: Option<f32>,
 }
 
 /// A chain of steps; the first usually trains.
@@ -178,7 +207,7 @@ impl Recipe {
         self.steps
             .iter()
             .find_map(|s| match s {
-                Step::Train { seed, .. } => Some(seed.unwrap_or(DEFAULT_SEED)),
+                Step::Train(t) => Some(t.seed.unwrap_or(DEFAULT_SEED)),
                 _ => None,
             })
             .unwrap_or(DEFAULT_SEED)

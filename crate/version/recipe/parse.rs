@@ -3,7 +3,10 @@
 //! `tag<number>` options, then checked against what the step understands, so every mistake is
 //! named in words with the step and the token.
 
-use super::{QuantFormat, RankChoice, Step};
+use super::{
+    BinarizeStep, DistillStep, FinetuneStep, LowRankStep, NeuronsStep, PruneStep, QuantFormat,
+    QuantizeStep, RankChoice, ShareStep, Step, TrainStep,
+};
 use crate::compress::binarize::Method as BinaryMethod;
 use crate::compress::distill::DistillParams;
 use crate::compress::prune::Criterion;
@@ -207,14 +210,14 @@ impl Step {
                 if epochs <= 0.0 {
                     return Err(bad(name, "e", "training needs more than 0 epochs"));
                 }
-                Step::Train {
+                Step::Train(TrainStep {
                     hidden: a.widths()?,
                     epochs,
                     lr: a.positive("lr")?,
                     weight_decay,
                     batch,
                     seed,
-                }
+                })
             }
             "prune" => {
                 a.only(&["ft", "lr", "wd", "rounds", "t", "a"], &["magnitude", "gradient", "taylor", "random", "global"])?;
@@ -232,7 +235,7 @@ impl Step {
                 if a.fracs.is_empty() || a.fracs.len() > 9 || !a.ints.is_empty() {
                     return Err(bad(name, rest, "needs 1 to 9 sparsities such as 0.9"));
                 }
-                Step::Prune {
+                Step::Prune(PruneStep {
                     criterion,
                     sparsity: a.fracs.iter().map(|&v| fraction(name, v)).collect::<Result<_>>()?,
                     global: a.words.contains(&"global"),
@@ -241,18 +244,18 @@ impl Step {
                     weight_decay: a.weight_decay()?,
                     rounds,
                     distill: a.distill()?,
-                }
+                })
             }
             "neurons" => {
                 a.only(&["ft", "lr"], &[])?;
                 let [f] = a.fracs[..] else {
                     return Err(bad(name, rest, "needs one fraction of neurons to remove, such as 0.5"));
                 };
-                Step::Neurons {
+                Step::Neurons(NeuronsStep {
                     fraction: fraction(name, f)?,
                     finetune_epochs: a.epochs("ft", 0.0)?,
                     lr: a.positive("lr")?,
-                }
+                })
             }
             "quantize" => {
                 let formats: Vec<QuantFormat> = a.words.iter().filter_map(|w| parse_format(w)).collect();
@@ -261,12 +264,12 @@ impl Step {
                 let [format] = formats[..] else {
                     return Err(bad(name, rest, "needs one format: int1…int8, fp16, bf16, fp8e4m3 or fp8e5m2"));
                 };
-                Step::Quantize {
+                Step::Quantize(QuantizeStep {
                     format,
                     qat_epochs: a.epochs("qat", 0.0)?,
                     activations: a.words.contains(&"act"),
                     lr: a.positive("lr")?,
-                }
+                })
             }
             "share" => {
                 a.only(&["ft", "lr"], &[])?;
@@ -276,11 +279,11 @@ impl Step {
                 if !(1..=8).contains(&bits) {
                     return Err(bad(name, &bits.to_string(), "bits must be between 1 and 8"));
                 }
-                Step::Share {
+                Step::Share(ShareStep {
                     bits: bits as u32,
                     finetune_epochs: a.epochs("ft", 0.0)?,
                     lr: a.positive("lr")?,
-                }
+                })
             }
             "huffman" => {
                 a.only(&[], &[])?;
@@ -296,10 +299,10 @@ impl Step {
                     ([], Some(e)) if e > 0.0 && e <= 1.0 => RankChoice::Energy(e as f32),
                     _ => return Err(bad(name, rest, "needs a rank such as 32, or energy0.9")),
                 };
-                Step::LowRank {
+                Step::LowRank(LowRankStep {
                     rank,
                     finetune_epochs: a.epochs("ft", 0.0)?,
-                }
+                })
             }
             "distill" => {
                 a.only(&["e", "t", "a", "lr", "wd"], &[])?;
@@ -311,14 +314,14 @@ impl Step {
                 if epochs <= 0.0 {
                     return Err(bad(name, "e", "the student needs more than 0 epochs"));
                 }
-                Step::Distill {
+                Step::Distill(DistillStep {
                     hidden: a.widths()?,
                     epochs,
                     temperature,
                     alpha,
                     lr: a.positive("lr")?,
                     weight_decay: a.weight_decay()?,
-                }
+                })
             }
             "binarize" => {
                 a.only(&["e"], &["bc", "binaryconnect", "bnn"])?;
@@ -331,11 +334,11 @@ impl Step {
                 if epochs <= 0.0 {
                     return Err(bad(name, "e", "binary training needs more than 0 epochs"));
                 }
-                Step::Binarize {
+                Step::Binarize(BinarizeStep {
                     method,
                     hidden: if a.ints.is_empty() { Vec::new() } else { a.widths()? },
                     epochs,
-                }
+                })
             }
             "finetune" => {
                 a.only(&["e", "lr", "wd"], &[])?;
@@ -343,11 +346,11 @@ impl Step {
                 if epochs <= 0.0 {
                     return Err(bad(name, "e", "fine-tuning needs more than 0 epochs"));
                 }
-                Step::Finetune {
+                Step::Finetune(FinetuneStep {
                     epochs,
                     lr: a.positive("lr")?,
                     weight_decay: a.weight_decay()?,
-                }
+                })
             }
             _ => {
                 return Err(bad(
@@ -363,16 +366,16 @@ impl Step {
     /// The method's name, as in the recipe text (`train`, `prune`, …).
     pub fn name(&self) -> &'static str {
         match self {
-            Step::Train { .. } => "train",
-            Step::Prune { .. } => "prune",
-            Step::Neurons { .. } => "neurons",
-            Step::Quantize { .. } => "quantize",
-            Step::Share { .. } => "share",
+            Step::Train(_) => "train",
+            Step::Prune(_) => "prune",
+            Step::Neurons(_) => "neurons",
+            Step::Quantize(_) => "quantize",
+            Step::Share(_) => "share",
             Step::Huffman => "huffman",
-            Step::LowRank { .. } => "lowrank",
-            Step::Distill { .. } => "distill",
-            Step::Binarize { .. } => "binarize",
-            Step::Finetune { .. } => "finetune",
+            Step::LowRank(_) => "lowrank",
+            Step::Distill(_) => "distill",
+            Step::Binarize(_) => "binarize",
+            Step::Finetune(_) => "finetune",
         }
     }
 }

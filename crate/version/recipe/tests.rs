@@ -9,15 +9,13 @@ fn the_issue_example_parses_and_round_trips() {
     let r = Recipe::parse(text).unwrap();
     assert_eq!(r.steps.len(), 3);
     assert_eq!(r.to_string(), text);
-    assert!(
-        matches!(&r.steps[0], Step::Train { hidden, epochs, .. } if hidden == &[300, 100] && *epochs == 10.0)
-    );
+    assert!(matches!(&r.steps[0], Step::Train(t) if t.hidden == [300, 100] && t.epochs == 10.0));
     assert!(matches!(
         &r.steps[2],
-        Step::Quantize {
+        Step::Quantize(QuantizeStep {
             format: QuantFormat::Int(8),
             ..
-        }
+        })
     ));
 }
 
@@ -86,7 +84,10 @@ fn bad_steps_are_named_in_words() {
 #[test]
 fn prune_distils_only_when_asked_and_fills_the_missing_knob() {
     let plain = Step::parse("prune:magnitude,0.9,ft2").unwrap();
-    assert!(matches!(plain, Step::Prune { distill: None, .. }));
+    assert!(matches!(
+        plain,
+        Step::Prune(PruneStep { distill: None, .. })
+    ));
     let half = Step::parse("prune:magnitude,0.9,ft2,t4").unwrap();
     assert_eq!(half.to_string(), "prune:magnitude,0.9,ft2,t4,a0.5");
     assert_eq!(Step::parse(&half.to_string()).unwrap(), half);

@@ -2,7 +2,10 @@
 //! Options at their default are left out and fractions always carry a decimal point, so the
 //! text stays short and a fraction never reads as a width.
 
-use super::{QuantFormat, RankChoice, Step};
+use super::{
+    BinarizeStep, DistillStep, FinetuneStep, LowRankStep, NeuronsStep, PruneStep, QuantFormat,
+    QuantizeStep, RankChoice, ShareStep, Step, TrainStep,
+};
 use crate::compress::binarize::Method as BinaryMethod;
 use crate::compress::prune::Criterion;
 use crate::compress::quantize::FloatFormat;
@@ -62,14 +65,14 @@ impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = format!("{}:", self.name());
         match self {
-            Step::Train {
+            Step::Train(TrainStep {
                 hidden,
                 epochs,
                 lr,
                 weight_decay,
                 batch,
                 seed,
-            } => {
+            }) => {
                 join(&mut s, hidden);
                 let _ = write!(s, ",e{epochs}");
                 opt(&mut s, "lr", *lr);
@@ -77,7 +80,7 @@ impl fmt::Display for Step {
                 opt(&mut s, "b", *batch);
                 opt(&mut s, "s", *seed);
             }
-            Step::Prune {
+            Step::Prune(PruneStep {
                 criterion,
                 sparsity,
                 global,
@@ -86,7 +89,7 @@ impl fmt::Display for Step {
                 weight_decay,
                 rounds,
                 distill,
-            } => {
+            }) => {
                 s.push_str(criterion_name(*criterion));
                 for v in sparsity {
                     let _ = write!(s, ",{}", frac(*v));
@@ -104,21 +107,21 @@ impl fmt::Display for Step {
                     let _ = write!(s, ",t{},a{}", d.temperature, d.alpha);
                 }
             }
-            Step::Neurons {
+            Step::Neurons(NeuronsStep {
                 fraction,
                 finetune_epochs,
                 lr,
-            } => {
+            }) => {
                 s.push_str(&frac(*fraction));
                 nonzero(&mut s, "ft", *finetune_epochs);
                 opt(&mut s, "lr", *lr);
             }
-            Step::Quantize {
+            Step::Quantize(QuantizeStep {
                 format,
                 qat_epochs,
                 activations,
                 lr,
-            } => {
+            }) => {
                 s.push_str(&format_name(*format));
                 nonzero(&mut s, "qat", *qat_epochs);
                 if *activations {
@@ -126,11 +129,11 @@ impl fmt::Display for Step {
                 }
                 opt(&mut s, "lr", *lr);
             }
-            Step::Share {
+            Step::Share(ShareStep {
                 bits,
                 finetune_epochs,
                 lr,
-            } => {
+            }) => {
                 let _ = write!(s, "{bits}");
                 nonzero(&mut s, "ft", *finetune_epochs);
                 opt(&mut s, "lr", *lr);
@@ -138,10 +141,10 @@ impl fmt::Display for Step {
             Step::Huffman => {
                 s.pop();
             }
-            Step::LowRank {
+            Step::LowRank(LowRankStep {
                 rank,
                 finetune_epochs,
-            } => {
+            }) => {
                 match rank {
                     RankChoice::Rank(k) => {
                         let _ = write!(s, "{k}");
@@ -152,24 +155,24 @@ impl fmt::Display for Step {
                 }
                 nonzero(&mut s, "ft", *finetune_epochs);
             }
-            Step::Distill {
+            Step::Distill(DistillStep {
                 hidden,
                 epochs,
                 temperature,
                 alpha,
                 lr,
                 weight_decay,
-            } => {
+            }) => {
                 join(&mut s, hidden);
                 let _ = write!(s, ",e{epochs},t{temperature},a{alpha}");
                 opt(&mut s, "lr", *lr);
                 opt(&mut s, "wd", *weight_decay);
             }
-            Step::Binarize {
+            Step::Binarize(BinarizeStep {
                 method,
                 hidden,
                 epochs,
-            } => {
+            }) => {
                 s.push_str(match method {
                     BinaryMethod::BinaryConnect => "bc",
                     BinaryMethod::Bnn => "bnn",
@@ -180,11 +183,11 @@ impl fmt::Display for Step {
                 }
                 let _ = write!(s, ",e{epochs}");
             }
-            Step::Finetune {
+            Step::Finetune(FinetuneStep {
                 epochs,
                 lr,
                 weight_decay,
-            } => {
+            }) => {
                 let _ = write!(s, "e{epochs}");
                 opt(&mut s, "lr", *lr);
                 opt(&mut s, "wd", *weight_decay);

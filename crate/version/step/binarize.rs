@@ -8,9 +8,9 @@ use super::float_run::{steps_for, whole_epochs};
 use super::{progress, JobProgress, Work};
 use crate::compress::binarize::{BinaryTrainer, PackedNet, Params};
 use crate::data::Dataset;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::version::model::Model;
-use crate::version::recipe::Step;
+use crate::version::recipe::BinarizeStep;
 use crate::version::store::Version;
 
 pub struct BinarizeWork {
@@ -19,22 +19,19 @@ pub struct BinarizeWork {
 }
 
 impl BinarizeWork {
+    /// A binary network of the step's widths, or of `parent`'s (and from its weights) when the
+    /// step names none.
     pub fn start(
-        step: &Step,
+        step: &BinarizeStep,
         parent: Option<&Version>,
         train: &Dataset,
         seed: u64,
     ) -> Result<Self> {
-        let Step::Binarize {
+        let BinarizeStep {
             method,
             hidden,
             epochs,
-        } = step
-        else {
-            return Err(Error::NotReady {
-                what: "a binarize step",
-            });
-        };
+        } = step;
         let d = Params::default();
         let plain = parent.and_then(|v| match &v.model {
             Model::Float(m) if !chain::is_factored(m) => Some(m),

@@ -65,9 +65,8 @@ fn who(v: &Version) -> String {
 /// The float network of `parent` for a step that needs f32 weights.
 ///
 /// # Errors
-/// `Unsupported` in words when the parent stores codes or signs, or is missing.
-pub fn float_input<'a>(step: &Step, parent: Option<&'a Version>) -> Result<&'a Mlp> {
-    let v = needs_parent(step, parent)?;
+/// `Unsupported` in words when the parent stores codes or signs.
+pub fn float_input<'a>(step: &Step, v: &'a Version) -> Result<&'a Mlp> {
     match &v.model {
         Model::Float(m) => Ok(m),
         other => Err(refuse(format!(
@@ -93,25 +92,27 @@ pub fn needs_parent<'a>(step: &Step, parent: Option<&'a Version>) -> Result<&'a 
     })
 }
 
-/// Refuses factored or pruned inputs where the step would silently undo them.
+/// The float network of `parent` for a step that would silently undo a factoring or pruning
+/// (low-rank refuses both, neurons refuses factored nets).
 ///
 /// # Errors
-/// `Unsupported` naming the version and what to do instead.
-pub fn check_plain(step: &Step, parent: &Version, m: &Mlp) -> Result<()> {
+/// As [`float_input`]; `Unsupported` naming the version and what to do instead.
+pub fn plain_float_input<'a>(step: &Step, parent: &'a Version) -> Result<&'a Mlp> {
+    let m = float_input(step, parent)?;
     match step {
-        Step::LowRank { .. } if is_masked(m) => Err(refuse(format!(
+        Step::LowRank(_) if is_masked(m) => Err(refuse(format!(
             "Low-rank needs dense weights; {} is pruned, and its factors would be dense again — factor its parent, then prune the factored version",
             who(parent)
         ))),
-        Step::LowRank { .. } if is_factored(m) => Err(refuse(format!(
+        Step::LowRank(_) if is_factored(m) => Err(refuse(format!(
             "Low-rank needs an unfactored network; {} is already factored — factor its parent with another rank instead",
             who(parent)
         ))),
-        Step::Neurons { .. } if is_factored(m) => Err(refuse(format!(
+        Step::Neurons(_) if is_factored(m) => Err(refuse(format!(
             "Neurons removes hidden neurons; {} is factored (low-rank), and its inner layers are ranks, not neurons — remove neurons from its parent, then factor",
             who(parent)
         ))),
-        _ => Ok(()),
+        _ => Ok(m),
     }
 }
 
@@ -172,26 +173,26 @@ pub fn binarize_widths(parent: &Version) -> Error {
 /// The step's name as a title ("Prune", "Low-rank", …).
 pub fn title(step: &Step) -> &'static str {
     match step {
-        Step::Train { .. } => "Train",
-        Step::Prune { .. } => "Prune",
-        Step::Neurons { .. } => "Neurons (structured pruning)",
-        Step::Quantize { .. } => "Quantize",
-        Step::Share { .. } => "Share (k-means)",
+        Step::Train(_) => "Train",
+        Step::Prune(_) => "Prune",
+        Step::Neurons(_) => "Neurons (structured pruning)",
+        Step::Quantize(_) => "Quantize",
+        Step::Share(_) => "Share (k-means)",
         Step::Huffman => "Huffman",
-        Step::LowRank { .. } => "Low-rank",
-        Step::Distill { .. } => "Distill",
-        Step::Binarize { .. } => "Binarize",
-        Step::Finetune { .. } => "Fine-tune",
+        Step::LowRank(_) => "Low-rank",
+        Step::Distill(_) => "Distill",
+        Step::Binarize(_) => "Binarize",
+        Step::Finetune(_) => "Fine-tune",
     }
 }
 
 fn verb(step: &Step) -> &'static str {
     match step {
-        Step::Prune { .. } => "prune",
-        Step::Neurons { .. } => "remove neurons from",
-        Step::Quantize { .. } => "quantize",
-        Step::Share { .. } => "share",
-        Step::LowRank { .. } => "factor",
+        Step::Prune(_) => "prune",
+        Step::Neurons(_) => "remove neurons from",
+        Step::Quantize(_) => "quantize",
+        Step::Share(_) => "share",
+        Step::LowRank(_) => "factor",
         _ => "apply it to",
     }
 }

@@ -3,7 +3,6 @@
 //! Dean 2015). The teacher may be any version — pruned, quantized or binary — since its logits
 //! come from its own kernel; they are computed once, in slices, before the student trains.
 
-use super::chain;
 use super::float_run::{steps_for, whole_epochs};
 use super::{progress, JobProgress, Work};
 use crate::compress::distill::student::{Student, TeacherLogits};
@@ -15,8 +14,7 @@ use crate::error::{Error, Result};
 use crate::model::Workspace;
 use crate::train::TrainConfig;
 use crate::version::model::Model;
-use crate::version::recipe::Step;
-use crate::version::store::Version;
+use crate::version::recipe::DistillStep;
 use std::sync::Arc;
 
 /// Teacher forward passes per slice of work (one "step" of the budget is one batch).
@@ -33,21 +31,17 @@ pub struct DistillWork {
 }
 
 impl DistillWork {
-    pub fn start(step: &Step, parent: Option<&Version>, seed: u64) -> Result<Self> {
-        let Step::Distill {
+    /// A student of `teacher` (the parent's model, of any kind).
+    pub fn start(step: &DistillStep, teacher: &Model, seed: u64) -> Result<Self> {
+        let DistillStep {
             hidden,
             epochs,
             temperature,
             alpha,
             lr,
             weight_decay,
-        } = step
-        else {
-            return Err(Error::NotReady {
-                what: "a distill step",
-            });
-        };
-        let teacher = chain::needs_parent(step, parent)?.model.clone();
+        } = step;
+        let teacher = teacher.clone();
         let d = TrainConfig::default();
         let cfg = TrainConfig {
             hidden: hidden.clone(),

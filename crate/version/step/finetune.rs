@@ -12,10 +12,10 @@ use super::{progress, JobProgress, Work};
 use crate::compress::quantize::qat::QatTrainer;
 use crate::compress::quantize::{LayerCodes, QuantizedMlp};
 use crate::data::Dataset;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Dense, Mlp};
 use crate::version::model::Model;
-use crate::version::recipe::Step;
+use crate::version::recipe::{FinetuneStep, Step};
 use crate::version::store::Version;
 use ndarray::Array1;
 
@@ -39,27 +39,21 @@ impl Work for FloatWork {
     }
 }
 
-/// Starts the fine-tuning that fits the parent's format.
+/// Starts the fine-tuning that fits the format of the parent `v`.
 ///
 /// # Errors
 /// `Unsupported` for binary parents and quantized parents of unknown format.
 pub fn start(
-    step: &Step,
-    parent: Option<&Version>,
+    step: &FinetuneStep,
+    v: &Version,
     train: &Dataset,
     seed: u64,
 ) -> Result<Box<dyn Work>> {
-    let Step::Finetune {
+    let FinetuneStep {
         epochs,
         lr,
         weight_decay,
-    } = step
-    else {
-        return Err(Error::NotReady {
-            what: "a finetune step",
-        });
-    };
-    let v = chain::needs_parent(step, parent)?;
+    } = step;
     let n = train.len();
     match &v.model {
         Model::Float(m) => {
@@ -84,11 +78,7 @@ pub fn start(
         }
         Model::Quantized(q) => {
             let Some((format, activations)) = v.recipe.steps.iter().rev().find_map(|s| match s {
-                Step::Quantize {
-                    format,
-                    activations,
-                    ..
-                } => Some((*format, *activations)),
+                Step::Quantize(q) => Some((q.format, q.activations)),
                 _ => None,
             }) else {
                 return Err(chain::unknown_format(v));

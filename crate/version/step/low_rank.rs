@@ -3,16 +3,15 @@
 //! 2014). A rank k factors the first layer (capped at min(n_in, n_out)); `energy e` factors
 //! every layer at the fewest singular values keeping the fraction e of Σσ².
 
-use super::chain;
 use super::float_run::{finetune_config, FloatRun};
 use super::{progress, JobProgress, Work};
 use crate::compress::low_rank::finetune::{fine_tuner, FinetuneScope};
 use crate::compress::low_rank::{LayerRank, LowRank, LowRankParams};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::model::Mlp;
 use crate::version::model::Model;
-use crate::version::recipe::{RankChoice, Step};
-use crate::version::store::Version;
+use crate::version::recipe::{LowRankStep, RankChoice};
 
 pub struct LowRankWork {
     factored: Option<LowRank>,
@@ -20,25 +19,12 @@ pub struct LowRankWork {
 }
 
 impl LowRankWork {
-    pub fn start(
-        step: &Step,
-        parent: Option<&Version>,
-        train: &Dataset,
-        seed: u64,
-    ) -> Result<Self> {
-        let Step::LowRank {
+    /// Factoring `mlp`, an unfactored, unpruned float network.
+    pub fn start(step: &LowRankStep, mlp: &Mlp, train: &Dataset, seed: u64) -> Result<Self> {
+        let LowRankStep {
             rank,
             finetune_epochs,
-        } = step
-        else {
-            return Err(Error::NotReady {
-                what: "a lowrank step",
-            });
-        };
-        let mlp = chain::float_input(step, parent)?;
-        if let Some(v) = parent {
-            chain::check_plain(step, v, mlp)?;
-        }
+        } = step;
         let layers = match *rank {
             RankChoice::Rank(k) => {
                 let first = mlp.layers.first().ok_or(Error::NotReady {

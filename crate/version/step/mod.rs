@@ -98,29 +98,38 @@ impl Job {
                 what: "training digits (load MNIST first)",
             });
         }
+        // Each step gets its own settings and the input it works on, checked here in the
+        // step's words: the parent it needs, float weights, an unfactored or unpruned net.
+        let input = || chain::needs_parent(step, parent);
+        let float = || chain::float_input(step, input()?);
+        let plain_float = || chain::plain_float_input(step, input()?);
         let work: Box<dyn Work> = match step {
-            Step::Train { .. } if parent.is_some() => return Err(chain::train_not_first()),
-            Step::Train { .. } => Box::new(train::TrainWork::start(step, train, seed)?),
-            Step::Prune { .. } => Box::new(prune::PruneWork::start(step, parent, train, seed)?),
-            Step::Neurons { .. } => Box::new(prune::NeuronsWork::start(step, parent, train, seed)?),
-            Step::Quantize { .. } => {
-                Box::new(quantize::QuantizeWork::start(step, parent, train, seed)?)
+            Step::Train(_) if parent.is_some() => return Err(chain::train_not_first()),
+            Step::Train(s) => Box::new(train::TrainWork::start(s, train, seed)?),
+            Step::Prune(s) => {
+                let v = input()?;
+                let m = chain::float_input(step, v)?;
+                Box::new(prune::PruneWork::start(s, v, m, train, seed)?)
             }
-            Step::Share { .. } => Box::new(quantize::ShareWork::start(step, parent, train, seed)?),
+            Step::Neurons(s) => {
+                Box::new(prune::NeuronsWork::start(s, plain_float()?, train, seed)?)
+            }
+            Step::Quantize(s) => Box::new(quantize::QuantizeWork::start(s, float()?, train, seed)?),
+            Step::Share(s) => Box::new(quantize::ShareWork::start(s, float()?, train, seed)?),
             Step::Huffman => {
-                let v = chain::needs_parent(step, parent)?;
-                let mut q = chain::huffman_input(v)?.clone();
+                let mut q = chain::huffman_input(input()?)?.clone();
                 q.huffman = true;
                 Box::new(Ready(Model::Quantized(q), "Huffman coding"))
             }
-            Step::LowRank { .. } => {
-                Box::new(low_rank::LowRankWork::start(step, parent, train, seed)?)
-            }
-            Step::Distill { .. } => Box::new(distill::DistillWork::start(step, parent, seed)?),
-            Step::Binarize { .. } => {
-                Box::new(binarize::BinarizeWork::start(step, parent, train, seed)?)
-            }
-            Step::Finetune { .. } => finetune::start(step, parent, train, seed)?,
+            Step::LowRank(s) => Box::new(low_rank::LowRankWork::start(
+                s,
+                plain_float()?,
+                train,
+                seed,
+            )?),
+            Step::Distill(s) => Box::new(distill::DistillWork::start(s, &input()?.model, seed)?),
+            Step::Binarize(s) => Box::new(binarize::BinarizeWork::start(s, parent, train, seed)?),
+            Step::Finetune(s) => finetune::start(s, input()?, train, seed)?,
         };
         Ok(Job {
             step: step.clone(),

@@ -6,7 +6,6 @@
 //! the retraining minimises the distillation loss against the unpruned parent's logits (Hinton
 //! et al. 2015) instead of the labels alone.
 
-use super::chain;
 use super::float_run::{finetune_config, FloatRun};
 use super::teacher::parent_logits;
 use super::{progress, JobProgress, Work};
@@ -18,7 +17,7 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::model::Mlp;
 use crate::version::model::Model;
-use crate::version::recipe::Step;
+use crate::version::recipe::{NeuronsStep, PruneStep};
 use crate::version::store::Version;
 
 pub struct PruneWork {
@@ -36,13 +35,15 @@ pub struct PruneWork {
 }
 
 impl PruneWork {
+    /// Pruning `mlp`, the float weights of `parent` (whose logits teach when the step distils).
     pub fn start(
-        step: &Step,
-        parent: Option<&Version>,
+        step: &PruneStep,
+        parent: &Version,
+        mlp: &Mlp,
         train: &Dataset,
         seed: u64,
     ) -> Result<Self> {
-        let Step::Prune {
+        let PruneStep {
             criterion,
             sparsity,
             global,
@@ -51,13 +52,7 @@ impl PruneWork {
             weight_decay,
             rounds,
             distill,
-        } = step
-        else {
-            return Err(Error::NotReady {
-                what: "a prune step",
-            });
-        };
-        let mlp = chain::float_input(step, parent)?;
+        } = step;
         let params = Params {
             criterion: *criterion,
             scope: if *global { Scope::Global } else { Scope::Layer },
@@ -68,10 +63,10 @@ impl PruneWork {
         // Checked now, so a wrong number of sparsities is reported before any work.
         params.targets(mlp)?;
         let rounds = (*rounds).max(1);
-        let teacher = match (distill, parent) {
-            (Some(d), Some(v)) if *finetune_epochs > 0.0 => {
+        let teacher = match distill {
+            Some(d) if *finetune_epochs > 0.0 => {
                 d.check()?;
-                Some((parent_logits(&v.model, train)?, *d))
+                Some((parent_logits(&parent.model, train)?, *d))
             }
             _ => None,
         };
@@ -166,26 +161,13 @@ pub struct NeuronsWork {
 }
 
 impl NeuronsWork {
-    pub fn start(
-        step: &Step,
-        parent: Option<&Version>,
-        train: &Dataset,
-        seed: u64,
-    ) -> Result<Self> {
-        let Step::Neurons {
+    /// Removing neurons from `mlp`, an unfactored float network.
+    pub fn start(step: &NeuronsStep, mlp: &Mlp, train: &Dataset, seed: u64) -> Result<Self> {
+        let NeuronsStep {
             fraction,
             finetune_epochs,
             lr,
-        } = step
-        else {
-            return Err(Error::NotReady {
-                what: "a neurons step",
-            });
-        };
-        let mlp = chain::float_input(step, parent)?;
-        if let Some(v) = parent {
-            chain::check_plain(step, v, mlp)?;
-        }
+        } = step;
         let p = StructuredParams {
             fraction: vec![*fraction],
             seed,

@@ -5,7 +5,6 @@
 //! A pruned parent keeps its mask, so the codes of the kept weights are stored sparsely (gap
 //! index) wherever that is smaller than dense codes.
 
-use super::chain;
 use super::float_run::steps_for;
 use super::{progress, JobProgress, Work};
 use crate::compress::quantize::finetune::CentroidTrainer;
@@ -13,9 +12,9 @@ use crate::compress::quantize::qat::QatTrainer;
 use crate::compress::quantize::{self, Params, QuantizedMlp, Scheme, Training};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::model::Mlp;
 use crate::version::model::Model;
-use crate::version::recipe::{QuantFormat, Step};
-use crate::version::store::Version;
+use crate::version::recipe::{QuantFormat, QuantizeStep, ShareStep};
 
 /// The centroid learning rate when the recipe sets none (Deep Compression's setting here).
 pub const CENTROID_LR: f32 = 1e-4;
@@ -70,24 +69,14 @@ pub struct QuantizeWork {
 }
 
 impl QuantizeWork {
-    pub fn start(
-        step: &Step,
-        parent: Option<&Version>,
-        train: &Dataset,
-        seed: u64,
-    ) -> Result<Self> {
-        let Step::Quantize {
+    /// Quantizing the float network `mlp`.
+    pub fn start(step: &QuantizeStep, mlp: &Mlp, train: &Dataset, seed: u64) -> Result<Self> {
+        let QuantizeStep {
             format,
             qat_epochs,
             activations,
             lr,
-        } = step
-        else {
-            return Err(Error::NotReady {
-                what: "a quantize step",
-            });
-        };
-        let mlp = chain::float_input(step, parent)?;
+        } = step;
         let params = params_for(*format, *activations, *qat_epochs, *lr, seed, train.len())?;
         let mut work = QuantizeWork {
             params,
@@ -149,23 +138,13 @@ pub struct ShareWork {
 }
 
 impl ShareWork {
-    pub fn start(
-        step: &Step,
-        parent: Option<&Version>,
-        train: &Dataset,
-        seed: u64,
-    ) -> Result<Self> {
-        let Step::Share {
+    /// Sharing the weights of the float network `mlp`.
+    pub fn start(step: &ShareStep, mlp: &Mlp, train: &Dataset, seed: u64) -> Result<Self> {
+        let ShareStep {
             bits,
             finetune_epochs,
             lr,
-        } = step
-        else {
-            return Err(Error::NotReady {
-                what: "a share step",
-            });
-        };
-        let mlp = chain::float_input(step, parent)?;
+        } = step;
         let p = Params {
             scheme: Scheme::KMeans,
             bits: *bits,

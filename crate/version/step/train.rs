@@ -9,27 +9,22 @@ use crate::error::Result;
 use crate::model::Mlp;
 use crate::train::TrainConfig;
 use crate::version::model::Model;
-use crate::version::recipe::Step;
+use crate::version::recipe::TrainStep;
 
 pub struct TrainWork {
     run: FloatRun,
 }
 
 impl TrainWork {
-    pub fn start(step: &Step, train: &Dataset, seed: u64) -> Result<Self> {
-        let Step::Train {
+    pub fn start(step: &TrainStep, train: &Dataset, seed: u64) -> Result<Self> {
+        let TrainStep {
             hidden,
             epochs,
             lr,
             weight_decay,
             batch,
             ..
-        } = step
-        else {
-            return Err(crate::Error::NotReady {
-                what: "a train step",
-            });
-        };
+        } = step;
         let d = TrainConfig::default();
         let cfg = TrainConfig {
             hidden: hidden.clone(),
