@@ -6,7 +6,11 @@
 //!
 //! Phase 2, by output neurons (a shard takes rows n0..n1 of every W_l): the weight gradient
 //! ∂L/∂W_l[n0..n1] = δ_l[:, n0..n1]ᵀ·a_{l−1} over the whole batch, the bias gradient, the
-//! optimizer update and mask of those rows, and their packed Wᵀ panels for the next forward.
+//! optimizer update and mask of those rows, and their packed Wᵀ panels for the next forward,
+//! all four per panel of 8 rows while it is in L1 (the gradient never reaches memory).
+//!
+//! One thread runs this step too (one shard, no fork): the serial step in `trainer.rs` remains
+//! for custom losses and frozen layers, and is the oracle the tests compare against.
 //!
 //! This is data parallelism (Dean et al., "Large scale distributed deep networks", NIPS 2012)
 //! with the gradient reduction replaced by a split over neurons: no shard sums a partial
@@ -22,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::model::loss::{log_sum_exp, softmax_in_place};
 use crate::model::mlp::MAX_HIDDEN_LAYERS;
 use crate::model::{Mlp, Workspace};
-use crate::tensor::kernels::{self, packed::pack_block, par, PackedBt};
+use crate::tensor::kernels::{self, packed::pack_block, packed::PANEL, par, PackedBt};
 use crate::tensor::{argmax, as_slice};
 
 /// Most layers a network has (hidden layers plus the output layer).
@@ -152,7 +156,6 @@ fn cross_entropy_row(z: &[f32], y: u8, inv_b: f32, d: &mut [f32]) -> Result<(f32
 struct Neurons<'a> {
     first: usize,
     n: usize,
-    g_w: &'a mut [f32],
     g_b: &'a mut [f32],
     rows: [&'a mut [f32]; 6],
     mask: Option<&'a [f32]>,
@@ -166,7 +169,6 @@ impl<'a> Neurons<'a> {
         let mut rest = Neurons {
             first: self.first + at,
             n: self.n - at,
-            g_w: cut(&mut self.g_w, at * n_in),
             g_b: cut(&mut self.g_b, at),
             mask: self.mask.map(|m| &m[(at * n_in).min(m.len())..]),
             panels: cut(&mut self.panels, at * n_in),
@@ -191,37 +193,75 @@ struct Batch<'a> {
     hyper: Hyper,
 }
 
-/// Phase 2 on one shard's neurons of every layer.
-fn neurons(batch: &Batch<'_>, shard: &mut [Neurons<'_>], sizes: &[usize]) -> Result<()> {
-    for (l, nb) in shard.iter_mut().enumerate() {
-        let (n_in, n_out) = (sizes[l], sizes[l + 1]);
-        let (delta, input) = batch.operands[l];
-        let (first, n) = (nb.first, nb.n);
-        kernels::gemm_tn_block((n_out, n_in, batch.b), delta, input, (first, n), nb.g_w)?;
-        nb.g_b.fill(0.0);
+thread_local! {
+    /// One panel's weight gradient (`PANEL` × n_in floats), per thread: grows once, then reused.
+    static PANEL_GRAD: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Phase 2 on one shard's neurons of every layer, one panel of `PANEL` output rows at a time:
+/// that panel's weight and bias gradients, its optimizer update and its packed Wᵀ, while its
+/// rows (8 × n_in floats: 25 KB for LeNet's first layer) are in L1. The weight gradient lives
+/// only in a per-thread panel buffer: layer-wide passes wrote the whole 940 KB gradient out and
+/// read it back, then streamed W through the cache twice more (update, packing). Returns
+/// whether every updated weight is finite.
+fn neurons(batch: &Batch<'_>, shard: &mut [Neurons<'_>], sizes: &[usize]) -> Result<bool> {
+    PANEL_GRAD.with(|cell| {
+        let mut g_w = cell.borrow_mut();
+        let mut finite = true;
+        for (l, nb) in shard.iter_mut().enumerate() {
+            g_w.resize(PANEL * sizes[l], 0.0);
+            finite &= neuron_panels(batch, l, nb, (sizes[l], sizes[l + 1]), &mut g_w)?;
+        }
+        Ok(finite)
+    })
+}
+
+/// [`neurons`] on layer `l`'s rows, with `g_w` (`PANEL` × n_in) as the gradient scratch.
+fn neuron_panels(
+    batch: &Batch<'_>,
+    l: usize,
+    nb: &mut Neurons<'_>,
+    (n_in, n_out): (usize, usize),
+    g_w: &mut [f32],
+) -> Result<bool> {
+    let (delta, input) = batch.operands[l];
+    let [w, b, m_w, m_b, v_w, v_b] = &mut nb.rows;
+    let adam = !v_w.is_empty();
+    let mut finite = true;
+    for g0 in (0..nb.n).step_by(PANEL) {
+        let r = PANEL.min(nb.n - g0);
+        let (rows, cols) = (g0 * n_in..(g0 + r) * n_in, g0..g0 + r);
+        let first = nb.first + g0;
+        let g_w = &mut g_w[..r * n_in];
+        kernels::gemm_tn_block((n_out, n_in, batch.b), delta, input, (first, r), g_w)?;
+        let g_b = &mut nb.g_b[cols.clone()];
+        g_b.fill(0.0);
         for row in delta.chunks_exact(n_out).take(batch.b) {
-            nb.g_b
-                .iter_mut()
-                .zip(&row[first..first + n])
+            g_b.iter_mut()
+                .zip(&row[first..first + r])
                 .for_each(|(g, d)| *g += d);
         }
-        let [w, b, m_w, m_b, v_w, v_b] = &mut nb.rows;
-        batch.hyper.update(
+        let w = &mut w[rows.clone()];
+        finite &= batch.hyper.update(
             Rows {
                 w,
-                b,
-                m_w,
-                m_b,
-                v_w,
-                v_b,
+                b: &mut b[cols.clone()],
+                m_w: &mut m_w[rows.clone()],
+                m_b: &mut m_b[cols.clone()],
+                v_w: if adam {
+                    &mut v_w[rows.clone()]
+                } else {
+                    &mut []
+                },
+                v_b: if adam { &mut v_b[cols] } else { &mut [] },
             },
-            nb.g_w,
-            nb.g_b,
-            nb.mask,
+            g_w,
+            g_b,
+            nb.mask.map(|m| &m[rows]),
         );
-        pack_block(n_in, w, nb.panels)?;
+        pack_block(n_in, w, &mut nb.panels[g0 * n_in..(g0 + PANEL) * n_in])?;
     }
-    Ok(())
+    Ok(finite)
 }
 
 /// Runs phase 1 on `shards` shards of `e`, in parallel.
@@ -233,7 +273,7 @@ fn run_examples(net: &Net<'_>, e: Examples<'_>, shards: usize, widths: &[usize])
     let at = (e.n * left / shards).next_multiple_of(4);
     let d = net.mlp.n_in();
     let (lo, hi) = e.split(at, d, widths);
-    let (a, b) = par::join(
+    let (a, b) = par::join_spinning(
         || run_examples(net, lo, left, widths),
         || run_examples(net, hi, shards - left, widths),
     );
@@ -246,7 +286,7 @@ fn run_neurons(
     parts: &mut [Neurons<'_>],
     shards: usize,
     sizes: &[usize],
-) -> Result<()> {
+) -> Result<bool> {
     if shards <= 1 {
         return neurons(batch, parts, sizes);
     }
@@ -257,11 +297,11 @@ fn run_neurons(
         rest[l] = nb.split(at, sizes[l]);
     }
     let rest = &mut rest[..parts.len()];
-    let (a, b) = par::join(
+    let (a, b) = par::join_spinning(
         || run_neurons(batch, parts, left, sizes),
         || run_neurons(batch, rest, shards - left, sizes),
     );
-    a.and(b)
+    Ok(a? & b?)
 }
 
 /// The trainer's buffers one step works on.
@@ -277,8 +317,9 @@ pub(crate) struct Step<'a> {
 }
 
 /// One step on the batch `idx` in `shards` shards. `ws.packed` must hold the current weights'
-/// panels; on return it holds the updated weights' panels. Returns (mean loss, correct); with a
-/// non-finite loss nothing is updated, as in the serial step.
+/// panels; on return it holds the updated weights' panels. Returns (mean loss, correct, whether
+/// every updated weight is finite); with a non-finite loss nothing is updated, as in the serial
+/// step.
 ///
 /// # Errors
 /// `ShapeMismatch` if a buffer does not match the network; `BadData` for a bad label or index.
@@ -287,7 +328,7 @@ pub(crate) fn step(
     data: &Dataset,
     idx: &[u32],
     shards: usize,
-) -> Result<(f32, usize)> {
+) -> Result<(f32, usize, bool)> {
     let Step {
         mlp,
         opt,
@@ -355,7 +396,7 @@ pub(crate) fn step(
     let loss = (loss_sum * inv_b as f64) as f32;
     let n_correct = correct[..b].iter().map(|&c| c as usize).sum();
     if !loss.is_finite() {
-        return Ok((loss, n_correct));
+        return Ok((loss, n_correct, true));
     }
 
     let mut operands: [(&[f32], &[f32]); MAX_LAYERS] = Default::default();
@@ -377,17 +418,16 @@ pub(crate) fn step(
     let per_layer = mlp
         .layers
         .iter_mut()
-        .zip(grads.w.iter_mut().zip(grads.b.iter_mut()))
+        .zip(grads.b.iter_mut())
         .zip(state)
         .zip(packed.iter_mut());
-    for (nb, (((layer, (g_w, g_b)), (m_w, m_b, v_w, v_b)), bt)) in parts.iter_mut().zip(per_layer) {
+    for (nb, (((layer, g_b), (m_w, m_b, v_w, v_b)), bt)) in parts.iter_mut().zip(per_layer) {
         let (n, k) = (layer.n_out(), layer.n_in());
         bt.reshape(n, k);
         let crate::model::Dense { w, b, mask, .. } = layer;
         *nb = Neurons {
             first: 0,
             n,
-            g_w: g_w.as_slice_mut().unwrap_or_default(),
             g_b: g_b.as_slice_mut().unwrap_or_default(),
             rows: [
                 w.as_slice_mut().unwrap_or_default(),
@@ -401,8 +441,8 @@ pub(crate) fn step(
             panels: bt.panels_mut(),
         };
     }
-    run_neurons(&batch, &mut parts[..n_layers], shards, sizes)?;
-    Ok((loss, n_correct))
+    let finite = run_neurons(&batch, &mut parts[..n_layers], shards, sizes)?;
+    Ok((loss, n_correct, finite))
 }
 
 /// One shard of rows for [`forward_packed`]: its input rows and its rows of every layer.
@@ -505,7 +545,8 @@ mod tests {
         }
     }
 
-    /// Trains with `shards` shards and returns the model, every step's loss and correct count.
+    /// Trains with `shards` shards (0: the serial step, which a custom loss takes) and returns
+    /// the model, every step's loss and correct count.
     fn train(cfg: &TrainConfig, shards: usize, masked: bool) -> (Mlp, Vec<(f32, usize)>) {
         let d = data(120);
         let mut t = Trainer::new(cfg.clone(), d.len()).unwrap();
@@ -515,23 +556,33 @@ mod tests {
             t.mlp.layers[0].mask = Some(mask);
             t.mlp.apply_masks();
         }
-        t.set_shards(shards);
+        t.set_shards(shards.max(1));
+        let mut serial_loss = crate::train::trainer::cross_entropy(t.mlp.n_out());
         let mut out = Vec::new();
         // Chunks of 3 steps: the first step of each chunk packs afresh; each epoch (120 = 3·32 +
         // 24 examples) ends with a short batch, still cut into shards.
         for _ in 0..6 {
-            let p = t.run(&d, 3).unwrap();
+            let p = if shards == 0 {
+                t.run_with(&d, 3, &mut serial_loss).unwrap()
+            } else {
+                t.run(&d, 3).unwrap()
+            };
             out.push((p.loss, p.samples));
         }
         for _ in 0..3 {
-            let (l, c, _) = t.step(&d).unwrap();
+            let (l, c, _) = if shards == 0 {
+                t.step_with(&d, &mut serial_loss).unwrap()
+            } else {
+                t.step(&d).unwrap()
+            };
             out.push((l, c));
         }
         (t.mlp, out)
     }
 
-    /// Any shard count gives bit-identical weights and losses to the serial step, with SGD
-    /// and Adam, weight decay, a pruning mask and a short last batch.
+    /// Any shard count (1 included: one thread takes this step too) gives bit-identical
+    /// weights and losses to the serial step, with SGD and Adam, weight decay, a pruning mask
+    /// and a short last batch.
     #[test]
     fn shards_give_the_serial_numbers_exactly() {
         for (optimizer, hidden) in [
@@ -551,9 +602,9 @@ mod tests {
                 ..Default::default()
             };
             for masked in [false, true] {
-                let (serial, losses) = train(&cfg, 1, masked);
+                let (serial, losses) = train(&cfg, 0, masked);
                 assert!(losses.iter().all(|(l, _)| l.is_finite()));
-                for shards in [2, 3, 4] {
+                for shards in [1, 2, 3, 4] {
                     let (m, l) = train(&cfg, shards, masked);
                     assert_eq!(l, losses, "{optimizer:?} masked={masked} shards={shards}");
                     assert!(m == serial, "{optimizer:?} masked={masked} shards={shards}");

@@ -72,6 +72,8 @@ pub struct Trainer {
     /// Whether `ws.packed` holds the current weights' panels (only within one chunk: between
     /// calls the caller may change `mlp`).
     panels_fresh: bool,
+    /// Whether every weight was finite after the last step (the divergence guard).
+    weights_finite: bool,
     /// Per-example loss and correctness of the data-parallel step's batch.
     row_loss: Vec<f32>,
     row_correct: Vec<u8>,
@@ -120,6 +122,7 @@ impl Trainer {
             last_sane: true,
             shards: 0,
             panels_fresh: false,
+            weights_finite: true,
             row_loss: vec![0.0; cfg.batch_size],
             row_correct: vec![0; cfg.batch_size],
             mlp,
@@ -151,11 +154,6 @@ impl Trainer {
     /// True once the configured number of epochs is done.
     pub fn done(&self) -> bool {
         self.epoch() >= self.cfg.epochs
-    }
-
-    /// Gradients of the last step (for importance scores).
-    pub fn grads(&self) -> &Grads {
-        &self.grads
     }
 
     /// Call after changing the model's shape or masks: resizes gradients and optimizer state.
@@ -237,12 +235,15 @@ impl Trainer {
             self.shards
         };
         let shards = parallel::shard_count(threads, b);
-        if let (Loss::CrossEntropy, false, true) = (&loss, any_frozen, shards > 1) {
+        // Cross-entropy on unfrozen layers takes the data-parallel step even on one thread: its
+        // phase 2 fuses the gradient, update and packing per panel (see `train::parallel`), and
+        // it gives the serial step's numbers exactly.
+        if let (Loss::CrossEntropy, false) = (&loss, any_frozen) {
             if !self.panels_fresh {
                 self.ws.pack(&self.mlp)?;
             }
             self.panels_fresh = false;
-            let (l, correct) = parallel::step(
+            let (l, correct, finite) = parallel::step(
                 parallel::Step {
                     mlp: &mut self.mlp,
                     opt: &mut self.opt,
@@ -257,6 +258,7 @@ impl Trainer {
                 &self.idx,
                 shards,
             )?;
+            self.weights_finite = finite;
             if l.is_finite() {
                 self.step += 1;
                 // The step packed the updated weights' panels for the next forward.
@@ -284,11 +286,13 @@ impl Trainer {
             self.grads.w[i].fill(0.0);
             self.grads.b[i].fill(0.0);
         }
-        self.opt.step(&mut self.mlp, &self.grads)?;
+        self.weights_finite = self.opt.step(&mut self.mlp, &self.grads)?;
         if any_frozen {
             for (i, _) in self.frozen.iter().enumerate().filter(|(_, &f)| f) {
                 self.mlp.layers[i].clone_from(&self.last_good.layers[i]);
             }
+            // A frozen layer's update may have overflowed before it was restored.
+            self.weights_finite = self.mlp.is_finite();
         }
         self.step += 1;
         Ok((l, correct, b))

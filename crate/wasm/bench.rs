@@ -171,8 +171,8 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
     }
 
     // The training step as the page runs it: chunks of 20 steps through `Trainer::run` (a chunk
-    // runs on a pool worker in the threaded build). The serial step (1 shard) first, then, in
-    // the threaded build, the data-parallel step with one shard per thread; best of 5 windows.
+    // runs on a pool worker in the threaded build). One shard (the step on one thread) first,
+    // then, in the threaded build, one shard per thread; best of 5 windows.
     let data = Dataset::synthetic(6400);
     let step_flops =
         2.0 * 64.0 * (3.0 * (784.0 * 300.0 + 300.0 * 100.0 + 100.0 * 10.0) - 784.0 * 300.0);
@@ -230,6 +230,28 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
         });
         rows.push(Row {
             name: "fork-join of two pool workers (rayon::join)".to_string(),
+            ms: joined - serial / 2.0,
+            gflops: 0.0,
+            note: format!(
+                "{:.1} µs over half of {:.1} µs of work ({:.2}× speed-up)",
+                (joined - serial / 2.0) * 1e3,
+                serial * 1e3,
+                serial / joined
+            ),
+        });
+        // The same with the second worker spinning between forks (what a training chunk uses).
+        let work_ok = || Ok(work());
+        let (serial, joined) = kernels::par::in_pool_spinning(|| {
+            let serial = best(min_ms, &mut || {
+                std::hint::black_box((work(), work()));
+            });
+            let joined = best(min_ms, &mut || {
+                let _ = std::hint::black_box(kernels::par::join_spinning(work_ok, work_ok));
+            });
+            (serial, joined)
+        });
+        rows.push(Row {
+            name: "fork-join with a spinning helper (training's join)".to_string(),
             ms: joined - serial / 2.0,
             gflops: 0.0,
             note: format!(

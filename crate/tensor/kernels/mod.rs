@@ -11,6 +11,8 @@ pub mod int8;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 pub mod packed;
+#[cfg(feature = "threads")]
+pub mod pair;
 pub mod par;
 pub mod scalar;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

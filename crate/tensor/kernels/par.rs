@@ -67,6 +67,40 @@ where
     }
 }
 
+/// [`join`] for halves that return a `Result`: inside [`in_pool_spinning`] the second half runs
+/// on a worker that spins between forks (see `pair.rs`), else as [`join`].
+///
+/// # Errors
+/// Whatever `a` and `b` return.
+pub fn join_spinning<T: Send>(
+    a: impl FnOnce() -> crate::Result<T> + Send,
+    b: impl FnOnce() -> crate::Result<T> + Send,
+) -> (crate::Result<T>, crate::Result<T>) {
+    #[cfg(feature = "threads")]
+    {
+        super::pair::join(a, b)
+    }
+    #[cfg(not(feature = "threads"))]
+    {
+        (a(), b())
+    }
+}
+
+/// [`in_pool`] with a second pool worker spinning for the whole call to serve the
+/// [`join_spinning`]s of `f` (a chunk of training steps forks twice per step; a sleeping worker
+/// costs a futex wake-up per fork). Only for work whose parallelism is such joins: the spinning
+/// worker takes no other rayon work meanwhile.
+pub fn in_pool_spinning<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    #[cfg(feature = "threads")]
+    {
+        super::pair::with_helper(f)
+    }
+    #[cfg(not(feature = "threads"))]
+    {
+        f()
+    }
+}
+
 /// Runs `f` on a worker of the pool and waits for it (with the `threads` feature; else here).
 /// A chunk of training steps runs this way, so the step's fork-joins are joins between pool
 /// workers, which find each other spinning, instead of wake-ups of the pool from outside.

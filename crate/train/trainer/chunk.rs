@@ -45,9 +45,9 @@ impl Trainer {
     /// `Diverged` if the loss becomes NaN or infinite (the weights from the start of this
     /// chunk are restored and the optimizer state is cleared); `NotReady` if already done.
     pub fn run(&mut self, data: &Dataset, max_steps: usize) -> Result<Progress> {
-        // The whole chunk runs on a pool worker (threaded build), so each step's two
-        // fork-joins are between workers that are awake.
-        par::in_pool(|| self.run_inner(data, max_steps, &mut Loss::CrossEntropy))
+        // The whole chunk runs on a pool worker (threaded build) with a second worker spinning
+        // for it, so each step's two fork-joins are between workers that are awake.
+        par::in_pool_spinning(|| self.run_inner(data, max_steps, &mut Loss::CrossEntropy))
     }
 
     /// [`Trainer::run`] with the given loss.
@@ -89,7 +89,7 @@ impl Trainer {
         let mut worst = 0.0f32;
         for _ in 0..max_steps.max(1) {
             let (l, correct, b) = self.step_inner(data, loss)?;
-            if !l.is_finite() || !self.mlp.is_finite() {
+            if !l.is_finite() || !self.weights_finite {
                 self.mlp.clone_from(&self.last_good);
                 self.opt.reset(&self.mlp);
                 self.last_sane = true;
