@@ -7,6 +7,7 @@
 super::ids::catalogue_ids! {
     Missing
     TheNetworkHasNoLayers = "the network has no layers",
+    AParallelHalfDidNotRun = "a parallel half did not run",
     DecomposeTheModelFirst = "decompose the model first",
     DecomposeTheModelAndMoveACutFirst = "decompose the model and move a cut first",
     StartAnExperimentFirst = "start an experiment first",

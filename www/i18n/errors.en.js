@@ -194,6 +194,7 @@ export default {
   'err.reason.IsBeyondTheTestSet': "is beyond the test set",
   // ---------- what is not ready (crate/error/missing.rs) ----------
   'err.missing.TheNetworkHasNoLayers': "the network has no layers",
+  'err.missing.AParallelHalfDidNotRun': "a parallel half did not run",
   'err.missing.DecomposeTheModelFirst': "decompose the model first",
   'err.missing.DecomposeTheModelAndMoveACutFirst': "decompose the model and move a cut first",
   'err.missing.StartAnExperimentFirst': "start an experiment first",

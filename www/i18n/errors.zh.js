@@ -193,6 +193,7 @@ export default {
   'err.reason.IsBeyondTheTestSet': "超出了测试集",
   // ---------- what is not ready (crate/error/missing.rs) ----------
   'err.missing.TheNetworkHasNoLayers': "网络没有任何层",
+  'err.missing.AParallelHalfDidNotRun': "并行计算的一半没有运行",
   'err.missing.DecomposeTheModelFirst': "请先分解模型",
   'err.missing.DecomposeTheModelAndMoveACutFirst': "请先分解模型并移动一个截断点",
   'err.missing.StartAnExperimentFirst': "请先开始一个实验",

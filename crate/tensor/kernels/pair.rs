@@ -266,7 +266,7 @@ pub fn join<T: Send>(
     task();
     let rb = rb.unwrap_or_else(|| {
         Err(Error::NotReady {
-            what: "a parallel half did not run",
+            what: crate::error::Missing::AParallelHalfDidNotRun,
         })
     });
     (ra, rb)
