@@ -22,7 +22,8 @@ test.beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shrink-state-'));
   const www = path.join(__dirname, '..', '..', 'www');
   fs.mkdirSync(path.join(dir, 'i18n'));
-  for (const f of ['state.js', 'i18n.js', 'i18n/en.js', 'i18n/zh.js']) fs.copyFileSync(path.join(www, f), path.join(dir, f));
+  const catalogues = fs.readdirSync(path.join(www, 'i18n')).filter((f) => f.endsWith('.js')).map((f) => `i18n/${f}`);
+  for (const f of ['state.js', 'i18n.js', ...catalogues]) fs.copyFileSync(path.join(www, f), path.join(dir, f));
   fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}');
   S = await import(pathToFileURL(path.join(dir, 'state.js')).href);
   I = await import(pathToFileURL(path.join(dir, 'i18n.js')).href);
