@@ -180,9 +180,32 @@ fn small(widths: &[usize]) -> bool {
     widths.len() <= 3 && widths.iter().all(|&w| w <= 32)
 }
 
-/// Joins the outcomes of the stages an input went through (parse, check, apply).
-fn stages(which: u8, parts: &[String]) -> String {
-    format!("{which}/{}", parts.join(" / "))
+/// The outcomes of the stages one document went through: the parse, then `check`, then, when
+/// the settings are valid and `cheap` says so, `apply` on the tiny fixtures.
+fn stages<T>(
+    parsed: Result<T, String>,
+    check: impl FnOnce(&T) -> shrink::Result<()>,
+    cheap: impl FnOnce(&T) -> bool,
+    apply: impl FnOnce(T) -> String,
+) -> Vec<String> {
+    let p = match parsed {
+        Ok(p) => p,
+        Err(e) => return vec![e],
+    };
+    let checked = check(&p);
+    let mut v = vec!["parsed".into(), outcome(&checked)];
+    if checked.is_ok() && cheap(&p) {
+        v.push(apply(p));
+    }
+    v
+}
+
+/// Stages for a type whose `check` is all there is to run.
+fn check_only<T>(
+    parsed: Result<T, String>,
+    check: impl FnOnce(&T) -> shrink::Result<()>,
+) -> Vec<String> {
+    stages(parsed, check, |_| false, |_| String::new())
 }
 
 pub fn run(input: &[u8]) -> String {
@@ -193,114 +216,71 @@ pub fn run(input: &[u8]) -> String {
     let mlp = tiny_model();
     let which = which % 11;
     let parts = match which {
-        0 => match parse::<TrainConfig>(text) {
-            Ok(c) => {
-                let checked = c.check();
-                let mut v = vec!["parsed".into(), outcome(&checked)];
-                if checked.is_ok() && small(&c.hidden) && c.batch_size <= 64 {
-                    let mut t = Trainer::new(c, train.len()).unwrap();
-                    v.push(outcome(&t.run(train, 2)));
-                }
-                v
-            }
-            Err(e) => vec![e],
-        },
-        1 => match parse::<quantize::Params>(text) {
-            Ok(p) => {
-                let checked = p.check();
-                let mut v = vec!["parsed".into(), outcome(&checked)];
-                if checked.is_ok() && p.calib_batches <= 4 && p.kmeans_iters <= 20 {
-                    v.push(outcome(&quantize::apply(mlp, &p, Some(train))));
-                }
-                v
-            }
-            Err(e) => vec![e],
-        },
-        2 => match parse::<quantize::deep::DeepParams>(text) {
-            Ok(p) => vec!["parsed".into(), outcome(&p.check())],
-            Err(e) => vec![e],
-        },
-        3 => match parse::<prune::Params>(text) {
-            Ok(p) => {
-                let checked = p.check();
-                let mut v = vec!["parsed".into(), outcome(&checked)];
-                if checked.is_ok() && p.grad_batches <= 4 {
-                    let mut m = mlp.clone();
-                    v.push(outcome(&prune::apply(&mut m, &p, Some(train))));
-                }
-                v
-            }
-            Err(e) => vec![e],
-        },
-        4 => match parse::<prune::lab::LabParams>(text) {
-            Ok(p) if p.weights.grad_batches <= 4 => {
-                let mut m = mlp.clone();
-                let applied = prune::lab::Lab::new().apply(&mut m, &p, train, test);
-                vec!["parsed".into(), outcome(&applied)]
-            }
-            Ok(_) => vec!["parsed".into()],
-            Err(e) => vec![e],
-        },
-        5 => match parse::<prune::structured::StructuredParams>(text) {
-            Ok(p) => {
-                let checked = p.check();
-                let mut v = vec!["parsed".into(), outcome(&checked)];
-                if checked.is_ok() {
-                    v.push(outcome(&prune::structured::apply(mlp, &p, Some(train))));
-                }
-                v
-            }
-            Err(e) => vec![e],
-        },
-        6 => match parse::<prune::schedule::ScheduleParams>(text) {
-            Ok(p) => vec!["parsed".into(), outcome(&p.check())],
-            Err(e) => vec![e],
-        },
-        7 => match parse::<low_rank::LowRankParams>(text) {
-            Ok(p) => {
-                let checked = p.check();
-                let mut v = vec!["parsed".into(), outcome(&checked)];
-                if checked.is_ok() {
-                    v.push(outcome(&low_rank::LowRank::apply(mlp, &p)));
-                }
-                v
-            }
-            Err(e) => vec![e],
-        },
-        8 => match parse::<distill::experiment::ExperimentParams>(text) {
-            Ok(p) => {
-                let checked = p.check();
-                let mut v = vec!["parsed".into(), outcome(&checked)];
-                if checked.is_ok() && small(&p.student_hidden) && small(&p.teacher_hidden) {
-                    match distill::experiment::Experiment::new(p, Some(mlp), train.len()) {
-                        Ok(mut e) => v.push(outcome(&e.step(train, test, 3))),
-                        Err(e) => v.push(outcome::<()>(&Err(e))),
-                    }
-                }
-                v
-            }
-            Err(e) => vec![e],
-        },
-        9 => match parse::<distill::DistillParams>(text) {
-            Ok(p) => vec!["parsed".into(), outcome(&p.check())],
-            Err(e) => vec![e],
-        },
-        _ => match parse::<binarize::Params>(text) {
-            Ok(p) => {
-                let checked = p.check();
-                let mut v = vec!["parsed".into(), outcome(&checked)];
-                if checked.is_ok() && small(&p.train.hidden) && p.train.batch_size <= 64 {
-                    match binarize::BinaryTrainer::new(p, train.len()) {
-                        Ok(mut t) => v.push(outcome(&t.run(train, 2))),
-                        Err(e) => v.push(outcome::<()>(&Err(e))),
-                    }
-                }
-                v
-            }
-            Err(e) => vec![e],
-        },
+        0 => stages(
+            parse::<TrainConfig>(text),
+            TrainConfig::check,
+            |c| small(&c.hidden) && c.batch_size <= 64,
+            |c| {
+                let mut t = Trainer::new(c, train.len()).unwrap();
+                outcome(&t.run(train, 2))
+            },
+        ),
+        1 => stages(
+            parse::<quantize::Params>(text),
+            quantize::Params::check,
+            |p| p.calib_batches <= 4 && p.kmeans_iters <= 20,
+            |p| outcome(&quantize::apply(mlp, &p, Some(train))),
+        ),
+        2 => check_only(parse::<quantize::deep::DeepParams>(text), |p| p.check()),
+        3 => stages(
+            parse::<prune::Params>(text),
+            prune::Params::check,
+            |p| p.grad_batches <= 4,
+            |p| outcome(&prune::apply(&mut mlp.clone(), &p, Some(train))),
+        ),
+        // LabParams has no `check` of its own: `apply` is where it is refused.
+        4 => stages(
+            parse::<prune::lab::LabParams>(text),
+            |_| Ok(()),
+            |p| p.weights.grad_batches <= 4,
+            |p| outcome(&prune::lab::Lab::new().apply(&mut mlp.clone(), &p, train, test)),
+        ),
+        5 => stages(
+            parse::<prune::structured::StructuredParams>(text),
+            |p| p.check(),
+            |_| true,
+            |p| outcome(&prune::structured::apply(mlp, &p, Some(train))),
+        ),
+        6 => check_only(parse::<prune::schedule::ScheduleParams>(text), |p| {
+            p.check()
+        }),
+        7 => stages(
+            parse::<low_rank::LowRankParams>(text),
+            |p| p.check(),
+            |_| true,
+            |p| outcome(&low_rank::LowRank::apply(mlp, &p)),
+        ),
+        8 => stages(
+            parse::<distill::experiment::ExperimentParams>(text),
+            |p| p.check(),
+            |p| small(&p.student_hidden) && small(&p.teacher_hidden),
+            |p| match distill::experiment::Experiment::new(p, Some(mlp), train.len()) {
+                Ok(mut e) => outcome(&e.step(train, test, 3)),
+                Err(e) => outcome::<()>(&Err(e)),
+            },
+        ),
+        9 => check_only(parse::<distill::DistillParams>(text), |p| p.check()),
+        _ => stages(
+            parse::<binarize::Params>(text),
+            |p| p.check(),
+            |p| small(&p.train.hidden) && p.train.batch_size <= 64,
+            |p| match binarize::BinaryTrainer::new(p, train.len()) {
+                Ok(mut t) => outcome(&t.run(train, 2)),
+                Err(e) => outcome::<()>(&Err(e)),
+            },
+        ),
     };
-    stages(which, &parts)
+    format!("{which}/{}", parts.join(" / "))
 }
 
 pub fn seeds() -> Vec<Vec<u8>> {
