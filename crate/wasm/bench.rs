@@ -228,17 +228,11 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
             });
             (serial, joined)
         });
-        rows.push(Row {
-            name: "fork-join of two pool workers (rayon::join)".to_string(),
-            ms: joined - serial / 2.0,
-            gflops: 0.0,
-            note: format!(
-                "{:.1} µs over half of {:.1} µs of work ({:.2}× speed-up)",
-                (joined - serial / 2.0) * 1e3,
-                serial * 1e3,
-                serial / joined
-            ),
-        });
+        rows.push(fork_join_row(
+            "fork-join of two pool workers (rayon::join)",
+            serial,
+            joined,
+        ));
         // The same with the second worker spinning between forks (what a training chunk uses).
         let work_ok = || Ok(work());
         let (serial, joined) = kernels::par::in_pool_spinning(|| {
@@ -250,17 +244,28 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
             });
             (serial, joined)
         });
-        rows.push(Row {
-            name: "fork-join with a spinning helper (training's join)".to_string(),
-            ms: joined - serial / 2.0,
-            gflops: 0.0,
-            note: format!(
-                "{:.1} µs over half of {:.1} µs of work ({:.2}× speed-up)",
-                (joined - serial / 2.0) * 1e3,
-                serial * 1e3,
-                serial / joined
-            ),
-        });
+        rows.push(fork_join_row(
+            "fork-join with a spinning helper (training's join)",
+            serial,
+            joined,
+        ));
     }
     serde_wasm_bindgen::to_value(&rows).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A fork-join overhead row: `joined` ms for two halves of work that take `serial` ms in a row;
+/// the overhead is what the join costs beyond half of the serial time. (Not [`row`]: a
+/// join that costs nothing would divide zero by zero.)
+fn fork_join_row(name: &str, serial: f64, joined: f64) -> Row {
+    Row {
+        name: name.to_string(),
+        ms: joined - serial / 2.0,
+        gflops: 0.0,
+        note: format!(
+            "{:.1} µs over half of {:.1} µs of work ({:.2}× speed-up)",
+            (joined - serial / 2.0) * 1e3,
+            serial * 1e3,
+            serial / joined
+        ),
+    }
 }
