@@ -181,8 +181,8 @@ fn wasm_bindgen() -> Result<Option<std::thread::JoinHandle<Result>>> {
             return Ok(());
         }
         let text = std::fs::read_to_string(&log).unwrap_or_default();
-        let tail: Vec<&str> = text.lines().rev().take(30).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        let lines: Vec<&str> = text.lines().collect();
+        let tail = &lines[lines.len().saturating_sub(30)..];
         Err(fail!(
             "cargo install wasm-bindgen-cli failed ({status}):\n{}",
             tail.join("\n")
