@@ -5,7 +5,7 @@
 //! output is capped, so a corrupt or hostile file gives `BadData`, never a panic or a huge alloc.
 
 use crate::error::bad_data;
-use crate::error::Result;
+use crate::error::{Error, Fault, Result};
 use flate2::read::GzDecoder;
 use std::io::Read;
 
@@ -173,25 +173,23 @@ pub fn parse_images(bytes: &[u8]) -> Result<(usize, usize, usize, &[u8])> {
         .ok_or_else(|| bad_data!(IdxImageOverflow))?;
     let payload = &bytes[16..];
     if payload.len() != expected {
-        return Err(if payload.len() < expected {
-            bad_data!(
-                IdxImageTruncated,
-                n = n,
-                rows = rows,
-                cols = cols,
-                expected = expected,
-                bytes = payload.len()
-            )
+        // Too short reads as a truncated download; too long as a wrong header.
+        let fault = if payload.len() < expected {
+            Fault::IdxImageTruncated
         } else {
-            bad_data!(
-                IdxImagePayload,
-                n = n,
-                rows = rows,
-                cols = cols,
-                expected = expected,
-                bytes = payload.len()
-            )
-        });
+            Fault::IdxImagePayload
+        };
+        let args = [
+            ("n", n),
+            ("rows", rows),
+            ("cols", cols),
+            ("expected", expected),
+            ("bytes", payload.len()),
+        ];
+        return Err(Error::bad(
+            fault,
+            args.iter().map(|&(k, v)| (k, v.to_string())).collect(),
+        ));
     }
     Ok((n, rows, cols, payload))
 }
