@@ -2,6 +2,7 @@
 // then a one-line summary (sizes, times, and how long the page took to be ready to train).
 
 import { tr } from '../i18n.js';
+import { fillBar } from '../ui.js';
 
 /** Megabytes (1 MB = 10⁶ B); the unit itself is written in the catalogue's strings. */
 const mb = (b) => b / 1e6;
@@ -37,7 +38,7 @@ export function mount(root, ctx) {
     frame = 0;
     const p = last;
     const pct = p.total > 0 ? Math.min(100, (100 * p.loaded) / p.total) : 0;
-    fill.style.width = `${pct.toFixed(1)}%`;
+    fillBar(fill, pct / 100);
     bar.setAttribute('aria-valuenow', pct.toFixed(0));
     if (p.phase === 'download') {
       tr(label, 'data.progress', { loaded: mb(p.loaded), total: mb(p.total) });

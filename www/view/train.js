@@ -4,7 +4,7 @@
 // redraws charts at most four times a second so the page stays light.
 
 import { DEFAULT_LR, PRESETS } from '../state.js';
-import { el, field, select, stat, pct } from '../ui.js';
+import { el, field, select, stat, pct, fillBar } from '../ui.js';
 import { t, tr, untr, fmt, onLocale } from '../i18n.js';
 
 
@@ -102,7 +102,7 @@ export function mount(root, ctx) {
   /** The bar's width and, for screen readers, its value and its words (the label's text). */
   const showEpochBar = (fraction) => {
     const p = Math.max(0, Math.min(100, 100 * fraction));
-    epochFill.style.width = `${p.toFixed(1)}%`;
+    fillBar(epochFill, p / 100);
     epochBar.setAttribute('aria-valuenow', p.toFixed(0));
     epochBar.setAttribute('aria-valuetext', epochLabel.textContent);
   };
@@ -142,9 +142,11 @@ export function mount(root, ctx) {
   let dirty = true;
   let timer = 0;
   let lastDraw = 0;
+  let latest = null; // the newest progress not yet shown (showProgress)
 
   const drawCharts = () => {
     timer = 0;
+    showProgress();
     lastDraw = performance.now();
     dirty = false;
     const total = Number(ctx.state.get('epochs')) || 1;
@@ -203,6 +205,7 @@ export function mount(root, ctx) {
   showButtons();
 
   const clear = () => {
+    latest = null;
     hist.loss.length = 0;
     hist.train.length = 0;
     hist.test.length = 0;
@@ -218,12 +221,13 @@ export function mount(root, ctx) {
   };
 
   // ---------- events ----------
-  ctx.on('progress', (p) => {
-    const x = p.epochEnded ? p.epoch : p.epoch + p.epochFraction;
-    hist.loss.push([x, p.loss]);
-    hist.train.push([x, p.trainAccuracy]);
-    thin(hist.loss);
-    thin(hist.train);
+  // Progress arrives every ~60 ms chunk; its words and numbers are shown at most every 250 ms
+  // with the charts (at once when paused, stepping or at an epoch's end), since each change
+  // relays out the panel on the main thread, which shares the two cores with training.
+  const showProgress = () => {
+    const p = latest;
+    if (!p) return;
+    latest = null;
     const total = ctx.state.get('epochs');
     const current = p.epochEnded ? p.epoch : Math.min(p.epoch + 1, total);
     const frac = p.epochEnded ? 1 : p.epochFraction;
@@ -238,6 +242,15 @@ export function mount(root, ctx) {
       rate.dataset.value = String(Math.round(p.samplesPerSec));
       window.shrinkTimings.samplesPerSec = Math.round(p.samplesPerSec);
     }
+  };
+  ctx.on('progress', (p) => {
+    const x = p.epochEnded ? p.epoch : p.epoch + p.epochFraction;
+    hist.loss.push([x, p.loss]);
+    hist.train.push([x, p.trainAccuracy]);
+    thin(hist.loss);
+    thin(hist.train);
+    latest = p;
+    if (!running || p.epochEnded || p.done) showProgress();
     if (p.done) done = true;
     schedule();
   });
