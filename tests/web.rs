@@ -65,6 +65,24 @@ fn gemms_match_scalar_at_odd_shapes() {
 }
 
 #[wasm_bindgen_test]
+fn panel_packing_matches_scalar() {
+    for &k in &[0usize, 1, 3, 4, 5, 8, 17, 784] {
+        let rows = data(8 * k, 7);
+        let (mut p1, mut p2) = (vec![9.0; 8 * k], vec![7.0; 8 * k]);
+        simd128::pack_panel(k, &rows, &mut p1);
+        scalar::pack_panel(k, &rows, &mut p2);
+        assert_eq!(p1, p2, "pack_panel k={k}");
+        for (i, &v) in p2.iter().enumerate() {
+            assert_eq!(
+                v,
+                rows[(i % 8) * k + i / 8],
+                "scalar pack_panel k={k} at {i}"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
 fn packed_gemm_matches_scalar_at_odd_shapes() {
     let mut shapes: Vec<(usize, usize, usize)> = Vec::new();
     for &m in &LENGTHS {

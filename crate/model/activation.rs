@@ -56,10 +56,10 @@ impl Activation {
         match self {
             Activation::Identity => {}
             Activation::Relu => {
+                // A select, not a conditional store, so the loop vectorises (f32x4 compare
+                // and bitselect); the branchy form was ~3 % of a training step in the browser.
                 for (g, &yi) in grad.iter_mut().zip(y) {
-                    if yi <= 0.0 {
-                        *g = 0.0;
-                    }
+                    *g = if yi <= 0.0 { 0.0 } else { *g };
                 }
             }
             _ => {

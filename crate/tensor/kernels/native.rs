@@ -7,7 +7,7 @@
 //! which breaks the allocation-free training step of tests/no_alloc.rs.)
 
 use super::scalar;
-pub use super::scalar::{axpy, bias_act, dot};
+pub use super::scalar::{axpy, bias_act, dot, pack_panel};
 
 /// True when this CPU has AVX2 and FMA (the std macro caches the CPUID answer).
 #[cfg(target_arch = "x86_64")]

@@ -40,16 +40,7 @@ impl PackedBt {
         self.k = k;
         self.data.clear();
         self.data.resize(packed_len(n, k), 0.0);
-        // Row j of B becomes lane j % 8 of panel j / 8: a write every 32 bytes, but the 8 rows of
-        // one panel land in the same k·32 bytes, which stay in cache.
-        for (j, row) in b.chunks_exact(k.max(1)).take(n).enumerate() {
-            let panel = &mut self.data[(j / PANEL) * PANEL * k..(j / PANEL + 1) * PANEL * k];
-            let lane = j % PANEL;
-            for (p, &v) in row.iter().enumerate() {
-                panel[p * PANEL + lane] = v;
-            }
-        }
-        Ok(())
+        pack_block(k, b, &mut self.data)
     }
 
     /// Shapes the panels for an `[n, k]` B without filling them (reuses the allocation): the
@@ -95,11 +86,19 @@ pub fn pack_block(k: usize, rows: &[f32], panels: &mut [f32]) -> Result<()> {
     if r < panels.len() / (PANEL * k).max(1) * PANEL {
         panels[(r / PANEL) * PANEL * k..].fill(0.0);
     }
-    for (j, row) in rows.chunks_exact(k.max(1)).enumerate() {
-        let panel = &mut panels[(j / PANEL) * PANEL * k..(j / PANEL + 1) * PANEL * k];
-        let lane = j % PANEL;
-        for (p, &v) in row.iter().enumerate() {
-            panel[p * PANEL + lane] = v;
+    // Whole panels by the kernel's transposes; a last partial panel lane by lane.
+    let whole = r / PANEL;
+    let span = PANEL * k.max(1);
+    for (block, panel) in rows.chunks_exact(span).zip(panels.chunks_exact_mut(span)) {
+        active::pack_panel(k, block, panel);
+    }
+    let tail = &rows[whole * PANEL * k..];
+    if !tail.is_empty() {
+        let panel = &mut panels[whole * PANEL * k..(whole + 1) * PANEL * k];
+        for (lane, row) in tail.chunks_exact(k.max(1)).enumerate() {
+            for (p, &v) in row.iter().enumerate() {
+                panel[p * PANEL + lane] = v;
+            }
         }
     }
     Ok(())

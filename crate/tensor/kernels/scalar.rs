@@ -134,3 +134,14 @@ pub fn gemm_packed(
     }
     Ok(())
 }
+
+/// One whole panel of `packed::pack_block`: `rows` (8 rows of B, `[8, k]`) transposed into
+/// `panel` (`[k, 8]`), panel[p·8 + s] = rows[s·k + p]. Writes run in order; the 8 reads of
+/// each output row come from 8 streams that stay in cache.
+pub fn pack_panel(k: usize, rows: &[f32], panel: &mut [f32]) {
+    for (p, out) in panel.chunks_exact_mut(8).take(k).enumerate() {
+        for (lane, o) in out.iter_mut().enumerate() {
+            *o = rows[lane * k + p];
+        }
+    }
+}

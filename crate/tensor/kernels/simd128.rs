@@ -424,3 +424,44 @@ fn packed_rows(m: usize, n: usize, k: usize, a: &[f32], panels: &[f32], c: &mut 
         }
     }
 }
+
+/// [`super::scalar::pack_panel`] by 4×4 transposes: four f32x4 loads from four rows of B,
+/// eight shuffles, four stores into the panel, for each half (rows 0–3, rows 4–7) of each four
+/// columns; the last `k % 4` columns one by one. The scalar form stored one float per 32 bytes
+/// and was most of the repack the training step does after every update.
+pub fn pack_panel(k: usize, rows: &[f32], panel: &mut [f32]) {
+    if rows.len() < 8 * k || panel.len() < 8 * k {
+        // Lengths are the caller's (`pack_block` checks them); never read out of bounds.
+        return super::scalar::pack_panel(k, rows, panel);
+    }
+    let mut p = 0;
+    while p + 4 <= k {
+        for half in 0..2 {
+            // SAFETY: rows holds 8·k floats, so rows half·4 + i (i < 4) at columns p..p+4 ≤ k
+            // are in bounds; panel holds 8·k floats, so lanes half·4..half·4+4 of panel rows
+            // p..p+4 ≤ k are too. v128 loads and stores need no alignment.
+            unsafe {
+                let r = rows.as_ptr().add(half * 4 * k + p);
+                let a0 = v128_load(r.cast());
+                let a1 = v128_load(r.add(k).cast());
+                let a2 = v128_load(r.add(2 * k).cast());
+                let a3 = v128_load(r.add(3 * k).cast());
+                let t0 = i32x4_shuffle::<0, 4, 1, 5>(a0, a1);
+                let t1 = i32x4_shuffle::<2, 6, 3, 7>(a0, a1);
+                let t2 = i32x4_shuffle::<0, 4, 1, 5>(a2, a3);
+                let t3 = i32x4_shuffle::<2, 6, 3, 7>(a2, a3);
+                let o = panel.as_mut_ptr().add(p * 8 + half * 4);
+                v128_store(o.cast(), i32x4_shuffle::<0, 1, 4, 5>(t0, t2));
+                v128_store(o.add(8).cast(), i32x4_shuffle::<2, 3, 6, 7>(t0, t2));
+                v128_store(o.add(16).cast(), i32x4_shuffle::<0, 1, 4, 5>(t1, t3));
+                v128_store(o.add(24).cast(), i32x4_shuffle::<2, 3, 6, 7>(t1, t3));
+            }
+        }
+        p += 4;
+    }
+    for p in p..k {
+        for lane in 0..8 {
+            panel[p * 8 + lane] = rows[lane * k + p];
+        }
+    }
+}
