@@ -28,6 +28,9 @@ use crate::model::mlp::MAX_HIDDEN_LAYERS;
 use crate::model::{Mlp, Workspace};
 use crate::tensor::kernels::{self, packed::pack_block, packed::PANEL, par, PackedBt};
 use crate::tensor::{argmax, as_slice};
+use pieces::{Pieces, MAX_PIECES};
+
+mod pieces;
 
 /// Most layers a network has (hidden layers plus the output layer).
 const MAX_LAYERS: usize = MAX_HIDDEN_LAYERS + 1;
@@ -205,14 +208,24 @@ thread_local! {
 /// read it back, then streamed W through the cache twice more (update, packing). Returns
 /// whether every updated weight is finite.
 fn neurons(batch: &Batch<'_>, shard: &mut [Neurons<'_>], sizes: &[usize]) -> Result<bool> {
+    let mut finite = true;
+    for (l, nb) in shard.iter_mut().enumerate() {
+        finite &= neurons_of_layer(batch, l, nb, sizes)?;
+    }
+    Ok(finite)
+}
+
+/// [`neurons`] on one layer's rows `nb` (a piece of phase 2).
+fn neurons_of_layer(
+    batch: &Batch<'_>,
+    l: usize,
+    nb: &mut Neurons<'_>,
+    sizes: &[usize],
+) -> Result<bool> {
     PANEL_GRAD.with(|cell| {
         let mut g_w = cell.borrow_mut();
-        let mut finite = true;
-        for (l, nb) in shard.iter_mut().enumerate() {
-            g_w.resize(PANEL * sizes[l], 0.0);
-            finite &= neuron_panels(batch, l, nb, (sizes[l], sizes[l + 1]), &mut g_w)?;
-        }
-        Ok(finite)
+        g_w.resize(PANEL * sizes[l], 0.0);
+        neuron_panels(batch, l, nb, (sizes[l], sizes[l + 1]), &mut g_w)
     })
 }
 
@@ -264,23 +277,60 @@ fn neuron_panels(
     Ok(finite)
 }
 
-/// Runs phase 1 on `shards` shards of `e`, in parallel.
+/// Pieces per thread in each phase: enough that a thread the system pauses costs the step
+/// only its current piece, few enough that each piece's GEMMs stay efficient (16 rows of a
+/// batch of 64 at 2 threads).
+const PIECES_PER_SHARD: usize = 2;
+
+/// Runs `work` on `shards` threads at once (each taking pieces until none are left) and
+/// combines their results.
+fn on_threads<T: Send>(
+    shards: usize,
+    work: &(impl Fn() -> Result<T> + Sync),
+    combine: fn(T, T) -> T,
+) -> Result<T> {
+    if shards <= 1 {
+        return work();
+    }
+    let left = shards / 2;
+    let (a, b) = par::join_spinning(
+        || on_threads(left, work, combine),
+        || on_threads(shards - left, work, combine),
+    );
+    Ok(combine(a?, b?))
+}
+
+/// Runs phase 1 on `e` with `shards` threads, in pieces of whole row tiles (see [`Pieces`]).
 fn run_examples(net: &Net<'_>, e: Examples<'_>, shards: usize, widths: &[usize]) -> Result<()> {
     if shards <= 1 {
         return examples(net, e);
     }
-    let left = shards / 2;
-    let at = (e.n * left / shards).next_multiple_of(4);
+    let count = (shards * PIECES_PER_SHARD)
+        .min(e.n / 4)
+        .clamp(1, MAX_PIECES);
+    let rows = e.n.div_ceil(count).next_multiple_of(4);
     let d = net.mlp.n_in();
-    let (lo, hi) = e.split(at, d, widths);
-    let (a, b) = par::join_spinning(
-        || run_examples(net, lo, left, widths),
-        || run_examples(net, hi, shards - left, widths),
-    );
-    a.and(b)
+    let mut rest = Some(e);
+    let pieces = Pieces::new(std::iter::from_fn(|| {
+        let e = rest.take()?;
+        if e.n <= rows {
+            return (e.n > 0).then_some(e);
+        }
+        let (piece, tail) = e.split(rows, d, widths);
+        rest = Some(tail);
+        Some(piece)
+    }))?;
+    let work = || {
+        while let Some(piece) = pieces.take() {
+            examples(net, piece)?;
+        }
+        Ok(())
+    };
+    on_threads(shards, &work, |(), ()| ())
 }
 
-/// Runs phase 2 on `shards` shards of the neurons in `parts` (one entry per layer).
+/// Runs phase 2 on the neurons in `parts` (one entry per layer) with `shards` threads, in
+/// pieces of whole panels, layer by layer (the small last layers end the phase).
 fn run_neurons(
     batch: &Batch<'_>,
     parts: &mut [Neurons<'_>],
@@ -290,18 +340,30 @@ fn run_neurons(
     if shards <= 1 {
         return neurons(batch, parts, sizes);
     }
-    let left = shards / 2;
-    let mut rest: [Neurons<'_>; MAX_LAYERS] = Default::default();
-    for (l, nb) in parts.iter_mut().enumerate() {
-        let at = ((nb.n * left + shards * 4) / shards / 8 * 8).min(nb.n);
-        rest[l] = nb.split(at, sizes[l]);
-    }
-    let rest = &mut rest[..parts.len()];
-    let (a, b) = par::join_spinning(
-        || run_neurons(batch, parts, left, sizes),
-        || run_neurons(batch, rest, shards - left, sizes),
-    );
-    Ok(a? & b?)
+    let per_layer = (shards * PIECES_PER_SHARD).min(MAX_PIECES / parts.len().max(1));
+    let mut list = parts.iter_mut().enumerate().flat_map(|(l, nb)| {
+        let panels = nb.n.div_ceil(PANEL);
+        let each = panels.div_ceil(per_layer.clamp(1, panels.max(1))) * PANEL;
+        let mut rest = Some(std::mem::take(nb));
+        std::iter::from_fn(move || {
+            let mut piece = rest.take()?;
+            if piece.n <= each {
+                return (piece.n > 0).then_some((l, piece));
+            }
+            let tail = piece.split(each, sizes[l]);
+            rest = Some(tail);
+            Some((l, piece))
+        })
+    });
+    let pieces = Pieces::new(&mut list)?;
+    let work = || {
+        let mut finite = true;
+        while let Some((l, mut piece)) = pieces.take() {
+            finite &= neurons_of_layer(batch, l, &mut piece, sizes)?;
+        }
+        Ok(finite)
+    };
+    on_threads(shards, &work, |a, b| a & b)
 }
 
 /// The trainer's buffers one step works on.
