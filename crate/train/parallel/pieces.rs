@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Most pieces a phase is cut into (a fixed array: the step allocates nothing).
-pub const MAX_PIECES: usize = 64;
+pub const MAX_PIECES: usize = 32;
 
 /// The pieces of one phase and the index of the next one to hand out.
 pub struct Pieces<T> {
