@@ -20,7 +20,6 @@ pub const MAX_PIECES: usize = 32;
 /// The pieces of one phase and the index of the next one to hand out.
 pub struct Pieces<T> {
     items: [Mutex<Option<T>>; MAX_PIECES],
-    len: usize,
     next: AtomicUsize,
 }
 
@@ -32,25 +31,14 @@ impl<T> Pieces<T> {
     /// out would be work never done).
     pub fn new(pieces: impl IntoIterator<Item = T>) -> Result<Self> {
         let mut it = pieces.into_iter();
-        let mut len = 0;
-        let items = std::array::from_fn(|_| {
-            let item = it.next();
-            len += usize::from(item.is_some());
-            Mutex::new(item)
-        });
+        let items = std::array::from_fn(|_| Mutex::new(it.next()));
         if it.next().is_some() {
             return Err(Error::shape("step pieces", MAX_PIECES, MAX_PIECES + 1));
         }
         Ok(Pieces {
             items,
-            len,
             next: AtomicUsize::new(0),
         })
-    }
-
-    /// How many pieces there are.
-    pub fn len(&self) -> usize {
-        self.len
     }
 
     /// The next untaken piece, or `None` when all are taken. Each piece is handed out once:
@@ -68,7 +56,6 @@ mod tests {
     #[test]
     fn every_piece_is_handed_out_once_in_order() {
         let p = Pieces::new(0..5).unwrap();
-        assert_eq!(p.len(), 5);
         let got: Vec<i32> = std::iter::from_fn(|| p.take()).collect();
         assert_eq!(got, vec![0, 1, 2, 3, 4]);
         assert_eq!(p.take(), None);
