@@ -263,6 +263,8 @@ export function mount(root, ctx) {
   });
   ctx.on('state', (s) => {
     running = s.running;
+    // Paused, stopped or done: the last chunk's numbers now, not at the next redraw.
+    if (!running) showProgress();
     if (s.reason === 'done') done = true;
     if (!running && pauseClickedAt) {
       window.shrinkTimings.pauseLatencyMs = Math.round(performance.now() - pauseClickedAt);
