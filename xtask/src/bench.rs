@@ -149,11 +149,9 @@ pub fn run_all() -> Result {
 }
 
 /// Where `cargo xtask bench` looks for an optional PyTorch (never needed by `cargo xtask test`).
-/// Made by hand: `python3 -m venv target/torch-venv`, then `pip download torch --no-deps`,
-/// `pip install --no-deps` of the wheel, its pure-Python dependencies (filelock
-/// typing-extensions sympy networkx jinja2 fsspec numpy), and the CUDA runtime wheels it links
-/// against even on a CPU (`cuda-toolkit[cublas,cudart,cufft,cufile,cupti,cusparse,nvrtc]`,
-/// nvidia-cudnn-cu13, nvidia-cusparselt-cu13, nvidia-nccl-cu13, nvidia-nvshmem-cu13; ~4 GB).
+/// Made by hand: `python3 -m venv target/torch-venv`, then
+/// `target/torch-venv/bin/pip install torch numpy` (2026-11-30: torch 2.15.0 with its CUDA runtime
+/// wheels, ~4 GB from PyPI, which it loads even on a CPU).
 fn torch_python() -> std::path::PathBuf {
     util::target_dir()
         .join("torch-venv")
