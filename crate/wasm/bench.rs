@@ -211,10 +211,12 @@ pub fn run_bench(min_ms: f64) -> Result<JsValue, JsError> {
     }
     if threads > 1 {
         // What one fork-join costs between pool workers (the data-parallel step pays two per
-        // step): two halves of ~50 µs of work, joined, against the same two halves in a row.
+        // step): two halves of ~0.2 ms of work (a phase of a LeNet-300-100 step on one thread),
+        // joined, against the same two halves in a row. Halves of ~25 µs measured only the
+        // wake-up: a parked helper woke after the forking thread had done both halves itself.
         let work = || {
             let mut acc = 0u32;
-            for i in 0..20_000u32 {
+            for i in 0..200_000u32 {
                 acc = std::hint::black_box(acc.wrapping_mul(31).wrapping_add(i));
             }
             acc

@@ -174,8 +174,8 @@ pub fn with_helper<R: Send>(f: impl FnOnce() -> R + Send) -> R {
             helper_parked: AtomicBool::new(false),
             forker_thread: std::thread::current(),
             forker_parked: AtomicBool::new(false),
-            helper_budget: AtomicU32::new(MIN_SPINS),
-            forker_budget: AtomicU32::new(MIN_SPINS),
+            helper_budget: AtomicU32::new(MAX_SPINS),
+            forker_budget: AtomicU32::new(MAX_SPINS),
         };
         let (r, ()) = rayon::join(
             || {
