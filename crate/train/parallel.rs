@@ -9,6 +9,10 @@
 //! optimizer update and mask of those rows, and their packed Wᵀ panels for the next forward,
 //! all four per panel of 8 rows while it is in L1 (the gradient never reaches memory).
 //!
+//! With several threads each phase is cut into pieces that the threads take first come, first
+//! served (`pieces.rs`), so a thread the system pauses does not hold the other at the join.
+//! Phase 2 is in `neurons.rs`; parallel inference (evaluation) in `forward.rs`.
+//!
 //! One thread runs this step too (one shard, no fork): the serial step in `trainer.rs` remains
 //! for custom losses and frozen layers, and is the oracle the tests compare against.
 //!
@@ -19,18 +23,22 @@
 //! p = 0..B inside one shard). Any shard count gives bit-identical weights, losses and
 //! predictions; `tests` checks it against the serial step.
 
-use super::optimizer::{Hyper, Rows};
 use crate::data::batch::gather;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::model::loss::{log_sum_exp, softmax_in_place};
 use crate::model::mlp::MAX_HIDDEN_LAYERS;
 use crate::model::{Mlp, Workspace};
-use crate::tensor::kernels::{self, packed::pack_block, packed::PANEL, par, PackedBt};
+use crate::tensor::kernels::{self, par, PackedBt};
 use crate::tensor::{argmax, as_slice};
 use pieces::{Pieces, MAX_PIECES};
 
+mod forward;
+mod neurons;
 mod pieces;
+
+pub use forward::forward_packed;
+use neurons::{run_neurons, Batch, Neurons};
 
 /// Most layers a network has (hidden layers plus the output layer).
 const MAX_LAYERS: usize = MAX_HIDDEN_LAYERS + 1;
@@ -154,129 +162,6 @@ fn cross_entropy_row(z: &[f32], y: u8, inv_b: f32, d: &mut [f32]) -> Result<(f32
     Ok((loss, ok))
 }
 
-/// One layer's share of phase 2: output rows `first..first + n` of W and everything per row.
-#[derive(Default)]
-struct Neurons<'a> {
-    first: usize,
-    n: usize,
-    g_b: &'a mut [f32],
-    rows: [&'a mut [f32]; 6],
-    mask: Option<&'a [f32]>,
-    panels: &'a mut [f32],
-}
-
-impl<'a> Neurons<'a> {
-    /// Splits off rows `at..` (`at` a multiple of the panel width 8, so panels split whole).
-    fn split(&mut self, at: usize, n_in: usize) -> Self {
-        let at = at.min(self.n);
-        let mut rest = Neurons {
-            first: self.first + at,
-            n: self.n - at,
-            g_b: cut(&mut self.g_b, at),
-            mask: self.mask.map(|m| &m[(at * n_in).min(m.len())..]),
-            panels: cut(&mut self.panels, at * n_in),
-            ..Default::default()
-        };
-        self.mask = self.mask.map(|m| &m[..(at * n_in).min(m.len())]);
-        // w, m_w, v_w are [n, n_in]; b, m_b, v_b are [n] (v_* empty for SGD).
-        for (i, r) in self.rows.iter_mut().enumerate() {
-            let width = if i % 2 == 0 { n_in } else { 1 };
-            rest.rows[i] = cut(r, at * width);
-        }
-        self.n = at;
-        rest
-    }
-}
-
-/// What every shard of phase 2 reads.
-struct Batch<'a> {
-    /// Per layer: (δ_l `[B, n_out]`, the layer's input `[B, n_in]`).
-    operands: [(&'a [f32], &'a [f32]); MAX_LAYERS],
-    b: usize,
-    hyper: Hyper,
-}
-
-thread_local! {
-    /// One panel's weight gradient (`PANEL` × n_in floats), per thread: grows once, then reused.
-    static PANEL_GRAD: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Phase 2 on one shard's neurons of every layer, one panel of `PANEL` output rows at a time:
-/// that panel's weight and bias gradients, its optimizer update and its packed Wᵀ, while its
-/// rows (8 × n_in floats: 25 KB for LeNet's first layer) are in L1. The weight gradient lives
-/// only in a per-thread panel buffer: layer-wide passes wrote the whole 940 KB gradient out and
-/// read it back, then streamed W through the cache twice more (update, packing). Returns
-/// whether every updated weight is finite.
-fn neurons(batch: &Batch<'_>, shard: &mut [Neurons<'_>], sizes: &[usize]) -> Result<bool> {
-    let mut finite = true;
-    for (l, nb) in shard.iter_mut().enumerate() {
-        finite &= neurons_of_layer(batch, l, nb, sizes)?;
-    }
-    Ok(finite)
-}
-
-/// [`neurons`] on one layer's rows `nb` (a piece of phase 2).
-fn neurons_of_layer(
-    batch: &Batch<'_>,
-    l: usize,
-    nb: &mut Neurons<'_>,
-    sizes: &[usize],
-) -> Result<bool> {
-    PANEL_GRAD.with(|cell| {
-        let mut g_w = cell.borrow_mut();
-        g_w.resize(PANEL * sizes[l], 0.0);
-        neuron_panels(batch, l, nb, (sizes[l], sizes[l + 1]), &mut g_w)
-    })
-}
-
-/// [`neurons`] on layer `l`'s rows, with `g_w` (`PANEL` × n_in) as the gradient scratch.
-fn neuron_panels(
-    batch: &Batch<'_>,
-    l: usize,
-    nb: &mut Neurons<'_>,
-    (n_in, n_out): (usize, usize),
-    g_w: &mut [f32],
-) -> Result<bool> {
-    let (delta, input) = batch.operands[l];
-    let [w, b, m_w, m_b, v_w, v_b] = &mut nb.rows;
-    let adam = !v_w.is_empty();
-    let mut finite = true;
-    for g0 in (0..nb.n).step_by(PANEL) {
-        let r = PANEL.min(nb.n - g0);
-        let (rows, cols) = (g0 * n_in..(g0 + r) * n_in, g0..g0 + r);
-        let first = nb.first + g0;
-        let g_w = &mut g_w[..r * n_in];
-        kernels::gemm_tn_block((n_out, n_in, batch.b), delta, input, (first, r), g_w)?;
-        let g_b = &mut nb.g_b[cols.clone()];
-        g_b.fill(0.0);
-        for row in delta.chunks_exact(n_out).take(batch.b) {
-            g_b.iter_mut()
-                .zip(&row[first..first + r])
-                .for_each(|(g, d)| *g += d);
-        }
-        let w = &mut w[rows.clone()];
-        finite &= batch.hyper.update(
-            Rows {
-                w,
-                b: &mut b[cols.clone()],
-                m_w: &mut m_w[rows.clone()],
-                m_b: &mut m_b[cols.clone()],
-                v_w: if adam {
-                    &mut v_w[rows.clone()]
-                } else {
-                    &mut []
-                },
-                v_b: if adam { &mut v_b[cols] } else { &mut [] },
-            },
-            g_w,
-            g_b,
-            nb.mask.map(|m| &m[rows]),
-        );
-        pack_block(n_in, w, &mut nb.panels[g0 * n_in..(g0 + PANEL) * n_in])?;
-    }
-    Ok(finite)
-}
-
 /// Pieces per thread in each phase: enough that a thread the system pauses costs the step
 /// only its current piece, few enough that each piece's GEMMs stay efficient (16 rows of a
 /// batch of 64 at 2 threads).
@@ -327,43 +212,6 @@ fn run_examples(net: &Net<'_>, e: Examples<'_>, shards: usize, widths: &[usize])
         Ok(())
     };
     on_threads(shards, &work, |(), ()| ())
-}
-
-/// Runs phase 2 on the neurons in `parts` (one entry per layer) with `shards` threads, in
-/// pieces of whole panels, layer by layer (the small last layers end the phase).
-fn run_neurons(
-    batch: &Batch<'_>,
-    parts: &mut [Neurons<'_>],
-    shards: usize,
-    sizes: &[usize],
-) -> Result<bool> {
-    if shards <= 1 {
-        return neurons(batch, parts, sizes);
-    }
-    let per_layer = (shards * PIECES_PER_SHARD).min(MAX_PIECES / parts.len().max(1));
-    let mut list = parts.iter_mut().enumerate().flat_map(|(l, nb)| {
-        let panels = nb.n.div_ceil(PANEL);
-        let each = panels.div_ceil(per_layer.clamp(1, panels.max(1))) * PANEL;
-        let mut rest = Some(std::mem::take(nb));
-        std::iter::from_fn(move || {
-            let mut piece = rest.take()?;
-            if piece.n <= each {
-                return (piece.n > 0).then_some((l, piece));
-            }
-            let tail = piece.split(each, sizes[l]);
-            rest = Some(tail);
-            Some((l, piece))
-        })
-    });
-    let pieces = Pieces::new(&mut list)?;
-    let work = || {
-        let mut finite = true;
-        while let Some((l, mut piece)) = pieces.take() {
-            finite &= neurons_of_layer(batch, l, &mut piece, sizes)?;
-        }
-        Ok(finite)
-    };
-    on_threads(shards, &work, |a, b| a & b)
 }
 
 /// The trainer's buffers one step works on.
@@ -505,87 +353,6 @@ pub(crate) fn step(
     }
     let finite = run_neurons(&batch, &mut parts[..n_layers], shards, sizes)?;
     Ok((loss, n_correct, finite))
-}
-
-/// One shard of rows for [`forward_packed`]: its input rows and its rows of every layer.
-#[derive(Default)]
-struct Forward<'a> {
-    n: usize,
-    x: &'a [f32],
-    acts: [&'a mut [f32]; MAX_LAYERS],
-}
-
-fn run_forward(mlp: &Mlp, packed: &[PackedBt], f: Forward<'_>, shards: usize) -> Result<()> {
-    let Forward { n, x, mut acts } = f;
-    let d = mlp.n_in();
-    if shards <= 1 {
-        for (l, layer) in mlp.layers.iter().enumerate() {
-            let (before, rest) = acts.split_at_mut(l);
-            let input: &[f32] = if l == 0 { x } else { before[l - 1] };
-            layer.forward_packed(&packed[l], input, n, rest[0])?;
-        }
-        return Ok(());
-    }
-    let left = shards / 2;
-    let at = (n * left / shards).next_multiple_of(4).min(n);
-    let (x_lo, x_hi) = x.split_at((at * d).min(x.len()));
-    let mut hi = Forward {
-        n: n - at,
-        x: x_hi,
-        ..Default::default()
-    };
-    for (l, layer) in mlp.layers.iter().enumerate() {
-        hi.acts[l] = cut(&mut acts[l], at * layer.n_out());
-    }
-    let lo = Forward {
-        n: at,
-        x: x_lo,
-        acts,
-    };
-    let (a, b) = par::join(
-        || run_forward(mlp, packed, lo, left),
-        || run_forward(mlp, packed, hi, shards - left),
-    );
-    a.and(b)
-}
-
-/// [`Mlp::forward_packed`] with the `b` rows cut into `shards` shards run in parallel (the
-/// inference of evaluation): each row's logits are computed exactly as by one thread.
-///
-/// # Errors
-/// As [`Mlp::forward_packed`].
-pub fn forward_packed(
-    mlp: &Mlp,
-    x: &[f32],
-    b: usize,
-    ws: &mut Workspace,
-    shards: usize,
-) -> Result<()> {
-    let n_layers = mlp.layers.len();
-    if shards <= 1 || n_layers > MAX_LAYERS {
-        return mlp.forward_packed(x, b, ws);
-    }
-    let packed_ok = ws.packed.len() == n_layers
-        && ws
-            .packed
-            .iter()
-            .zip(&mlp.layers)
-            .all(|(bt, l)| (bt.n(), bt.k()) == (l.n_out(), l.n_in()));
-    if !packed_ok || x.len() != b * mlp.n_in() {
-        // The serial path reports the mismatch in its own words.
-        return mlp.forward_packed(x, b, ws);
-    }
-    ws.ensure(mlp, b);
-    let Workspace { acts, packed, .. } = ws;
-    let mut f = Forward {
-        n: b,
-        x,
-        ..Default::default()
-    };
-    for ((slot, a), layer) in f.acts.iter_mut().zip(acts.iter_mut()).zip(&mlp.layers) {
-        *slot = &mut a[..b * layer.n_out()];
-    }
-    run_forward(mlp, packed, f, shards)
 }
 
 #[cfg(test)]
