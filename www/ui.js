@@ -277,8 +277,9 @@ export function inputBadge(ctx, { save = false } = {}) {
     }
   };
   // 'state' and 'info': a training run that stopped and a model that arrived (the pretrained one)
-  // change the step count the badge shows.
-  for (const ev of ['ready', 'info', 'state', 'modelChanged', 'weightsChanged', 'versionsChanged', 'restarted']) ctx.on(ev, refresh);
+  // change the step count the badge shows; 'evaluation': once an epoch while it trains (between,
+  // the count is the one at the last epoch or state change).
+  for (const ev of ['ready', 'info', 'state', 'evaluation', 'modelChanged', 'weightsChanged', 'versionsChanged', 'restarted']) ctx.on(ev, refresh);
   refresh();
   return box;
 }
