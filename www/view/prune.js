@@ -213,10 +213,14 @@ export function mount(root, ctx) {
     ctx.charts.drawLineChart('prune-curve', localChart(chart));
   }
 
-  /** Runs `job` now or after the current one; only the newest waiting job survives. */
-  async function run(job) {
+  /**
+   * Runs `job` now or after the current one; only the newest waiting job survives, except that
+   * a `background` refresh (the report of the model as it stands) never replaces a waiting job:
+   * a pause or an epoch's end arriving while the slider's prune waited used to drop the prune.
+   */
+  async function run(job, background = false) {
     if (busy) {
-      pending = job;
+      if (!(background && pending)) pending = job;
       return;
     }
     busy = true;
@@ -415,7 +419,7 @@ export function mount(root, ctx) {
       await drawViews();
       await drawCurve(2000);
       tr(status, r.totalSparsity > 0 ? 'prune.status.currentSparse' : 'prune.status.current', { sparsity: r.totalSparsity });
-    });
+    }, true);
 
   function enable(on) {
     ready = on;
