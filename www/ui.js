@@ -96,18 +96,18 @@ export function bytes(n) {
   return `${fmt.int(b)} B`;
 }
 
-/**
- * Gives a chart canvas devicePixelRatio times as many pixels as it has CSS pixels, and returns
- * the scale for the Rust chart (`chart.scale`), which draws its text and lines that much bigger.
- * The view keeps setting `canvas.width/height` in CSS pixels as before; a size the view sets is
- * taken as the new CSS size. A canvas whose CSS does not size it is pinned to its CSS size here.
- */
 /** Shows `fraction` (0…1) of a `.bar-fill`, by a transform (style.css says why). */
 export function fillBar(fill, fraction) {
   const p = Math.max(0, Math.min(1, Number(fraction) || 0));
   fill.style.transform = `translateX(${(100 * p - 100).toFixed(1)}%)`;
 }
 
+/**
+ * Gives a chart canvas devicePixelRatio times as many pixels as it has CSS pixels, and returns
+ * the scale for the Rust chart (`chart.scale`), which draws its text and lines that much bigger.
+ * The view keeps setting `canvas.width/height` in CSS pixels as before; a size the view sets is
+ * taken as the new CSS size. A canvas whose CSS does not size it is pinned to its CSS size here.
+ */
 export function hiDpi(canvas) {
   const dpr = Math.max(1, Math.min(4, window.devicePixelRatio || 1));
   let s = canvas.shrinkDpr;

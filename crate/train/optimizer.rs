@@ -295,24 +295,34 @@ mod tests {
         assert!((mlp.layers[0].w[[0, 0]] - 0.5).abs() < 1e-6);
     }
 
+    /// A 784-4-10 network.
+    fn small_net() -> Mlp {
+        Mlp::new(&MlpSpec::mnist(&[4], Activation::Relu), 0).unwrap()
+    }
+
+    /// A fresh `kind` optimizer for `mlp`, default settings otherwise.
+    fn optimizer_for(kind: OptimizerKind, mlp: &Mlp) -> Optimizer {
+        let cfg = TrainConfig {
+            optimizer: kind,
+            ..Default::default()
+        };
+        Optimizer::new(&cfg, mlp)
+    }
+
     /// The update reports a non-finite weight or bias (the trainer's divergence guard), under
     /// both optimizers, and a finite step as finite.
     #[test]
     fn update_reports_non_finite_weights() {
         for kind in [OptimizerKind::Sgd, OptimizerKind::Adam] {
-            let mut mlp = Mlp::new(&MlpSpec::mnist(&[4], Activation::Relu), 0).unwrap();
-            let cfg = TrainConfig {
-                optimizer: kind,
-                ..Default::default()
-            };
-            let mut opt = Optimizer::new(&cfg, &mlp);
+            let mut mlp = small_net();
+            let mut opt = optimizer_for(kind, &mlp);
             let mut g = Grads::zeros_like(&mlp);
             g.w[0].fill(0.5);
             assert!(opt.step(&mut mlp, &g).unwrap(), "{kind:?}");
             g.w[1][[2, 3]] = f32::NAN;
             assert!(!opt.step(&mut mlp, &g).unwrap(), "{kind:?} NaN weight");
-            let mut mlp = Mlp::new(&MlpSpec::mnist(&[4], Activation::Relu), 0).unwrap();
-            let mut opt = Optimizer::new(&cfg, &mlp);
+            let mut mlp = small_net();
+            let mut opt = optimizer_for(kind, &mlp);
             let mut g = Grads::zeros_like(&mlp);
             g.b[0][1] = f32::INFINITY;
             assert!(!opt.step(&mut mlp, &g).unwrap(), "{kind:?} infinite bias");
@@ -322,17 +332,13 @@ mod tests {
     #[test]
     fn masked_weights_stay_zero_under_both_optimizers() {
         for kind in [OptimizerKind::Sgd, OptimizerKind::Adam] {
-            let mut mlp = Mlp::new(&MlpSpec::mnist(&[4], Activation::Relu), 0).unwrap();
+            let mut mlp = small_net();
             let mut mask = Array2::ones(mlp.layers[0].w.dim());
             mask[[0, 0]] = 0.0;
             mask[[3, 700]] = 0.0;
             mlp.layers[0].mask = Some(mask);
             mlp.apply_masks();
-            let cfg = TrainConfig {
-                optimizer: kind,
-                ..Default::default()
-            };
-            let mut opt = Optimizer::new(&cfg, &mlp);
+            let mut opt = optimizer_for(kind, &mlp);
             let mut g = Grads::zeros_like(&mlp);
             g.w[0].fill(1.0);
             for _ in 0..3 {

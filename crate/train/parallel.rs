@@ -31,7 +31,7 @@ use crate::model::mlp::MAX_HIDDEN_LAYERS;
 use crate::model::{Mlp, Workspace};
 use crate::tensor::kernels::{self, par, PackedBt};
 use crate::tensor::{argmax, as_slice};
-use pieces::{Pieces, MAX_PIECES};
+use pieces::{cut_into, Pieces, MAX_PIECES};
 
 mod forward;
 mod neurons;
@@ -195,16 +195,7 @@ fn run_examples(net: &Net<'_>, e: Examples<'_>, shards: usize, widths: &[usize])
         .clamp(1, MAX_PIECES);
     let rows = e.n.div_ceil(count).next_multiple_of(4);
     let d = net.mlp.n_in();
-    let mut rest = Some(e);
-    let pieces = Pieces::new(std::iter::from_fn(|| {
-        let e = rest.take()?;
-        if e.n <= rows {
-            return (e.n > 0).then_some(e);
-        }
-        let (piece, tail) = e.split(rows, d, widths);
-        rest = Some(tail);
-        Some(piece)
-    }))?;
+    let pieces = Pieces::new(cut_into(e, rows, |e| e.n, |e, at| e.split(at, d, widths)))?;
     let work = || {
         while let Some(piece) = pieces.take() {
             examples(net, piece)?;

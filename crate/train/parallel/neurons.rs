@@ -3,7 +3,7 @@
 //! whole batch, the bias gradient, the optimizer update and mask of those rows, and their packed
 //! Wᵀ panels for the next forward, all per panel of 8 rows while it is in L1.
 
-use super::pieces::{Pieces, MAX_PIECES};
+use super::pieces::{cut_into, Pieces, MAX_PIECES};
 use super::{cut, on_threads, MAX_LAYERS, PIECES_PER_SHARD};
 use crate::error::Result;
 use crate::tensor::kernels::{self, packed::pack_block, packed::PANEL};
@@ -144,21 +144,21 @@ pub(super) fn run_neurons(
         return neurons(batch, parts, sizes);
     }
     let per_layer = (shards * PIECES_PER_SHARD).min(MAX_PIECES / parts.len().max(1));
-    let mut list = parts.iter_mut().enumerate().flat_map(|(l, nb)| {
+    let list = parts.iter_mut().enumerate().flat_map(|(l, nb)| {
         let panels = nb.n.div_ceil(PANEL);
         let each = panels.div_ceil(per_layer.clamp(1, panels.max(1))) * PANEL;
-        let mut rest = Some(std::mem::take(nb));
-        std::iter::from_fn(move || {
-            let mut piece = rest.take()?;
-            if piece.n <= each {
-                return (piece.n > 0).then_some((l, piece));
-            }
-            let tail = piece.split(each, sizes[l]);
-            rest = Some(tail);
-            Some((l, piece))
-        })
+        cut_into(
+            std::mem::take(nb),
+            each,
+            |nb| nb.n,
+            move |mut nb, at| {
+                let tail = nb.split(at, sizes[l]);
+                (nb, tail)
+            },
+        )
+        .map(move |piece| (l, piece))
     });
-    let pieces = Pieces::new(&mut list)?;
+    let pieces = Pieces::new(list)?;
     let work = || {
         let mut finite = true;
         while let Some((l, mut piece)) = pieces.take() {

@@ -49,6 +49,27 @@ impl<T> Pieces<T> {
     }
 }
 
+/// `whole` cut front to back into pieces of `size` units (the last may be shorter; an empty
+/// `whole` gives none): `len` counts a piece's units, `split(x, at)` returns its first `at`
+/// units and the rest.
+pub fn cut_into<T>(
+    whole: T,
+    size: usize,
+    len: impl Fn(&T) -> usize,
+    mut split: impl FnMut(T, usize) -> (T, T),
+) -> impl Iterator<Item = T> {
+    let mut rest = Some(whole);
+    std::iter::from_fn(move || {
+        let x = rest.take()?;
+        if len(&x) <= size {
+            return (len(&x) > 0).then_some(x);
+        }
+        let (piece, tail) = split(x, size);
+        rest = Some(tail);
+        Some(piece)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +87,28 @@ mod tests {
         assert!(Pieces::new(0..(MAX_PIECES + 1)).is_err());
         let p = Pieces::new(0..MAX_PIECES).unwrap();
         assert_eq!(std::iter::from_fn(|| p.take()).count(), MAX_PIECES);
+    }
+
+    #[test]
+    fn cut_into_gives_whole_pieces_and_a_short_last_one() {
+        let cut = |v: Vec<u8>, size| {
+            cut_into(
+                v,
+                size,
+                |v| v.len(),
+                |mut v, at| {
+                    let tail = v.split_off(at);
+                    (v, tail)
+                },
+            )
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            cut(vec![1, 2, 3, 4, 5], 2),
+            vec![vec![1, 2], vec![3, 4], vec![5]]
+        );
+        assert_eq!(cut(vec![1, 2], 2), vec![vec![1, 2]]);
+        assert!(cut(Vec::new(), 2).is_empty());
     }
 
     #[test]
