@@ -8,7 +8,8 @@ const { test, expect, openPage, pageShot } = require('./fixtures');
 const stepCount = async (page) => Number(((await page.textContent('#stat-step')) || '').replace(/[^\d]/g, '')) || 0;
 
 test('recovery: a worker killed mid-training comes back with the trained model and every panel works', async ({ page }) => {
-  await openPage(page, '?testhooks=1#hidden=64&epochs=3&batch=128&seed=3');
+  // Enough epochs that the kill lands mid-training: an epoch of this network takes ~0.2 s.
+  await openPage(page, '?testhooks=1#hidden=64&epochs=20&batch=128&seed=3');
   await page.click('#btn-play');
   const acc1 = page.locator('#stat-test-acc[data-epoch="1"]');
   await expect(acc1).toBeVisible({ timeout: 180_000 });
@@ -19,8 +20,10 @@ test('recovery: a worker killed mid-training comes back with the trained model a
   const s1 = await stepCount(page);
   await expect.poll(() => stepCount(page), { timeout: 60_000 }).toBeGreaterThan(s1 + 30);
 
-  const snap = await page.evaluate(() => ({ ...window.shrinkSnapshot }));
   await page.evaluate(() => window.shrinkDebug.kill());
+  // The snapshot the page restores from: read after the kill, since training may have kept a
+  // newer epoch's snapshot between any earlier read and the kill.
+  const snap = await page.evaluate(() => ({ ...window.shrinkSnapshot }));
   const notice = page.locator('.notice', { hasText: 'was restored' });
   await expect(notice).toBeVisible({ timeout: 120_000 });
   await expect(notice).toContainText(`trained to epoch ${snap.epoch}`);
