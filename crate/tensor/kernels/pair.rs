@@ -62,8 +62,12 @@ struct Helper {
 /// Most rounds a side spins before it parks: ~0.1–0.5 ms, longer than the gaps of a training
 /// step on a quiet machine and far shorter than a chunk.
 const MAX_SPINS: u32 = 1 << 16;
-/// Fewest rounds (a few µs, about what a rayon worker spins before it sleeps).
-const MIN_SPINS: u32 = 1 << 8;
+/// Fewest rounds (~10–20 µs). The budget grows only after a wait that ended while spinning, so
+/// a floor below the shortest real wait never grows back: with 2^8 rounds (under a µs) one
+/// descheduling left the forker parking at every join for the rest of the chunk (the bench's
+/// spinning fork-join measured 58–61 µs a join then, against 4–14 µs with this floor, in
+/// alternating runs of the same build on a busy host).
+const MIN_SPINS: u32 = 1 << 13;
 
 /// Unparks the helper if it said it parks.
 fn wake_helper(helper: &Helper) {
