@@ -251,7 +251,26 @@ fn optimise(wasm: &std::path::Path, extra: &[&str]) -> Result {
     Ok(())
 }
 
-/// Prints the module's size raw and gzipped: the number a visitor actually downloads.
+/// Most gzipped bytes a module may have: a visitor downloads it before the page can train.
+/// Today's modules are ~650 KiB gzipped (the threaded one ~10 KiB more); a change that grows
+/// one past this (a new dependency pulling in formatting or unicode tables, a debug build
+/// slipping through) fails the build, and so `cargo xtask test`, instead of going unnoticed.
+const GZIP_BUDGET: usize = 800 * 1024;
+
+/// An error when a module of `gz` gzipped bytes is over [`GZIP_BUDGET`].
+fn check_budget(name: &str, gz: usize) -> Result {
+    if gz > GZIP_BUDGET {
+        return Err(fail!(
+            "{name} is {} gzipped, over the {} budget (GZIP_BUDGET in xtask/src/build.rs): find what grew (twiggy, or `wasm-opt --metrics`) before raising it",
+            util::human_bytes(gz as u64),
+            util::human_bytes(GZIP_BUDGET as u64)
+        ));
+    }
+    Ok(())
+}
+
+/// Prints the module's size raw and gzipped (the number a visitor actually downloads) and
+/// holds it to [`GZIP_BUDGET`].
 fn report_size(wasm: &std::path::Path) -> Result {
     let bytes = std::fs::read(wasm).context(|| format!("cannot read {}", wasm.display()))?;
     let gz = gzip(&bytes, 9)?;
@@ -263,5 +282,18 @@ fn report_size(wasm: &std::path::Path) -> Result {
         gz.len(),
         util::human_bytes(gz.len() as u64)
     );
-    Ok(())
+    check_budget(&wasm.display().to_string(), gz.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_size_budget_refuses_a_module_one_byte_over() {
+        assert!(check_budget("m.wasm", 650 * 1024).is_ok());
+        assert!(check_budget("m.wasm", GZIP_BUDGET).is_ok());
+        let over = check_budget("m.wasm", GZIP_BUDGET + 1).unwrap_err().to_string();
+        assert!(over.contains("m.wasm") && over.contains("budget"), "{over}");
+    }
 }
