@@ -293,7 +293,9 @@ mod tests {
     fn the_size_budget_refuses_a_module_one_byte_over() {
         assert!(check_budget("m.wasm", 650 * 1024).is_ok());
         assert!(check_budget("m.wasm", GZIP_BUDGET).is_ok());
-        let over = check_budget("m.wasm", GZIP_BUDGET + 1).unwrap_err().to_string();
+        let over = check_budget("m.wasm", GZIP_BUDGET + 1)
+            .unwrap_err()
+            .to_string();
         assert!(over.contains("m.wasm") && over.contains("budget"), "{over}");
     }
 }
