@@ -15,68 +15,28 @@
 // and drawing panels refresh. Training is driven through the worker's `loop` target:
 // ctx.call('loop', 'play' | 'pause' | 'step' | 'status'). Shared DOM helpers: www/ui.js
 // (el, blit for Rust RGBA heatmaps, pct, count, bytes).
+//
+// The page's other parts, one file each: notices.js (messages in words), recovery.js (the model
+// kept across a worker crash), charts.js (ctx.charts), panels.js (mounting the views and
+// embed.html's panels), nav.js (top bar links, skip link), language.js (the language switch).
 
-import initCharts, * as wasm from './pkg/shrink.js';
+import initCharts from './pkg/shrink.js';
 import { WorkerClient } from './protocol.js';
 import { createState, DEFAULTS } from './state.js';
 import { loadMnist, gunzip, FILES, DATA_SETS } from './mnist.js';
-import { t, tr, setLocale, browserLocale, locale, LOCALES, translateTree, reason, msg } from './i18n.js';
-import { hiDpi, describe, chartText, inputBadge } from './ui.js';
+import { tr, setLocale, browserLocale, translateTree, reason, msg } from './i18n.js';
 import { rustError } from './rustmsg.js';
 import { startEmbed } from './embed.js';
 import { wantsPretrained, loadPretrained } from './pretrained.js';
+import { notice, showError } from './notices.js';
+import { createRecovery } from './recovery.js';
+import { hiDpiCharts } from './charts.js';
+import { mountPanels, embedPanels } from './panels.js';
+import { buildNav, skipToPlay } from './nav.js';
+import { buildLangSwitch } from './language.js';
 
 const timings = (window.shrinkTimings = { navigationToScriptMs: Math.round(performance.now()) });
 const embed = document.body.classList.contains('embed');
-
-// ---------- notices (errors in words) ----------
-const notices = document.getElementById('notices');
-const shown = new Map();
-
-/**
- * Shows a notice. `message` is a catalogue key with `params` (re-rendered when the language
- * changes), or an Error / a sentence that came from elsewhere (a Rust error), shown as the
- * catalogue's `main.error` wrapping it.
- */
-function notice(message, kind = 'error', params = null) {
-  // A message to render later (`msg(key, params)` from i18n.js) is a keyed notice.
-  if (message && message.$t) {
-    params = message.params || {};
-    message = message.$t;
-  }
-  const keyed = typeof message === 'string' && params !== null;
-  const raw = String(message && message.message ? message.message : message);
-  const text = keyed ? `${message}:${JSON.stringify(params)}` : raw;
-  if (shown.has(text)) {
-    shown.get(text).classList.remove('flash');
-    void shown.get(text).offsetWidth;
-    shown.get(text).classList.add('flash');
-    return;
-  }
-  const el = document.createElement('div');
-  el.className = `notice notice-${kind}`;
-  el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-  const p = document.createElement('p');
-  // Rich: `code` in a message (an address key such as `quantize.bits`) is set as code.
-  if (keyed) tr(p, message, params, { isRich: true });
-  else tr(p, 'main.error', { reason: reason(message) });
-  const close = document.createElement('button');
-  close.type = 'button';
-  close.className = 'notice-close';
-  tr(close, 'main.dismiss', {}, { attr: 'aria-label' });
-  close.textContent = '×';
-  close.onclick = () => {
-    el.remove();
-    shown.delete(text);
-  };
-  el.append(p, close);
-  notices.append(el);
-  shown.set(text, el);
-}
-
-function showError(err) {
-  notice(err, 'error');
-}
 
 // ---------- state, worker, context ----------
 const state = createState();
@@ -84,82 +44,23 @@ setLocale(state.get('lang') || browserLocale());
 for (const e of state.errors) notice('main.address', 'warn', { reason: e });
 
 let files = null; // { gz } kept to replay into a restarted worker
-// The last trained model, as model-file bytes from the worker (session.snapshotModel), with the
-// epoch and test accuracy it had: replayed into a restarted worker so a crash loses nothing.
-let snapshot = null;
-let snapshotBusy = false;
-let modelEpoch = 0;
 
-async function takeSnapshot(accuracy) {
-  if (snapshotBusy || !timings.readyToTrain) return;
-  snapshotBusy = true;
-  try {
-    const bytes = await client.call('session', 'snapshotModel');
-    snapshot = { bytes, epoch: modelEpoch, accuracy: accuracy ?? (snapshot && snapshot.accuracy) };
-    window.shrinkSnapshot = { bytes: bytes.length, epoch: snapshot.epoch, accuracy: snapshot.accuracy };
-  } catch {
-    // No model yet, or the worker is restarting: keep the previous snapshot.
-  } finally {
-    snapshotBusy = false;
-  }
-}
-let lastRestartAt = 0;
+const recovery = createRecovery({
+  state,
+  notice,
+  timings,
+  configure: (patch, options) => configure(patch, options),
+  replayData: async () => {
+    if (files) await sendData(files.gz);
+  },
+});
 
 // Test hooks (the worker's `debug` target) only when the page is opened with ?testhooks=1.
 const testHooks = new URLSearchParams(window.location.search).get('testhooks') === '1';
 const workerUrl = new URL(`./worker.js${testHooks ? '?testhooks=1' : ''}`, import.meta.url);
-const client = new WorkerClient(workerUrl, {
-  onRestart: async () => {
-    const now = performance.now();
-    // Two restarts within a minute: the settings themselves may be what brings the instance
-    // down, so replaying them would loop. Fall back to the defaults and say so.
-    const looping = lastRestartAt && now - lastRestartAt < 60_000;
-    lastRestartAt = now;
-    // Taken now: replaying the settings below rebuilds the model, which clears `snapshot`.
-    const kept = snapshot;
-    if (files) await sendData(files.gz);
-    if (looping) {
-      notice('main.restarted', 'warn', {});
-      notice('main.restartLoop', 'warn', {});
-      await configure({ ...DEFAULTS }, { silent: true });
-      return;
-    }
-    await configure({}, { silent: true });
-    // An embedded panel that started pretrained starts pretrained again.
-    if (timings.pretrained) await loadPretrained(client, state, notice);
-    if (kept) {
-      try {
-        await client.call('session', 'restoreModel', kept.bytes);
-        const acc = kept.accuracy == null ? '' : msg('main.restoredAcc', { acc: kept.accuracy });
-        notice('main.restored', 'warn', { epoch: kept.epoch, acc });
-        snapshot = kept;
-        client.emit('weightsChanged', { by: 'restart' });
-        return;
-      } catch (e) {
-        // A snapshot the new worker refuses (settings changed since): start from the seed.
-        snapshot = null;
-      }
-    }
-    notice('main.restarted', 'warn', {});
-  },
-});
+const client = new WorkerClient(workerUrl, { onRestart: () => recovery.restart() });
 client.on('listenerError', showError);
-// Keep the snapshot current: after each epoch's evaluation, when training stops, and when a
-// lab changed the weights. A new model (new settings, reset) drops it.
-client.on('evaluation', (ev) => {
-  modelEpoch = ev.epoch;
-  takeSnapshot(ev.accuracy);
-});
-client.on('state', (s) => {
-  if (!s.running) takeSnapshot();
-});
-client.on('weightsChanged', (d) => {
-  if (!d || d.by !== 'restart') takeSnapshot();
-});
-client.on('modelChanged', () => {
-  snapshot = null;
-  modelEpoch = 0;
-});
+recovery.watch(client);
 client.on('trainError', (d) => {
   const e = rustError(d.message, d.code, d.args);
   showError(d.during === 'evaluation' ? msg('main.evalFailed', { reason: reason(e) }) : e);
@@ -189,26 +90,6 @@ const ctx = {
   whenReady,
   embed,
 };
-
-/**
- * The wasm chart functions, drawing at devicePixelRatio: each canvas gets dpr× its CSS pixels
- * (ui.js hiDpi) and Rust scales fonts, margins and strokes by the same factor (`scale`).
- */
-function hiDpiCharts() {
-  /** Sizes the canvas, draws, and gives it the chart's text alternative (ui.js chartText). */
-  const drawn = (canvas, chart, draw) => {
-    const scale = canvas ? hiDpi(canvas) : 1;
-    const out = draw({ ...chart, scale });
-    if (canvas) describe(canvas, chartText(chart));
-    return out;
-  };
-  return {
-    ...wasm,
-    drawLineChart: (id, chart) => drawn(document.getElementById(id), chart, (c) => wasm.drawLineChart(id, c)),
-    drawLineChartOn: (canvas, chart) => drawn(canvas, chart, (c) => wasm.drawLineChartOn(canvas, c)),
-    drawHistogram: (canvas, chart) => drawn(canvas, chart, (c) => wasm.drawHistogram(canvas, c)),
-  };
-}
 
 /** Applies a settings patch (validated in state.js, then by Rust) and starts a fresh model. */
 async function configure(patch, { silent = false } = {}) {
@@ -246,124 +127,6 @@ async function sendData(gz) {
   }
 }
 
-// ---------- language ----------
-/** The top bar's switch: one button per catalogue, named in its own language. */
-function buildLangSwitch() {
-  const box = document.getElementById('lang-switch');
-  if (!box) return;
-  const buttons = LOCALES.map((l) => {
-    const b = tr(document.createElement('button'), `lang.${l}`);
-    b.type = 'button';
-    b.className = 'lang-button';
-    b.lang = l === 'zh' ? 'zh-CN' : 'en';
-    b.dataset.lang = l;
-    b.onclick = () => {
-      state.set('lang', l);
-      setLocale(l);
-      show();
-    };
-    box.append(b);
-    return b;
-  });
-  const show = () => {
-    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.lang === locale()));
-  };
-  show();
-  state.onPage((key, value) => {
-    if (key === 'lang') {
-      setLocale(value || browserLocale());
-      show();
-    }
-  });
-}
-
-// ---------- panels ----------
-/** The skip link focuses Play (a plain #fragment would land in the settings hash). */
-function skipToPlay() {
-  const link = document.getElementById('skip-to-play');
-  if (!link) return;
-  link.addEventListener('click', (e) => {
-    e.preventDefault();
-    const play = document.getElementById('btn-play');
-    if (!play) return;
-    play.scrollIntoView({ block: 'center' });
-    play.focus();
-  });
-}
-
-function buildNav() {
-  const nav = document.getElementById('nav');
-  if (!nav) return;
-  for (const section of document.querySelectorAll('section.panel[data-title]')) {
-    if (section.dataset.nav === 'no') continue;
-    const a = document.createElement('button');
-    a.type = 'button';
-    a.className = 'nav-link';
-    if (section.dataset.titleKey) tr(a, section.dataset.titleKey);
-    else a.textContent = section.dataset.title;
-    a.onclick = () => section.scrollIntoView({ behavior: 'smooth', block: 'start' });
-    a.dataset.target = section.id;
-    nav.append(a);
-  }
-  const links = new Map([...nav.children].map((a) => [a.dataset.target, a]));
-  const seen = new Map();
-  const io = new IntersectionObserver((entries) => {
-    for (const e of entries) seen.set(e.target.id, e.isIntersecting ? e.intersectionRatio : 0);
-    let best = null;
-    for (const [id, r] of seen) if (r > 0 && (!best || r > seen.get(best))) best = id;
-    for (const [id, a] of links) a.classList.toggle('active', id === best);
-  }, { threshold: [0, 0.25, 0.5, 0.75, 1] });
-  for (const id of links.keys()) io.observe(document.getElementById(id));
-}
-
-async function mountPanels() {
-  const sections = [...document.querySelectorAll('section.panel[data-view]')];
-  await Promise.all(
-    sections.map(async (section) => {
-      const view = section.dataset.view;
-      if (!/^view\/[a-z][a-z0-9_-]*\.js$/.test(view)) return;
-      try {
-        const mod = await import(new URL(view, document.baseURI).href);
-        await mod.mount(section, ctx);
-        // Which model this panel works on, by name (data-input="save" adds "Save as version").
-        if (section.dataset.input) {
-          const badge = inputBadge(ctx, { save: section.dataset.input === 'save' });
-          (section.querySelector('.lede') || section.querySelector('h2'))?.after(badge);
-        }
-      } catch (e) {
-        const panel = section.dataset.titleKey ? t(section.dataset.titleKey) : section.dataset.title || section.id;
-        notice('main.panelFailed', 'error', { panel, reason: reason(e) });
-      }
-    }),
-  );
-}
-
-/** embed.html: pull the requested panels out of index.html (the single source of the markup). */
-async function embedPanels() {
-  const wanted = String(state.get('panel') || 'train')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => /^[a-z][a-z0-9_-]*$/.test(s));
-  const res = await fetch(new URL('index.html', document.baseURI));
-  const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
-  const host = document.getElementById('embed-root');
-  const data = doc.getElementById('panel-data');
-  if (data) host.append(document.adoptNode(data));
-  let found = 0;
-  for (const name of wanted.length ? wanted : ['train']) {
-    const s = doc.getElementById(`panel-${name}`);
-    if (s && name !== 'data') {
-      host.append(document.adoptNode(s));
-      found += 1;
-    }
-  }
-  if (!found) {
-    notice('main.noPanel', 'error', { name: JSON.stringify(String(state.get('panel'))) });
-    const s = doc.getElementById('panel-train');
-    if (s) host.append(document.adoptNode(s));
-  }
-}
-
 /** `data=full|small` from the address (full by default; a bad value is named, then full). */
 function chooseDataSet() {
   const asked = state.get('data');
@@ -381,14 +144,14 @@ async function boot() {
   }
   let checkHidden = null;
   if (embed) {
-    await embedPanels();
+    await embedPanels(state, notice);
     checkHidden = startEmbed(ctx);
   } else {
     buildNav();
     skipToPlay();
   }
   translateTree(document);
-  buildLangSwitch();
+  buildLangSwitch(state);
 
   const chartsReady = initCharts().then(() => {
     timings.wasmMainMs = Math.round(performance.now());
@@ -402,7 +165,7 @@ async function boot() {
     timings.workerReadyMs = Math.round(performance.now());
   }, () => {});
   await chartsReady;
-  await mountPanels();
+  await mountPanels(ctx, notice);
 
   const dataSet = chooseDataSet();
   timings.dataSet = dataSet.name;
