@@ -6,23 +6,33 @@
 
 import { el, blit, pct, bytes, versionLabel, ratioText, METHOD_COLORS, describe, text, verbatim, methodName, kernelName } from '../ui.js';
 import { t, tr, msg, reason, onLocale } from '../i18n.js';
+import { ratioCell } from './versions.js';
 
 /** Milliseconds with 3 significant digits, the unit in the page's language. */
 const ms = (v) => t('cmp.ms', { v: Number(v).toPrecision(3) });
 
-// `label` is a catalogue key; `verbatim` cells hold the learner's own names (kept as written).
+/** A version's name with a line-break opportunity after each comma and semicolon: names are
+ *  often recipe text ("prune:magnitude,0.9,ft0.1"), better wrapped there than mid-number. */
+function nameCell(v) {
+  const cell = verbatim('td', '', { title: v.recipe, className: 'version-label' });
+  v.name.split(/(?<=[,;])/).forEach((part, i) => cell.append(...(i ? [el('wbr'), part] : [part])));
+  return cell;
+}
+
+// `label` is a catalogue key; `verbatim` cells hold the learner's own names (kept as written);
+// `num` columns hold figures, right-aligned and never wrapped (style.css).
 const COLUMNS = [
   { key: 'id', label: null, value: (v) => v.id, show: (v) => `#${v.id}`, verbatim: true },
   { key: 'name', label: 'cmp.col.name', value: (v) => v.name, show: (v) => v.name, verbatim: true },
   { key: 'parent', label: 'cmp.col.from', value: (v) => v.parent ?? 0, show: (v) => (v.parent == null ? '—' : `#${v.parent}`) },
   { key: 'method', label: 'ver.col.method', value: (v) => v.method, show: (v) => methodName(v.method) },
-  { key: 'accuracy', label: 'ver.col.acc', value: (v) => v.figures.accuracy, show: (v) => pct(v.figures.accuracy) },
-  { key: 'dense', label: 'cmp.col.dense', value: (v) => v.figures.size.denseFp32Bytes, show: (v) => bytes(v.figures.size.denseFp32Bytes) },
-  { key: 'zeros', label: 'cmp.col.zeros', value: (v) => v.figures.size.denseWithZerosBytes, show: (v) => bytes(v.figures.size.denseWithZerosBytes) },
-  { key: 'packed', label: 'ver.col.bytes', value: (v) => v.figures.size.packedBytes, show: (v) => bytes(v.figures.size.packedBytes) },
+  { key: 'accuracy', label: 'ver.col.acc', value: (v) => v.figures.accuracy, show: (v) => pct(v.figures.accuracy), num: true },
+  { key: 'dense', label: 'cmp.col.dense', value: (v) => v.figures.size.denseFp32Bytes, show: (v) => bytes(v.figures.size.denseFp32Bytes), num: true },
+  { key: 'zeros', label: 'cmp.col.zeros', value: (v) => v.figures.size.denseWithZerosBytes, show: (v) => bytes(v.figures.size.denseWithZerosBytes), num: true },
+  { key: 'packed', label: 'ver.col.bytes', value: (v) => v.figures.size.packedBytes, show: (v) => bytes(v.figures.size.packedBytes), num: true },
   { key: 'ratio', label: 'ver.col.ratio', value: (v) => v.figures.ratio, show: (v, all) => ratioText(v, all).text, title: (v, all) => ratioText(v, all).title },
-  { key: 'b1', label: 'cmp.col.b1', value: (v) => v.figures.msBatch1, show: (v) => ms(v.figures.msBatch1) },
-  { key: 'b64', label: 'cmp.col.b64', value: (v) => v.figures.msBatch64, show: (v) => ms(v.figures.msBatch64) },
+  { key: 'b1', label: 'cmp.col.b1', value: (v) => v.figures.msBatch1, show: (v) => ms(v.figures.msBatch1), num: true },
+  { key: 'b64', label: 'cmp.col.b64', value: (v) => v.figures.msBatch64, show: (v) => ms(v.figures.msBatch64), num: true },
   { key: 'kernel', label: 'cmp.col.kernel', value: (v) => v.figures.kernel, show: (v) => kernelName(v.figures.kernel) },
 ];
 
@@ -49,7 +59,8 @@ export function mount(root, ctx) {
     el('div', { className: 'compare-charts' },
       el('figure', {}, bytesCanvas),
       el('figure', {}, timeCanvas, el('figcaption', {}, el('label', {}, text('span', 'cmp.timePer'), ' ', batchSel)))),
-    table,
+    // The table scrolls in its own box on a phone rather than widening the page.
+    el('div', { className: 'table-scroll' }, table),
     text('h3', 'cmp.maps', { className: 'compare-maps-title' }),
     el('div', { className: 'compare-maps' },
       el('figure', {}, leftSel, leftMap, leftCap),
@@ -97,17 +108,21 @@ export function mount(root, ctx) {
       return (x < y ? -1 : x > y ? 1 : 0) * sort.dir;
     });
     const head = el('tr', {}, ...COLUMNS.map((c) => {
-      const arrow = c.key === sort.key ? (sort.dir > 0 ? ' ▲' : ' ▼') : '';
+      // A no-break space: a wrapped header keeps its arrow beside its last word.
+      const arrow = c.key === sort.key ? (sort.dir > 0 ? '\u00a0▲' : '\u00a0▼') : '';
       const b = el('button', { type: 'button', className: 'sort', textContent: `${c.label ? t(c.label) : '#'}${arrow}` });
       b.dataset.key = c.key;
       b.onclick = () => {
         sort = { key: c.key, dir: sort.key === c.key ? -sort.dir : 1 };
         drawTable();
       };
-      return el('th', { scope: 'col' }, b);
+      return el('th', { scope: 'col', className: c.num ? 'num' : '' }, b);
     }));
     table.replaceChildren(el('thead', {}, head),
-      el('tbody', {}, ...rows.map((v) => el('tr', {}, ...COLUMNS.map((c) => (c.verbatim ? verbatim('td', c.show(v, list), { title: v.recipe }) : el('td', { textContent: c.show(v, list), title: c.title ? c.title(v, list) : '', className: c.key === 'ratio' ? 'version-ratio' : '' })))))));
+      el('tbody', {}, ...rows.map((v) => el('tr', {}, ...COLUMNS.map((c) => (c.verbatim
+        ? (c.key === 'name' ? nameCell(v) : verbatim('td', c.show(v, list), { title: v.recipe }))
+        : c.key === 'ratio' ? ratioCell(ratioText(v, list))
+          : el('td', { textContent: c.show(v, list), title: c.title ? c.title(v, list) : '', className: c.num ? 'num' : c.key === 'kernel' ? 'version-kernel' : '' })))))));
     table.hidden = list.length === 0;
   }
 

@@ -10,6 +10,17 @@ import { t, tr, untr, msg, reason, onLocale } from '../i18n.js';
 import { createHistory } from './history.js';
 import { downloadButtons, uploadControls } from './files.js';
 
+/**
+ * The size ratio's sentence in a table cell (`ratioText`'s `{text, title}`). The cell may wrap,
+ * but not inside an architecture ("784-64-10": a line break after a hyphen read as two
+ * numbers) nor between a size and its unit; the text itself is unchanged. Compare uses it too.
+ */
+export function ratioCell({ text: sentence, title }) {
+  const parts = String(sentence).split(/(\d+(?:-\d+)+|\d[\d.,]*\s(?:kB|MB|B)\b)/);
+  return el('td', { className: 'version-ratio', title },
+    ...parts.map((p, i) => (i % 2 ? el('span', { className: 'nobr', textContent: p }) : p)));
+}
+
 export function mount(root, ctx) {
   const selected = new Set();
   let list = [];
@@ -38,11 +49,12 @@ export function mount(root, ctx) {
 
   const history = createHistory(ctx);
 
-  const column = (label) => (label ? text('th', label, { scope: 'col' }) : el('th', { scope: 'col' }));
+  // `num` columns hold figures: right-aligned, never wrapped (styled in style.css).
+  const column = (label, className = '') => (label ? text('th', label, { scope: 'col', className }) : el('th', { scope: 'col', className }));
   function render() {
     table.replaceChildren(el('thead', {}, el('tr', {},
-      column('ver.col.select'), el('th', { scope: 'col', textContent: '#' }), column('ver.col.name'), column('ver.col.parent'), column('ver.col.method'), column('ver.col.acc'),
-      column('ver.col.bytes'), column('ver.col.ratio'), column('ver.col.ms'), column(''))));
+      column('ver.col.select'), el('th', { scope: 'col', textContent: '#' }), column('ver.col.name'), column('ver.col.parent'), column('ver.col.method'), column('ver.col.acc', 'num'),
+      column('ver.col.bytes', 'num'), column('ver.col.ratio'), column('ver.col.ms', 'num one-line'), column(''))));
     const body = el('tbody');
     const names = new Map(list.map((v) => [v.id, v.name]));
     for (const v of list) {
@@ -73,10 +85,11 @@ export function mount(root, ctx) {
       // The recipe and the names are the learner's own text (verbatim: kept in every language).
       const row = el('tr', {},
         el('td', {}, pick), verbatim('td', `#${v.id}`, { title: v.recipe }), el('td', {}, name), verbatim('td', parent, { title: v.parent != null && names.has(v.parent) ? `#${v.parent} ${names.get(v.parent)}` : '' }),
-        el('td', {}, method), el('td', { textContent: t('ver.pct', { v: f.accuracy }) }),
-        el('td', { textContent: bytes(f.size.packedBytes) }), el('td', { className: 'version-ratio', textContent: ratio.text, title: ratio.title }),
-        el('td', { textContent: t('ver.ms', { b1: Number(f.msBatch1).toPrecision(3), b64: Number(f.msBatch64).toPrecision(3) }), title: t('ver.kernel', { kernel: kernelName(f.kernel) }) }),
-        el('td', { className: 'version-actions' }, use, link, ...downloadButtons(ctx, v), del));
+        el('td', {}, method), el('td', { className: 'num', textContent: t('ver.pct', { v: f.accuracy }) }),
+        el('td', { className: 'num', textContent: bytes(f.size.packedBytes) }), ratioCell(ratio),
+        el('td', { className: 'num', textContent: t('ver.ms', { b1: Number(f.msBatch1).toPrecision(3), b64: Number(f.msBatch64).toPrecision(3) }), title: t('ver.kernel', { kernel: kernelName(f.kernel) }) }),
+        // The buttons wrap inside their own box (a flex cell would stop being a table cell).
+        el('td', {}, el('div', { className: 'version-actions' }, use, link, ...downloadButtons(ctx, v), del)));
       row.dataset.id = String(v.id);
       body.append(row);
     }
