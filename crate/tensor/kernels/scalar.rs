@@ -1,4 +1,4 @@
-//! Scalar kernels: the reference twins of `simd128.rs` and the native path.
+//! Scalar kernels: the reference twins of `simd128/` and the native path.
 //!
 //! Same signatures and semantics as the SIMD versions; callers have checked the lengths.
 //! Dot products keep 8 independent partial sums so LLVM can vectorise them natively (a single

@@ -1,21 +1,25 @@
 //! The state behind the page's Prune panel: the dense model the slider prunes from, the
-//! removed neurons (for greyed tiles), a fine-tuner that holds the masks, and the views
-//! (heatmaps of weights / mask / importance, the input-pixel survival map, curves, timings).
-//! Every slider move re-prunes the saved dense model, so dragging back down restores weights.
+//! removed neurons (for greyed tiles), and a fine-tuner that holds the masks (Han et al. 2015:
+//! W' = M ⊙ W, retrained with M held). Every slider move re-prunes the saved dense model, so
+//! dragging back down restores weights. The panel's views of that state live beside it:
+//! `heatmap` (weights / mask / importance), `survival` (per input pixel), `curve` (accuracy).
+
+mod curve;
+mod heatmap;
+mod survival;
+
+pub use heatmap::View;
+pub use survival::border_and_centre;
 
 use super::structured::{self, StructuredParams};
-use super::{apply, importance, sparsity_report, total_sparsity, LayerReport, Params, SparseMlp};
+use super::{apply, sparsity_report, total_sparsity, LayerReport, Params, SparseMlp};
 use crate::compress::{Compressed, ModelSize};
 use crate::data::Dataset;
 use crate::error::Missing;
 use crate::error::{check_positive, Error, Result};
 use crate::error::{Reason, Setting};
 use crate::model::Mlp;
-use crate::render::chart::{LineChart, Series};
-use crate::render::heatmap::{matrix, robust_scale, tiles, Image};
-use crate::render::palette;
 use crate::train::{evaluate, TrainConfig, Trainer};
-use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 /// Weight level or neuron level.
@@ -77,19 +81,6 @@ pub struct LabReport {
     pub model_sizes: Vec<usize>,
     /// Hidden neurons removed so far.
     pub removed_neurons: usize,
-}
-
-/// Which heatmap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub enum View {
-    /// The weights, pruned cells in the pruned colour.
-    #[default]
-    Weights,
-    /// Kept (red) versus pruned cells.
-    Mask,
-    /// |w| or the accumulated |∂L/∂w| (per the criterion), pruned cells marked.
-    Importance,
 }
 
 /// The panel's state.
@@ -263,198 +254,8 @@ impl Lab {
         self.done(model, test, limit)
     }
 
-    /// The full-size view of layer `l`: removed neurons come back as all-masked rows/columns.
-    fn full_layer(&self, model: &Mlp, l: usize) -> Result<(Array2<f32>, Option<Array2<f32>>)> {
-        let layer = model
-            .layers
-            .get(l)
-            .ok_or_else(|| Error::no_layer(l, model.layers.len()))?;
-        let (Some(keep), Some(base)) = (&self.keep, &self.base) else {
-            return Ok((layer.w.clone(), layer.mask.clone()));
-        };
-        let sizes = base.sizes();
-        let (n_out, n_in) = (sizes[l + 1], sizes[l]);
-        let rows: Vec<usize> = keep.get(l).cloned().unwrap_or_else(|| (0..n_out).collect());
-        let cols: Vec<usize> = if l == 0 {
-            (0..n_in).collect()
-        } else {
-            keep.get(l - 1)
-                .cloned()
-                .unwrap_or_else(|| (0..n_in).collect())
-        };
-        let mut w = Array2::zeros((n_out, n_in));
-        let mut m = Array2::zeros((n_out, n_in));
-        for (i, &r) in rows.iter().enumerate() {
-            for (j, &c) in cols.iter().enumerate() {
-                w[[r, c]] = layer.w[[i, j]];
-                m[[r, c]] = layer.mask.as_ref().map_or(1.0, |k| k[[i, j]]);
-            }
-        }
-        Ok((w, Some(m)))
-    }
-
     /// The saved model when neurons were removed from it (the reference for timings).
     pub fn reference(&self) -> Option<&Mlp> {
         self.keep.as_ref().and(self.base.as_ref())
     }
-
-    /// RGBA heatmap of layer `l`: 28×28 tiles for the first layer, a matrix otherwise.
-    ///
-    /// # Errors
-    /// `InvalidParam` for an unknown layer; `NotReady` if importance needs data it lacks.
-    pub fn heatmap(
-        &self,
-        model: &Mlp,
-        l: usize,
-        view: View,
-        criterion: super::Criterion,
-        train: &Dataset,
-        tiles_per_row: usize,
-    ) -> Result<Image> {
-        let (w, mask) = self.full_layer(model, l)?;
-        let values = match view {
-            View::Weights => w,
-            View::Mask => mask
-                .clone()
-                .unwrap_or_else(|| Array2::ones(w.dim()))
-                .mapv(|k| 0.6 * k),
-            View::Importance => {
-                let stats = if criterion.needs_data() {
-                    Some(importance::accumulate(model, train, 10, 64, 1)?)
-                } else {
-                    None
-                };
-                let s = importance::scores(model, criterion, stats.as_ref(), 1)?;
-                let layer = s
-                    .into_iter()
-                    .nth(l)
-                    .ok_or_else(|| Error::no_layer(l, model.layers.len()))?;
-                if layer.dim() == w.dim() {
-                    layer
-                } else {
-                    self.full_scores(model, l, layer)?
-                }
-            }
-        };
-        let scale = match view {
-            View::Mask => 1.0,
-            _ => robust_scale(values.iter().copied()),
-        };
-        if l == 0 && values.ncols() == 784 {
-            tiles(&values, mask.as_ref(), 28, tiles_per_row.max(1), scale)
-        } else {
-            matrix(&values, mask.as_ref(), scale)
-        }
-    }
-
-    fn full_scores(&self, model: &Mlp, l: usize, s: Array2<f32>) -> Result<Array2<f32>> {
-        let mut m = model.clone();
-        if let Some(layer) = m.layers.get_mut(l) {
-            layer.w = s;
-        }
-        self.full_layer(&m, l).map(|(w, _)| w)
-    }
-
-    /// 28×28 map: the fraction of the first layer's weights that survive per input pixel.
-    ///
-    /// # Errors
-    /// `ShapeMismatch` if the first layer does not take 784 inputs.
-    pub fn survival_map(&self, model: &Mlp) -> Result<(Image, Vec<f32>)> {
-        let (w, mask) = self.full_layer(model, 0)?;
-        if w.ncols() != 784 {
-            return Err(Error::shape("survival map", 784, w.ncols()));
-        }
-        let kept = mask.unwrap_or_else(|| w.mapv(|v| f32::from(v != 0.0)));
-        let frac: Vec<f32> = kept
-            .columns()
-            .into_iter()
-            .map(|c| c.sum() / c.len().max(1) as f32)
-            .collect();
-        // Scaled to the best-kept pixel so the contrast shows at any sparsity.
-        let top = frac.iter().copied().fold(0.0f32, f32::max).max(1e-6);
-        let mut rgba = Vec::with_capacity(784 * 4);
-        frac.iter()
-            .for_each(|&f| rgba.extend_from_slice(&palette::sequential(f / top)));
-        Ok((
-            Image {
-                width: 28,
-                height: 28,
-                rgba,
-            },
-            frac,
-        ))
-    }
-
-    /// Test accuracy of the saved dense model magnitude-pruned (uniformly, layer-wise) to each
-    /// level, with the current point marked.
-    ///
-    /// # Errors
-    /// Bad levels; evaluation errors.
-    pub fn accuracy_curve(
-        &mut self,
-        model: &Mlp,
-        levels: &[f32],
-        test: &Dataset,
-        limit: usize,
-    ) -> Result<LineChart> {
-        self.sync(model);
-        let base = self.base.clone().ok_or(Error::NotReady {
-            what: Missing::NoModel,
-        })?;
-        let mut pts = Vec::new();
-        for &s in levels {
-            let mut m = base.clone();
-            apply(
-                &mut m,
-                &Params {
-                    sparsity: vec![s],
-                    ..Default::default()
-                },
-                None,
-            )?;
-            pts.push((100.0 * s, 100.0 * evaluate(&m, test, limit)?.accuracy));
-        }
-        let now = (
-            100.0 * total_sparsity(model),
-            100.0 * evaluate(model, test, limit)?.accuracy,
-        );
-        Ok(LineChart {
-            title: "Accuracy vs sparsity (magnitude, no fine-tuning)".into(),
-            x_label: "weights pruned (%)".into(),
-            y_label: "test accuracy (%)".into(),
-            series: vec![
-                Series {
-                    name: "one-shot magnitude".into(),
-                    color: "#2166ac".into(),
-                    points: pts,
-                    markers: true,
-                },
-                Series {
-                    name: "current model".into(),
-                    color: "#b2182b".into(),
-                    points: vec![now],
-                    markers: true,
-                },
-            ],
-            x_range: Some((0.0, 100.0)),
-            ..Default::default()
-        })
-    }
-}
-
-/// Mean survival of the 4-pixel border and of the central 12×12 of a 28×28 survival map:
-/// the border (blank in every MNIST digit) should go first.
-pub fn border_and_centre(frac: &[f32]) -> (f32, f32) {
-    let (mut border, mut nb, mut centre, mut nc) = (0.0f32, 0usize, 0.0f32, 0usize);
-    for (i, f) in frac.iter().enumerate() {
-        let (r, c) = (i / 28, i % 28);
-        if !(4..24).contains(&r) || !(4..24).contains(&c) {
-            border += f;
-            nb += 1;
-        } else if (8..20).contains(&r) && (8..20).contains(&c) {
-            centre += f;
-            nc += 1;
-        }
-    }
-    (border / nb.max(1) as f32, centre / nc.max(1) as f32)
 }

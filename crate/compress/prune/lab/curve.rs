@@ -1,0 +1,69 @@
+//! The Prune panel's accuracy-against-sparsity curve: the saved dense model magnitude-pruned
+//! one-shot (W' = M ⊙ W, M zeroing the s·n smallest |w| of each layer; Han et al. 2015) to each
+//! level with no retraining, and the current model as one marked point beside it.
+
+use super::super::{apply, total_sparsity, Params};
+use super::Lab;
+use crate::data::Dataset;
+use crate::error::{Error, Missing, Result};
+use crate::model::Mlp;
+use crate::render::chart::{LineChart, Series};
+use crate::train::evaluate;
+
+impl Lab {
+    /// Test accuracy of the saved dense model magnitude-pruned (uniformly, layer-wise) to each
+    /// level, with the current point marked.
+    ///
+    /// # Errors
+    /// Bad levels; evaluation errors.
+    pub fn accuracy_curve(
+        &mut self,
+        model: &Mlp,
+        levels: &[f32],
+        test: &Dataset,
+        limit: usize,
+    ) -> Result<LineChart> {
+        self.sync(model);
+        let base = self.base.clone().ok_or(Error::NotReady {
+            what: Missing::NoModel,
+        })?;
+        let mut pts = Vec::new();
+        for &s in levels {
+            let mut m = base.clone();
+            apply(
+                &mut m,
+                &Params {
+                    sparsity: vec![s],
+                    ..Default::default()
+                },
+                None,
+            )?;
+            pts.push((100.0 * s, 100.0 * evaluate(&m, test, limit)?.accuracy));
+        }
+        let now = (
+            100.0 * total_sparsity(model),
+            100.0 * evaluate(model, test, limit)?.accuracy,
+        );
+        Ok(LineChart {
+            title: "Accuracy vs sparsity (magnitude, no fine-tuning)".into(),
+            x_label: "weights pruned (%)".into(),
+            y_label: "test accuracy (%)".into(),
+            series: vec![
+                Series {
+                    name: "one-shot magnitude".into(),
+                    color: "#2166ac".into(),
+                    points: pts,
+                    markers: true,
+                },
+                Series {
+                    name: "current model".into(),
+                    color: "#b2182b".into(),
+                    points: vec![now],
+                    markers: true,
+                },
+            ],
+            x_range: Some((0.0, 100.0)),
+            ..Default::default()
+        })
+    }
+}
