@@ -5,11 +5,12 @@
 //! fields (crate/wasm/dto.rs) and says it again from its catalogues (www/i18n/errors.*.js) in
 //! the page's language. So the words are ids, not free text: an [`InvalidParam`](Error::InvalidParam)
 //! names a [`Setting`] and a [`Reason`], a [`NotReady`](Error::NotReady) a [`Missing`], a
-//! [`BadData`](Error::BadData) a [`Fault`] and a [`Refused`](Error::Refused) a [`Refusal`], with
-//! named arguments. Each id table holds its
+//! [`BadData`](Error::BadData) a [`Fault`], a [`Refused`](Error::Refused) a [`Refusal`] and an
+//! [`Unsupported`](Error::Unsupported) a [`ChainRefusal`], with named arguments. Each id table holds its
 //! English; tests/error_catalogue.rs checks every id has an English and a Chinese entry.
 //! Nothing reachable from user input panics; invalid input becomes one of these.
 
+mod chain;
 mod fault;
 mod ids;
 mod missing;
@@ -18,6 +19,7 @@ mod refusal;
 mod setting;
 mod wire;
 
+pub use chain::{Action, ChainArgs, ChainRefusal, StepName, Storage, Stores, VersionName};
 pub use fault::Fault;
 pub use missing::Missing;
 pub use reason::Reason;
@@ -61,9 +63,12 @@ pub enum Error {
     NotReady { what: Missing },
     /// The page asked for something this state cannot do: the sentence says what to do instead.
     Refused { refusal: Refusal, args: Args },
-    /// A step cannot take this input (e.g. pruning int8 codes); the text says why, in words,
-    /// and what to do instead. Free English text: the page shows it as it is.
-    Unsupported { what: String },
+    /// A recipe step cannot take this input (e.g. pruning int8 codes): which check refused,
+    /// and the step, version, storage and suggested action its sentence names.
+    Unsupported {
+        check: ChainRefusal,
+        args: ChainArgs,
+    },
 }
 
 /// `Result` with the crate's [`Error`].
@@ -143,7 +148,7 @@ impl fmt::Display for Error {
                 index.saturating_add(1),
                 if *count == 1 { "" } else { "s" }
             ),
-            Error::Unsupported { what } => f.write_str(what),
+            Error::Unsupported { check, args } => f.write_str(&fill(check.en(), &args.en())),
         }
     }
 }

@@ -1,11 +1,15 @@
 //! The core's error ids against the page's catalogues: every `Setting`, `Reason`, `Missing`,
-//! `Fault` and `Refusal` id (crate/error/) has an entry in www/i18n/errors.en.js that says
+//! `Fault`, `Refusal` id, and every recipe refusal's `ChainRefusal`, `StepName`, `Stores` and
+//! `Action` id (crate/error/) has an entry in www/i18n/errors.en.js that says
 //! exactly the id's English text, and one in errors.zh.js that is Chinese (no English word
 //! beyond the names of formats, file keys and recipe syntax) and uses no placeholder the English
 //! lacks. Entries for ids that no longer exist fail too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use shrink::error::{Fault, Missing, Reason, Refusal, Setting};
+use shrink::error::{
+    Action, ChainArgs, ChainRefusal, Fault, Missing, Reason, Refusal, Setting, StepName, Storage,
+    Stores, VersionName,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `'key': 'value'` / `'key': "value"` lines of a catalogue file, unescaped.
@@ -137,14 +141,28 @@ fn every_error_id_has_an_english_and_a_chinese_sentence() {
             .iter()
             .map(|r| (format!("err.refusal.{}", r.id()), r.en())),
     );
+    ids.extend(
+        ChainRefusal::ALL
+            .iter()
+            .map(|c| (format!("err.chain.{}", c.id()), c.en())),
+    );
+    ids.extend(
+        StepName::ALL
+            .iter()
+            .map(|s| (format!("err.stepName.{}", s.id()), s.en())),
+    );
+    ids.extend(
+        Stores::ALL
+            .iter()
+            .map(|s| (format!("err.stores.{}", s.id()), s.en())),
+    );
+    ids.extend(
+        Action::ALL
+            .iter()
+            .map(|a| (format!("err.action.{}", a.id()), a.en())),
+    );
     assert!(ids.len() > 250, "only {} ids", ids.len());
-    let variants = [
-        "err.param",
-        "err.badData",
-        "err.notReady",
-        "err.shape",
-        "err.text",
-    ];
+    let variants = ["err.param", "err.badData", "err.notReady", "err.shape"];
     let mut problems = Vec::new();
     for (key, english) in &ids {
         match en.get(key) {
@@ -231,4 +249,35 @@ fn the_variant_sentences_match_display() {
     };
     let what = Missing::NoTrainingData.en();
     assert_eq!(fill("err.notReady", &[("what", what)]), e.to_string());
+    // A recipe refusal: its step, storage and action are ids of their own tables, said inside
+    // the sentence (www/rustmsg.js does the same).
+    let e = shrink::Error::Unsupported {
+        check: ChainRefusal::NeedsFloat,
+        args: ChainArgs {
+            step: Some(StepName::Prune),
+            version: Some(VersionName {
+                id: 2,
+                name: "int8".into(),
+            }),
+            stores: Some(Storage {
+                kind: Stores::KmeansCodes,
+                bits: 3,
+                huffman: true,
+            }),
+            action: Some(Action::PruneParent),
+        },
+    };
+    let codes = fill("err.stores.KmeansCodes", &[("bits", "3")]);
+    let stores = fill("err.stores.HuffmanCoded", &[("codes", &codes)]);
+    let said = fill(
+        "err.chain.NeedsFloat",
+        &[
+            ("step", &en["err.stepName.Prune"]),
+            ("id", "2"),
+            ("name", "int8"),
+            ("stores", &stores),
+            ("action", &en["err.action.PruneParent"]),
+        ],
+    );
+    assert_eq!(said, e.to_string());
 }

@@ -11,7 +11,7 @@ mod common;
 use shrink::compress::quantize::{deep, LayerCodes};
 use shrink::compress::speed::native_clock;
 use shrink::data::Dataset;
-use shrink::error::Error;
+use shrink::error::{ChainRefusal, Error};
 use shrink::version::{run_recipe, Figures, Job, Model, Outcome, Recipe, Step, Store, Version};
 
 /// Runs `text` into `store` on `train`, returning the chain's versions.
@@ -130,13 +130,26 @@ fn deep_compression_as_a_recipe_equals_the_special_case() {
     assert!(f.size.packed_bytes < v[2].figures.size.packed_bytes);
 }
 
-fn start_err(step: &str, parent: Option<&Version>) -> String {
+/// The refusal `step` gets on `parent`: which check, and its English sentence (every
+/// placeholder filled).
+fn refusal(step: &str, parent: Option<&Version>) -> (ChainRefusal, String) {
     let (train, _) = common::mnist();
     match Job::start(&Step::parse(step).unwrap(), parent, train, 1) {
-        Err(e @ Error::Unsupported { .. }) => e.to_string(),
+        Err(e @ Error::Unsupported { check, .. }) => {
+            let text = e.to_string();
+            assert!(
+                !text.contains('{'),
+                "{step}: a placeholder is left in '{text}'"
+            );
+            (check, text)
+        }
         Err(e) => panic!("{step}: expected a refusal in words, got {e}"),
         Ok(_) => panic!("{step}: expected a refusal"),
     }
+}
+
+fn start_err(step: &str, parent: Option<&Version>) -> String {
+    refusal(step, parent).1
 }
 
 #[test]
@@ -147,12 +160,12 @@ fn chains_that_make_no_sense_are_refused_in_words() {
     let v = run(&mut s, "train:32,e0.1;quantize:int8", &train);
     let (dense, int8) = (&v[0], &v[1]);
     let e = start_err("prune:magnitude,0.5", Some(int8));
-    assert!(
-        e.contains("Prune needs float weights")
-            && e.contains("#2")
-            && e.contains("int8 codes")
-            && e.contains("prune its parent instead"),
-        "{e}"
+    assert_eq!(
+        e,
+        format!(
+            "Prune needs float weights; version #{} '{}' stores int8 codes — prune its parent instead",
+            int8.id, int8.name
+        )
     );
     assert!(start_err("share:4", Some(int8)).contains("share its parent"));
     assert!(start_err("huffman", Some(dense)).contains("quantize it first"));
@@ -167,8 +180,43 @@ fn chains_that_make_no_sense_are_refused_in_words() {
     let b = run(&mut s, "binarize:bc,16,e0.05", &train);
     assert!(start_err("finetune:e1", Some(&b[0])).contains("shadow weights"));
     assert!(start_err("quantize:int8", Some(&b[0])).contains("bit-packed"));
-    // The refused steps left the store and its versions as they were.
-    assert_eq!(s.len(), 5);
+    let k = run(
+        &mut s,
+        "train:32,e0.1;prune:magnitude,0.5;share:3;huffman",
+        &train,
+    );
+    assert!(start_err("huffman", Some(&k[3])).contains("Huffman-coded"));
+    assert!(start_err("quantize:int8", Some(&k[3])).contains("Huffman-coded 3-bit k-means codes"));
+    assert!(start_err("binarize:bc", Some(int8)).contains("give widths"));
+    // A quantized version whose recipe does not say how (an imported file).
+    let imported = Version {
+        recipe: Recipe { steps: vec![] },
+        ..int8.clone()
+    };
+    assert!(start_err("finetune:e1", Some(&imported)).contains("no quantize step"));
+    // The refused steps left the store and its versions as they were (the Huffman chain reused
+    // the pruned version: 5 + share + huffman).
+    assert_eq!(s.len(), 7);
+    // Every check the chain has was met above.
+    let met: std::collections::BTreeSet<&str> = [
+        refusal("prune:magnitude,0.5", Some(int8)),
+        refusal("prune:magnitude,0.5", None),
+        refusal("lowrank:8", Some(&p[1])),
+        refusal("lowrank:4", Some(&lr[1])),
+        refusal("neurons:0.5", Some(&lr[1])),
+        refusal("huffman", Some(&k[3])),
+        refusal("huffman", Some(int8)),
+        refusal("huffman", Some(dense)),
+        refusal("finetune:e1", Some(&b[0])),
+        refusal("finetune:e1", Some(&imported)),
+        refusal("train:30,e1", Some(dense)),
+        refusal("binarize:bc", Some(int8)),
+    ]
+    .iter()
+    .map(|(c, _)| c.id())
+    .collect();
+    let all: std::collections::BTreeSet<&str> = ChainRefusal::ALL.iter().map(|c| c.id()).collect();
+    assert_eq!(met, all);
 }
 
 #[test]

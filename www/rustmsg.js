@@ -40,8 +40,20 @@ export function fromCode(code, args) {
     }
     case 'shape':
       return msg('err.shape', { op: a.op, expected: a.expected, got: a.got });
-    case 'unsupported':
-      return msg('err.text', { text: a.text });
+    case 'unsupported': {
+      // A recipe step's refusal: the step, what the version stores and the suggested action
+      // are ids said in the page's language; the version's number and name stay as they are.
+      const { check, step, stores, bits, huffman, action, ...rest } = a;
+      const words = { ...rest };
+      if (step !== undefined && !(words.step = keyed(`err.stepName.${step}`))) return null;
+      if (stores !== undefined) {
+        const codes = keyed(`err.stores.${stores}`, { bits });
+        words.stores = huffman && codes ? keyed('err.stores.HuffmanCoded', { codes }) : codes;
+        if (!words.stores) return null;
+      }
+      if (action !== undefined && !(words.action = keyed(`err.action.${action}`))) return null;
+      return keyed(`err.chain.${check}`, words);
+    }
     default:
       return null;
   }

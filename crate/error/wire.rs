@@ -58,14 +58,37 @@ impl Error {
                 }
                 Value::Object(m)
             }
-            Error::Unsupported { what } => json!({ "text": what }),
+            Error::Unsupported { check, args } => {
+                // Ids for the words the page says in its language, values for the rest.
+                let mut m = Map::new();
+                m.insert("check".into(), Value::from(check.id()));
+                if let Some(s) = args.step {
+                    m.insert("step".into(), Value::from(s.id()));
+                }
+                if let Some(v) = &args.version {
+                    m.insert("id".into(), Value::from(v.id));
+                    m.insert("name".into(), Value::from(v.name.as_str()));
+                }
+                if let Some(s) = &args.stores {
+                    m.insert("stores".into(), Value::from(s.kind.id()));
+                    m.insert("bits".into(), Value::from(s.bits));
+                    m.insert("huffman".into(), Value::from(s.huffman));
+                }
+                if let Some(a) = args.action {
+                    m.insert("action".into(), Value::from(a.id()));
+                }
+                Value::Object(m)
+            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Fault, Reason, Setting};
+    use super::super::{
+        Action, ChainArgs, ChainRefusal, Fault, Reason, Setting, StepName, Storage, Stores,
+        VersionName,
+    };
     use super::*;
 
     #[test]
@@ -92,5 +115,33 @@ mod tests {
             json!({"fault": "TensorMissing", "name": "layers.0.bias"})
         );
         assert_eq!(e.to_string(), "bad data: tensor 'layers.0.bias' is missing");
+        let e = Error::Unsupported {
+            check: ChainRefusal::NeedsFloat,
+            args: ChainArgs {
+                step: Some(StepName::Prune),
+                version: Some(VersionName {
+                    id: 2,
+                    name: "int8".into(),
+                }),
+                stores: Some(Storage {
+                    kind: Stores::IntCodes,
+                    bits: 8,
+                    huffman: false,
+                }),
+                action: Some(Action::PruneParent),
+            },
+        };
+        assert_eq!(
+            (e.code(), e.args()),
+            (
+                "unsupported",
+                json!({"check": "NeedsFloat", "step": "Prune", "id": 2, "name": "int8",
+                    "stores": "IntCodes", "bits": 8, "huffman": false, "action": "PruneParent"})
+            )
+        );
+        assert_eq!(
+            e.to_string(),
+            "Prune needs float weights; version #2 'int8' stores int8 codes — prune its parent instead"
+        );
     }
 }

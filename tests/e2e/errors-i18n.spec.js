@@ -1,14 +1,14 @@
 // The core's (Rust's) errors in the page's language. Real mistakes made through the page — a
 // hostile address, a bad temperature (Distill), a recipe step with an unknown option (Versions),
 // a truncated safetensors file and an ONNX graph with a Conv node (Files), training that
-// diverges (Train) — must read fully in Chinese under lang=zh: no Latin word of 4+ letters but
-// the names of formats and operators, and the learner's own tokens or a file's tensor names
-// (quoted). The same mistakes under lang=en read as the core's English sentences, and a
+// diverges (Train), recipe steps the version chain refuses (Versions) — must read fully in
+// Chinese under lang=zh: no Latin word of 4+ letters but the names of formats and operators,
+// and the learner's own tokens, a file's tensor names or a version's name (quoted). The same mistakes under lang=en read as the core's English sentences, and a
 // switch of language re-renders a shown notice in place. The error reaches the page as a code
 // with its fields, not as English to pattern-match (crate/wasm/dto.rs, www/rustmsg.js).
 const fs = require('fs');
 const path = require('path');
-const { test, expect, openPage, shot } = require('./fixtures');
+const { test, expect, openPage, openWithVersions, shot } = require('./fixtures');
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'pytorch');
 /** Names a Chinese sentence keeps in Latin letters (and the catalogue's gloss of 轮数). */
@@ -123,4 +123,32 @@ test('with lang=zh training that diverges says so in Chinese', async ({ page }) 
   await shot(notice, 'errors-zh-diverged');
   await page.click('.lang-button[data-lang="en"]');
   await expect(page.locator('.notice', { hasText: 'training diverged at step' })).toContainText('last good weights were restored');
+});
+
+test('with lang=zh a recipe step the version chain refuses says why in Chinese', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openWithVersions(page, '#lang=zh&seed=1');
+  const notices = page.locator('#notices .notice');
+  const refusal = async (recipe) => {
+    const before = await notices.count();
+    await page.fill('#versions-recipe', recipe);
+    await page.click('#versions-run-recipe');
+    await expect(notices).toHaveCount(before + 1, { timeout: 120_000 });
+    return (await notices.last().locator('p').textContent()).trim();
+  };
+  // Low-rank on a pruned version; pruning int8 codes (the step, what the version stores and
+  // what to do instead are ids, said in Chinese inside the sentence).
+  const lowRank = await refusal('train:32,e0.05;prune:magnitude,0.5;lowrank:4');
+  const prune = await refusal('train:32,e0.05;quantize:int8;prune:magnitude,0.5');
+  console.log(`${lowRank}\n${prune}`);
+  for (const text of [lowRank, prune]) expect(englishWords(text), text).toEqual([]);
+  expect(lowRank).toContain('配方未能运行');
+  expect(lowRank).toMatch(/低秩分解需要稠密权重；版本 #\d+“[^”]+”已剪枝/);
+  expect(prune).toMatch(/剪枝需要浮点权重；版本 #\d+“[^”]+”存储的是 int8 编码——请改为剪枝它的父版本/);
+  await shot(page.locator('#notices'), 'errors-zh-recipe-refused');
+
+  // Rust's English sentences after a switch, re-rendered in place.
+  await page.click('.lang-button[data-lang="en"]');
+  await expect(notices.filter({ hasText: /Low-rank needs dense weights; version #\d+ '[^']+' is pruned/ })).toHaveCount(1);
+  await expect(notices.filter({ hasText: /Prune needs float weights; version #\d+ '[^']+' stores int8 codes — prune its parent instead/ })).toHaveCount(1);
 });

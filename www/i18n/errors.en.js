@@ -1,5 +1,5 @@
 // English sentences of the core's (Rust's) errors, keyed by the stable ids of crate/error/
-// (setting.rs, reason.rs, missing.rs, fault.rs): each says exactly what the id's English text
+// (setting.rs, reason.rs, missing.rs, fault.rs, refusal.rs, chain.rs): each says exactly what the id's English text
 // in Rust says, so a notice reads the same whatever side wrote it. Placeholders `{name}` are
 // the error's arguments (www/rustmsg.js). tests/error_catalogue.rs checks every id has an
 // entry here and in errors.zh.js, with the same placeholders.
@@ -9,7 +9,6 @@ export default {
   'err.badData': 'bad data: {what}',
   'err.notReady': 'not ready: {what}',
   'err.shape': 'shape mismatch in {op}: expected {expected}, got {got}',
-  'err.text': '{text}',
   // ---------- settings (crate/error/setting.rs) ----------
   'err.setting.Hidden': "hidden",
   'err.setting.LayerWidth': "layer width",
@@ -330,4 +329,48 @@ export default {
   'err.refusal.InputChanged': "the input model changed since the {what} ran (it was trained, pruned or replaced): run the panel again, then save",
   'err.refusal.StepNotDone': "the step is not done yet: advance it until its progress says done",
   'err.refusal.TeacherNotAVersion': "this student's teacher was trained inside the Distill panel and is not a version: set Teacher to the current model (pick any version as the input) to save the student with its teacher as parent",
+  // ---------- recipe steps refused by the version chain (crate/error/chain.rs) ----------
+  'err.chain.NeedsFloat': "{step} needs float weights; version #{id} '{name}' stores {stores} — {action}",
+  'err.chain.NeedsParent': "{step} needs an input version: start the recipe with a train step such as train:300,100,e10",
+  'err.chain.LowRankPruned': "Low-rank needs dense weights; version #{id} '{name}' is pruned, and its factors would be dense again — factor its parent, then prune the factored version",
+  'err.chain.LowRankFactored': "Low-rank needs an unfactored network; version #{id} '{name}' is already factored — factor its parent with another rank instead",
+  'err.chain.NeuronsFactored': "Neurons removes hidden neurons; version #{id} '{name}' is factored (low-rank), and its inner layers are ranks, not neurons — remove neurons from its parent, then factor",
+  'err.chain.HuffmanTwice': "Huffman: version #{id} '{name}' is already Huffman-coded",
+  'err.chain.HuffmanDense': "Huffman codes the sparse index and the codes of the kept weights; version #{id} '{name}' stores dense {stores} — prune before quantizing or sharing",
+  'err.chain.HuffmanNotCodes': "Huffman codes quantized codes; version #{id} '{name}' stores {stores} — share (k-means) or quantize it first",
+  'err.chain.FinetuneBinary': "Fine-tune cannot train version #{id} '{name}': its packed ±α signs keep no real-valued shadow weights for the straight-through estimator — binarize its parent again with more epochs instead",
+  'err.chain.FinetuneNoQuantizer': "Fine-tune needs the quantizer of version #{id} '{name}', but its recipe has no quantize step — fine-tune its parent before quantizing",
+  'err.chain.TrainNotFirst': "Train makes a fresh network, so it must be the first step of a recipe (use finetune to retrain a version)",
+  'err.chain.BinarizeNeedsWidths': "Binarize starts from its parent's weights only when the parent is an unfactored float network; version #{id} '{name}' stores {stores} — give widths such as binarize:bc,256,256,e2",
+  // ---------- recipe steps, as a refusal names them (crate/error/chain.rs) ----------
+  'err.stepName.Train': "Train",
+  'err.stepName.Prune': "Prune",
+  'err.stepName.Neurons': "Neurons (structured pruning)",
+  'err.stepName.Quantize': "Quantize",
+  'err.stepName.Share': "Share (k-means)",
+  'err.stepName.Huffman': "Huffman",
+  'err.stepName.LowRank': "Low-rank",
+  'err.stepName.Distill': "Distill",
+  'err.stepName.Binarize': "Binarize",
+  'err.stepName.Finetune': "Fine-tune",
+  // ---------- what a version stores (crate/error/chain.rs) ----------
+  'err.stores.F32': "f32 weights",
+  'err.stores.PrunedF32': "pruned f32 weights",
+  'err.stores.FactoredF32': "factored (low-rank) f32 weights",
+  'err.stores.Binary': "bit-packed binary weights",
+  'err.stores.IntCodes': "int{bits} codes",
+  'err.stores.Fp16Codes': "fp16 codes",
+  'err.stores.Bf16Codes': "bf16 codes",
+  'err.stores.E4m3Codes': "fp8 (E4M3) codes",
+  'err.stores.E5m2Codes': "fp8 (E5M2) codes",
+  'err.stores.KmeansCodes': "{bits}-bit k-means codes",
+  'err.stores.NoLayers': "no layers",
+  'err.stores.HuffmanCoded': "Huffman-coded {codes}",
+  // ---------- what to do instead (crate/error/chain.rs) ----------
+  'err.action.PruneParent': "prune its parent instead",
+  'err.action.NeuronsParent': "remove neurons from its parent instead",
+  'err.action.QuantizeParent': "quantize its parent instead",
+  'err.action.ShareParent': "share its parent instead",
+  'err.action.FactorParent': "factor its parent instead",
+  'err.action.ApplyToParent': "apply it to its parent instead",
 };
