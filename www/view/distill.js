@@ -16,6 +16,10 @@ import { el, field, pct, count as int, bytes, describe, saveResultButton } from 
 const widths = (s) => String(s).split(',').map((p) => Number(p.trim())).filter((n) => Number.isFinite(n));
 
 export function mount(root, ctx) {
+  // The panel's layout lives in distill.css (the CSP allows no inline <style> element).
+  if (!document.getElementById('distill-css')) {
+    document.head.append(el('link', { id: 'distill-css', rel: 'stylesheet', href: new URL('./distill.css', import.meta.url).href }));
+  }
   const teacherSel = el('select', { id: 'ds-teacher' });
   teacherSel.append(
     tr(el('option', { value: 'current' }), 'ds.teacher.current'),
@@ -35,34 +39,36 @@ export function mount(root, ctx) {
   const seed = el('input', { id: 'ds-seed', type: 'number', min: '0', step: '1', value: '1' });
   const run = tr(el('button', { type: 'button', className: 'button primary', id: 'ds-run' }), 'ds.run');
   const status = tr(el('p', { className: 'caption', id: 'ds-status' }), 'ds.status.start');
-  const settings = el('div', { className: 'field-grid' },
-    field('ds.teacher', teacherSel), field('ds.teacherHidden', teacherHidden), field('ds.teacherEpochs', teacherEpochs),
+  // The teacher menu takes two columns of the grid: its options are longer than a number.
+  const teacherField = field('ds.teacher', teacherSel);
+  teacherField.classList.add('ds-teacher-field');
+  const settings = el('div', { className: 'field-grid ds-settings' },
+    teacherField, field('ds.teacherHidden', teacherHidden), field('ds.teacherEpochs', teacherEpochs),
     field('ds.studentHidden', studentHidden), field('ds.epochs', epochs), field('ds.temperature', temp),
     field('ds.alpha', alpha), field('ds.lr', lr), field('ds.seed', seed));
-  settings.style.cssText = 'display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px';
 
-  const chart = el('canvas', { id: 'ds-chart' });
+  // Until the first points the chart is a line saying what it will show and when (its text
+  // alternative, shown), not a blank canvas.
+  const chart = el('canvas', { id: 'ds-chart', hidden: true });
+  const chartEmpty = tr(el('p', { className: 'ds-empty', id: 'ds-chart-empty' }), 'a11y.distillChartEmpty');
   describe(chart, 'a11y.distillChartEmpty');
   chart.width = 560;
   chart.height = 260;
   const table = el('table', { className: 'ds-table', id: 'ds-table' });
-  table.style.cssText = 'border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:14px';
 
   const digit = el('input', { id: 'ds-digit', type: 'number', min: '0', max: '9999', step: '1', value: '0' });
   const digitCanvas = el('canvas', { id: 'ds-digit-canvas', width: 28, height: 28 });
-  digitCanvas.style.cssText = 'width:84px;height:84px;image-rendering:pixelated;border:1px solid #e5e7eb;border-radius:6px';
   const bars = el('div', { id: 'ds-bars' });
-  bars.style.cssText = 'display:flex;align-items:flex-end;gap:6px;height:120px;flex:1';
   const softNote = el('p', { className: 'caption', id: 'ds-soft-caption' });
 
-  const left = el('div', {}, el('figure', { className: 'chart' }, chart,
-    tr(el('figcaption'), 'ds.chartCaption', { n: 2000 })), table);
-  const right = el('div', {},
+  const left = el('div', { className: 'ds-results' }, el('figure', { className: 'chart' }, chartEmpty, chart,
+    tr(el('figcaption'), 'ds.chartCaption', { n: 2000 })), el('div', { className: 'ds-table-scroll' }, table));
+  const right = el('div', { className: 'ds-dark' },
     tr(el('h3'), 'ds.dark'),
     el('div', { className: 'controls' }, field('ds.digit', digit), digitCanvas),
-    el('div', { style: 'display:flex;gap:12px;align-items:flex-end;margin-top:8px' }, bars), softNote);
-  const grid = el('div', {}, left, right);
-  grid.style.cssText = 'display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:20px';
+    el('div', { className: 'ds-bars-row' }, bars), softNote);
+  // Side by side on a wide screen, one above the other on a phone (distill.css).
+  const grid = el('div', { className: 'ds-grid' }, left, right);
   const teacherNote = el('p', { className: 'caption', id: 'ds-teacher-note' });
   // The distilled student becomes a version (child of the teacher version).
   const saveResult = saveResultButton(ctx, 'distill', 'save.distill');
@@ -112,6 +118,9 @@ export function mount(root, ctx) {
     const total = Number(epochs.value) || 1;
     const ys = hist.scratch.concat(hist.distilled).map((p) => p[1]).filter((v) => v > 0.5);
     const lo = ys.length ? Math.max(0, Math.floor((Math.min(...ys) - 0.01) * 50) / 50) : 0;
+    // Shown before drawing: the chart sizes itself for the screen from its laid-out width.
+    chart.hidden = false;
+    chartEmpty.hidden = true;
     try {
       ctx.charts.drawLineChart('ds-chart', {
         xLabel: t('chart.epoch'),
@@ -131,9 +140,7 @@ export function mount(root, ctx) {
   function row(cells, head = false) {
     const tr = el('tr');
     for (const c of cells) {
-      const td = el(head ? 'th' : 'td', { textContent: c });
-      td.style.cssText = 'padding:4px 10px;border-bottom:1px solid #e5e7eb;text-align:right;white-space:nowrap';
-      tr.append(td);
+      tr.append(el(head ? 'th' : 'td', { textContent: c }));
     }
     return tr;
   }
@@ -169,10 +176,10 @@ export function mount(root, ctx) {
       digitCanvas.getContext('2d').putImageData(img, 0, 0);
       describe(digitCanvas, 'a11y.digit', { index: Number(digit.value) || 0, label: r.label });
       bars.replaceChildren(...r.probs.map((p, c) => {
-        const bar = el('div', { title: `${c}: ${pct(p)}` });
-        bar.style.cssText = `width:100%;height:${Math.max(1, 100 * p)}px;border-radius:3px 3px 0 0;background:${c === r.label ? COLORS.distilled : '#a5b4fc'}`;
-        return el('div', { style: 'display:flex;flex-direction:column;align-items:center;flex:1;font-size:12px' },
-          bar, el('span', { textContent: String(c) }));
+        const bar = el('div', { className: 'ds-bar', title: `${c}: ${pct(p)}` });
+        bar.style.height = `${Math.max(1, 100 * p)}px`;
+        bar.style.background = c === r.label ? COLORS.distilled : '#a5b4fc';
+        return el('div', { className: 'ds-bar-col' }, bar, el('span', { textContent: String(c) }));
       }));
       const order = r.probs.map((p, c) => [p, c]).filter(([, c]) => c !== r.label).sort((a, b) => b[0] - a[0]);
       tr(softNote, 'ds.soft', { label: r.label, T: temp.value, p: r.probs[r.label], c1: order[0][1], p1: order[0][0], c2: order[1][1], p2: order[1][0] });

@@ -10,6 +10,10 @@ import { el, stat, blit, bytes as formatBytes, describe, text, saveResultButton 
 import { t, tr, onLocale } from '../i18n.js';
 
 export function mount(root, ctx) {
+  // The panel's layout lives in lowrank.css (the CSP allows no inline <style> element).
+  if (!document.getElementById('lowrank-css')) {
+    document.head.append(el('link', { id: 'lowrank-css', rel: 'stylesheet', href: new URL('./lowrank.css', import.meta.url).href }));
+  }
   const analyze = text('button', 'lr.analyze', { type: 'button', className: 'button primary', id: 'lr-analyze' });
   const svdNote = el('span', { className: 'caption', id: 'lr-svd-time' });
   const layerSel = el('select', { id: 'lr-layer' });
@@ -27,17 +31,16 @@ export function mount(root, ctx) {
   const params = stat('lr-params', 'lr.stat.params');
   const bytes = stat('lr-bytes', 'lr.stat.bytes');
   const time = stat('lr-time', 'lr.stat.time');
-  const stats = el('div', { className: 'stats' }, acc.box, params.box, bytes.box, time.box);
+  const stats = el('div', { className: 'stats lr-stats' }, acc.box, params.box, bytes.box, time.box);
 
   const layersBox = el('div', { className: 'lr-layers', id: 'lr-layers' });
-  layersBox.style.cssText = 'display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:16px';
   const heat = el('canvas', { id: 'lr-heatmap', className: 'heatmap' });
   heat.width = 10;
   heat.height = 10;
   const heatCaption = el('p', { className: 'caption', id: 'lr-heat-caption' });
   describe(heat, 'lr.a11y.heatEmpty');
   const label = (key, control) => el('label', { className: 'caption' }, text('span', key), ' ', control);
-  const ftRow = el('div', { className: 'controls' },
+  const ftRow = el('div', { className: 'controls lr-ft-row' },
     label('lr.layerShown', layerSel),
     label('lr.epochs', ftEpochs),
     label('lr.train', scopeSel),

@@ -11,6 +11,10 @@ import { t, tr, untr, msg, onLocale, CATALOGUES } from '../i18n.js';
 import { fillLayerSelect, onModelSizes } from '../layers.js';
 
 export function mount(root, ctx) {
+  // The panel's layout lives in quantize.css (the CSP allows no inline <style> element).
+  if (!document.getElementById('quantize-css')) {
+    document.head.append(el('link', { id: 'quantize-css', rel: 'stylesheet', href: new URL('./quantize.css', import.meta.url).href }));
+  }
   const scheme = select('q-scheme', [['int', 'q.scheme.int'], ['float', 'q.scheme.float'], ['kMeans', 'q.scheme.kMeans']], 'int');
   const bits = el('input', { id: 'q-bits', type: 'range', min: '1', max: '8', step: '1', value: '8' });
   const bitsOut = tr(el('output', { id: 'q-bits-out' }), 'q.bitsN', { n: 8 });
@@ -29,11 +33,14 @@ export function mount(root, ctx) {
 
   const bitsField = field('q.bits', el('div', { class: 'controls' }, bits, bitsOut));
   const formatField = field('q.format', format);
-  const controls = el('div', { class: 'field-grid quantize-controls' },
+  // The settings wrap as a row of fields, each as wide as its longest option, so no menu cuts
+  // its text ("weights + activations (int8)", or the Chinese labels).
+  const controls = el('div', { class: 'field-grid quantize-controls q-settings' },
     field('q.scheme', scheme), bitsField, formatField, field('q.zero', symmetry), field('q.scales', granularity),
-    field('q.target', target), field('q.training', training), field('q.qatSteps', qatSteps, 'q.qatHint'),
-    field('q.layer', layer));
-  controls.style.cssText = 'display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px;margin:10px 0';
+    field('q.target', target), field('q.training', training), field('q.qatSteps', qatSteps, 'q.qatHint'));
+  // The layer menu picks what the histogram and the error heatmap below show, so it sits with them.
+  const layerField = field('q.layer', layer);
+  layerField.classList.add('q-layer-field');
 
   const stats = el('div', { class: 'stats' });
   const { box: sFloat, v: vFloat } = stat('q-float-acc', 'q.stat.float');
@@ -44,13 +51,15 @@ export function mount(root, ctx) {
   const { box: sPacked, v: vPacked } = stat('q-size-packed', 'q.stat.packed');
   const { box: sRatio, v: vRatio } = stat('q-ratio', 'q.stat.ratio');
   stats.append(sFloat, sAcc, sDelta, sFp32, sDense, sPacked, sRatio);
-  stats.style.gridTemplateColumns = 'repeat(auto-fit, minmax(118px, 1fr))';
+  stats.classList.add('q-stats');
   const status = text('p', 'q.status.start', { class: 'caption', id: 'q-status' });
 
-  const hist = el('canvas', { id: 'q-hist', width: '720', height: '240' });
-  hist.style.cssText = 'width:100%;max-width:720px;height:auto;display:block';
-  const heat = el('canvas', { id: 'q-error', class: 'heatmap', width: '784', height: '300' });
-  heat.style.cssText = 'width:100%;max-width:784px;image-rendering:pixelated;border:1px solid #e5e7eb';
+  // Until the first quantization the two views are a line each saying what will be drawn there
+  // and when (their text alternatives, shown), not blank canvases.
+  const hist = el('canvas', { id: 'q-hist', width: '720', height: '240', hidden: true });
+  const heat = el('canvas', { id: 'q-error', class: 'heatmap', width: '784', height: '300', hidden: true });
+  const histEmpty = text('p', 'q.a11y.histEmpty', { class: 'q-empty', id: 'q-hist-empty' });
+  const heatEmpty = text('p', 'q.a11y.heatEmpty', { class: 'q-empty', id: 'q-error-empty' });
   const heatCaption = el('p', { class: 'caption', id: 'q-error-caption' });
   describe(hist, 'q.a11y.histEmpty');
   describe(heat, 'q.a11y.heatEmpty');
@@ -69,10 +78,9 @@ export function mount(root, ctx) {
   const dcBtn = text('button', 'q.dc.run', { class: 'button', id: 'dc-run', type: 'button' });
   dcBtn.disabled = true;
   const dcTable = el('table', { id: 'dc-table', class: 'table' });
-  const dcControls = el('div', { class: 'quantize-controls' },
+  const dcControls = el('div', { class: 'quantize-controls q-dc-controls' },
     field('q.dc.sparsity', sparsity), field('q.dc.bits', dcBits),
     field('q.dc.retrain', retrain), field('q.dc.finetune', finetune));
-  dcControls.style.cssText = controls.style.cssText;
   let lastDc = null;
   let lastSpeed = null;
   let lastChart = null;
@@ -92,8 +100,9 @@ export function mount(root, ctx) {
 
   root.querySelector('.placeholder')?.remove();
   root.append(controls, el('div', { class: 'buttons' }, go, saveResult.button), stats, status,
-    text('h3', 'q.h.hist'), hist,
-    text('h3', 'q.h.error'), heat, heatCaption,
+    layerField,
+    text('h3', 'q.h.hist'), histEmpty, hist,
+    text('h3', 'q.h.error'), heatEmpty, heat, heatCaption,
     text('h3', 'q.h.speed'), el('div', { class: 'buttons' }, speedBtn), speedOut,
     text('h3', 'q.h.dc'), dcControls, el('div', { class: 'buttons' }, dcBtn), dcTable);
 
@@ -147,6 +156,12 @@ export function mount(root, ctx) {
     if (lastSpeed) tr(speedOut, 'q.speed', lastSpeed);
   });
 
+  /** The view replaces the line that stood in for it. */
+  const reveal = (canvas, empty) => {
+    canvas.hidden = false;
+    empty.hidden = true;
+  };
+
   async function drawViews() {
     const l = Number(layer.value);
     const chart = await ctx.call('quantize', 'histogram', l, 120);
@@ -157,9 +172,12 @@ export function mount(root, ctx) {
     chart.xLabel = t('q.hist.x');
     chart.yLabel = t('q.hist.y');
     lastChart = chart;
+    // Shown before drawing: a chart sizes itself for the screen from its laid-out width.
+    reveal(hist, histEmpty);
     ctx.charts.drawHistogram(hist, chart);
     hist.dataset.levels = String(chart.levels.length);
     const img = await ctx.call('quantize', 'errorHeatmap', l);
+    reveal(heat, heatEmpty);
     blit(heat, img);
     tr(heatCaption, 'q.heatCaption', { rows: img.height, cols: img.width });
     describe(heat, 'q.a11y.heat', { layer: l + 1, rows: img.height, cols: img.width });
