@@ -46,6 +46,7 @@ test('csp: the page trains, prunes and quantizes under the policy with no violat
   await expect.poll(async () => Number((await page.textContent('#stat-step')).replace(/,/g, '')) || 0, { timeout: 60_000 }).toBeGreaterThan(200);
   await page.click('#btn-play');
   await expect(page.locator('#btn-play')).toHaveText('Play');
+  await page.locator('#panel-prune').scrollIntoViewIfNeeded();
   await page.locator('#prune-slider').evaluate((s) => {
     s.value = '80';
     s.dispatchEvent(new Event('change'));

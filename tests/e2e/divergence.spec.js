@@ -30,6 +30,7 @@ test('divergence: lr = 10 stops with the last good weights and says so; no NaN a
   // Panels that read the model show numbers, not NaN: quantize and prune on the restored net.
   await page.click('#q-apply');
   await expect(page.locator('#q-acc')).toHaveAttribute('data-value', /^\d/, { timeout: 60_000 });
+  await page.locator('#panel-prune').scrollIntoViewIfNeeded();
   await page.locator('#prune-slider').evaluate((s) => {
     s.value = '50';
     s.dispatchEvent(new Event('change'));

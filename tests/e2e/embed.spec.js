@@ -136,6 +136,11 @@ test('two panels from another origin and a subpath: train in one, prune in the o
 
     // Prune 80% in the Prune panel, which starts from the pretrained network and says so.
     await expect(prune.frame.locator('#data-pretrained')).toContainText('pretrained 784-300-100-10 network');
+    // Unasked, at load, the panel reports that network as it stands (an embedded panel is the
+    // whole page, so it does not wait to be scrolled to as the full page's panel does).
+    await expect(prune.frame.locator('#prune-status')).toContainText('The current model', { timeout: 60_000 });
+    await expect(prune.frame.locator('#prune-acc')).toHaveAttribute('data-evaluated', '10000');
+    expect(Number(await prune.frame.locator('#prune-acc').getAttribute('data-value'))).toBeGreaterThan(0.95);
     const before = await expectFitted(prune.iframe, prune.frame);
     const slider = prune.frame.locator('#prune-slider');
     await slider.fill('80');
@@ -194,6 +199,7 @@ test('the same two panels in Chinese (lang=zh)', async ({ page }) => {
     expect(await train.frame.evaluate(() => document.documentElement.lang)).toMatch(/^zh/);
     await expect(train.frame.locator('#data-status')).toContainText('小数据集');
     await expect(prune.frame.locator('#data-pretrained')).toContainText('预训练');
+    await expect(prune.frame.locator('#prune-status')).toContainText('当前模型', { timeout: 60_000 });
     await expectFitted(train.iframe, train.frame);
     await expectFitted(prune.iframe, prune.frame);
     await shootWhole(page, 'embed-docs-page-zh.png');

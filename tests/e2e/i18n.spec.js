@@ -77,7 +77,9 @@ test('with lang=zh no converted view shows English outside the catalogue', async
   await runStep(page, 5, 60);
   await page.click('#tut-copy');
   await expect(page.locator('#tut-link-note')).not.toBeEmpty();
-  // The Prune panel's dynamic text: per-layer table, sizes, measured times, the pitfall.
+  // The Prune panel's dynamic text: per-layer table, sizes, measured times, the pitfall (its
+  // report of the model as it stands is measured once the panel is on screen).
+  await page.locator('#panel-prune').scrollIntoViewIfNeeded();
   await expect(page.locator('#prune-layers tr')).toHaveCount(3);
   await page.click('#prune-time');
   await expect(page.locator('#prune-times tr').nth(1)).toBeVisible({ timeout: 60_000 });

@@ -39,6 +39,7 @@ test('recovery: a worker killed mid-training comes back with the trained model a
   // Every panel works on it.
   await page.click('#btn-step');
   await expect(page.locator('#btn-step')).toBeEnabled();
+  await page.locator('#panel-prune').scrollIntoViewIfNeeded();
   await page.locator('#prune-slider').evaluate((s) => {
     s.value = '50';
     s.dispatchEvent(new Event('change'));

@@ -73,6 +73,9 @@ test('defect 5: every panel is usable after an error and after a worker restart'
   await openPage(page, '?testhooks=1#hidden=32,16&epochs=1&seed=3');
   await trainSteps(page, 300);
   await page.locator('#panel-prune').scrollIntoViewIfNeeded();
+  // On screen, the panel measures the model as it stands (as a reader sees it before clicking).
+  await expect(page.locator('#prune-status')).toContainText('The current model', { timeout: 60_000 });
+  await expect(page.locator('#panel-prune')).toHaveAttribute('data-busy', '0');
   const pruneButtons = ['#prune-finetune', '#prune-iterate', '#prune-time', '#prune-sens-btn', '#prune-pitfall-btn'];
   for (const b of pruneButtons) await expect(page.locator(b)).toBeEnabled();
   // An action in flight when the worker dies: its call is rejected (an error, in words).
@@ -112,6 +115,7 @@ for (const hidden of [[64], [100], [64, 32, 32, 16]]) {
     const qOptions = await page.locator('#q-layer option').allTextContents();
     expect(qOptions.length).toBe(L);
     qOptions.forEach((t, i) => expect(t).toContain(names[i]));
+    await page.locator('#panel-prune').scrollIntoViewIfNeeded();
     const pOptions = await page.locator('#prune-heat-layer option').allTextContents();
     expect(pOptions.length).toBe(L);
     pOptions.forEach((t, i) => expect(t).toContain(names[i]));

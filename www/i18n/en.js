@@ -295,6 +295,7 @@ export default {
   'prune.status.rounds': '3 rounds done: {sparsity:pct1} pruned, {acc:pct2} on all {n:int} test digits.',
   'prune.status.current': 'The current model, nothing pruned yet: move the slider to prune it.',
   'prune.status.currentSparse': 'The current model: {sparsity:pct1} of its weights are zero. Move the slider to prune the dense model again.',
+  'prune.status.measuring': 'Measuring the model as it stands…',
   'prune.pitfallRunning': 'Retraining two copies for one epoch ({steps:int} steps each)…',
   'prune.held': 'mask held',
   'prune.notHeld': 'mask not held (`param.data *= mask` once)',

@@ -294,6 +294,7 @@ export default {
   'prune.status.rounds': '3 轮完成：剪掉 {sparsity:pct1}，全部 {n:int} 张测试图片准确率 {acc:pct2}。',
   'prune.status.current': '当前模型，尚未剪枝：拖动滑块即可剪枝。',
   'prune.status.currentSparse': '当前模型：{sparsity:pct1} 的权重为零。拖动滑块会重新对稠密模型剪枝。',
+  'prune.status.measuring': '正在测量当前模型…',
   'prune.pitfallRunning': '正在把两份副本各重新训练 1 轮（每份 {steps:int} 步）…',
   'prune.held': '保持掩码',
   'prune.notHeld': '不保持掩码（`param.data *= mask` 只乘一次）',
