@@ -7,7 +7,10 @@ mod malformed;
 use malformed::{onnx_with_node, rebuild, state_dict};
 use safetensors::Dtype;
 use serde_json::json;
+use shrink::compress::binarize::{self, BinaryTrainer, Method, PackedNet};
+use shrink::compress::prune;
 use shrink::compress::quantize::{self, Params, Scheme};
+use shrink::error::{Error, Fault};
 use shrink::io::import::fuzz;
 use shrink::io::{save, FileInfo};
 use shrink::model::{Activation, Mlp, MlpSpec};
@@ -255,6 +258,125 @@ fn truncations_and_bit_flips_never_panic() {
             let mut g = f.clone();
             g[i] ^= 0x5a;
             let _ = fuzz::any_file(&g);
+        }
+    }
+}
+
+/// Corrupt quantized and binary Shrink files (the Files panel takes them as well as float ones)
+/// are refused with a typed fault, which the page says in its language: never the free English
+/// text of `Fault::Other`.
+#[test]
+fn corrupt_quantized_and_binary_files_name_their_fault() {
+    let mut pruned = tiny();
+    let sparsity = prune::Params {
+        sparsity: vec![0.9],
+        ..prune::Params::default()
+    };
+    prune::apply(&mut pruned, &sparsity, None).unwrap();
+    let quantized = |scheme, bits| {
+        let p = Params {
+            scheme,
+            bits,
+            ..Params::default()
+        };
+        quantize::apply(&pruned, &p, None).unwrap()
+    };
+    let file = |model| save(&model, &FileInfo::default()).unwrap();
+    let int8 = file(Model::Quantized(quantized(Scheme::Int, 8)));
+    let mut shared = quantized(Scheme::KMeans, 3);
+    shared.huffman = true;
+    let huffman = file(Model::Quantized(shared));
+    let fp = file(Model::Quantized(quantized(Scheme::Float, 8)));
+    let mut bp = binarize::Params {
+        method: Method::Bnn,
+        ..Default::default()
+    };
+    bp.train.hidden = vec![16];
+    let net = BinaryTrainer::new(bp, 100).unwrap().net;
+    let binary = file(Model::Binary(PackedNet::from_net(&net).unwrap()));
+    let tensor = |name: &'static str, change: fn(&mut Vec<usize>, &mut Vec<u8>)| {
+        move |n: &str, _: &mut Dtype, s: &mut Vec<usize>, d: &mut Vec<u8>| {
+            if n == name {
+                change(s, d);
+            }
+        }
+    };
+    let cases: Vec<(&str, Vec<u8>, Fault)> = vec![
+        (
+            "index bits 0",
+            rebuild(
+                &int8,
+                |m| m["quantized"]["index_bits"] = json!(0),
+                |_, _, _, _| {},
+            ),
+            Fault::IndexBits,
+        ),
+        (
+            "a negative scale",
+            rebuild(
+                &int8,
+                |_| {},
+                tensor("layers.0.scales", |_, d| {
+                    d[..4].copy_from_slice(&(-1f32).to_le_bytes())
+                }),
+            ),
+            Fault::LayerScale,
+        ),
+        (
+            "a sparse index cut short",
+            rebuild(
+                &int8,
+                |_| {},
+                tensor("layers.0.index", |s, d| {
+                    d.truncate(d.len() / 2);
+                    *s = vec![d.len()];
+                }),
+            ),
+            Fault::SparseIndexEnds,
+        ),
+        (
+            "Huffman code lengths that are no prefix code",
+            rebuild(
+                &huffman,
+                |_| {},
+                tensor("layers.0.code_lengths", |_, d| d.fill(1)),
+            ),
+            Fault::HuffmanNotPrefix,
+        ),
+        (
+            "an fp8 scale of 0",
+            rebuild(&fp, |_| {}, tensor("layers.0.scale", |_, d| d.fill(0))),
+            Fault::FloatScale,
+        ),
+        (
+            "a binary layer that does not say what it emits",
+            rebuild(
+                &binary,
+                |m| {
+                    m["layers"][0].as_object_mut().unwrap().remove("output");
+                },
+                |_, _, _, _| {},
+            ),
+            Fault::BinaryOutputUnsaid,
+        ),
+        (
+            "a binary net whose last layer emits signs",
+            rebuild(
+                &binary,
+                |m| m["layers"][1]["output"] = json!("sign"),
+                |_, _, _, _| {},
+            ),
+            Fault::BinaryLastNotLogits,
+        ),
+    ];
+    for (what, bytes, want) in cases {
+        match fuzz::shrink_file(&bytes) {
+            Err(e @ Error::BadData { fault, .. }) => {
+                println!("{what:<48} -> {e}");
+                assert_eq!(fault, want, "{what}: {e}");
+            }
+            Err(e) => panic!("{what}: expected bad data, got {e}"),
+            Ok(_) => panic!("{what}: accepted"),
         }
     }
 }

@@ -84,6 +84,8 @@ fn english_words(s: &str) -> Vec<String> {
         "Relu",
         "ReLU",
         "BinaryConnect",
+        // a network's raw outputs: www/i18n/zh.js keeps the word too
+        "logits",
         // recipe syntax (typed as is, in either language)
         "train",
         "prune",

@@ -7,7 +7,7 @@
 //! www/i18n/errors.en.js and errors.zh.js); the string is its English template.
 //! tests/error_catalogue.rs checks that every id has an entry in both languages, with the same
 //! placeholders as here. [`Fault::Other`] carries free English text for failures a learner
-//! cannot cause from the page.
+//! cannot cause from the page (a broken invariant, a model made in memory that will not write).
 
 super::ids::catalogue_ids! {
     Fault
@@ -45,6 +45,44 @@ super::ids::catalogue_ids! {
     SparseRows = "layer {layer}: the sparse row pointers are not increasing from 0 to the stored count",
     SparseColumn = "layer {layer}, row {row}: column index {column} is out of range or out of order (inputs: {inputs})",
     InputScalingMeta = "the file's input_scaling metadata is '{value}' (expected unit or mean-std)",
+    // --- quantized layers in a Shrink file (crate/io/quantized_layers/) ---
+    IndexBits = "index bits = {bits} (must be 1 to 16)",
+    ActivationQuantizers = "{count} activation quantizers for {layers} layers",
+    ActivationGrid = "activation grid [{q_min}, {q_max}] with zero point {zero} is not a signed 8-bit grid",
+    CodeStreamEnds = "the code stream ends too early",
+    SparseIndexEnds = "the sparse index ends too early",
+    SparseIndexCounts = "layer {layer}: {kept} kept weights and {symbols} index symbols for {count} weights",
+    SparseIndexPastEnd = "layer {layer}: the sparse index points past the end of the layer",
+    SparseIndexKept = "layer {layer}: the sparse index holds {found} weights but the file says {kept}",
+    QuantizedLayout = "layer {layer} of a quantized model cannot have the {layout} layout",
+    CodesUnsaid = "layer {layer} does not say how its codes are stored",
+    IntCodeBits = "layer {layer}: {bits} bits per integer code (must be 1 to 8)",
+    ScaleCount = "layer {layer}: {count} scales (1 or {n_out})",
+    LayerScale = "layer {layer}: scale {value} is not a finite number above 0",
+    ZeroPoint = "layer {layer}: zero point {zero} is outside the {bits}-bit grid [{q_min}, {q_max}]",
+    CodeOffGrid = "layer {layer}: code {code} is out of range for its {bits}-bit grid",
+    FloatCodeBits = "layer {layer}: {format} codes are {bits} bits, not {got}",
+    FloatScale = "layer {layer}: the {format} scale is {value}; it must be a finite number above 0",
+    FloatCodeNotFinite = "layer {layer}: code {code} is not a finite {format} number",
+    KmeansCentroids = "layer {layer}: {k} centroids with {bits}-bit codes",
+    KmeansCode = "layer {layer}: code {code} is out of range (the codebook has {k} centroids)",
+    HuffmanLengthTooLong = "a Huffman code length is {bits} bits (at most {max})",
+    HuffmanNotPrefix = "Huffman code lengths do not form a prefix code",
+    HuffmanUnknownCode = "the Huffman stream holds a code that is not in its table",
+    // --- binary layers in a Shrink file (crate/io/binary_layers.rs, compress/binarize/parts.rs) ---
+    BinaryLayout = "layer {layer} of a binary model cannot have the {layout} layout",
+    BinaryOutputUnsaid = "binary layer {layer} does not say what it emits",
+    BinarySignWords = "binary layer {layer}: {count} sign words, expected {expected}",
+    BinaryPaddingBits = "binary layer {layer}: sign bits are set beyond the end of a row",
+    BinaryWeightCount = "binary layer {layer}: {count} weights, expected {expected}",
+    BinaryAlphaCount = "binary layer {layer}: {count} values of α, expected {expected}",
+    BinaryBiasCount = "binary layer {layer}: {count} values of bias, expected {expected}",
+    BinaryBatchNormWidth = "binary layer {layer}: batch-norm vectors do not match the layer's width",
+    BinaryBatchNormValues = "binary layer {layer}: batch-norm variance must be ≥ 0 and ε > 0",
+    BinarySignsIn = "binary layer {layer}: takes packed signs, but its weights are not binary or the previous layer does not emit signs",
+    BinaryNotChain = "binary layer {layer}: has {inputs} inputs but layer {prev} has {outputs} outputs",
+    BinaryNoLayers = "a binary network needs at least one layer",
+    BinaryLastNotLogits = "the last binary layer must emit logits",
     // --- PyTorch state_dict ---
     TorchDtype = "tensor '{name}' has dtype {dtype}; weights must be F32, F16 or BF16",
     TorchNotFinite = "tensor '{name}' holds a value that is not a finite number (element {index})",

@@ -7,7 +7,7 @@ use super::meta::{BnMeta, LayerMeta, Layout};
 use super::tensors::{Archive, Tensors};
 use super::validate::check_layer_widths;
 use crate::compress::binarize::{PackedLayerParts, PackedNet, PartWeights};
-use crate::error::{Error, Result};
+use crate::error::{bad_data, Result};
 use crate::model::BatchNorm;
 use crate::tensor::kernels::xnor;
 use ndarray::Array1;
@@ -91,10 +91,11 @@ pub fn read(metas: &[LayerMeta], t: &Tensors) -> Result<PackedNet> {
                 PartWeights::Float(t.f32(&format!("layers.{l}.weight"), &[n_out, n_in])?)
             }
             other => {
-                return Err(Error::data(format!(
-                    "layer {} of a binary model cannot have the {other:?} layout",
-                    l + 1
-                )))
+                return Err(bad_data!(
+                    BinaryLayout,
+                    layer = l + 1,
+                    layout = format!("{other:?}")
+                ))
             }
         };
         let alpha_name = format!("layers.{l}.alpha");
@@ -120,9 +121,9 @@ pub fn read(metas: &[LayerMeta], t: &Tensors) -> Result<PackedNet> {
             }
             None => None,
         };
-        let output = m.output.ok_or_else(|| {
-            Error::data(format!("binary layer {} does not say what it emits", l + 1))
-        })?;
+        let output = m
+            .output
+            .ok_or_else(|| bad_data!(BinaryOutputUnsaid, layer = l + 1))?;
         parts.push(PackedLayerParts {
             n_in,
             n_out,

@@ -3,7 +3,7 @@
 //! counted this way). Bit i of the stream is bit (i mod 8) of byte ⌊i/8⌋; the last byte is
 //! zero-padded. The reader returns an error, never panics, when the stream runs out.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Fault, Result};
 
 /// Appends codes of up to 32 bits to a byte buffer.
 #[derive(Debug, Default, Clone)]
@@ -55,16 +55,18 @@ impl BitWriter {
 pub struct BitReader<'a> {
     bytes: &'a [u8],
     pos: u64,
-    what: &'a str,
+    /// The fault when the stream runs out (it names the stream).
+    at_end: Fault,
 }
 
 impl<'a> BitReader<'a> {
-    /// A reader over `bytes`; `what` names the stream in error messages.
-    pub fn new(bytes: &'a [u8], what: &'a str) -> Self {
+    /// A reader over `bytes`; `at_end` is the error when it runs out (e.g.
+    /// [`Fault::SparseIndexEnds`]).
+    pub fn new(bytes: &'a [u8], at_end: Fault) -> Self {
         BitReader {
             bytes,
             pos: 0,
-            what,
+            at_end,
         }
     }
 
@@ -76,7 +78,7 @@ impl<'a> BitReader<'a> {
         let byte = self
             .bytes
             .get((self.pos / 8) as usize)
-            .ok_or_else(|| Error::data(format!("{} ends too early", self.what)))?;
+            .ok_or_else(|| Error::bad(self.at_end, vec![]))?;
         let b = (byte >> (self.pos % 8)) & 1 == 1;
         self.pos += 1;
         Ok(b)
@@ -114,7 +116,7 @@ mod tests {
         assert_eq!(w.bit_len(), 21);
         let bytes = w.into_bytes();
         assert_eq!(bytes.len(), packed_len(7, 3));
-        let mut r = BitReader::new(&bytes, "codes");
+        let mut r = BitReader::new(&bytes, Fault::CodeStreamEnds);
         for &v in &vals {
             assert_eq!(r.get(3).unwrap(), v);
         }
@@ -123,6 +125,6 @@ mod tests {
             .get(3)
             .unwrap_err()
             .to_string()
-            .contains("codes ends too early"));
+            .contains("the code stream ends too early"));
     }
 }

@@ -5,7 +5,7 @@
 
 use super::bits::{BitReader, BitWriter};
 use crate::compress::quantize::huffman;
-use crate::error::{Error, Result};
+use crate::error::{bad_data, Error, Result};
 
 /// Longest code we write or accept (frequencies from a ≤ 12 M-weight model stay far below).
 pub const MAX_CODE_LEN: u32 = 48;
@@ -14,9 +14,11 @@ pub const MAX_CODE_LEN: u32 = 48;
 fn canonical(lengths: &[u8]) -> Result<Vec<(u64, u32)>> {
     let max = lengths.iter().copied().max().unwrap_or(0) as usize;
     if max as u32 > MAX_CODE_LEN {
-        return Err(Error::data(format!(
-            "a Huffman code length is {max} bits (at most {MAX_CODE_LEN})"
-        )));
+        return Err(bad_data!(
+            HuffmanLengthTooLong,
+            bits = max,
+            max = MAX_CODE_LEN
+        ));
     }
     let mut count = vec![0u64; max + 1];
     lengths
@@ -30,9 +32,7 @@ fn canonical(lengths: &[u8]) -> Result<Vec<(u64, u32)>> {
         code = (code + count[len - 1]) << 1;
         next[len] = code;
         if count[len] > 0 && code + count[len] > (1u64 << len) {
-            return Err(Error::data(
-                "Huffman code lengths do not form a prefix code",
-            ));
+            return Err(bad_data!(HuffmanNotPrefix));
         }
     }
     Ok(lengths
@@ -113,9 +113,7 @@ pub fn decode(n: usize, lengths: &[u8], input: &mut BitReader) -> Result<Vec<u32
                 break;
             }
         }
-        out.push(found.ok_or_else(|| {
-            Error::data("the Huffman stream holds a code that is not in its table")
-        })?);
+        out.push(found.ok_or_else(|| bad_data!(HuffmanUnknownCode))?);
     }
     Ok(out)
 }
@@ -123,6 +121,7 @@ pub fn decode(n: usize, lengths: &[u8], input: &mut BitReader) -> Result<Vec<u32
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Fault;
 
     #[test]
     fn round_trip_and_size_equals_the_counted_bits() {
@@ -138,7 +137,7 @@ mod tests {
         let back = decode(
             symbols.len(),
             &lengths,
-            &mut BitReader::new(&bytes, "codes"),
+            &mut BitReader::new(&bytes, Fault::CodeStreamEnds),
         )
         .unwrap();
         assert_eq!(back, symbols);
@@ -151,10 +150,25 @@ mod tests {
         encode(&[4, 4, 4], &lengths, &mut w).unwrap();
         let bytes = w.into_bytes();
         assert_eq!(
-            decode(3, &lengths, &mut BitReader::new(&bytes, "c")).unwrap(),
+            decode(
+                3,
+                &lengths,
+                &mut BitReader::new(&bytes, Fault::CodeStreamEnds)
+            )
+            .unwrap(),
             vec![4, 4, 4]
         );
-        assert!(decode(1, &[1, 1, 1], &mut BitReader::new(&[0], "c")).is_err());
-        assert!(decode(9, &lengths, &mut BitReader::new(&bytes, "c")).is_err());
+        assert!(decode(
+            1,
+            &[1, 1, 1],
+            &mut BitReader::new(&[0], Fault::CodeStreamEnds)
+        )
+        .is_err());
+        assert!(decode(
+            9,
+            &lengths,
+            &mut BitReader::new(&bytes, Fault::CodeStreamEnds)
+        )
+        .is_err());
     }
 }

@@ -5,7 +5,7 @@
 
 use super::packed::PackedNet;
 use super::params::Output;
-use crate::error::{Error, Result};
+use crate::error::{bad_data, Error, Fault, Result};
 use crate::model::BatchNorm;
 use crate::tensor::kernels::xnor;
 
@@ -37,38 +37,49 @@ pub struct PackedLayerParts {
 
 /// Checks one layer's parts.
 fn check(l: usize, p: &PackedLayerParts, prev: Option<&PackedLayerParts>) -> Result<()> {
-    let name = l + 1;
-    let bad = |what: String| Err(Error::data(format!("binary layer {name}: {what}")));
+    let layer = l + 1;
     match &p.weights {
         PartWeights::Signs(b) => {
             let kw = xnor::words(p.n_in);
             if b.len() != p.n_out * kw {
-                return bad(format!("{} sign words, expected {}", b.len(), p.n_out * kw));
+                return Err(bad_data!(
+                    BinarySignWords,
+                    layer = layer,
+                    count = b.len(),
+                    expected = p.n_out * kw
+                ));
             }
             let tail = p.n_in % 64;
             if tail != 0
                 && b.chunks(kw.max(1))
                     .any(|row| row.last().is_some_and(|w| w >> tail != 0))
             {
-                return bad("sign bits are set beyond the end of a row".into());
+                return Err(bad_data!(BinaryPaddingBits, layer = layer));
             }
         }
         PartWeights::Float(w) => {
             if w.len() != p.n_out * p.n_in {
-                return bad(format!(
-                    "{} weights, expected {}",
-                    w.len(),
-                    p.n_out * p.n_in
+                return Err(bad_data!(
+                    BinaryWeightCount,
+                    layer = layer,
+                    count = w.len(),
+                    expected = p.n_out * p.n_in
                 ));
             }
         }
     }
-    for (what, v) in [("α", &p.alpha), ("bias", &p.bias)] {
+    for (fault, v) in [
+        (Fault::BinaryAlphaCount, &p.alpha),
+        (Fault::BinaryBiasCount, &p.bias),
+    ] {
         if v.len() != p.n_out {
-            return bad(format!(
-                "{} values of {what}, expected {}",
-                v.len(),
-                p.n_out
+            return Err(Error::bad(
+                fault,
+                vec![
+                    ("layer", layer.to_string()),
+                    ("count", v.len().to_string()),
+                    ("expected", p.n_out.to_string()),
+                ],
             ));
         }
     }
@@ -78,23 +89,26 @@ fn check(l: usize, p: &PackedLayerParts, prev: Option<&PackedLayerParts>) -> Res
             || bn.running_mean.len() != p.n_out
             || bn.running_var.len() != p.n_out
         {
-            return bad("batch-norm vectors do not match the layer's width".into());
+            return Err(bad_data!(BinaryBatchNormWidth, layer = layer));
         }
         if !(bn.eps.is_finite() && bn.eps > 0.0) || bn.running_var.iter().any(|&v| v < 0.0) {
-            return bad("batch-norm variance must be ≥ 0 and ε > 0".into());
+            return Err(bad_data!(BinaryBatchNormValues, layer = layer));
         }
     }
     if p.binary_inputs {
         let signs_in = prev.is_some_and(|q| q.output == Output::Sign && q.n_out == p.n_in);
         if !signs_in || !matches!(p.weights, PartWeights::Signs(_)) {
-            return bad("takes packed signs, but its weights are not binary or the previous layer does not emit signs".into());
+            return Err(bad_data!(BinarySignsIn, layer = layer));
         }
     }
     if let Some(q) = prev {
         if q.n_out != p.n_in {
-            return bad(format!(
-                "has {} inputs but layer {} has {} outputs",
-                p.n_in, l, q.n_out
+            return Err(bad_data!(
+                BinaryNotChain,
+                layer = layer,
+                inputs = p.n_in,
+                prev = l,
+                outputs = q.n_out
             ));
         }
     }
@@ -114,13 +128,13 @@ impl PackedNet {
     /// last layer that does not emit logits, or non-finite values.
     pub fn from_parts(parts: Vec<PackedLayerParts>) -> Result<Self> {
         if parts.is_empty() {
-            return Err(Error::data("a binary network needs at least one layer"));
+            return Err(bad_data!(BinaryNoLayers));
         }
         for (l, p) in parts.iter().enumerate() {
             check(l, p, l.checked_sub(1).and_then(|i| parts.get(i)))?;
         }
         if parts.last().is_some_and(|p| p.output != Output::Logits) {
-            return Err(Error::data("the last binary layer must emit logits"));
+            return Err(bad_data!(BinaryLastNotLogits));
         }
         Ok(PackedNet::assemble(parts))
     }

@@ -12,7 +12,7 @@ use super::super::validate::{mask_from_bits, mask_to_bits};
 use crate::compress::quantize::fixed_point::grid;
 use crate::compress::quantize::packing::gap_symbols;
 use crate::compress::quantize::{LayerCodes, QLayer, QuantizedMlp};
-use crate::error::{Error, Result};
+use crate::error::{bad_data, Error, Fault, Result};
 
 /// Every weight's code symbol (row-major), as `packing` counts it.
 fn symbols(l: &QLayer) -> Vec<u32> {
@@ -104,7 +104,7 @@ pub(super) fn read(
     match m.layout {
         Layout::DenseCodes => {
             let bytes = t.bytes(&format!("layers.{l}.codes"), packed_len(n, m.bits))?;
-            let mut r = BitReader::new(bytes, "the code stream");
+            let mut r = BitReader::new(bytes, Fault::CodeStreamEnds);
             let syms = (0..n).map(|_| r.get(m.bits)).collect::<Result<Vec<_>>>()?;
             let mask = if m.masked {
                 Some(mask_from_bits(
@@ -118,18 +118,19 @@ pub(super) fn read(
         }
         Layout::SparseCodes => {
             if m.kept > n || m.index_symbols > 2 * n + 1 {
-                return Err(Error::data(format!(
-                    "layer {}: {} kept weights and {} index symbols for {n} weights",
-                    l + 1,
-                    m.kept,
-                    m.index_symbols
-                )));
+                return Err(bad_data!(
+                    SparseIndexCounts,
+                    layer = l + 1,
+                    kept = m.kept,
+                    symbols = m.index_symbols,
+                    count = n
+                ));
             }
             let codes = t.bytes_any(&format!("layers.{l}.codes"))?;
             let index = t.bytes_any(&format!("layers.{l}.index"))?;
             let (mut cr, mut ir) = (
-                BitReader::new(codes, "the code stream"),
-                BitReader::new(index, "the sparse index"),
+                BitReader::new(codes, Fault::CodeStreamEnds),
+                BitReader::new(index, Fault::SparseIndexEnds),
             );
             let (kept, gaps) = if qm.huffman {
                 let lc = t.bytes(&format!("layers.{l}.code_lengths"), 1 << m.bits)?;
@@ -158,10 +159,7 @@ pub(super) fn read(
                     continue;
                 }
                 let (Some(slot), Some(&s)) = (mask.get_mut(cursor), kept.get(k)) else {
-                    return Err(Error::data(format!(
-                        "layer {}: the sparse index points past the end of the layer",
-                        l + 1
-                    )));
+                    return Err(bad_data!(SparseIndexPastEnd, layer = l + 1));
                 };
                 *slot = 1.0;
                 syms[cursor] = s;
@@ -169,17 +167,19 @@ pub(super) fn read(
                 k += 1;
             }
             if k != m.kept {
-                return Err(Error::data(format!(
-                    "layer {}: the sparse index holds {k} weights but the file says {}",
-                    l + 1,
-                    m.kept
-                )));
+                return Err(bad_data!(
+                    SparseIndexKept,
+                    layer = l + 1,
+                    found = k,
+                    kept = m.kept
+                ));
             }
             Ok((syms, Some(mask)))
         }
-        other => Err(Error::data(format!(
-            "layer {} of a quantized model cannot have the {other:?} layout",
-            l + 1
-        ))),
+        other => Err(bad_data!(
+            QuantizedLayout,
+            layer = l + 1,
+            layout = format!("{other:?}")
+        )),
     }
 }

@@ -10,8 +10,7 @@ use super::code_stream;
 use crate::compress::quantize::fixed_point::{grid, row_params};
 use crate::compress::quantize::kmeans::Codebook;
 use crate::compress::quantize::{LayerCodes, QLayer, QParams};
-use crate::error::Setting;
-use crate::error::{check_positive, Error, Result};
+use crate::error::{bad_data, Error, Result};
 use crate::model::Activation;
 use ndarray::Array2;
 use safetensors::Dtype;
@@ -62,34 +61,27 @@ pub(super) fn write(l: usize, layer: &QLayer, ar: &mut Archive, m: &mut LayerMet
 pub(super) fn read(l: usize, m: &LayerMeta, qm: &QuantMeta, t: &Tensors) -> Result<QLayer> {
     let (n_in, n_out) = (m.n_in, m.n_out);
     let name = l + 1;
-    let codes_meta = m.codes.ok_or_else(|| {
-        Error::data(format!(
-            "layer {name} does not say how its codes are stored"
-        ))
-    })?;
+    let codes_meta = m
+        .codes
+        .ok_or_else(|| bad_data!(CodesUnsaid, layer = name))?;
     let b = t.f32(&format!("layers.{l}.bias"), &[n_out])?;
     let act = m.activation.unwrap_or(Activation::Identity);
-    let out_of_range = |s: u32| {
-        Error::data(format!(
-            "layer {name}: code {s} is out of range for its {}-bit grid",
-            m.bits
-        ))
-    };
+    let out_of_range = |s: u32| bad_data!(CodeOffGrid, layer = name, code = s, bits = m.bits);
     let (codes, weights, mask) = match codes_meta {
         CodesMeta::Int {
             n_params,
             zero_points,
         } => {
             if !(1..=8).contains(&m.bits) {
-                return Err(Error::data(format!(
-                    "layer {name}: {} bits per integer code (must be 1 to 8)",
-                    m.bits
-                )));
+                return Err(bad_data!(IntCodeBits, layer = name, bits = m.bits));
             }
             if n_params != 1 && n_params != n_out {
-                return Err(Error::data(format!(
-                    "layer {name}: {n_params} scales (1 or {n_out})"
-                )));
+                return Err(bad_data!(
+                    ScaleCount,
+                    layer = name,
+                    count = n_params,
+                    n_out = n_out
+                ));
             }
             let scales = t.f32(&format!("layers.{l}.scales"), &[n_params])?;
             let zeros: Vec<i32> = if zero_points {
@@ -102,13 +94,28 @@ pub(super) fn read(l: usize, m: &LayerMeta, qm: &QuantMeta, t: &Tensors) -> Resu
             } else {
                 vec![0; n_params]
             };
+            let (q_min, q_max) = grid(m.bits);
+            // Checked here, in the file's words, before QParams::new checks them as settings.
+            for (&s, &z) in scales.iter().zip(&zeros) {
+                if !(s.is_finite() && s > 0.0) {
+                    return Err(bad_data!(LayerScale, layer = name, value = s));
+                }
+                if !(q_min..=q_max).contains(&z) {
+                    return Err(bad_data!(
+                        ZeroPoint,
+                        layer = name,
+                        zero = z,
+                        bits = m.bits,
+                        q_min = q_min,
+                        q_max = q_max
+                    ));
+                }
+            }
             let qp = scales
                 .iter()
                 .zip(&zeros)
                 .map(|(&s, &z)| QParams::new(s, z, m.bits))
-                .collect::<Result<Vec<_>>>()
-                .map_err(|e| Error::data(format!("layer {name}: {e}")))?;
-            let (q_min, q_max) = grid(m.bits);
+                .collect::<Result<Vec<_>>>()?;
             let pruned = |r: usize| row_params(&qp, r).map_or(0, |p| (p.zero - q_min) as u32);
             let (syms, mask) = code_stream::read(l, m, qm, t, &pruned)?;
             let mut q = Vec::with_capacity(syms.len());
@@ -132,28 +139,39 @@ pub(super) fn read(l: usize, m: &LayerMeta, qm: &QuantMeta, t: &Tensors) -> Resu
         }
         CodesMeta::Float { format } => {
             if m.bits != format.bits() {
-                return Err(Error::data(format!(
-                    "layer {name}: {format:?} codes are {} bits, not {}",
-                    format.bits(),
-                    m.bits
-                )));
+                return Err(bad_data!(
+                    FloatCodeBits,
+                    layer = name,
+                    format = format!("{format:?}"),
+                    bits = format.bits(),
+                    got = m.bits
+                ));
             }
             let scale = t
                 .f32(&format!("layers.{l}.scale"), &[1])?
                 .first()
                 .copied()
                 .unwrap_or(0.0);
-            check_positive(Setting::FloatFormatScale, scale)
-                .map_err(|e| Error::data(format!("layer {name}: {e}")))?;
+            if !(scale.is_finite() && scale > 0.0) {
+                return Err(bad_data!(
+                    FloatScale,
+                    layer = name,
+                    format = format!("{format:?}"),
+                    value = scale
+                ));
+            }
             let (syms, mask) = code_stream::read(l, m, qm, t, &|_| 0)?;
             let codes: Vec<u16> = syms.iter().map(|&s| s as u16).collect();
             let mut w = Vec::with_capacity(codes.len());
             for &c in &codes {
                 let v = format.decode(c) / scale;
                 if !v.is_finite() {
-                    return Err(Error::data(format!(
-                        "layer {name}: code {c:#x} is not a finite {format:?} number"
-                    )));
+                    return Err(bad_data!(
+                        FloatCodeNotFinite,
+                        layer = name,
+                        code = format!("{c:#x}"),
+                        format = format!("{format:?}")
+                    ));
                 }
                 w.push(v);
             }
@@ -169,17 +187,17 @@ pub(super) fn read(l: usize, m: &LayerMeta, qm: &QuantMeta, t: &Tensors) -> Resu
         }
         CodesMeta::Shared { k } => {
             if !(1..=8).contains(&m.bits) || k == 0 || k > 1 << m.bits {
-                return Err(Error::data(format!(
-                    "layer {name}: {k} centroids with {}-bit codes",
-                    m.bits
-                )));
+                return Err(bad_data!(
+                    KmeansCentroids,
+                    layer = name,
+                    k = k,
+                    bits = m.bits
+                ));
             }
             let centroids = t.f32(&format!("layers.{l}.codebook"), &[k])?;
             let (syms, mask) = code_stream::read(l, m, qm, t, &|_| 0)?;
             if let Some(&s) = syms.iter().find(|&&s| s as usize >= k) {
-                return Err(Error::data(format!(
-                    "layer {name}: code {s} is out of range (the codebook has {k} centroids)"
-                )));
+                return Err(bad_data!(KmeansCode, layer = name, code = s, k = k));
             }
             let book = Codebook {
                 centroids,

@@ -14,7 +14,7 @@ use super::validate::check_layer_widths;
 use crate::compress::quantize::packing::LayerBits;
 use crate::compress::quantize::{QParams, QuantizedMlp};
 use crate::error::Setting;
-use crate::error::{check_positive, Error, Result};
+use crate::error::{bad_data, check_positive, Result};
 
 /// True when the whole model is smaller stored sparsely (the choice `QuantizedMlp::size` makes).
 pub fn sparse_is_smaller(q: &QuantizedMlp) -> bool {
@@ -72,10 +72,7 @@ pub fn write(
 pub fn read(metas: &[LayerMeta], qm: &QuantMeta, t: &Tensors) -> Result<QuantizedMlp> {
     check_layer_widths(metas)?;
     if !(1..=16).contains(&qm.index_bits) {
-        return Err(Error::data(format!(
-            "index bits = {} (must be 1 to 16)",
-            qm.index_bits
-        )));
+        return Err(bad_data!(IndexBits, bits = qm.index_bits));
     }
     let layers = metas
         .iter()
@@ -86,11 +83,11 @@ pub fn read(metas: &[LayerMeta], qm: &QuantMeta, t: &Tensors) -> Result<Quantize
         None
     } else {
         if qm.act_params != metas.len() {
-            return Err(Error::data(format!(
-                "{} activation quantizers for {} layers",
-                qm.act_params,
-                metas.len()
-            )));
+            return Err(bad_data!(
+                ActivationQuantizers,
+                count = qm.act_params,
+                layers = metas.len()
+            ));
         }
         let scales = t.f32("activations.scales", &[qm.act_params])?;
         let ints = t.i32("activations.zero_min_max", 3 * qm.act_params)?;
@@ -100,10 +97,25 @@ pub fn read(metas: &[LayerMeta], qm: &QuantMeta, t: &Tensors) -> Result<Quantize
             .map(|(&scale, z)| {
                 check_positive(Setting::ActivationScale, scale)?;
                 let (zero, q_min, q_max) = (z[0], z[1], z[2]);
-                if !(-128 <= q_min && q_min < q_max && q_max <= 127 && q_min <= zero && zero <= q_max) {
-                    return Err(Error::data(format!("activation grid [{q_min}, {q_max}] with zero point {zero} is not a signed 8-bit grid")));
+                if !(-128 <= q_min
+                    && q_min < q_max
+                    && q_max <= 127
+                    && q_min <= zero
+                    && zero <= q_max)
+                {
+                    return Err(bad_data!(
+                        ActivationGrid,
+                        q_min = q_min,
+                        q_max = q_max,
+                        zero = zero
+                    ));
                 }
-                Ok(QParams { scale, zero, q_min, q_max })
+                Ok(QParams {
+                    scale,
+                    zero,
+                    q_min,
+                    q_max,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         Some(qps)
