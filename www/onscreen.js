@@ -7,8 +7,9 @@
 /**
  * Watches `el` with an IntersectionObserver (`margin` around the viewport counts as on screen)
  * and returns `{ request, settle }`:
- * - `request()` runs `refresh()` now if `el` is on screen, else notes it (and calls `onDeferred()`)
- *   and runs it once `el` comes into view and `canRun()` is true;
+ * - `request()` runs `refresh()` now if `el` is on screen and returns what it returns (a promise
+ *   the caller may await), else notes it (and calls `onDeferred()`), returns undefined, and runs it
+ *   once `el` comes into view and `canRun()` is true;
  * - `settle()` drops a noted refresh (the panel has shown the model as it stands since).
  * `always`: treat `el` as always on screen (an embedded panel is the whole page, and a
  * cross-origin frame off screen may not get observations at all).
@@ -20,10 +21,10 @@ export function onScreenRefresh(el, refresh, { always = false, margin = '100% 0p
     if (!onScreen) {
       owed = true;
       onDeferred();
-      return;
+      return undefined;
     }
     owed = false;
-    refresh();
+    return refresh();
   }
   if (!always) {
     new IntersectionObserver((entries) => {

@@ -121,6 +121,8 @@ test('binarize the network the Train panel trained (warm start)', async ({ page 
 test('a warm start follows the version picked with "Use as input", without Reset, and saves as its child', async ({ page }) => {
   await openWithVersions(page, '#hidden=64&bin.method=binaryconnect&bin.epochs=1&bin.warm=true&recipe=train:32,e0.2');
   const status = page.locator('#bin-status');
+  // The panel builds its network when it comes into view, as a reader scrolls to it.
+  await page.locator('#panel-binarize').scrollIntoViewIfNeeded();
   await expect(status).toContainText('784 → 64 → 10');
   await page.locator('#versions-table tr[data-id="1"] button', { hasText: 'Use as input' }).click();
   await expect(status).toContainText('784 → 32 → 10');
@@ -150,5 +152,8 @@ test('the Binarize panel embeds alone, and bad hash values are reported in words
   await expect(page.locator('.notice')).toContainText('bin.hidden');
   await expect(page.locator('#bin-hidden')).toHaveValue('256,256');
   await expect(page.locator('#bin-train')).toBeEnabled();
+  // An embedded panel is the whole page: it builds its network at load, without observations.
+  await expect(page.locator('#bin-status')).toContainText('BNN 784 → 256 → 256 → 10');
+  await expect(page.locator('#bin-heatmap')).toHaveAttribute('data-layer', '0');
   await page.screenshot({ path: path.join(ARTIFACTS, 'binarize-embed.png'), fullPage: true });
 });

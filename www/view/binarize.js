@@ -7,11 +7,16 @@
 // With bin.warm the shadow weights start from the panels' input (the Train panel's network, or
 // the version picked with "Use as input"; its widths are used), and follow it until training
 // starts: a new input, or more training in the Train panel, rebuilds the untrained network.
+// What the panel does by itself (building the untrained network at load, following a new input,
+// redrawing the chart and heatmap while the binary network trains, classifying the pad's drawing
+// again after an epoch) runs only while it is on screen or within a screen of it
+// (www/onscreen.js), and once when it comes into view; what the learner does here runs at once.
 
 import { comparePad } from './binarypad.js';
 import { DEFAULTS, readSettings, toParams } from './binarysettings.js';
 import { el, field, stat, blit, bytes, describe, text, saveResultButton } from '../ui.js';
 import { t, tr, untr, msg, onLocale } from '../i18n.js';
+import { onScreenRefresh } from '../onscreen.js';
 
 const CHUNK_MS = 60;
 const HEATMAP_MS = 500;
@@ -77,6 +82,7 @@ export function mount(root, ctx) {
   const stats = el('div', { className: 'stats' }, sEpoch.box, sLoss.box, sSim.box, sPacked.box, sSize.box);
   const status = text('p', 'bin.status.waiting', { className: 'caption', id: 'bin-status' });
   const chartCanvas = el('canvas', { id: 'bin-chart', height: 220 });
+  describe(chartCanvas, 'bin.a11y.chartEmpty');
   const chart = el('figure', { className: 'chart' }, chartCanvas, text('figcaption', 'bin.chartCaption'));
 
   const table = el('table', { className: 'bin-table', id: 'bin-layers' });
@@ -85,6 +91,7 @@ export function mount(root, ctx) {
 
   const layerSel = el('select', { id: 'bin-heatmap-layer' });
   const heat = el('canvas', { id: 'bin-heatmap', className: 'heatmap', width: 1, height: 1 });
+  describe(heat, 'bin.a11y.heatEmpty');
   const heatCaption = el('p', { className: 'caption', id: 'bin-heatmap-caption' });
   const heatBox = el(
     'div',
@@ -125,6 +132,8 @@ export function mount(root, ctx) {
   let steps = 4;
   let info = null;
   let lastHeat = 0;
+  let attempted = false; // a network was asked for once (at load, or by the learner)
+  let building = null; // the build under way, if any
 
   const call = (m, ...a) => ctx.call('binarize', m, ...a);
   const quiet = (e) => /interrupted/.test(e.message) || ctx.showError(e);
@@ -133,10 +142,20 @@ export function mount(root, ctx) {
     for (const k of Object.keys(DEFAULTS)) ctx.state.set(`bin.${k}`, String(settings[k]));
   }
 
-  async function configure() {
+  function configure() {
+    const b = build().finally(() => {
+      if (building === b) building = null;
+    });
+    building = b;
+    return b;
+  }
+
+  async function build() {
+    attempted = true;
     running = false;
     saveResult.stale();
     tr(train, 'bin.train');
+    tr(status, 'bin.status.building');
     try {
       let from = '';
       if (settings.warm) {
@@ -160,9 +179,11 @@ export function mount(root, ctx) {
       renderSizes(info.layers, info.size);
       root.dataset.done = 'false';
       fresh = true;
+      needsReset = false;
       await refreshAll();
     } catch (e) {
       configured = false;
+      untr(status); // the notice says why
       ctx.showError(e);
     }
   }
@@ -279,6 +300,9 @@ export function mount(root, ctx) {
   async function refreshAll() {
     await Promise.all([drawChart(), drawHeatmap()]);
   }
+  // The chart, heatmap and pad redraws that training asks for, through the on-screen gates below.
+  const drawViews = () => views.request();
+  const redrawPad = () => pad.request();
 
   async function loop() {
     while (running) {
@@ -301,10 +325,11 @@ export function mount(root, ctx) {
       if (p.epochEnded) {
         tr(status, 'bin.status.evaluating', { epoch: p.epoch, n: 10000 });
         await evaluate();
-        await refreshAll();
-        compare.redraw();
+        await drawViews();
+        redrawPad();
       } else if (performance.now() - lastHeat > HEATMAP_MS) {
-        await refreshAll();
+        // Off screen this asks nothing of the worker (and is asked again next chunk).
+        await drawViews();
       }
       if (p.done) {
         running = false;
@@ -318,14 +343,20 @@ export function mount(root, ctx) {
 
   let starting = false;
   train.onclick = async () => {
-    if (!configured || starting) return;
-    if (!running && settings.warm && fresh) {
-      // Start from the input as it is now (it may have trained or changed since).
+    if (starting) return;
+    if (!running) {
       starting = true;
-      await configure();
-      starting = false;
-      if (!configured) return;
+      try {
+        // A build under way (the panel just came into view) finishes first.
+        if (building) await building;
+        // Not built yet (the panel was never on screen), or a warm start, which starts from the
+        // input as it is now (it may have trained or changed since).
+        if ((!configured && !attempted) || (configured && settings.warm && fresh)) await configure();
+      } finally {
+        starting = false;
+      }
     }
+    if (!configured) return;
     running = !running;
     tr(train, running ? 'train.pause' : 'bin.train');
     if (running) loop();
@@ -335,12 +366,9 @@ export function mount(root, ctx) {
    *  start is rebuilt from it; a trained one keeps its origin (it can still be saved as its
    *  child) and says how to start from the new input. */
   let following = false;
+  const follows = () => settings.warm && configured && !running && !starting && !following;
   async function followInput() {
-    if (!settings.warm || !configured || running || starting || following) return;
-    if (!fresh) {
-      tr(status, 'bin.status.inputChanged');
-      return;
-    }
+    if (!follows() || !fresh) return;
     following = true;
     try {
       await configure();
@@ -348,9 +376,15 @@ export function mount(root, ctx) {
       following = false;
     }
   }
-  ctx.on('modelChanged', followInput);
-  ctx.on('weightsChanged', followInput);
-  ctx.on('state', (s) => !s.running && followInput());
+  function inputChanged() {
+    if (!follows()) return;
+    // Words only, no worker call: said at once.
+    if (!fresh) tr(status, 'bin.status.inputChanged');
+    else follow.request();
+  }
+  ctx.on('modelChanged', inputChanged);
+  ctx.on('weightsChanged', inputChanged);
+  ctx.on('state', (s) => !s.running && inputChanged());
   reset.onclick = () => {
     train.disabled = false;
     configure();
@@ -376,20 +410,59 @@ export function mount(root, ctx) {
     }
   };
 
-  ctx.on('evaluation', compare.redraw);
+  // ---------- background work: only while the panel is on screen ----------
+  // Building the untrained network (~20 ms of the worker, plus ~20 ms of heatmap) ran at page
+  // load, and the chart and heatmap every half second of the binary network's training, even
+  // with the panel scrolled away: the worker answers one call at a time, so Play and the main
+  // training waited for them. They run while the panel is on screen or within a screen of it,
+  // and once when it comes into view; until then the panel says the network is being built
+  // (never an earlier input's network shown as this one's). An embedded panel counts as on screen.
+  let started = false; // the data and model are in (whenReady)
+  let needsReset = false; // a restarted worker: the learner rebuilds the network with Reset
+  const always = Boolean(ctx.embed);
+  const canBuild = () => started && !needsReset;
+  const atLoad = onScreenRefresh(root, () => (attempted || needsReset ? undefined : configure()), {
+    always,
+    canRun: canBuild,
+    onDeferred: () => tr(status, 'bin.status.building'),
+  });
+  /** What a rebuild shows until it lands: the results of no network (the first state). */
+  function showBuilding() {
+    tr(status, 'bin.status.building');
+    saveResult.stale();
+    for (const s of [sLoss, sSim, sPacked, sSize]) untr(s.v).textContent = '—';
+    sSize.v.removeAttribute('title');
+    delete sSize.v.dataset.i18nTitle;
+    lastSizes = null;
+    table.replaceChildren();
+    untr(sizeCaption);
+    heat.width = 1;
+    heat.height = 1;
+    describe(heat, 'bin.a11y.heatEmpty');
+    delete heat.dataset.layer;
+    untr(heatCaption);
+    compare.clear();
+  }
+  const follow = onScreenRefresh(root, followInput, { always, canRun: canBuild, onDeferred: showBuilding });
+  const views = onScreenRefresh(root, refreshAll, { always, canRun: () => configured });
+  const pad = onScreenRefresh(root, compare.redraw, { always, onDeferred: compare.clear });
+
+  ctx.on('evaluation', redrawPad);
   // A restarted worker has a fresh, empty lab: the learner rebuilds the network with Reset.
   ctx.on('restarted', () => {
     running = false;
     configured = false;
+    needsReset = true;
     tr(train, 'bin.train');
     train.disabled = true;
     saveResult.stale();
     tr(status, 'bin.status.restarted');
   });
 
-  ctx.whenReady.then(async () => {
-    await configure();
+  ctx.whenReady.then(() => {
+    started = true;
     train.disabled = false;
     reset.disabled = false;
-  });
+    atLoad.request();
+  }).catch(() => {});
 }

@@ -6,7 +6,7 @@
 import { toMnist } from './draw.js';
 
 import { el, describe, text } from '../ui.js';
-import { tr, fmt } from '../i18n.js';
+import { tr, untr, fmt } from '../i18n.js';
 
 function probList(id) {
   const ol = el('ol', { className: 'probs', id });
@@ -32,7 +32,9 @@ function probList(id) {
   return { ol, show };
 }
 
-/** The pad and both lists; `binaryPredict(pixels)` asks the binary network. */
+/** The pad and both lists; `binaryPredict(pixels)` asks the binary network. Returns `{box,
+ *  redraw, clear}`: `redraw()` classifies the drawing again (nothing is asked of a blank pad),
+ *  `clear()` empties both lists. */
 export function comparePad(ctx, binaryPredict) {
   const pad = el('canvas', { className: 'pad bin-pad', id: 'bin-pad', width: 168, height: 168 });
   describe(pad, 'bin.pad.a11y');
@@ -58,6 +60,9 @@ export function comparePad(ctx, binaryPredict) {
     return [((e.clientX - r.left) * pad.width) / r.width, ((e.clientY - r.top) * pad.height) / r.height];
   };
   let pending = false;
+  let cleared = 0; // how many times the lists were emptied by `emptyLists()`
+  let hintStale = true; // the dense network's step count may have changed since the hint
+  for (const ev of ['modelChanged', 'weightsChanged', 'evaluation', 'state', 'restarted']) ctx.on(ev, () => (hintStale = true));
   async function classify() {
     pending = false;
     const data = g.getImageData(0, 0, pad.width, pad.height).data;
@@ -69,13 +74,20 @@ export function comparePad(ctx, binaryPredict) {
       binary.show(null);
       return;
     }
+    const asked = cleared;
     const [d, b] = await Promise.allSettled([ctx.call('session', 'predict', x), binaryPredict(x)]);
+    // Cleared meanwhile (a model changed while the panel was away): an earlier model's answer.
+    if (asked !== cleared) return;
     dense.show(d.status === 'fulfilled' ? d.value : null);
-    ctx.call('session', 'info').then(
-      (i) => tr(denseHint, i.steps > 0 ? 'bin.pad.trained' : 'bin.pad.untrained', { steps: i.steps }),
-      () => {},
-    );
     binary.show(b.status === 'fulfilled' ? b.value : null);
+    // How trained the dense network is: asked once per model change, not once per stroke.
+    if (hintStale) {
+      hintStale = false;
+      ctx.call('session', 'info').then(
+        (i) => tr(denseHint, i.steps > 0 ? 'bin.pad.trained' : 'bin.pad.untrained', { steps: i.steps }),
+        () => (hintStale = true),
+      );
+    }
   }
   function redraw() {
     if (!pending) {
@@ -110,5 +122,13 @@ export function comparePad(ctx, binaryPredict) {
     g.clearRect(0, 0, pad.width, pad.height);
     redraw();
   };
-  return { box, redraw };
+  /** Empties both lists (until `redraw()`): a model changed while nobody could see them. */
+  function emptyLists() {
+    cleared += 1;
+    dense.show(null);
+    binary.show(null);
+    untr(denseHint);
+    hintStale = true;
+  }
+  return { box, redraw, clear: emptyLists };
 }

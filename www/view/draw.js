@@ -2,9 +2,14 @@
 // an MNIST-like input the way the dataset was made (LeCun et al.): the ink's bounding box is
 // scaled to fit a 20×20 box (aspect kept, area-averaged, so edges stay grey), then placed in a
 // 28×28 image with its centre of mass at the centre. The worker returns 10 probabilities.
+// Drawing classifies at once; a new model (an epoch's evaluation, a pause, another panel's
+// change, versions picked in the Versions panel) classifies the drawing again only while the
+// panel is on screen or within a screen of it (www/onscreen.js), and once when it comes into
+// view; meanwhile the bars are emptied, never an earlier model's answer shown as this one's.
 
 import { tr, fmt } from '../i18n.js';
 import { describe } from '../ui.js';
+import { onScreenRefresh } from '../onscreen.js';
 
 const SIZE = 280;
 const INK = 22;
@@ -122,6 +127,7 @@ export function mount(root, ctx) {
   const pimg = new ImageData(28, 28);
 
   let drawing = false;
+  let emptied = 0; // counts the times the bars were emptied while the panel was away
   let lastPt = null;
   let busy = false;
   let again = false;
@@ -173,10 +179,17 @@ export function mount(root, ctx) {
     }
     pg.putImageData(pimg, 0, 0);
     busy = true;
+    // Bars emptied meanwhile (the model changed while the panel was away): this answer is an
+    // earlier model's, so it is not shown; the refresh owed when the panel is back is.
+    const asked = emptied;
     try {
-      showProbs(await ctx.call('session', 'predict', x));
-      if (selectedIds.length) showVersions(await ctx.call('versions', 'predict', selectedIds, x));
+      const p = await ctx.call('session', 'predict', x);
+      if (asked === emptied) showProbs(p);
+      const v = selectedIds.length ? await ctx.call('versions', 'predict', selectedIds, x) : null;
+      if (asked !== emptied) return;
+      if (v) showVersions(v);
       else others.replaceChildren();
+      redo.settle(); // the model as it stands answered: nothing owed
     } catch (e) {
       if (/not ready/.test(e.message)) ctx.notice('draw.notReady', 'warn', {});
       else if (!/interrupted/.test(e.message)) ctx.showError(e);
@@ -250,13 +263,23 @@ export function mount(root, ctx) {
     hint.hidden = false;
     request();
   };
-  // A new or retrained model answers differently: classify the same drawing again.
-  ctx.on('evaluation', request);
+  // A new or retrained model answers differently: classify the same drawing again, while the
+  // panel is near (a blank pad asks the worker nothing either way). An embed is always near.
+  const redo = onScreenRefresh(root, request, {
+    always: Boolean(ctx.embed),
+    onDeferred: () => {
+      emptied += 1;
+      clearProbs();
+      others.replaceChildren();
+    },
+  });
+  const background = () => redo.request();
+  ctx.on('evaluation', background);
   ctx.on('versionsSelected', (ids) => {
     selectedIds = ids.slice(0, 16);
-    request();
+    background();
   });
-  ctx.on('modelChanged', request);
-  ctx.on('weightsChanged', request);
-  ctx.on('state', (s) => !s.running && request());
+  ctx.on('modelChanged', background);
+  ctx.on('weightsChanged', background);
+  ctx.on('state', (s) => !s.running && background());
 }

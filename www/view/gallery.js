@@ -1,9 +1,14 @@
 // Test digits with the network's predictions (the first 32, or the first 32 it gets wrong).
 // Raw 0–255 pixels come from the worker and are drawn dark-on-light, 28×28, scaled by CSS.
-// Refreshes every ~1.5 s while training and whenever the model changes.
+// Refreshes every ~1.5 s while training and whenever the model changes, but only while the
+// panel is on screen or within a screen of it (www/onscreen.js): the worker answers one call at
+// a time, and 3-60 ms of predictions nobody sees made Play and training wait. Away, the tiles
+// are emptied (never an earlier model's predictions shown as this one's) and refreshed once
+// when the panel comes into view. The All / Mistakes buttons run at once.
 
 import { tr, untr } from '../i18n.js';
 import { describe } from '../ui.js';
+import { onScreenRefresh } from '../onscreen.js';
 
 const N = 32;
 const REFRESH_MS = 1500;
@@ -40,15 +45,25 @@ export function mount(root, ctx) {
 
   let mistakes = false;
   let busy = false;
+  let again = false; // asked for while a refresh ran: run once more after it
   let last = 0;
   let timer = 0;
+  let stale = false; // the tiles were emptied while away
+  let emptied = 0; // how many times
 
   async function refresh() {
     timer = 0;
-    if (busy) return;
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
+    const asked = emptied;
     try {
       const r = await ctx.call('session', 'gallery', N, mistakes);
+      // Emptied meanwhile (the model changed while the panel was away): these predictions are an
+      // earlier model's; the refresh owed when the panel is back shows the current one.
+      if (asked !== emptied) return;
       const n = r.labels.length;
       for (let i = 0; i < N; i++) {
         const t = tiles[i];
@@ -76,17 +91,59 @@ export function mount(root, ctx) {
       const wrongCount = [...r.labels].filter((l, i) => l !== r.predictions[i]).length;
       tr(caption, mistakes ? (n === 0 ? 'gallery.none' : 'gallery.firstWrong') : 'gallery.first', { n, wrong: wrongCount });
       root.dataset.shown = String(n);
+      stale = false;
+      shown.settle(); // the model as it stands is on show: nothing owed
     } catch (e) {
       if (!/not ready|interrupted/.test(e.message)) ctx.showError(e);
     } finally {
       busy = false;
       last = performance.now();
+      if (again) {
+        again = false;
+        request(0);
+      }
     }
   }
 
   function request(delay = REFRESH_MS) {
     if (timer) return;
     timer = setTimeout(refresh, Math.max(0, delay - (performance.now() - last)));
+  }
+
+  /** Empty tiles and a "predicting" caption: what is shown until the model as it stands is. */
+  function emptyTiles() {
+    for (const t of tiles) {
+      t.fig.className = 'digit empty';
+      t.fig.removeAttribute('title');
+      delete t.fig.dataset.i18nTitle;
+      untr(t.label);
+      t.g.clearRect(0, 0, 28, 28);
+      describe(t.c, 'a11y.digitEmpty');
+    }
+    tr(caption, 'gallery.measuring');
+    delete root.dataset.shown;
+    stale = true;
+    emptied += 1;
+  }
+
+  // ---------- background refreshes: only while the panel is on screen ----------
+  let started = false; // the data and model are in (whenReady)
+  let restarting = false; // between a worker's crash and its replacement having the data
+  let wantDelay = 0;
+  const shown = onScreenRefresh(root, () => request(wantDelay), {
+    always: Boolean(ctx.embed),
+    canRun: () => started && !restarting,
+    onDeferred: () => {
+      if (!stale) emptyTiles();
+    },
+  });
+  /** A refresh the reader did not ask for: `delay` ms after the last one, and only while near. */
+  function background(delay = 0) {
+    // Before ready each data file makes a new model, and a restarting worker replays them:
+    // `whenReady` and 'restarted' ask once.
+    if (!started || restarting) return;
+    wantDelay = delay;
+    shown.request();
   }
 
   allB.onclick = () => {
@@ -102,11 +159,20 @@ export function mount(root, ctx) {
     request(0);
   };
 
-  ctx.on('progress', () => request());
-  ctx.on('evaluation', () => request(0));
-  ctx.on('modelChanged', () => request(0));
-  ctx.on('ready', () => request(0));
-  ctx.on('restarted', () => request(0));
-  ctx.on('weightsChanged', () => request(0));
-  ctx.on('state', (s) => !s.running && request(0));
+  ctx.on('progress', () => background(REFRESH_MS));
+  ctx.on('evaluation', () => background());
+  ctx.on('modelChanged', () => background());
+  ctx.on('weightsChanged', () => background());
+  ctx.on('state', (s) => !s.running && background());
+  ctx.on('restart', () => {
+    restarting = true;
+  });
+  ctx.on('restarted', () => {
+    restarting = false;
+    background();
+  });
+  ctx.whenReady.then(() => {
+    started = true;
+    background();
+  }).catch(() => {});
 }

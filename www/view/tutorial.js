@@ -9,13 +9,16 @@
 //
 // This file is the panel: its layout, step navigation, teacher links and running a step. The
 // steps and what they measure are in tutorialsteps.js, each step's question in tutorialquiz.js,
-// the article's code and its four problems in tutorialcode.js.
+// the article's code and its four problems in tutorialcode.js. The heatmap of the model as it
+// stands is drawn by itself only while the panel is on screen (www/onscreen.js); a step the
+// learner runs draws its own at once.
 
 import { el, describe } from '../ui.js';
 import { tr, untr, rich, msg, onLocale } from '../i18n.js';
 import { ARTICLE_NET, GRAD_BATCH, RETRAIN_LR, tutorialSteps } from './tutorialsteps.js';
 import { quizParams, renderQuiz } from './tutorialquiz.js';
 import { renderCode, renderBugs } from './tutorialcode.js';
+import { onScreenRefresh } from '../onscreen.js';
 
 export { ARTICLE_NET };
 
@@ -188,17 +191,81 @@ export function mount(root, ctx) {
 
   tr(codeCite, 'tut.cite', {}, { isRich: true });
 
+  // ---------- background refreshes: the heatmap only while the panel is on screen ----------
+  // Layer 1 of the model as it stands costs 10-40 ms of the worker. Drawn at load and at every
+  // new model with the tutorial scrolled away (and four times before the page was even ready,
+  // once per data file), it made Play and training wait. It is drawn while the panel is on screen
+  // or within a screen of it, and once when it comes into view if the model changed meanwhile;
+  // until then the canvas is blank and its caption says it is being drawn, never an earlier
+  // model's weights. The text's facts are cheap (`session.info`) and are kept current at once,
+  // so the step texts never describe an earlier network. An embedded tutorial counts as on screen.
+  let started = false; // the data and model are in (whenReady)
+  let restarting = false; // between a worker's crash and its replacement having the data
+  let nextView = 'weights';
+  const stepRunning = () => root.dataset.busy === '1';
+  async function drawHeat() {
+    if (stepRunning()) return; // the step draws its own heatmap when it ends
+    if (!canvas.dataset.view) tr(heatCaption, 'tut.heat.measuring');
+    try {
+      await heat(nextView);
+    } catch {
+      if (!canvas.dataset.view) untr(heatCaption);
+    }
+  }
+  const heatNow = onScreenRefresh(root, drawHeat, {
+    always: Boolean(ctx.embed),
+    canRun: () => started && !restarting,
+    onDeferred: () => {
+      // An earlier model's weights are not shown as this one's: blank until drawn.
+      canvas.width = 1;
+      canvas.height = 1;
+      delete canvas.dataset.view;
+      tr(heatCaption, 'tut.heat.measuring');
+    },
+  });
+  const requestHeat = (view) => {
+    nextView = view;
+    heatNow.request();
+  };
+
   ctx.on('modelChanged', async () => {
     lesson.reset();
     done.clear();
+    // Before the page is ready, each data file and the first settings make a new model: the
+    // page's info at `whenReady` describes the one that counts. A restarting worker replays
+    // them too: 'restarted' refreshes once.
+    if (!started || restarting) {
+      render();
+      return;
+    }
+    const known = refresh();
+    requestHeat('weights');
+    try {
+      await known;
+    } catch {
+      // The worker restarted meanwhile: 'restarted' refreshes.
+    }
+    render();
+  });
+  // Training stopped (paused, done): the weights drawn are no longer the network's. Not while a
+  // step runs (it draws its own), and not for a stop before a new model (modelChanged follows).
+  ctx.on('state', (s) => {
+    if (!s.running && s.reason !== 'stopped' && started && !restarting && !stepRunning()) requestHeat(canvas.dataset.view || nextView);
+  });
+  ctx.on('restart', () => {
+    restarting = true;
+  });
+  ctx.on('restarted', async () => {
+    restarting = false;
+    lesson.reset();
+    done.clear();
+    requestHeat('weights');
     try {
       await refresh();
-      render();
-      await heat('weights');
     } catch {
-      // Not ready yet: `whenReady` refreshes.
-      render();
+      // Another restart: it refreshes in turn.
     }
+    render();
   });
   onLocale(() => render());
 
@@ -214,10 +281,12 @@ export function mount(root, ctx) {
 
   doBtn.disabled = true;
   render();
-  ctx.whenReady.then(async () => {
-    await refresh();
+  // The page's own session info at ready (no call); the heatmap once the panel is near.
+  ctx.whenReady.then((info) => {
+    started = true;
+    lesson.know(info);
     doBtn.disabled = false;
     render();
-    await heat('weights');
+    requestHeat('weights');
   }).catch(() => {});
 }

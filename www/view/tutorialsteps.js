@@ -55,8 +55,9 @@ export function facts(info, cap) {
  * `result` the status line training reports into, `canvas`/`heatCaption` the heatmap,
  * `cap()` the `tutorial.steps` cap (0: none) and `onFacts()` runs after each refresh.
  * Returns `lesson`: `lesson.f` (the latest facts, null until the first refresh), `lesson.m`
- * (what was measured; `reset()` clears it when a new model starts), `refresh()`, `heat(view)`
- * and `steps` (each `{key, lines, run(), result(), quiz}`).
+ * (what was measured; `reset()` clears it when a new model starts), `refresh()` (asks the
+ * session), `know(info)` (facts from an info the page has), `heat(view)` and `steps` (each
+ * `{key, lines, run(), result(), quiz}`).
  */
 export function tutorialSteps(ctx, { root, result, canvas, heatCaption, cap, onFacts }) {
   // `m` is one object for the panel's life: a reset empties it, so a step still running when
@@ -68,11 +69,14 @@ export function tutorialSteps(ctx, { root, result, canvas, heatCaption, cap, onF
     for (const k of Object.keys(m)) delete m[k];
   };
 
-  lesson.refresh = async () => {
-    lesson.f = facts(await ctx.call('session', 'info'), cap());
+  /** The facts of `info` (a `session.info` the page already has, such as `whenReady`'s). */
+  lesson.know = (info) => {
+    lesson.f = facts(info, cap());
     onFacts();
     return lesson.f;
   };
+
+  lesson.refresh = async () => lesson.know(await ctx.call('session', 'info'));
 
   lesson.heat = async (view, criterion = 'gradient') => {
     const img = await ctx.call('prune', 'heatmap', 0, view, criterion, 20);
