@@ -2,6 +2,7 @@
 //! (plotters-canvas), tests pass an SVG string backend. A chart is plain data (`LineChart`), so
 //! the page describes what to draw and Rust draws it the same way everywhere.
 
+use super::frame::{self, Frame};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -41,18 +42,13 @@ pub struct LineChart {
     pub log_y: bool,
     /// Vertical marker lines (e.g. a rank cut), drawn dashed-grey.
     pub v_lines: Vec<f32>,
-    /// Where the legend goes (out of the way of the curves), or hidden.
+    /// The legend's preferred corner, or hidden. It moves to another corner when one covers
+    /// fewer of the drawn points (`frame::place_legend`).
     pub legend: Legend,
     /// Device pixels per CSS pixel (`devicePixelRatio`): the canvas holds `scale` times as many
     /// pixels as it shows, so fonts, margins, strokes and markers grow by `scale` and the chart
     /// is crisp on high-DPI screens. 0 (absent) means 1.
     pub scale: f32,
-}
-
-impl LineChart {
-    fn px(&self, css: f32) -> u32 {
-        px(self.scale, css)
-    }
 }
 
 /// `css` pixels at `scale` device pixels per CSS pixel, the scale clamped to 1..=4 (absent,
@@ -90,8 +86,17 @@ pub fn log_ticks(lo: f32, hi: f32) -> Vec<f32> {
     decades().filter(within).collect()
 }
 
+/// A tick label on a linear axis spanning `span`: as [`tick_label`], and 0 for the tick that
+/// only rounding keeps off zero (plotters' −0.05 + 0.05 printed as "-6e-17").
+pub fn linear_label(v: f32, span: f32) -> String {
+    if v.abs() <= span.abs() * 1e-4 {
+        return "0".into();
+    }
+    tick_label(v)
+}
+
 /// A tick label without trailing zeros: 0.05, 0.1, 2, 1e-4.
-fn tick_label(v: f32) -> String {
+pub fn tick_label(v: f32) -> String {
     if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e5) {
         return format!("{v:.0e}");
     }
@@ -167,7 +172,9 @@ fn draw_err<E: std::fmt::Debug>(e: E) -> Error {
     Error::data(format!("chart drawing failed: {e:?}"))
 }
 
-/// Draws `chart` onto `area` (clearing it first).
+/// Draws `chart` onto `area` (clearing it first), in the shared [`Frame`]: text at
+/// [`frame::FONT`] CSS px or more, label areas that hold their labels, the legend in the
+/// emptiest corner.
 ///
 /// # Errors
 /// `BadData` if the backend fails.
@@ -186,64 +193,108 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         .flat_map(|s| s.points.iter().map(|p| p.1));
     let (x0, x1) = chart.x_range.unwrap_or_else(|| fit(xs, false));
     let (y0, y1) = chart.y_range.unwrap_or_else(|| fit(ys, chart.log_y));
-    let mut builder = ChartBuilder::on(area);
-    builder
-        .margin(chart.px(8.0))
-        // Room for the last x tick label, which plotters centres on the plot's right edge.
-        .margin_right(chart.px(18.0))
-        .x_label_area_size(chart.px(30.0))
-        .y_label_area_size(chart.px(44.0));
-    if !chart.title.is_empty() {
-        builder.caption(&chart.title, ("sans-serif", chart.px(14.0)));
-    }
-    let font = ("sans-serif", chart.px(11.0));
+    let rest = frame::title(area, &chart.title, chart.scale).map_err(draw_err)?;
+    let x_text = |v: f32| linear_label(v, x1 - x0);
+    let x_ticks = |n: usize| frame::linear_ticks(x0, x1, n, x_text);
     if chart.log_y {
         let lo = y0.max(1e-12);
         let ticks = log_ticks(lo, y1);
-        let mut c = builder
-            .build_cartesian_2d(x0..x1, (lo..y1).log_scale().with_key_points(ticks))
+        let (llo, lhi) = (lo.ln(), y1.ln().max(lo.ln() + f32::MIN_POSITIVE));
+        let y_ticks = |_: usize| {
+            ticks
+                .iter()
+                .map(|&v| ((v.ln() - llo) / (lhi - llo), tick_label(v)))
+                .collect()
+        };
+        let f = Frame::new(
+            rest.dim_in_pixel(),
+            chart.scale,
+            &axes(chart, &x_ticks, &y_ticks),
+        );
+        let mut c = f
+            .builder(&rest)
+            .build_cartesian_2d(x0..x1, (lo..y1).log_scale().with_key_points(ticks.clone()))
             .map_err(draw_err)?;
         c.configure_mesh()
             .x_desc(&chart.x_label)
             .y_desc(&chart.y_label)
-            .label_style(font)
+            .label_style(f.font())
+            .set_all_tick_mark_size(f.tick)
+            .x_labels(f.x_labels)
+            .x_label_formatter(&|v| x_text(*v))
             .y_label_formatter(&|v| tick_label(*v))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(draw_err)?;
-        draw_series(&mut c, chart, lo, y1)?;
-        legend(&mut c, chart)
+        let marks = draw_series(&mut c, chart, &f, lo, y1)?;
+        legend(&mut c, chart, &f, &marks)
     } else {
-        let mut c = builder
+        let y_text = |v: f32| linear_label(v, y1 - y0);
+        let y_ticks = |n: usize| frame::linear_ticks(y0, y1, n, y_text);
+        let f = Frame::new(
+            rest.dim_in_pixel(),
+            chart.scale,
+            &axes(chart, &x_ticks, &y_ticks),
+        );
+        let mut c = f
+            .builder(&rest)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(draw_err)?;
         c.configure_mesh()
             .x_desc(&chart.x_label)
             .y_desc(&chart.y_label)
-            .label_style(font)
+            .label_style(f.font())
+            .set_all_tick_mark_size(f.tick)
+            .x_labels(f.x_labels)
+            .y_labels(f.y_labels)
+            .x_label_formatter(&|v| x_text(*v))
+            .y_label_formatter(&|v| y_text(*v))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(draw_err)?;
-        draw_series(&mut c, chart, y0, y1)?;
-        legend(&mut c, chart)
+        let marks = draw_series(&mut c, chart, &f, y0, y1)?;
+        legend(&mut c, chart, &f, &marks)
+    }
+}
+
+fn axes<'a>(chart: &'a LineChart, x: frame::Ticks<'a>, y: frame::Ticks<'a>) -> frame::Axes<'a> {
+    frame::Axes {
+        x_desc: &chart.x_label,
+        y_desc: &chart.y_label,
+        x_ticks: x,
+        y_ticks: y,
     }
 }
 
 type Chart2d<'a, DB, Y> =
     ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf32, Y>>;
 
+/// Draws the marker lines and the series; returns the pixels they cover (relative to the
+/// plot's top left), for the legend's placement.
 fn draw_series<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
     c: &mut Chart2d<'a, DB, Y>,
     chart: &LineChart,
+    f: &Frame,
     y0: f32,
     y1: f32,
-) -> Result<()> {
+) -> Result<Vec<(i32, i32)>> {
+    let base = c.plotting_area().get_base_pixel();
+    let to_px = |c: &Chart2d<'a, DB, Y>, p: &(f32, f32)| {
+        let (x, y) = c.backend_coord(p);
+        (x - base.0, y - base.1)
+    };
+    let step = f.px(2.0) as i32;
+    let mut marks = Vec::new();
     for &x in &chart.v_lines {
         c.draw_series(LineSeries::new(
             [(x, y0), (x, y1)],
-            RGBColor(120, 120, 120).stroke_width(chart.px(1.0)),
+            RGBColor(120, 120, 120).stroke_width(f.px(1.0)),
         ))
         .map_err(draw_err)?;
+        marks.extend(frame::trace(
+            &[to_px(c, &(x, y0)), to_px(c, &(x, y1))],
+            step,
+        ));
     }
     for s in &chart.series {
         let color = parse_color(&s.color);
@@ -251,9 +302,9 @@ fn draw_series<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
             .points
             .iter()
             .copied()
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .filter(|(x, y)| x.is_finite() && y.is_finite() && (!chart.log_y || *y > 0.0))
             .collect();
-        let (width, swatch) = (chart.px(2.0), chart.px(14.0) as i32);
+        let (width, swatch) = (f.px(2.0), f.px(14.0) as i32);
         c.draw_series(LineSeries::new(pts.clone(), color.stroke_width(width)))
             .map_err(draw_err)?
             .label(s.name.clone())
@@ -261,31 +312,24 @@ fn draw_series<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
                 PathElement::new([(x, y), (x + swatch, y)], color.stroke_width(width))
             });
         if s.markers {
-            let r = chart.px(3.0);
+            let r = f.px(3.0);
             c.draw_series(pts.iter().map(|&p| Circle::new(p, r, color.filled())))
                 .map_err(draw_err)?;
         }
+        let line: Vec<(i32, i32)> = pts.iter().map(|p| to_px(c, p)).collect();
+        marks.extend(frame::trace(&line, step));
     }
-    Ok(())
+    Ok(marks)
 }
 
 fn legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
     c: &mut Chart2d<'a, DB, Y>,
     chart: &LineChart,
+    f: &Frame,
+    marks: &[(i32, i32)],
 ) -> Result<()> {
-    let Some(position) = chart.legend.position() else {
-        return Ok(());
-    };
-    c.configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(("sans-serif", chart.px(11.0)))
-        // Room for the 14-px swatch plus a gap, at every scale (plotters' default is 30 px).
-        .legend_area_size(chart.px(22.0))
-        .margin(chart.px(6.0))
-        .draw()
-        .map_err(draw_err)
+    let names: Vec<&str> = chart.series.iter().map(|s| s.name.as_str()).collect();
+    frame::legend(c, f, chart.legend, &names, marks).map_err(draw_err)
 }
 
 /// Renders a chart to an SVG string (native tests, CLI reports).
@@ -408,6 +452,8 @@ mod tests {
         assert_eq!(tick_label(0.05), "0.05");
         assert_eq!(tick_label(2.0), "2");
         assert_eq!(tick_label(0.0001), "1e-4");
+        assert_eq!(linear_label(-6e-17, 0.5), "0");
+        assert_eq!(linear_label(0.05, 0.5), "0.05");
     }
 
     #[test]
@@ -456,6 +502,114 @@ mod tests {
         )
         .unwrap();
         assert_eq!(bad, one);
+    }
+
+    /// The Distill panel's chart: two rising accuracy curves with markers.
+    fn rising(scale: f32) -> LineChart {
+        let curve = |name: &str, color: &str, lift: f32| Series {
+            name: name.into(),
+            color: color.into(),
+            points: (1..=8)
+                .map(|i| {
+                    (
+                        i as f32 / 4.0,
+                        0.75 + lift + 0.12 * (1.0 - (-(i as f32)).exp()),
+                    )
+                })
+                .collect(),
+            markers: true,
+        };
+        LineChart {
+            x_label: "epoch".into(),
+            y_label: "test accuracy".into(),
+            x_range: Some((0.0, 2.0)),
+            y_range: Some((0.74, 1.0)),
+            series: vec![
+                curve("from scratch", "#e4572e", 0.0),
+                curve("distilled", "#4f46e5", 0.03),
+            ],
+            scale,
+            ..Default::default()
+        }
+    }
+
+    /// The Low-rank panel's spectrum: singular values falling over 300 indices, steeply at the
+    /// end, on a log axis.
+    fn spectrum(scale: f32) -> LineChart {
+        LineChart {
+            title: "layer 1: 784 → 300".into(),
+            x_label: "index i".into(),
+            y_label: "σᵢ".into(),
+            log_y: true,
+            v_lines: vec![32.5],
+            series: vec![Series {
+                name: "singular values".into(),
+                color: "#4f46e5".into(),
+                points: (1..=300)
+                    .map(|i| {
+                        let t = i as f32 / 300.0;
+                        (i as f32, 3.5 * (-1.2 * t).exp() * (1.0 - 0.75 * t.powi(8)))
+                    })
+                    .collect(),
+                markers: false,
+            }],
+            scale,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn text_has_a_floor_and_axis_names_clear_their_tick_labels() {
+        // A phone's column (336 CSS px) and a wide one, at devicePixelRatio 1 and 2.
+        for scale in [1.0f32, 2.0] {
+            for w in [336.0f32, 380.0, 700.0] {
+                let (w, h) = ((w * scale) as u32, (220.0 * scale) as u32);
+                let svg = to_svg(&rising(scale), w, h).unwrap();
+                frame::svg::check_layout(&svg, scale, "epoch", "test accuracy");
+                let svg = to_svg(&spectrum(scale), w, h).unwrap();
+                frame::svg::check_layout(&svg, scale, "index i", "σᵢ");
+            }
+        }
+    }
+
+    #[test]
+    fn legend_never_covers_a_series() {
+        for (chart, color) in [
+            (spectrum(1.0), "#4F46E5"),
+            (rising(1.0), "#E4572E"),
+            (rising(1.0), "#4F46E5"),
+        ] {
+            for w in [336, 380, 700] {
+                let svg = to_svg(&chart, w, 220).unwrap();
+                let (x, y, bw, bh) = frame::svg::legend_box(&svg).expect("a legend");
+                let pts = frame::svg::line_points(&svg, color);
+                assert!(pts.len() >= 2, "{svg}");
+                let inside: Vec<_> = pts
+                    .iter()
+                    .filter(|(px, py)| *px >= x && *px <= x + bw && *py >= y && *py <= y + bh)
+                    .collect();
+                assert!(
+                    inside.is_empty(),
+                    "legend {:?} covers {inside:?} at {w} px",
+                    (x, y, bw, bh)
+                );
+            }
+        }
+        // Where nothing is under it, the legend keeps its corner: lower right for rising curves.
+        let svg = to_svg(&rising(1.0), 700, 220).unwrap();
+        let (x, y, bw, bh) = frame::svg::legend_box(&svg).unwrap();
+        assert!(x + bw > 600.0 && y + bh > 150.0, "{:?}", (x, y, bw, bh));
+    }
+
+    #[test]
+    fn tick_labels_drop_trailing_zeros() {
+        let svg = to_svg(&spectrum(1.0), 380, 220).unwrap();
+        let labels: Vec<String> = frame::svg::texts(&svg)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert!(labels.iter().any(|l| l == "100"), "{labels:?}");
+        assert!(!labels.iter().any(|l| l.ends_with(".0")), "{labels:?}");
     }
 
     #[test]

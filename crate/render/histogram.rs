@@ -3,7 +3,8 @@
 //! one thin orange line per quantization level. Counts use a √ scale so the tails stay visible.
 //! Also the |w − q(w)| error heatmap (sequential palette, one pixel per weight).
 
-use super::chart::{parse_color, px};
+use super::chart::{linear_label, parse_color, px};
+use super::frame::{self, Frame};
 use super::heatmap::Image;
 use super::palette::sequential;
 use crate::error::{Error, Result};
@@ -87,21 +88,32 @@ pub fn draw_histogram<DB: DrawingBackend>(
         .map(|&c| root(c))
         .fold(1.0f32, f32::max)
         * 1.05;
-    let mut builder = ChartBuilder::on(area);
-    builder
-        .margin(px(h.scale, 8.0))
-        .x_label_area_size(px(h.scale, 26.0))
-        .y_label_area_size(px(h.scale, 40.0));
-    if !h.title.is_empty() {
-        builder.caption(&h.title, ("sans-serif", px(h.scale, 14.0)));
-    }
-    let mut c = builder
+    let rest = frame::title(area, &h.title, h.scale).map_err(draw_err)?;
+    let (x_desc, y_desc) = (or(&h.x_label, "weight"), or(&h.y_label, "√count"));
+    let x_text = |v: f32| linear_label(v, h.hi - h.lo);
+    let y_text = |v: f32| linear_label(v, ymax);
+    let x_ticks = |n: usize| frame::linear_ticks(h.lo, h.hi, n, x_text);
+    let y_ticks = |n: usize| frame::linear_ticks(0.0, ymax, n, y_text);
+    let axes = frame::Axes {
+        x_desc,
+        y_desc,
+        x_ticks: &x_ticks,
+        y_ticks: &y_ticks,
+    };
+    let f = Frame::new(rest.dim_in_pixel(), h.scale, &axes);
+    let mut c = f
+        .builder(&rest)
         .build_cartesian_2d(h.lo..h.hi, 0f32..ymax)
         .map_err(draw_err)?;
     c.configure_mesh()
-        .x_desc(or(&h.x_label, "weight"))
-        .y_desc(or(&h.y_label, "√count"))
-        .label_style(("sans-serif", px(h.scale, 11.0)))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style(f.font())
+        .set_all_tick_mark_size(f.tick)
+        .x_labels(f.x_labels)
+        .y_labels(f.y_labels)
+        .x_label_formatter(&|v| x_text(*v))
+        .y_label_formatter(&|v| y_text(*v))
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(draw_err)?;
@@ -216,6 +228,33 @@ mod tests {
             200
         )
         .is_err());
+    }
+
+    #[test]
+    fn axis_names_clear_their_tick_labels_at_every_size() {
+        // The Quantize panel's histogram: weights of one neuron in about [-0.35, 0.17].
+        let before: Vec<u32> = (0..120).map(|i| ((i * 7) % 23) as u32).collect();
+        for scale in [1.0f32, 2.0] {
+            for (w, title) in [(720.0f32, "layer 1, neuron 291 (its own scale): float (grey), quantized (blue), 256 levels (orange)"), (336.0, "第 1 层第 291 个神经元（其自身的缩放因子）：浮点（灰），量化后（蓝），256 个量化级（橙）")] {
+                let h = HistogramChart {
+                    title: title.into(),
+                    lo: -0.35,
+                    hi: 0.17,
+                    before: before.clone(),
+                    after: before.iter().map(|c| c / 2).collect(),
+                    levels: vec![-0.2, 0.0, 0.1],
+                    scale,
+                    ..Default::default()
+                };
+                let svg = to_svg(&h, (w * scale) as u32, (240.0 * scale) as u32).unwrap();
+                crate::render::frame::svg::check_layout(&svg, scale, "weight", "√count");
+                // The title wraps to the width instead of running off both sides.
+                for t in crate::render::frame::svg::texts(&svg).iter().filter(|t| t.y < 40.0 * scale) {
+                    let half = crate::render::frame::text_width(&t.text, t.size) / 2.0;
+                    assert!(t.x - half >= 0.0 && t.x + half <= w * scale, "{t:?} is wider than {w}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Rendering: a fixed diverging palette, weight heatmaps as RGBA bytes (pure, testable), and
-//! charts drawn with plotters on any backend (a canvas in the page, SVG in tests).
+//! charts drawn with plotters on any backend (a canvas in the page, SVG in tests), all in one
+//! frame (`frame`: text sizes in CSS pixels, label areas, the legend's corner).
 
 pub mod chart;
+pub mod frame;
 pub mod heatmap;
 pub mod histogram;
 pub mod palette;

@@ -4,7 +4,10 @@
 //! frontier iff no q has x_q ≤ x_p and y_q ≥ y_p with one strict (Deb 2001, ch. 2).
 
 use super::chart::{parse_color, Legend};
+use super::frame::{self, Frame};
 use crate::error::{Error, Result};
+use plotters::coord::combinators::LogCoord;
+use plotters::coord::ranged1d::{BoldPoints, Ranged};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -44,6 +47,8 @@ pub struct ParetoChart {
     pub legend: Legend,
     /// How x tick labels read: `bytes` (kB = 1000 B, as the page) or `ms`.
     pub x_unit: XUnit,
+    /// Device pixels per CSS pixel (see `LineChart::scale`); 0 (absent) means 1.
+    pub scale: f32,
 }
 
 /// The unit of the x axis.
@@ -135,71 +140,104 @@ pub fn draw_pareto<DB: DrawingBackend>(
     let (x0, x1) = decades(x0 / 1.3, x1 * 1.3);
     let pad = ((y1 - y0) * 0.08).max(0.2);
     let (y0, y1) = (y0 - pad, (y1 + pad).min(100.5));
-    let mut builder = ChartBuilder::on(area);
-    builder
-        .margin(8)
-        .margin_right(18)
-        .x_label_area_size(34)
-        .y_label_area_size(48);
-    if !chart.title.is_empty() {
-        builder.caption(&chart.title, ("sans-serif", 14));
-    }
-    let mut c = builder
+    let rest = frame::title(area, &chart.title, chart.scale).map_err(draw_err)?;
+    let (lx0, lx1) = (x0.ln(), x1.ln());
+    let log_x = LogCoord::from((x0..x1).log_scale());
+    // Plotters' log axis with at most 6 labels (decades and their 2s and 5s), fewer if narrow.
+    let x_ticks = |n: usize| {
+        log_x
+            .key_points(BoldPoints(n.min(6)))
+            .into_iter()
+            .map(|v| ((v.ln() - lx0) / (lx1 - lx0), tick(v, chart.x_unit)))
+            .collect()
+    };
+    let decimals = y_decimals(y1 - y0);
+    let y_text = |v: f32| format!("{v:.decimals$}");
+    let y_ticks = |n: usize| frame::linear_ticks(y0, y1, n, y_text);
+    let axes = frame::Axes {
+        x_desc: &chart.x_label,
+        y_desc: &chart.y_label,
+        x_ticks: &x_ticks,
+        y_ticks: &y_ticks,
+    };
+    let f = Frame::new(rest.dim_in_pixel(), chart.scale, &axes);
+    let mut c = f
+        .builder(&rest)
         .build_cartesian_2d((x0..x1).log_scale(), y0..y1)
         .map_err(draw_err)?;
     c.configure_mesh()
         .x_desc(&chart.x_label)
         .y_desc(&chart.y_label)
-        .label_style(("sans-serif", 11))
+        .label_style(f.font())
+        .set_all_tick_mark_size(f.tick)
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(RGBColor(232, 232, 232))
-        .x_labels(6)
+        .x_labels(f.x_labels.min(6))
+        .y_labels(f.y_labels)
         .x_label_formatter(&|v| tick(*v, chart.x_unit))
-        .y_label_formatter(&|v| format!("{v:.prec$}", prec = y_decimals(y1 - y0)))
+        .y_label_formatter(&|v| y_text(*v))
         .draw()
         .map_err(draw_err)?;
     let xy: Vec<(f32, f32)> = pts.iter().map(|p| (p.x, p.y)).collect();
     let front: Vec<(f32, f32)> = frontier(&xy).into_iter().map(|i| xy[i]).collect();
     let ink = RGBColor(60, 60, 60);
-    c.draw_series(LineSeries::new(front.clone(), ink.stroke_width(2)))
+    let (line, swatch) = (f.px(2.0), f.px(14.0) as i32);
+    let (dot, ring) = (f.px(5.0), f.px(7.0));
+    c.draw_series(LineSeries::new(front.clone(), ink.stroke_width(line)))
         .map_err(draw_err)?
         .label(chart.frontier_label.clone())
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], ink.stroke_width(2)));
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + swatch, y)], ink.stroke_width(line)));
+    let key_dot = f.px(4.0);
     for k in &chart.keys {
         let color = parse_color(&k.color);
         c.draw_series(std::iter::empty::<Circle<(f32, f32), i32>>())
             .map_err(draw_err)?
             .label(k.name.clone())
-            .legend(move |(x, y)| Circle::new((x + 7, y), 4, color.filled()));
+            .legend(move |(x, y)| Circle::new((x + swatch / 2, y), key_dot, color.filled()));
     }
     // Frontier points get a dark ring so they read as "on the line" in any colour.
     c.draw_series(
         front
             .iter()
-            .map(|&p| Circle::new(p, 7, ink.stroke_width(2))),
+            .map(|&p| Circle::new(p, ring, ink.stroke_width(line))),
     )
     .map_err(draw_err)?;
+    let label_font = ("sans-serif", f.font).into_font().color(&ink);
     for p in &pts {
         let color = parse_color(&p.color);
-        c.draw_series(std::iter::once(Circle::new((p.x, p.y), 5, color.filled())))
-            .map_err(draw_err)?;
+        c.draw_series(std::iter::once(Circle::new(
+            (p.x, p.y),
+            dot,
+            color.filled(),
+        )))
+        .map_err(draw_err)?;
         c.draw_series(std::iter::once(Text::new(
             p.label.clone(),
             (p.x, p.y),
-            ("sans-serif", 11).into_font().color(&ink),
+            label_font.clone(),
         )))
         .map_err(draw_err)?;
     }
-    let Some(position) = chart.legend.position() else {
-        return Ok(());
+    // What the legend should not hide: the points, their labels (drawn to the right of and
+    // below each point) and the frontier.
+    let base = c.plotting_area().get_base_pixel();
+    let to_px = |p: &(f32, f32)| {
+        let (x, y) = c.backend_coord(p);
+        (x - base.0, y - base.1)
     };
-    c.configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(("sans-serif", 11))
-        .draw()
-        .map_err(draw_err)
+    let step = f.px(2.0) as i32;
+    let mut marks = frame::trace(&front.iter().map(to_px).collect::<Vec<_>>(), step);
+    for p in &pts {
+        let (x, y) = to_px(&(p.x, p.y));
+        let w = frame::text_width(&p.label, f.font as f32) as i32;
+        marks.extend(frame::trace(
+            &[(x, y), (x + w, y), (x + w, y + f.font as i32)],
+            step,
+        ));
+    }
+    let mut names = vec![chart.frontier_label.as_str()];
+    names.extend(chart.keys.iter().map(|k| k.name.as_str()));
+    frame::legend(&mut c, &f, chart.legend, &names, &marks).map_err(draw_err)
 }
 
 /// Renders a Pareto chart to an SVG string (native tests).
@@ -264,6 +302,58 @@ mod tests {
         assert_eq!(decades(2.1, 5.5), (1.0, 10.0));
         let (a, b) = decades(40_000.0, 1.1e6);
         assert!((a - 1e4).abs() < 1.0 && (b - 1e7).abs() < 10.0);
+    }
+
+    #[test]
+    fn text_has_a_floor_and_the_legend_covers_no_point() {
+        let points: Vec<Point> = [
+            (1.07e6, 98.3),
+            (1.6e5, 97.9),
+            (2.7e5, 98.2),
+            (4.5e4, 96.8),
+            (2.1e5, 96.3),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, &(x, y))| Point {
+            x,
+            y,
+            label: format!(" #{}", i + 1),
+            color: "#1f77b4".into(),
+        })
+        .collect();
+        for scale in [1.0f32, 2.0] {
+            for w in [336.0f32, 560.0] {
+                let chart = ParetoChart {
+                    title: "accuracy against true bytes".into(),
+                    x_label: "true bytes (log)".into(),
+                    y_label: "test accuracy (%)".into(),
+                    points: points.clone(),
+                    keys: vec![Key {
+                        name: "prune".into(),
+                        color: "#d62728".into(),
+                    }],
+                    frontier_label: "frontier".into(),
+                    legend: Legend::LowerRight,
+                    scale,
+                    ..Default::default()
+                };
+                let svg = to_svg(&chart, (w * scale) as u32, (360.0 * scale) as u32).unwrap();
+                crate::render::frame::svg::check_layout(
+                    &svg,
+                    scale,
+                    "true bytes (log)",
+                    "test accuracy (%)",
+                );
+                let (x, y, bw, bh) = crate::render::frame::svg::legend_box(&svg).unwrap();
+                for p in crate::render::frame::svg::line_points(&svg, "#3C3C3C") {
+                    assert!(
+                        !(p.0 > x && p.0 < x + bw && p.1 > y && p.1 < y + bh),
+                        "legend covers the frontier at {p:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
