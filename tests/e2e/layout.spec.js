@@ -5,7 +5,11 @@
 // no horizontal scroll and the two wide tables scroll inside their own box.
 // Before the fix, at 1280 px: Versions 1431 px (en) / 1197 px (zh) in a 1158 px box, Compare
 // 1257 px (en) in a 1160 px panel, which scrolled sideways.
-const { test, expect, openWithVersions, versions, pageShot } = require('./fixtures');
+//
+// Fields that do nothing in the current mode are hidden, and keep their values and address keys:
+// Quantize's zero point and scales (fixed-point int only), QAT steps (QAT only), bits (not for
+// float) and format (float only); Distill's new-teacher widths and epochs (teacher trained here).
+const { test, expect, openPage, openWithVersions, versions, pageShot } = require('./fixtures');
 
 const RECIPE = 'train:64,e0.3;prune:magnitude,0.9,ft0.1;quantize:int8';
 // Run on the first version, each a child of it: every method's row in both tables.
@@ -72,3 +76,43 @@ for (const lang of ['en', 'zh']) {
     await pageShot(page, `layout-390-${lang}`);
   });
 }
+
+test('fields that do nothing in the current mode are hidden, their values and address kept', async ({ page }) => {
+  await openPage(page, '#quantize.zero=affine&quantize.qatSteps=321');
+  const visible = async (ids) => {
+    const out = {};
+    for (const id of ids) out[id] = await page.locator(`#${id}`).isVisible();
+    return out;
+  };
+  const q = ['q-bits', 'q-format', 'q-symmetry', 'q-granularity', 'q-qat-steps'];
+  // Fixed-point int, post-training: no QAT steps, no float format.
+  expect(await visible(q)).toEqual({ 'q-bits': true, 'q-format': false, 'q-symmetry': true, 'q-granularity': true, 'q-qat-steps': false });
+  await page.selectOption('#q-training', 'qat');
+  await expect(page.locator('#q-qat-steps')).toBeVisible();
+  await expect(page.locator('#q-qat-steps')).toHaveValue('321');
+  await page.selectOption('#q-training', 'ptq');
+  // k-means: bits, but no zero point or scales; float: the format only.
+  await page.selectOption('#q-scheme', 'kMeans');
+  expect(await visible(q)).toEqual({ 'q-bits': true, 'q-format': false, 'q-symmetry': false, 'q-granularity': false, 'q-qat-steps': false });
+  await page.selectOption('#q-scheme', 'float');
+  expect(await visible(q)).toEqual({ 'q-bits': false, 'q-format': true, 'q-symmetry': false, 'q-granularity': false, 'q-qat-steps': false });
+  // Hidden is not forgotten: the address keeps every setting, and int shows them again as set.
+  await expect(page).toHaveURL(/quantize\.zero=affine/);
+  await expect(page).toHaveURL(/quantize\.qatSteps=321/);
+  await page.selectOption('#q-scheme', 'int');
+  await expect(page.locator('#q-symmetry')).toBeVisible();
+  await expect(page.locator('#q-symmetry')).toHaveValue('affine');
+
+  // Distill: the new teacher's widths and epochs only when a teacher is trained here.
+  const d = ['ds-teacher-hidden', 'ds-teacher-epochs', 'ds-student', 'ds-temperature'];
+  await expect(page.locator('#ds-teacher')).toHaveValue('current');
+  expect(await visible(d)).toEqual({ 'ds-teacher-hidden': false, 'ds-teacher-epochs': false, 'ds-student': true, 'ds-temperature': true });
+  await page.selectOption('#ds-teacher', 'train');
+  expect(await visible(d)).toEqual({ 'ds-teacher-hidden': true, 'ds-teacher-epochs': true, 'ds-student': true, 'ds-temperature': true });
+  await page.fill('#ds-teacher-hidden', '800');
+  await page.selectOption('#ds-teacher', 'current');
+  await expect(page.locator('#ds-teacher-hidden')).toBeHidden();
+  await page.selectOption('#ds-teacher', 'train');
+  await expect(page.locator('#ds-teacher-hidden')).toHaveValue('800');
+  await expect(page.locator('#ds-teacher-note')).toContainText('784-800-10');
+});

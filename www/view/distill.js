@@ -42,8 +42,16 @@ export function mount(root, ctx) {
   // The teacher menu takes two columns of the grid: its options are longer than a number.
   const teacherField = field('ds.teacher', teacherSel);
   teacherField.classList.add('ds-teacher-field');
+  // The new teacher's widths and epochs count only when one is trained here: with the model
+  // trained above as the teacher they are hidden (their values kept for when they count again).
+  const newTeacherFields = [field('ds.teacherHidden', teacherHidden), field('ds.teacherEpochs', teacherEpochs)];
+  const syncTeacherFields = () => {
+    for (const f of newTeacherFields) f.hidden = teacherSel.value !== 'train';
+  };
+  syncTeacherFields();
+  teacherSel.addEventListener('change', syncTeacherFields);
   const settings = el('div', { className: 'field-grid ds-settings' },
-    teacherField, field('ds.teacherHidden', teacherHidden), field('ds.teacherEpochs', teacherEpochs),
+    teacherField, ...newTeacherFields,
     field('ds.studentHidden', studentHidden), field('ds.epochs', epochs), field('ds.temperature', temp),
     field('ds.alpha', alpha), field('ds.lr', lr), field('ds.seed', seed));
 
@@ -78,7 +86,11 @@ export function mount(root, ctx) {
    * Says in words what kind of teacher the run uses: distillation passes on what the teacher
    * knows, so a pruned (or barely trained) teacher may make the student worse, not better.
    */
+  let noteSeq = 0;
   async function describeTeacher() {
+    // Only the newest call writes: switching to "train a new teacher here" while the model above
+    // was still being described left that description in place.
+    const seq = ++noteSeq;
     if (teacherSel.value !== 'current') {
       tr(teacherNote, 'ds.note.new', { arch: [784, ...widths(teacherHidden.value), 10].join('-'), epochs: teacherEpochs.value });
       teacherNote.dataset.kind = 'new';
@@ -87,6 +99,7 @@ export function mount(root, ctx) {
     try {
       const info = await ctx.call('session', 'info');
       const r = await ctx.call('prune', 'report', 2000);
+      if (seq !== noteSeq) return;
       const arch = info.sizes.join('-');
       const epochsDone = (info.steps * info.config.batchSize) / Math.max(1, info.trainCount);
       if (r.totalSparsity > 0) {
@@ -100,7 +113,7 @@ export function mount(root, ctx) {
         teacherNote.dataset.kind = 'dense';
       }
     } catch {
-      untr(teacherNote);
+      if (seq === noteSeq) untr(teacherNote);
     }
   }
   for (const input of [teacherSel, teacherHidden, teacherEpochs]) input.addEventListener('change', describeTeacher);

@@ -35,9 +35,15 @@ export function mount(root, ctx) {
   const formatField = field('q.format', format);
   // The settings wrap as a row of fields, each as wide as its longest option, so no menu cuts
   // its text ("weights + activations (int8)", or the Chinese labels).
+  // Zero point and scales are settings of the fixed-point grid only; QAT steps count only under
+  // QAT. A field that does nothing in the current mode is hidden (syncControls), its value and
+  // its key in the address kept for when the mode comes back.
+  const symmetryField = field('q.zero', symmetry);
+  const scalesField = field('q.scales', granularity);
+  const qatField = field('q.qatSteps', qatSteps, 'q.qatHint');
   const controls = el('div', { class: 'field-grid quantize-controls q-settings' },
-    field('q.scheme', scheme), bitsField, formatField, field('q.zero', symmetry), field('q.scales', granularity),
-    field('q.target', target), field('q.training', training), field('q.qatSteps', qatSteps, 'q.qatHint'));
+    field('q.scheme', scheme), bitsField, formatField, symmetryField, scalesField,
+    field('q.target', target), field('q.training', training), qatField);
   // The layer menu picks what the histogram and the error heatmap below show, so it sits with them.
   const layerField = field('q.layer', layer);
   layerField.classList.add('q-layer-field');
@@ -119,10 +125,17 @@ export function mount(root, ctx) {
     qatSteps: training.value === 'qat' ? checkNumber(qatSteps.value, 'q.qatSteps', QAT_STEPS) : 1,
   });
 
+  /** Shows the fields the current scheme and training use (Rust: compress::quantize reads
+   *  bits for int and k-means, the format for float, zero point and scales for int only, QAT
+   *  steps for QAT only). */
   function syncControls() {
     const isFloat = scheme.value === 'float';
-    bitsField.style.display = isFloat ? 'none' : '';
-    formatField.style.display = isFloat ? '' : 'none';
+    const isInt = scheme.value === 'int';
+    bitsField.hidden = isFloat;
+    formatField.hidden = !isFloat;
+    symmetryField.hidden = !isInt;
+    scalesField.hidden = !isInt;
+    qatField.hidden = training.value !== 'qat';
     tr(bitsOut, bits.value === '1' ? 'q.bits1' : 'q.bitsN', { n: Number(bits.value) });
   }
 
