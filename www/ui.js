@@ -238,6 +238,24 @@ export const kernelName = (k) => (isKey(`kernel.${k}`) ? t(`kernel.${k}`) : Stri
 /** Milliseconds with 3 significant digits ("0.0412 ms", "1.37 ms"). */
 export const ms = (v) => `${Number(v).toPrecision(3)} ms`;
 
+const inputAsked = new WeakMap();
+
+/**
+ * `versions.input`, asked once for every badge that refreshes on the same event: the page has a
+ * dozen badges and each listened on its own, so every epoch, pause and model change sent a
+ * dozen identical calls to the worker that trains. The answer is shared only until the next
+ * microtask: a later event asks again, so no badge shows an answer from before a change.
+ */
+function askInput(ctx) {
+  let asked = inputAsked.get(ctx);
+  if (!asked) {
+    asked = ctx.call('versions', 'input');
+    inputAsked.set(ctx, asked);
+    queueMicrotask(() => inputAsked.delete(ctx));
+  }
+  return asked;
+}
+
 /**
  * A line that says which model a panel works on, kept current from the worker's `versions`
  * lab: "Input: #3 prune:magnitude,0.9 (pruned)" or "Input: the network trained here (dense)".
@@ -265,7 +283,7 @@ export function inputBadge(ctx, { save = false } = {}) {
   }
   const refresh = async () => {
     try {
-      const i = await ctx.call('versions', 'input');
+      const i = await askInput(ctx);
       // Messages, not strings: a language switch renders them anew with the sentence.
       const kind = msg(i.dense ? 'badge.dense' : 'badge.notDense');
       const trained = i.steps ? msg('badge.batches', { n: i.steps }) : msg('badge.untrained');
