@@ -3,6 +3,7 @@
 //! the page describes what to draw and Rust draws it the same way everywhere.
 
 use super::frame::{self, Frame};
+use super::legend;
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -43,7 +44,7 @@ pub struct LineChart {
     /// Vertical marker lines (e.g. a rank cut), drawn dashed-grey.
     pub v_lines: Vec<f32>,
     /// The legend's preferred corner, or hidden. It moves to another corner when one covers
-    /// fewer of the drawn points (`frame::place_legend`).
+    /// fewer of the drawn points (`legend::place_legend`).
     pub legend: Legend,
     /// Device pixels per CSS pixel (`devicePixelRatio`): the canvas holds `scale` times as many
     /// pixels as it shows, so fonts, margins, strokes and markers grow by `scale` and the chart
@@ -227,7 +228,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
             .draw()
             .map_err(draw_err)?;
         let marks = draw_series(&mut c, chart, &f, lo, y1)?;
-        legend(&mut c, chart, &f, &marks)
+        draw_legend(&mut c, chart, &f, &marks)
     } else {
         let y_text = |v: f32| linear_label(v, y1 - y0);
         let y_ticks = |n: usize| frame::linear_ticks(y0, y1, n, y_text);
@@ -253,7 +254,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
             .draw()
             .map_err(draw_err)?;
         let marks = draw_series(&mut c, chart, &f, y0, y1)?;
-        legend(&mut c, chart, &f, &marks)
+        draw_legend(&mut c, chart, &f, &marks)
     }
 }
 
@@ -291,7 +292,7 @@ fn draw_series<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
             RGBColor(120, 120, 120).stroke_width(f.px(1.0)),
         ))
         .map_err(draw_err)?;
-        marks.extend(frame::trace(
+        marks.extend(legend::trace(
             &[to_px(c, &(x, y0)), to_px(c, &(x, y1))],
             step,
         ));
@@ -317,19 +318,19 @@ fn draw_series<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
                 .map_err(draw_err)?;
         }
         let line: Vec<(i32, i32)> = pts.iter().map(|p| to_px(c, p)).collect();
-        marks.extend(frame::trace(&line, step));
+        marks.extend(legend::trace(&line, step));
     }
     Ok(marks)
 }
 
-fn legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
+fn draw_legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
     c: &mut Chart2d<'a, DB, Y>,
     chart: &LineChart,
     f: &Frame,
     marks: &[(i32, i32)],
 ) -> Result<()> {
     let names: Vec<&str> = chart.series.iter().map(|s| s.name.as_str()).collect();
-    frame::legend(c, f, chart.legend, &names, marks).map_err(draw_err)
+    legend::legend(c, f, chart.legend, &names, marks).map_err(draw_err)
 }
 
 /// Renders a chart to an SVG string (native tests, CLI reports).
@@ -565,9 +566,9 @@ mod tests {
             for w in [336.0f32, 380.0, 700.0] {
                 let (w, h) = ((w * scale) as u32, (220.0 * scale) as u32);
                 let svg = to_svg(&rising(scale), w, h).unwrap();
-                frame::svg::check_layout(&svg, scale, "epoch", "test accuracy");
+                super::super::svg_check::check_layout(&svg, scale, "epoch", "test accuracy");
                 let svg = to_svg(&spectrum(scale), w, h).unwrap();
-                frame::svg::check_layout(&svg, scale, "index i", "σᵢ");
+                super::super::svg_check::check_layout(&svg, scale, "index i", "σᵢ");
             }
         }
     }
@@ -581,8 +582,8 @@ mod tests {
         ] {
             for w in [336, 380, 700] {
                 let svg = to_svg(&chart, w, 220).unwrap();
-                let (x, y, bw, bh) = frame::svg::legend_box(&svg).expect("a legend");
-                let pts = frame::svg::line_points(&svg, color);
+                let (x, y, bw, bh) = super::super::svg_check::legend_box(&svg).expect("a legend");
+                let pts = super::super::svg_check::line_points(&svg, color);
                 assert!(pts.len() >= 2, "{svg}");
                 let inside: Vec<_> = pts
                     .iter()
@@ -597,14 +598,14 @@ mod tests {
         }
         // Where nothing is under it, the legend keeps its corner: lower right for rising curves.
         let svg = to_svg(&rising(1.0), 700, 220).unwrap();
-        let (x, y, bw, bh) = frame::svg::legend_box(&svg).unwrap();
+        let (x, y, bw, bh) = super::super::svg_check::legend_box(&svg).unwrap();
         assert!(x + bw > 600.0 && y + bh > 150.0, "{:?}", (x, y, bw, bh));
     }
 
     #[test]
     fn tick_labels_drop_trailing_zeros() {
         let svg = to_svg(&spectrum(1.0), 380, 220).unwrap();
-        let labels: Vec<String> = frame::svg::texts(&svg)
+        let labels: Vec<String> = super::super::svg_check::texts(&svg)
             .into_iter()
             .map(|t| t.text)
             .collect();

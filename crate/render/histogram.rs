@@ -247,10 +247,10 @@ mod tests {
                     ..Default::default()
                 };
                 let svg = to_svg(&h, (w * scale) as u32, (240.0 * scale) as u32).unwrap();
-                crate::render::frame::svg::check_layout(&svg, scale, "weight", "√count");
+                crate::render::svg_check::check_layout(&svg, scale, "weight", "√count");
                 // The title wraps to the width instead of running off both sides.
-                for t in crate::render::frame::svg::texts(&svg).iter().filter(|t| t.y < 40.0 * scale) {
-                    let half = crate::render::frame::text_width(&t.text, t.size) / 2.0;
+                for t in crate::render::svg_check::texts(&svg).iter().filter(|t| t.y < 40.0 * scale) {
+                    let half = crate::render::text::text_width(&t.text, t.size) / 2.0;
                     assert!(t.x - half >= 0.0 && t.x + half <= w * scale, "{t:?} is wider than {w}");
                 }
             }

@@ -5,6 +5,7 @@
 
 use super::chart::{parse_color, Legend};
 use super::frame::{self, Frame};
+use super::{legend, text};
 use crate::error::{Error, Result};
 use plotters::coord::combinators::LogCoord;
 use plotters::coord::ranged1d::{BoldPoints, Ranged};
@@ -226,18 +227,18 @@ pub fn draw_pareto<DB: DrawingBackend>(
         (x - base.0, y - base.1)
     };
     let step = f.px(2.0) as i32;
-    let mut marks = frame::trace(&front.iter().map(to_px).collect::<Vec<_>>(), step);
+    let mut marks = legend::trace(&front.iter().map(to_px).collect::<Vec<_>>(), step);
     for p in &pts {
         let (x, y) = to_px(&(p.x, p.y));
-        let w = frame::text_width(&p.label, f.font as f32) as i32;
-        marks.extend(frame::trace(
+        let w = text::text_width(&p.label, f.font as f32) as i32;
+        marks.extend(legend::trace(
             &[(x, y), (x + w, y), (x + w, y + f.font as i32)],
             step,
         ));
     }
     let mut names = vec![chart.frontier_label.as_str()];
     names.extend(chart.keys.iter().map(|k| k.name.as_str()));
-    frame::legend(&mut c, &f, chart.legend, &names, &marks).map_err(draw_err)
+    legend::legend(&mut c, &f, chart.legend, &names, &marks).map_err(draw_err)
 }
 
 /// Renders a Pareto chart to an SVG string (native tests).
@@ -339,14 +340,14 @@ mod tests {
                     ..Default::default()
                 };
                 let svg = to_svg(&chart, (w * scale) as u32, (360.0 * scale) as u32).unwrap();
-                crate::render::frame::svg::check_layout(
+                crate::render::svg_check::check_layout(
                     &svg,
                     scale,
                     "true bytes (log)",
                     "test accuracy (%)",
                 );
-                let (x, y, bw, bh) = crate::render::frame::svg::legend_box(&svg).unwrap();
-                for p in crate::render::frame::svg::line_points(&svg, "#3C3C3C") {
+                let (x, y, bw, bh) = crate::render::svg_check::legend_box(&svg).unwrap();
+                for p in crate::render::svg_check::line_points(&svg, "#3C3C3C") {
                     assert!(
                         !(p.0 > x && p.0 < x + bw && p.1 > y && p.1 < y + bh),
                         "legend covers the frontier at {p:?}"
