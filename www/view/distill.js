@@ -5,6 +5,7 @@
 // the current temperature are drawn as bars ("dark knowledge"), and the sizes and measured
 // speed of teacher and student sit side by side.
 
+import { onScreenRefresh } from '../onscreen.js';
 import { t, tr, untr, fmt, msg, onLocale } from '../i18n.js';
 
 /** Below this test accuracy a teacher is called weak: README's 784-30-10 student reaches 96.9 %
@@ -66,6 +67,8 @@ export function mount(root, ctx) {
 
   const digit = el('input', { id: 'ds-digit', type: 'number', min: '0', max: '9999', step: '1', value: '0' });
   const digitCanvas = el('canvas', { id: 'ds-digit-canvas', width: 28, height: 28 });
+  // Blank until the panel is first on screen (soft() draws it then): nothing to say till then.
+  digitCanvas.setAttribute('aria-hidden', 'true');
   const bars = el('div', { id: 'ds-bars' });
   const softNote = el('p', { className: 'caption', id: 'ds-soft-caption' });
 
@@ -117,9 +120,17 @@ export function mount(root, ctx) {
     }
   }
   for (const input of [teacherSel, teacherHidden, teacherEpochs]) input.addEventListener('change', describeTeacher);
-  ctx.on('weightsChanged', describeTeacher);
+  // The teacher's description (a report on 2,000 test digits, 40–90 ms of the worker) and the
+  // soft targets are redrawn for a changed model only while the panel is on screen: done for a
+  // panel nobody sees, they made Play and training wait (see onscreen.js). Meanwhile the note
+  // is cleared rather than left describing an earlier model.
+  const background = onScreenRefresh(root, () => {
+    soft();
+    return describeTeacher();
+  }, { always: Boolean(ctx.embed), onDeferred: () => untr(teacherNote) });
+  ctx.on('weightsChanged', () => background.request());
   ctx.on('modelChanged', () => {
-    describeTeacher();
+    background.request();
     saveResult.stale();
   });
   ctx.on('restarted', () => saveResult.stale());
@@ -188,6 +199,7 @@ export function mount(root, ctx) {
       });
       digitCanvas.getContext('2d').putImageData(img, 0, 0);
       describe(digitCanvas, 'a11y.digit', { index: Number(digit.value) || 0, label: r.label });
+      digitCanvas.removeAttribute('aria-hidden');
       bars.replaceChildren(...r.probs.map((p, c) => {
         const bar = el('div', { className: 'ds-bar', title: `${c}: ${pct(p)}` });
         bar.style.height = `${Math.max(1, 100 * p)}px`;
@@ -260,13 +272,8 @@ export function mount(root, ctx) {
 
   digit.onchange = soft;
   temp.onchange = soft;
-  ctx.on('ready', () => {
-    soft();
-    describeTeacher();
-  });
+  ctx.on('ready', () => background.request());
   ctx.on('state', (st) => {
-    if (st.running) return;
-    soft();
-    describeTeacher();
+    if (!st.running) background.request();
   });
 }
