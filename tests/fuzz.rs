@@ -6,7 +6,9 @@
 //!   `check()`, then `apply` on a tiny model when the settings are valid and cheap;
 //! - `model_file`: `io::load` (Shrink's model files), fed mutated saved models;
 //! - `onnx`: `io::onnx::import`, fed mutated exported models; `pytorch`: `io::pytorch::import`;
-//! - `recipe`: `version::Recipe::parse`, fed mutated and spliced recipe text.
+//! - `recipe`: `version::Recipe::parse`, fed mutated and spliced recipe text;
+//! - `snapshot`: `io::snapshot::read` (the page's crash-recovery snapshot), fed mutated
+//!   snapshots, half of them sealed again behind a valid checksum.
 //!
 //! Every target must return `Ok` or `Err`, never panic (a panic kills the wasm instance). A panic
 //! is a crash: its input is written to `tests/fuzz/regressions/<target>/` and the run fails.

@@ -133,7 +133,11 @@ const loop = {
 };
 
 function post(msg) {
-  self.postMessage(msg, transferables(msg.result ?? msg.data, memory && memory.buffer));
+  const value = msg.result ?? msg.data;
+  // A typed array answered on its own (a snapshot, a model file) is transferred as it is:
+  // protocol.js's transferables() would also walk its elements, one by one (~10 ms a megabyte).
+  const own = ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && value.buffer !== (memory && memory.buffer);
+  self.postMessage(msg, own ? [value.buffer] : transferables(value, memory && memory.buffer));
 }
 
 function emit(event, data) {
@@ -215,19 +219,39 @@ function trainChunk(steps, adapt) {
   emit('progress', { ...p, samplesPerSec: loop.rate, chunkMs: ms });
   if (p.epochEnded) {
     const te = performance.now();
+    let accuracy;
     try {
       const ev = session.evaluate(0);
+      accuracy = ev.accuracy;
       emit('evaluation', { ...ev, epoch: p.epoch, step: p.step, ms: performance.now() - te });
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) throw e;
       emit('trainError', { ...errorData(e, 'test evaluation failed: '), during: 'evaluation' });
     }
+    emitSnapshot(p, accuracy);
   }
   if (p.done && loop.running) {
     loop.running = false;
     emitState('done');
   }
   return p;
+}
+
+/**
+ * The whole training state at this epoch's end (weights, masks, optimizer moments, step, place
+ * in the data; crate/io/snapshot.rs), sent to the page, which keeps the last one to restore
+ * into a new worker after a crash (recovery.js). Taken here, between two chunks, so it is the
+ * state the evaluation measured; `ms` is what it cost.
+ */
+function emitSnapshot(p, accuracy) {
+  const t0 = performance.now();
+  try {
+    const bytes = session.snapshotModel();
+    emit('snapshot', { bytes, epoch: p.epoch, step: p.step, accuracy, ms: performance.now() - t0 });
+  } catch (e) {
+    // Weights that are not finite are not worth keeping: the page keeps the previous snapshot.
+    if (e instanceof WebAssembly.RuntimeError) throw e;
+  }
 }
 
 async function dispatch({ id, target, method, args }) {

@@ -29,6 +29,43 @@ impl Batcher {
         b
     }
 
+    /// A batcher resumed at `epoch` with `cursor` examples of it already served: the order of
+    /// an epoch depends only on (seed, epoch), so this continues exactly where a batcher at that
+    /// [`position`](Batcher::position) was (a snapshot stores the two numbers, not the order).
+    ///
+    /// # Errors
+    /// `BadData` if `cursor` is past the end of the epoch.
+    pub fn resume(
+        n: usize,
+        batch_size: usize,
+        seed: u64,
+        epoch: usize,
+        cursor: usize,
+    ) -> Result<Self> {
+        if cursor > n {
+            return Err(crate::error::bad_data!(
+                SnapshotPosition,
+                cursor = cursor,
+                n = n
+            ));
+        }
+        let mut b = Batcher {
+            order: (0..n as u32).collect(),
+            cursor,
+            epoch,
+            seed,
+            batch_size: batch_size.max(1),
+        };
+        b.shuffle();
+        Ok(b)
+    }
+
+    /// (epochs begun before this one, examples of this epoch served): with the seed, the
+    /// batch size and the data's size, everything that decides the batches still to come.
+    pub fn position(&self) -> (usize, usize) {
+        (self.epoch, self.cursor)
+    }
+
     fn shuffle(&mut self) {
         self.order.sort_unstable();
         SeededRng::new(self.seed, 1000 + self.epoch as u64).shuffle(&mut self.order);
@@ -144,6 +181,25 @@ mod tests {
         let first_of_epoch2 = a.next_indices().to_vec();
         assert_eq!(a.epoch(), 1);
         assert_eq!(first_of_epoch2.len(), 4);
+    }
+
+    /// A batcher resumed at another's position gives the very batches that one gives, mid-epoch
+    /// and at an epoch's end, and an impossible position is refused.
+    #[test]
+    fn resumed_batcher_continues_the_same_order() {
+        for stop in 0..8 {
+            let mut a = Batcher::new(10, 4, 9);
+            for _ in 0..stop {
+                a.next_indices();
+            }
+            let (epoch, cursor) = a.position();
+            let mut b = Batcher::resume(10, 4, 9, epoch, cursor).unwrap();
+            assert_eq!(b.at_epoch_end(), a.at_epoch_end(), "after {stop} batches");
+            for _ in 0..5 {
+                assert_eq!(a.next_indices().to_vec(), b.next_indices(), "after {stop}");
+            }
+        }
+        assert!(Batcher::resume(10, 4, 9, 0, 11).is_err());
     }
 
     #[test]

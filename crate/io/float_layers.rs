@@ -17,6 +17,20 @@ use ndarray::{Array1, Array2};
 /// # Errors
 /// `BadData` if an array is not contiguous.
 pub fn write(mlp: &Mlp, ar: &mut Archive) -> Result<Vec<LayerMeta>> {
+    write_layers(mlp, ar, true)
+}
+
+/// [`write`] without the sparse layout: every weight stored dense with its exact bits (a
+/// pruned weight may be −0.0, which CSR would bring back as +0.0), for a training snapshot
+/// that must resume bit for bit, and is faster to write than to pack.
+///
+/// # Errors
+/// As [`write`].
+pub fn write_exact(mlp: &Mlp, ar: &mut Archive) -> Result<Vec<LayerMeta>> {
+    write_layers(mlp, ar, false)
+}
+
+fn write_layers(mlp: &Mlp, ar: &mut Archive, sparse: bool) -> Result<Vec<LayerMeta>> {
     let mut metas = Vec::with_capacity(mlp.layers.len());
     for (l, d) in mlp.layers.iter().enumerate() {
         let (n_in, n_out) = (d.n_in(), d.n_out());
@@ -24,18 +38,18 @@ pub fn write(mlp: &Mlp, ar: &mut Archive) -> Result<Vec<LayerMeta>> {
         let mask = d.mask.as_ref().and_then(|m| m.as_slice());
         // A weight is stored if it is kept, or (defensively) if it is non-zero.
         let stored = |i: usize| w[i] != 0.0 || mask.is_some_and(|m| m[i] != 0.0);
-        let consistent = mask.is_none_or(|m| w.iter().zip(m).all(|(&v, &k)| k != 0.0 || v == 0.0));
-        let nnz = (0..w.len()).filter(|&i| stored(i)).count();
-        let csr_bytes = nnz * 6 + 4 * (n_out + 1);
+        let consistent =
+            || mask.is_none_or(|m| w.iter().zip(m).all(|(&v, &k)| k != 0.0 || v == 0.0));
         let dense_bytes = w.len() * 4 + mask.map_or(0, |m| m.len().div_ceil(8));
         let mut meta = LayerMeta::new(n_in, n_out, Layout::Dense);
         meta.activation = Some(d.act);
         meta.masked = mask.is_some();
-        if mask.is_some()
-            && consistent
-            && csr_bytes < dense_bytes
-            && n_in <= usize::from(u16::MAX) + 1
-        {
+        // The passes over the weights run only when the sparse layout is allowed.
+        let allowed = sparse && mask.is_some() && n_in <= usize::from(u16::MAX) + 1 && consistent();
+        let csr_nnz = allowed
+            .then(|| (0..w.len()).filter(|&i| stored(i)).count())
+            .filter(|nnz| nnz * 6 + 4 * (n_out + 1) < dense_bytes);
+        if let Some(nnz) = csr_nnz {
             let (mut values, mut cols, mut ptr) =
                 (Vec::with_capacity(nnz), Vec::with_capacity(nnz), vec![0u32]);
             for r in 0..n_out {

@@ -14,6 +14,7 @@ pub mod model_file;
 pub mod onnx;
 pub mod pytorch;
 pub mod quantized_layers;
+pub mod snapshot;
 pub mod tensors;
 pub mod validate;
 

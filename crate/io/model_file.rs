@@ -4,7 +4,7 @@
 //! the model, so a file that loads always predicts bit for bit as the model did.
 
 use super::meta::{FileInfo, FileMeta, Storage, FORMAT, FORMAT_VERSION};
-use super::tensors::{self, Archive, META_KEY};
+use super::tensors::{self, Archive, Tensors, META_KEY};
 use super::{binary_layers, float_layers, quantized_layers};
 use crate::compress::quantize::LayerCodes;
 use crate::error::bad_data;
@@ -107,7 +107,15 @@ pub fn save(model: &Model, info: &FileInfo) -> Result<Vec<u8>> {
 /// `BadData` in words: not a Shrink file, another format version, truncated, a header of
 /// gigabytes, wrong dtypes, shapes that do not chain, NaN weights, out-of-range codes.
 pub fn load(bytes: &[u8]) -> Result<ModelFile> {
-    let t = tensors::open(bytes)?;
+    read(&tensors::open(bytes)?)
+}
+
+/// The model in an opened container (a model file, or a training snapshot's payload, which is
+/// one with more tensors and metadata beside it).
+///
+/// # Errors
+/// As [`load`].
+pub(crate) fn read(t: &Tensors) -> Result<ModelFile> {
     let json = t
         .meta(META_KEY)
         .ok_or_else(|| bad_data!(NoShrinkMetadata))?;
@@ -129,14 +137,14 @@ pub fn load(bytes: &[u8]) -> Result<ModelFile> {
     let meta: FileMeta =
         serde_json::from_value(probe).map_err(|e| bad_data!(MetadataMalformed, detail = e))?;
     let model = match meta.storage {
-        Storage::Float => Model::Float(float_layers::read(&meta.layers, &t)?),
+        Storage::Float => Model::Float(float_layers::read(&meta.layers, t)?),
         Storage::Quantized => {
             let qm = meta
                 .quantized
                 .ok_or_else(|| bad_data!(QuantizedWithoutSettings))?;
-            Model::Quantized(quantized_layers::read(&meta.layers, &qm, &t)?)
+            Model::Quantized(quantized_layers::read(&meta.layers, &qm, t)?)
         }
-        Storage::Binary => Model::Binary(binary_layers::read(&meta.layers, &t)?),
+        Storage::Binary => Model::Binary(binary_layers::read(&meta.layers, t)?),
     };
     if model.sizes() != meta.sizes {
         return Err(bad_data!(

@@ -53,7 +53,13 @@ impl Archive {
 
     /// f32 values with a shape.
     pub fn f32(&mut self, name: String, shape: Vec<usize>, values: &[f32]) {
-        let bytes = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        // Fixed-size chunks rather than `flat_map(to_le_bytes)`: this compiles to a plain copy
+        // on little-endian targets (wasm included), and a training snapshot writes ~2 MB of it
+        // after every epoch.
+        let mut bytes = vec![0u8; values.len() * 4];
+        for (out, v) in bytes.chunks_exact_mut(4).zip(values) {
+            out.copy_from_slice(&v.to_le_bytes());
+        }
         self.raw(name, Dtype::F32, shape, bytes);
     }
 
@@ -107,7 +113,15 @@ impl Archive {
     /// # Errors
     /// `BadData` if safetensors refuses the tensors (it should not).
     pub fn serialize(&self, meta_json: String) -> Result<Vec<u8>> {
-        let info = Some([(META_KEY.to_string(), meta_json)].into_iter().collect());
+        self.serialize_with(vec![(META_KEY.to_string(), meta_json)])
+    }
+
+    /// The file with several metadata entries (key, JSON text).
+    ///
+    /// # Errors
+    /// `BadData` if safetensors refuses the tensors (it should not).
+    pub fn serialize_with(&self, meta: Vec<(String, String)>) -> Result<Vec<u8>> {
+        let info = Some(meta.into_iter().collect());
         safetensors::serialize(self.entries.iter().map(|(n, e)| (n.as_str(), e)), info)
             .map_err(|e| Error::data(format!("cannot write the safetensors file: {e}")))
     }
@@ -125,12 +139,17 @@ pub struct Tensors<'a> {
 /// # Errors
 /// `BadData` in words for a truncated file, a header of gigabytes, bad JSON or offsets.
 pub fn open(bytes: &[u8]) -> Result<Tensors<'_>> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(bad_data!(
-            FileTooLarge,
-            bytes = bytes.len(),
-            max = MAX_FILE_BYTES
-        ));
+    open_within(bytes, MAX_FILE_BYTES)
+}
+
+/// [`open`] for a container of at most `max` bytes (a training snapshot holds the optimizer's
+/// moments beside the weights, so it may be up to three times a model's size).
+///
+/// # Errors
+/// As [`open`].
+pub fn open_within(bytes: &[u8], max: usize) -> Result<Tensors<'_>> {
+    if bytes.len() > max {
+        return Err(bad_data!(FileTooLarge, bytes = bytes.len(), max = max));
     }
     let head: [u8; 8] = bytes
         .get(..8)

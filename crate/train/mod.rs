@@ -10,5 +10,5 @@ pub mod trainer;
 pub use config::{OptimizerKind, Schedule, TrainConfig};
 pub use gallery::{gallery, Gallery};
 pub use metrics::{evaluate, Evaluation};
-pub use optimizer::Optimizer;
-pub use trainer::{cross_entropy, BatchLoss, Progress, Trainer};
+pub use optimizer::{Moments, Optimizer};
+pub use trainer::{cross_entropy, BatchLoss, Progress, RunState, Trainer};

@@ -23,13 +23,54 @@ pub struct Optimizer {
     pub lr: f32,
     momentum: f32,
     weight_decay: f32,
-    /// First moment (SGD velocity or Adam m), per layer.
-    m_w: Vec<Array2<f32>>,
-    m_b: Vec<Array1<f32>>,
-    /// Adam's second moment.
-    v_w: Vec<Array2<f32>>,
-    v_b: Vec<Array1<f32>>,
-    t: u32,
+    state: Moments,
+}
+
+/// What an optimizer has learnt about the run: per layer, the first moment (SGD velocity or
+/// Adam m) and Adam's second moment (empty for SGD), plus the steps taken (Adam's bias
+/// correction). A training snapshot carries it, so a resumed run takes the very steps the
+/// uninterrupted one would have.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Moments {
+    /// First moment of each layer's weights `[n_out, n_in]` and biases `[n_out]`.
+    pub m_w: Vec<Array2<f32>>,
+    pub m_b: Vec<Array1<f32>>,
+    /// Adam's second moment, shaped like the first; empty for SGD.
+    pub v_w: Vec<Array2<f32>>,
+    pub v_b: Vec<Array1<f32>>,
+    /// Steps taken.
+    pub t: u32,
+}
+
+impl Moments {
+    /// True if the moments are shaped like `mlp` for an optimizer of `kind` (second moments
+    /// present exactly for Adam; every array contiguous, as the update needs).
+    pub fn fits(&self, kind: OptimizerKind, mlp: &Mlp) -> bool {
+        let adam = kind == OptimizerKind::Adam;
+        let n = mlp.layers.len();
+        let contiguous = self
+            .m_w
+            .iter()
+            .chain(&self.v_w)
+            .all(|a| a.as_slice().is_some())
+            && self
+                .m_b
+                .iter()
+                .chain(&self.v_b)
+                .all(|a| a.as_slice().is_some());
+        contiguous
+            && self.m_w.len() == n
+            && self.m_b.len() == n
+            && self.v_w.len() == if adam { n } else { 0 }
+            && self.v_b.len() == if adam { n } else { 0 }
+            && mlp.layers.iter().enumerate().all(|(l, layer)| {
+                self.m_w[l].dim() == layer.w.dim()
+                    && self.m_b[l].len() == layer.b.len()
+                    && (!adam
+                        || (self.v_w[l].dim() == layer.w.dim()
+                            && self.v_b[l].len() == layer.b.len()))
+            })
+    }
 }
 
 impl Optimizer {
@@ -53,12 +94,35 @@ impl Optimizer {
             lr: cfg.lr,
             momentum: cfg.momentum,
             weight_decay: cfg.weight_decay,
-            m_w: zw(),
-            m_b: zb(),
-            v_w: if adam { zw() } else { Vec::new() },
-            v_b: if adam { zb() } else { Vec::new() },
-            t: 0,
+            state: Moments {
+                m_w: zw(),
+                m_b: zb(),
+                v_w: if adam { zw() } else { Vec::new() },
+                v_b: if adam { zb() } else { Vec::new() },
+                t: 0,
+            },
         }
+    }
+
+    /// The state it has built up (what a snapshot keeps).
+    pub fn moments(&self) -> &Moments {
+        &self.state
+    }
+
+    /// Puts back state taken by [`Optimizer::moments`] (from a snapshot).
+    ///
+    /// # Errors
+    /// `ShapeMismatch` if it is not shaped like `mlp` for this kind of optimizer.
+    pub fn set_moments(&mut self, moments: Moments, mlp: &Mlp) -> Result<()> {
+        if !moments.fits(self.kind, mlp) {
+            return Err(Error::shape(
+                "Optimizer::set_moments",
+                "state shaped like the net",
+                "other shapes",
+            ));
+        }
+        self.state = moments;
+        Ok(())
     }
 
     /// Clears the state (after pruning or a structural change, reshaped like `mlp`).
@@ -83,8 +147,9 @@ impl Optimizer {
         let hyper = self.begin_step();
         let mut finite = true;
         for (l, layer) in mlp.layers.iter_mut().enumerate() {
-            let v_w = self.v_w.get_mut(l).map(slice_mut).unwrap_or_default();
-            let v_b = self
+            let st = &mut self.state;
+            let v_w = st.v_w.get_mut(l).map(slice_mut).unwrap_or_default();
+            let v_b = st
                 .v_b
                 .get_mut(l)
                 .and_then(|v| v.as_slice_mut())
@@ -93,8 +158,8 @@ impl Optimizer {
                 Rows {
                     w: slice_mut(&mut layer.w),
                     b: layer.b.as_slice_mut().unwrap_or_default(),
-                    m_w: slice_mut(&mut self.m_w[l]),
-                    m_b: self.m_b[l].as_slice_mut().unwrap_or_default(),
+                    m_w: slice_mut(&mut st.m_w[l]),
+                    m_b: st.m_b[l].as_slice_mut().unwrap_or_default(),
                     v_w,
                     v_b,
                 },
@@ -111,17 +176,10 @@ impl Optimizer {
     /// # Errors
     /// `ShapeMismatch` otherwise.
     pub(crate) fn check(&self, mlp: &Mlp, grads: &Grads) -> Result<()> {
-        let adam = self.kind == OptimizerKind::Adam;
         let shaped = grads.matches(mlp)
-            && self.m_w.len() == mlp.layers.len()
-            && (!adam || self.v_w.len() == mlp.layers.len())
+            && self.state.fits(self.kind, mlp)
             && mlp.layers.iter().enumerate().all(|(l, layer)| {
-                self.m_w[l].dim() == layer.w.dim()
-                    && self.m_b[l].len() == layer.b.len()
-                    && grads.b[l].len() == layer.b.len()
-                    && (!adam
-                        || (self.v_w[l].dim() == layer.w.dim()
-                            && self.v_b[l].len() == layer.b.len()))
+                grads.b[l].len() == layer.b.len()
                     && layer.mask.as_ref().is_none_or(|m| m.dim() == layer.w.dim())
             });
         if !shaped {
@@ -136,14 +194,15 @@ impl Optimizer {
 
     /// Counts the step and returns its hyper-parameters (Adam's bias corrections included).
     pub(crate) fn begin_step(&mut self) -> Hyper {
-        self.t = self.t.saturating_add(1);
+        let t = self.state.t.saturating_add(1);
+        self.state.t = t;
         Hyper {
             kind: self.kind,
             lr: self.lr,
             mu: self.momentum,
             wd: self.weight_decay,
-            bc1: 1.0 - BETA1.powi(self.t.min(10_000) as i32),
-            bc2: 1.0 - BETA2.powi(self.t.min(10_000) as i32),
+            bc1: 1.0 - BETA1.powi(t.min(10_000) as i32),
+            bc2: 1.0 - BETA2.powi(t.min(10_000) as i32),
         }
     }
 
@@ -152,11 +211,12 @@ impl Optimizer {
         &mut self,
     ) -> impl Iterator<Item = (&mut [f32], &mut [f32], &mut [f32], &mut [f32])> {
         let adam = self.kind == OptimizerKind::Adam;
-        let mut v_w = self.v_w.iter_mut();
-        let mut v_b = self.v_b.iter_mut();
-        self.m_w
+        let st = &mut self.state;
+        let mut v_w = st.v_w.iter_mut();
+        let mut v_b = st.v_b.iter_mut();
+        st.m_w
             .iter_mut()
-            .zip(self.m_b.iter_mut())
+            .zip(st.m_b.iter_mut())
             .map(move |(mw, mb)| {
                 let (vw, vb) = if adam {
                     (

@@ -19,8 +19,10 @@ use crate::model::{Grads, Mlp, Workspace};
 use crate::tensor::kernels::par;
 
 mod chunk;
+mod state;
 
 pub use chunk::Progress;
+pub use state::RunState;
 
 /// The loss of one batch: given (example indices, logits `[b, classes]`, labels `[b]`), writes
 /// ∂L/∂logits into the last argument and returns (mean loss, correct argmax predictions).
@@ -67,6 +69,8 @@ pub struct Trainer {
     reference_loss: Option<f32>,
     /// Whether the last chunk's loss was sane (so its end may become the next `last_good`).
     last_sane: bool,
+    /// The mean loss of the last chunk (what the page last showed), None before any.
+    last_loss: Option<f32>,
     /// Shards of the data-parallel step (0: one per pool thread; 1: the serial step).
     shards: usize,
     /// Whether `ws.packed` holds the current weights' panels (only within one chunk: between
@@ -120,6 +124,7 @@ impl Trainer {
             total_steps: None,
             reference_loss: None,
             last_sane: true,
+            last_loss: None,
             shards: 0,
             panels_fresh: false,
             weights_finite: true,

@@ -11,6 +11,7 @@ pub mod fixtures;
 pub mod idx;
 pub mod params;
 pub mod recipe;
+pub mod snapshot;
 
 // ---------- random source ----------
 
@@ -187,5 +188,11 @@ pub const TARGETS: &[Target] = &[
         run: recipe::run,
         seeds: recipe::seeds,
         generate: mutate_pool,
+    },
+    Target {
+        name: "snapshot",
+        run: snapshot::run,
+        seeds: snapshot::seeds,
+        generate: snapshot::generate,
     },
 ];

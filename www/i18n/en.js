@@ -58,6 +58,8 @@ export default {
   'main.restarted': 'The WebAssembly worker stopped unexpectedly and was restarted; your charts are kept, the model starts again from its seed.',
   'main.restored': 'The WebAssembly worker stopped unexpectedly and was restarted: the data were loaded again and your model, trained to epoch {epoch}{acc}, was restored. Your charts are kept.',
   'main.restartLoop': 'It stopped twice in a row, so the default settings are used now.',
+  'main.resumed': 'The WebAssembly worker stopped unexpectedly and was restarted: the data were loaded again and your model, trained to epoch {epoch} of {total}{acc}, was restored with its training state, so Play continues the run where it stopped. Your charts are kept.',
+  'main.notRestored': 'The WebAssembly worker stopped unexpectedly and was restarted; the saved training state could not be restored ({reason}), so the model starts again from its seed. Your charts are kept.',
   'main.notApplied': 'That setting was not applied: {reason}; the previous value stays.',
   'main.panelFailed': 'The {panel} panel could not start: {reason}',
   'main.noPanel': 'There is no panel called {name}; showing the Train panel.',

@@ -57,6 +57,8 @@ export default {
   'main.restarted': 'WebAssembly 工作线程意外停止，已重新启动；图表保留，模型从随机种子重新开始。',
   'main.restored': 'WebAssembly 工作线程意外停止，已重新启动：数据已重新加载，训练到第 {epoch} 轮的模型{acc}已恢复。图表保留。',
   'main.restartLoop': '它连续停止了两次，所以现在改用默认设置。',
+  'main.resumed': 'WebAssembly 工作线程意外停止，已重新启动：数据已重新加载，训练到第 {epoch} 轮（共 {total} 轮）的模型{acc}连同训练状态一起恢复，点“开始”会从中断处继续训练。图表保留。',
+  'main.notRestored': 'WebAssembly 工作线程意外停止，已重新启动；保存的训练状态无法恢复（{reason}），所以模型从随机种子重新开始。图表保留。',
   'main.notApplied': '该设置未生效：{reason}；保留原来的值。',
   'main.panelFailed': '“{panel}”面板无法启动：{reason}',
   'main.noPanel': '没有名为 {name} 的面板；改为显示“训练”面板。',

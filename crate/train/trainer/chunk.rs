@@ -84,7 +84,6 @@ impl Trainer {
             self.last_good.clone_from(&self.mlp);
         }
         let (mut loss_sum, mut steps, mut samples) = (0.0f64, 0usize, 0usize);
-        let mut epoch_ended = false;
         // The largest step loss of this chunk, relative to the reference (see SANE_LOSS_FACTOR).
         let mut worst = 0.0f32;
         for _ in 0..max_steps.max(1) {
@@ -107,12 +106,25 @@ impl Trainer {
             self.epoch_correct += correct;
             self.epoch_seen += b;
             if self.batcher.at_epoch_end() {
-                epoch_ended = true;
                 break;
             }
         }
         self.last_sane = worst <= SANE_LOSS_FACTOR;
+        let loss = (loss_sum / steps.max(1) as f64) as f32;
+        self.last_loss = Some(loss);
         Ok(Progress {
+            loss,
+            samples,
+            ..self.progress()
+        })
+    }
+
+    /// Where the run stands, as the last chunk's [`Progress`] said it (its loss and the
+    /// epoch's running accuracy) with no samples of its own: what a page shows for a run it
+    /// did not watch, such as one restored from a snapshot.
+    pub fn progress(&self) -> Progress {
+        let epoch_ended = self.batcher.at_epoch_end();
+        Progress {
             epoch: self.epoch(),
             epoch_fraction: if epoch_ended {
                 1.0
@@ -120,12 +132,12 @@ impl Trainer {
                 self.batcher.epoch_fraction()
             },
             step: self.step,
-            loss: (loss_sum / steps.max(1) as f64) as f32,
+            loss: self.last_loss.unwrap_or(0.0),
             train_accuracy: self.epoch_correct as f32 / self.epoch_seen.max(1) as f32,
-            samples,
+            samples: 0,
             epoch_ended,
             done: self.done(),
-        })
+        }
     }
 
     /// Runs one whole epoch (convenience for the CLI and tests).

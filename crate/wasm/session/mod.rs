@@ -233,6 +233,13 @@ impl Session {
     /// # Errors
     /// Never in practice (conversion only).
     pub fn info(&self) -> JsResult<JsValue> {
+        to_js(&self.info_data())
+    }
+}
+
+impl Session {
+    /// What [`Session::info`] reports, as data.
+    fn info_data(&self) -> Info {
         let (sizes, param_count, steps, epoch, done) = match &self.trainer {
             Some(t) => (
                 t.mlp.sizes(),
@@ -243,7 +250,7 @@ impl Session {
             ),
             None => (self.cfg.spec().sizes(), 0, 0, 0, false),
         };
-        to_js(&Info {
+        Info {
             config: self.cfg.clone(),
             sizes,
             param_count,
@@ -253,11 +260,9 @@ impl Session {
             train_count: self.train.as_ref().map_or(0, Dataset::len),
             test_count: self.test.as_ref().map_or(0, Dataset::len),
             kernel: crate::tensor::kernels::ACTIVE,
-        })
+        }
     }
-}
 
-impl Session {
     /// A fresh trainer (and model, from the seed) once the training data is in.
     fn rebuild(&mut self) -> Result<()> {
         if let Some(train) = &self.train {

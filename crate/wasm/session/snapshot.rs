@@ -1,51 +1,64 @@
-//! Crash recovery: the page keeps the last trained model as bytes (a Shrink model file, the
-//! same format as saved versions) and gives it back to a new worker after the old one died, so
-//! a trap or a killed worker costs the learner nothing they trained.
+//! Crash recovery: the page keeps the last training snapshot as bytes (crate/io/snapshot.rs:
+//! the weights, masks, optimizer moments, step, epoch and place in it) and gives it back to a
+//! new worker after the old one died, so a trap or a killed worker costs the learner nothing
+//! they trained, and Play continues the very run the crash interrupted.
 
-use super::{JsResult, Session};
-use crate::error::Error;
-use crate::io::{load, save, FileInfo};
-use crate::train::Trainer;
-use crate::version::Model;
-use crate::wasm::dto::err;
+use super::{Info, JsResult, Session};
+use crate::io::{snapshot, FileInfo};
+use crate::train::Progress;
+use crate::wasm::dto::{err, to_js};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+/// What `restoreModel` reports: the session info and where the restored run stands.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Restored {
+    #[serde(flatten)]
+    info: Info,
+    /// The run as its last chunk left it (epoch, place in it, step, loss, running accuracy).
+    progress: Progress,
+}
 
 #[wasm_bindgen]
 impl Session {
-    /// The current model as model-file bytes (f32 weights, masks kept as zeros).
+    /// The whole training state as snapshot bytes (a few milliseconds for LeNet-300-100).
     ///
     /// # Errors
-    /// `not ready` before there is a model; `bad data` for non-finite weights.
+    /// `not ready` before there is a model; `bad data` for non-finite weights or moments.
     #[wasm_bindgen(js_name = snapshotModel)]
     pub fn snapshot_model(&self) -> JsResult<Vec<u8>> {
-        let mlp = self.model().map_err(err)?;
+        let trainer = self.trainer.as_ref().ok_or_else(|| {
+            err(crate::Error::NotReady {
+                what: crate::error::Missing::NoModelYetLoadTheTrainingDataFirst,
+            })
+        })?;
         let info = FileInfo {
             name: "snapshot".into(),
             seed: self.cfg.seed,
             ..Default::default()
         };
-        save(&Model::Float(mlp.clone()), &info).map_err(err)
+        snapshot::write(trainer, &info).map_err(err)
     }
 
-    /// Replaces the current model with a snapshot of the same shape (the current settings), as
-    /// a fresh trainer over it: training continues from those weights. Returns the session info.
+    /// Replaces the trainer with the one a snapshot holds: the same weights, masks, optimizer
+    /// moments, step, epoch and place in it, so Play continues the interrupted run exactly.
+    /// Returns the session info with the restored run's `progress`.
     ///
     /// # Errors
-    /// A corrupt file (in words); a model that is not f32 or whose layer sizes differ from the
-    /// current settings'; `not ready` without training data.
+    /// A corrupt, truncated or foreign snapshot (a typed fault, checksum included); one taken
+    /// with other settings or on another training set; `not ready` without training data. The
+    /// session is unchanged then.
     #[wasm_bindgen(js_name = restoreModel)]
     pub fn restore_model(&mut self, bytes: &[u8]) -> JsResult<JsValue> {
-        let file = load(bytes).map_err(err)?;
-        let Model::Float(mlp) = file.model else {
-            return Err(err(Error::data("the snapshot is not an f32 model")));
-        };
-        let want = self.cfg.spec().sizes();
-        if mlp.sizes() != want {
-            return Err(err(Error::shape("snapshot layer sizes", want, mlp.sizes())));
-        }
         let n = self.train_data().map_err(err)?.len();
-        self.trainer = Some(Trainer::from_model(self.cfg.clone(), mlp, n).map_err(err)?);
+        let trainer = snapshot::read(bytes, &self.cfg, n).map_err(err)?;
+        let progress = trainer.progress();
+        self.trainer = Some(trainer);
         self.input = None;
-        self.info()
+        to_js(&Restored {
+            info: self.info_data(),
+            progress,
+        })
     }
 }
