@@ -1,14 +1,15 @@
 //! The core's error ids against the page's catalogues: every `Setting`, `Reason`, `Missing`,
-//! `Fault`, `Refusal` id, and every recipe refusal's `ChainRefusal`, `StepName`, `Stores` and
-//! `Action` id (crate/error/) has an entry in www/i18n/errors.en.js that says
+//! `Fault`, `Refusal` id, every recipe refusal's `ChainRefusal`, `StepName`, `Stores` and
+//! `Action` id, and the words that are not errors — an import's `NoteText`, the Prune lab's
+//! `ChartText` (crate/error/) — has an entry in www/i18n/errors.en.js that says
 //! exactly the id's English text, and one in errors.zh.js that is Chinese (no English word
 //! beyond the names of formats, file keys and recipe syntax) and uses no placeholder the English
 //! lacks. Entries for ids that no longer exist fail too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use shrink::error::{
-    Action, ChainArgs, ChainRefusal, Fault, Missing, Reason, Refusal, Setting, StepName, Storage,
-    Stores, VersionName,
+    Action, ChainArgs, ChainRefusal, ChartText, Fault, Missing, NoteText, Reason, Refusal, Setting,
+    StepName, Storage, Stores, VersionName,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -162,6 +163,16 @@ fn every_error_id_has_an_english_and_a_chinese_sentence() {
         Action::ALL
             .iter()
             .map(|a| (format!("err.action.{}", a.id()), a.en())),
+    );
+    ids.extend(
+        NoteText::ALL
+            .iter()
+            .map(|n| (format!("rust.note.{}", n.id()), n.en())),
+    );
+    ids.extend(
+        ChartText::ALL
+            .iter()
+            .map(|c| (format!("rust.chart.{}", c.id()), c.en())),
     );
     assert!(ids.len() > 250, "only {} ids", ids.len());
     let variants = ["err.param", "err.badData", "err.notReady", "err.shape"];

@@ -38,7 +38,10 @@ fn pytorch_safetensors_and_onnx_imports_match_pytorchs_accuracy() {
         let bytes = fixture(file);
         assert_eq!(import::sniff(&bytes), kind, "{file}");
         let imported = import::any(&bytes, None).unwrap();
-        let note = imported.note.clone().unwrap();
+        let said = imported.note.clone().unwrap();
+        let note = said.to_string();
+        // The note is typed: the page says its scaling and where it came from by id.
+        assert_eq!(said.wire()["args"]["how"]["id"], "ScalingFromMetadata");
         assert!(
             note.contains("p/255") && note.contains("metadata"),
             "{file}: {note}"
@@ -56,7 +59,7 @@ fn pytorch_safetensors_and_onnx_imports_match_pytorchs_accuracy() {
 
         // Asked for the other scaling, the importer uses it (and the accuracy shows it is wrong).
         let asked = import::any(&bytes, Some(InputScaling::default())).unwrap();
-        assert!(asked.note.unwrap().contains("as asked"));
+        assert!(asked.note.unwrap().to_string().contains("as asked"));
         let wrong = asked.file.model.evaluate(test, 0).unwrap();
         assert_ne!(
             wrong.errors(),
@@ -75,7 +78,7 @@ fn our_onnx_export_imports_back_with_the_same_predictions() {
         .model;
     let bytes = onnx::export(&imported, "round trip").unwrap();
     let back = import::onnx_mlp(&bytes, None).unwrap();
-    assert!(back.note.unwrap().contains("mean/std"));
+    assert!(back.note.unwrap().to_string().contains("mean/std"));
     let (a, b) = (
         imported.evaluate(test, 0).unwrap(),
         back.file.model.evaluate(test, 0).unwrap(),

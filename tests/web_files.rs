@@ -37,6 +37,9 @@ fn files_round_trip_import_and_bad_files_are_refused_in_words() {
         .as_string()
         .unwrap()
         .contains("Shrink model file"));
+    // The same note as an id, which the page says in its language.
+    let typed = get(&back, "noteText");
+    assert_eq!(get(&typed, "id").as_string().unwrap(), "ShrinkFile");
     assert!(lab.export_onnx(&s, 2).unwrap().len() > 1000);
 
     // The PyTorch fixture: scaling read from its metadata, and said.
@@ -47,6 +50,10 @@ fn files_round_trip_import_and_bad_files_are_refused_in_words() {
             note.contains(what) && note.contains("p/255") && note.contains("metadata"),
             "{note}"
         );
+        let args = get(&get(&v, "noteText"), "args");
+        assert_eq!(get(&args, "format").as_string().unwrap(), what);
+        let how = get(&get(&args, "how"), "id").as_string().unwrap();
+        assert_eq!(how, "ScalingFromMetadata");
         assert_eq!(
             js_sys::Array::from(&get(&get(&v, "figures"), "sizes")).length(),
             3

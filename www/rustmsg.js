@@ -3,9 +3,11 @@
 // crate/error.rs) and `args` (its fields as stable ids and values), the worker posts them as
 // plain data (protocol.js), and `rustError` rebuilds an Error whose `i18n` is the catalogue's
 // sentence, so a notice (`reason(e)`, i18n.js) reads in the page's language. An error without a
-// code, or naming an id the catalogue lacks, keeps its English message.
+// code, or naming an id the catalogue lacks, keeps its English message. Words that are not errors
+// travel the same way (crate/error/note.rs): an imported model's note (`said('note', ...)`) and
+// the words of a chart the core draws (`chartWords`), as `{id, args}` said from `rust.<table>.<id>`.
 
-import { msg, CATALOGUES } from './i18n.js';
+import { msg, t, CATALOGUES } from './i18n.js';
 
 const known = (key) => Object.prototype.hasOwnProperty.call(CATALOGUES.en, key);
 const keyed = (key, params = {}) => (known(key) ? msg(key, params) : null);
@@ -71,4 +73,41 @@ export function rustError(message, code, args) {
     if (said) e.i18n = said;
   }
   return e;
+}
+
+/**
+ * A typed message from the core (`{id, args}`, an arg possibly another `{id, args}`) of `table`
+ * ('note' or 'chart') as a catalogue message (`msg`, rendered in whatever language the page
+ * shows when it is drawn), or `english` if the catalogue lacks an id.
+ */
+export function said(table, m, english = '') {
+  if (!m || typeof m.id !== 'string' || !known(`rust.${table}.${m.id}`)) return english;
+  const params = {};
+  for (const [k, v] of Object.entries(m.args || {})) {
+    params[k] = v && typeof v === 'object' ? said(table, v, null) : v;
+    if (params[k] === null) return english;
+  }
+  return msg(`rust.${table}.${m.id}`, params);
+}
+
+/** `said` as a string in the page's language now. */
+function sayNow(table, m, english) {
+  const s = said(table, m, english);
+  return typeof s === 'string' ? s : t(s.$t, s.params);
+}
+
+/**
+ * A chart from the core (`LineChart` with `text`: its title, axis labels and series names as
+ * `{id, args}`) with those words in the page's language; a chart without `text` is unchanged.
+ */
+export function chartWords(chart) {
+  const w = chart && chart.text;
+  if (!w) return chart;
+  return {
+    ...chart,
+    title: sayNow('chart', w.title, chart.title),
+    xLabel: sayNow('chart', w.xLabel, chart.xLabel),
+    yLabel: sayNow('chart', w.yLabel, chart.yLabel),
+    series: chart.series.map((s, i) => ({ ...s, name: sayNow('chart', (w.series || [])[i], s.name) })),
+  };
 }

@@ -7,7 +7,7 @@
 use super::meta::{FileInfo, InputScaling};
 use super::{model_file, onnx, pytorch, ModelFile};
 use crate::error::bad_data;
-use crate::error::Result;
+use crate::error::{NoteText, Result, Said};
 use crate::model::Mlp;
 use crate::version::Model;
 
@@ -15,8 +15,8 @@ use crate::version::Model;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Imported {
     pub file: ModelFile,
-    /// Words about the import (None for a Shrink file).
-    pub note: Option<String>,
+    /// What the importer did, in words the page says in its language (None for a Shrink file).
+    pub note: Option<Said<NoteText>>,
 }
 
 /// What kind of file the bytes are.
@@ -81,19 +81,16 @@ fn finish(
     what: &str,
 ) -> Result<Imported> {
     let (scaling, how) = match (given, recorded) {
-        (Some(s), _) => (s, "as asked"),
-        (None, Some(r)) => (parse_scaling(&r)?, "read from the file's metadata"),
-        (None, None) => (
-            InputScaling::default(),
-            "assumed: the file does not record it",
-        ),
+        (Some(s), _) => (s, NoteText::ScalingAsked),
+        (None, Some(r)) => (parse_scaling(&r)?, NoteText::ScalingFromMetadata),
+        (None, None) => (InputScaling::default(), NoteText::ScalingAssumed),
     };
     fold_scaling(&mut mlp, scaling);
-    let note = format!(
-        "imported the {what} MLP {:?}; input scaling: {} ({how}), folded into layer 1",
-        mlp.sizes(),
-        scaling.describe()
-    );
+    let note = Said::new(NoteText::Imported)
+        .arg("format", what)
+        .arg("sizes", format!("{:?}", mlp.sizes()))
+        .said("scaling", scaling.said())
+        .said("how", Said::new(how));
     let info = FileInfo {
         name: format!("imported {what}"),
         recipe: String::new(),

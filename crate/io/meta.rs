@@ -5,6 +5,7 @@
 use crate::compress::binarize::Output;
 use crate::compress::quantize::FloatFormat;
 use crate::data::mnist::{PIXEL_MEAN, PIXEL_STD};
+use crate::error::{NoteText, Said};
 use crate::model::Activation;
 use serde::{Deserialize, Serialize};
 
@@ -35,11 +36,16 @@ impl Default for InputScaling {
 impl InputScaling {
     /// Words for the page and the CLI.
     pub fn describe(&self) -> String {
+        self.said().to_string()
+    }
+
+    /// The words as an id with its numbers, said in the page's language.
+    pub fn said(&self) -> Said<NoteText> {
         match self {
-            InputScaling::MeanStd { mean, std } => {
-                format!("mean/std standardised pixels ((p/255 − {mean})/{std})")
-            }
-            InputScaling::Unit => "pixels divided by 255 (p/255)".to_string(),
+            InputScaling::MeanStd { mean, std } => Said::new(NoteText::ScalingMeanStd)
+                .arg("mean", mean)
+                .arg("std", std),
+            InputScaling::Unit => Said::new(NoteText::ScalingUnit),
         }
     }
 }

@@ -1,14 +1,15 @@
 //! Model files the learner brings or takes (issue 11): `importFile` adds a PyTorch state_dict
 //! (safetensors), an ONNX MLP or a Shrink model file as a new version, with the input scaling
-//! asked for or read from the file and a note saying which was used; `exportOnnx` writes any
-//! version as ONNX (opset 13). The checks and conversions live in `crate::io`.
+//! asked for or read from the file and a note saying which was used (as ids too, so the page says
+//! it in its language); `exportOnnx` writes any version as ONNX (opset 13). The checks and
+//! conversions live in `crate::io`.
 
-use super::dto::{err, now_ms};
+use super::dto::{err, now_ms, to_js};
 use super::session::Session;
 use super::versions::{find, summary, VersionsLab};
 use crate::compress::Compressed;
 use crate::error::Error;
-use crate::error::{Reason, Setting};
+use crate::error::{NoteText, Reason, Said, Setting};
 use crate::io::{import, onnx, InputScaling};
 use crate::version::{measure, Recipe};
 use wasm_bindgen::prelude::*;
@@ -26,6 +27,18 @@ fn scaling(s: &str) -> JsResult<Option<InputScaling>> {
             Reason::MustBeAutoUnitP255OrMean,
         ))),
     }
+}
+
+/// Hangs the import's note on the reply: `note` in English (as the CLI prints it) and
+/// `noteText` as `{id, args}`, which the Files panel says in the page's language.
+fn set_note(v: &JsValue, note: &Said<NoteText>) -> JsResult<()> {
+    let english = JsValue::from_str(&note.to_string());
+    let typed = to_js(&note.wire())?;
+    for (key, value) in [("note", &english), ("noteText", &typed)] {
+        js_sys::Reflect::set(v, &JsValue::from_str(key), value)
+            .map_err(|_| JsError::new("cannot build the reply"))?;
+    }
+    Ok(())
 }
 
 #[wasm_bindgen]
@@ -49,9 +62,7 @@ impl VersionsLab {
         let asked = scaling(scaling_name)?;
         if import::sniff(bytes) == import::Kind::Shrink {
             let v = self.import_version(session, bytes, None, name, 0.0)?;
-            let note = JsValue::from_str("a Shrink model file: loaded as saved");
-            js_sys::Reflect::set(&v, &JsValue::from_str("note"), &note)
-                .map_err(|_| JsError::new("cannot build the reply"))?;
+            set_note(&v, &Said::new(NoteText::ShrinkFile))?;
             return Ok(v);
         }
         let imported = import::any(bytes, asked).map_err(err)?;
@@ -72,9 +83,9 @@ impl VersionsLab {
             .add(name, None, Recipe { steps: vec![] }, 0, model, figures)
             .map_err(err)?;
         let v = summary(session.versions(), id)?;
-        let note = JsValue::from_str(imported.note.as_deref().unwrap_or(""));
-        js_sys::Reflect::set(&v, &JsValue::from_str("note"), &note)
-            .map_err(|_| JsError::new("cannot build the reply"))?;
+        if let Some(note) = &imported.note {
+            set_note(&v, note)?;
+        }
         Ok(v)
     }
 

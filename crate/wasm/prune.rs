@@ -9,8 +9,19 @@ use crate::compress::prune::lab::{border_and_centre, Lab, LabParams, View};
 use crate::compress::prune::{pitfall, sensitivity, timing, Criterion, Params};
 use crate::error::Error;
 use crate::error::{Reason, Setting};
+use crate::render::chart::LineChart;
 use crate::train::TrainConfig;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+/// A chart with its words as ids beside their English (`text`: `{title, xLabel, yLabel,
+/// series}` of `{id, args}`); `drawLineChart` ignores `text`.
+#[derive(Serialize)]
+struct Worded {
+    #[serde(flatten)]
+    chart: LineChart,
+    text: serde_json::Value,
+}
 
 /// Most steps one `fineTune` / `pitfall` call may take.
 const MAX_STEPS: u32 = 20_000;
@@ -181,7 +192,9 @@ impl PruneLab {
         Ok(obj)
     }
 
-    /// The accuracy-vs-sparsity chart (a `LineChart` for `drawLineChart`).
+    /// The accuracy-vs-sparsity chart (a `LineChart` for `drawLineChart`, its words in English,
+    /// with `text`: the same words as ids, which www/rustmsg.js `chartWords` says in the page's
+    /// language).
     ///
     /// # Errors
     /// `not ready` before a model exists.
@@ -193,7 +206,7 @@ impl PruneLab {
     ) -> Result<JsValue, JsError> {
         let limit = check_limit(eval_limit)?;
         let levels = [0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99];
-        let chart = self
+        let (chart, words) = self
             .lab
             .accuracy_curve(
                 session.model().map_err(err)?,
@@ -202,10 +215,14 @@ impl PruneLab {
                 limit,
             )
             .map_err(err)?;
-        to_js(&chart)
+        to_js(&Worded {
+            chart,
+            text: words.wire(),
+        })
     }
 
-    /// Per-layer sensitivity chart (one layer magnitude-pruned at a time, others dense).
+    /// Per-layer sensitivity chart (one layer magnitude-pruned at a time, others dense), with
+    /// `text` as for `accuracyCurve`.
     ///
     /// # Errors
     /// `not ready` before a model exists.
@@ -220,7 +237,11 @@ impl PruneLab {
             limit,
         )
         .map_err(err)?;
-        to_js(&sensitivity::chart(&curves))
+        let (chart, words) = sensitivity::chart(&curves);
+        to_js(&Worded {
+            chart,
+            text: words.wire(),
+        })
     }
 
     /// Measured dense vs sparse (CSR, simd128) inference time at batch 1 and 64.

@@ -2,7 +2,8 @@
 // PyTorch, 95.36% as PyTorch printed) is uploaded as a safetensors state_dict and as ONNX; each
 // becomes a version with PyTorch's accuracy and says which input scaling it used. The imported
 // net is then pruned 90% and int8-quantized in the page, and the result is downloaded as a
-// Shrink file and as ONNX.
+// Shrink file and as ONNX. On a Chinese page the worker's note on each added file (Rust's, typed
+// as ids with arguments) reads in Chinese, and in English again after a switch of language.
 const path = require('path');
 const fs = require('fs');
 const { test, expect, openWithVersions, versions, shot } = require('./fixtures');
@@ -63,4 +64,23 @@ test('a PyTorch MLP comes in, is pruned and int8-quantized, and goes out', async
     if (kind === 'safetensors') expect(size).toBeLessThan(int8.figures.size.packedBytes * 1.05 + 8192);
   }
   await shot(page.locator('#panel-versions'), 'files-versions');
+});
+
+test('with lang=zh the note on an added file reads in Chinese, and in English after a switch', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openWithVersions(page, '#lang=zh');
+  const status = page.locator('#files-status');
+  const torch = await upload(page, 'mlp_784_100_10.safetensors');
+  await expect(status).toContainText('已导入 PyTorch 多层感知机 [784, 100, 10]');
+  await expect(status).toContainText('像素除以 255（p/255）（读自文件的元数据），已并入第 1 层');
+  // A Shrink model file: the version just added, downloaded and added again.
+  const row = page.locator(`#versions-table tr[data-id="${torch.id}"]`);
+  const [download] = await Promise.all([page.waitForEvent('download'), row.locator('button[data-download="safetensors"]').click()]);
+  const before = (await versions(page)).length;
+  await page.locator('#files-upload').setInputFiles({ name: 'again.safetensors', mimeType: 'application/octet-stream', buffer: fs.readFileSync(await download.path()) });
+  await page.waitForFunction((n) => document.querySelector('#panel-versions').dataset.count === String(n), before + 1, { timeout: 120_000 });
+  await expect(status).toContainText('Shrink 模型文件：按保存时的原样载入');
+  await shot(page.locator('#panel-versions'), 'files-note-zh');
+  await page.click('.lang-button[data-lang="en"]');
+  await expect(status).toContainText('a Shrink model file: loaded as saved');
 });

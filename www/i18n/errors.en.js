@@ -1,4 +1,5 @@
-// English sentences of the core's (Rust's) errors, keyed by the stable ids of crate/error/
+// English sentences of the core's (Rust's) errors, and of its notes and chart words
+// (crate/error/note.rs: `rust.note.*`, `rust.chart.*`), keyed by the stable ids of crate/error/
 // (setting.rs, reason.rs, missing.rs, fault.rs, refusal.rs, chain.rs): each says exactly what the id's English text
 // in Rust says, so a notice reads the same whatever side wrote it. Placeholders `{name}` are
 // the error's arguments (www/rustmsg.js). tests/error_catalogue.rs checks every id has an
@@ -343,6 +344,23 @@ export default {
   'err.fault.ModelNotFloat': "the model file holds a quantized or binary network; a panel starts from a float one",
   'err.fault.ModelOtherNetwork': "the model file holds a {file} network with {file_act}, but the settings describe {want} with {want_act}",
   'err.fault.ModelOtherScaling': "the file \"{name}\" expects its pixels scaled as {scaling}, not as this page's digits: run it with the shrink CLI instead",
+  // ---------- a training snapshot (crate/io/snapshot.rs, train/trainer/state.rs) ----------
+  'err.fault.SnapshotTooShort': "the snapshot is only {bytes} bytes: too short for its header",
+  'err.fault.SnapshotMagic': "these bytes are not a Shrink training snapshot",
+  'err.fault.SnapshotVersion': "snapshot format version {version} is not supported (this build reads version {supported})",
+  'err.fault.SnapshotLength': "the snapshot is cut short or padded: its header says {need} bytes but it has {bytes}",
+  'err.fault.SnapshotChecksum': "the snapshot is corrupt: its checksum does not match its contents",
+  'err.fault.SnapshotNoState': "the snapshot holds a model but no training state",
+  'err.fault.SnapshotNotFloat': "the snapshot's model is not an f32 model",
+  'err.fault.SnapshotSettings': "the snapshot was taken with other training settings than the current ones",
+  'err.fault.SnapshotModelShape': "the snapshot's model maps {n_in} inputs to {n_out} outputs, but the settings need {want_in} to {want_out}",
+  'err.fault.SnapshotDataSize': "the snapshot was taken on {n} training examples, but {have} are loaded",
+  'err.fault.SnapshotLayers': "the snapshot's training state covers {count} layers, but its model has {layers}",
+  'err.fault.SnapshotCounters': "the snapshot's counters are impossible: {correct} correct of {seen} seen, with {n} training examples",
+  'err.fault.SnapshotPosition': "the snapshot's place in the epoch ({cursor} of {n} examples) is impossible",
+  'err.fault.SnapshotEpoch': "the snapshot is at epoch {epoch}, past the {epochs} epochs of its settings",
+  'err.fault.SnapshotLoss': "the snapshot's loss {value} is not a finite number",
+  'err.fault.SnapshotMoments': "the snapshot's optimizer state does not fit its model and optimizer",
   'err.fault.IdxGzip': "{file}: broken gzip stream ({detail})",
   'err.fault.IdxTooLarge': "{file}: decompresses to more than {mb} MB",
   'err.fault.IdxTooShort': "{file}: file is too short for its header ({bytes} bytes)",
@@ -409,4 +427,21 @@ export default {
   'err.action.ShareParent': "share its parent instead",
   'err.action.FactorParent': "factor its parent instead",
   'err.action.ApplyToParent': "apply it to its parent instead",
+  // ---------- an imported model's note (crate/error/note.rs, io/import.rs) ----------
+  'rust.note.ShrinkFile': "a Shrink model file: loaded as saved",
+  'rust.note.Imported': "imported the {format} MLP {sizes}; input scaling: {scaling} ({how}), folded into layer 1",
+  'rust.note.ScalingMeanStd': "mean/std standardised pixels ((p/255 − {mean})/{std})",
+  'rust.note.ScalingUnit': "pixels divided by 255 (p/255)",
+  'rust.note.ScalingAsked': "as asked",
+  'rust.note.ScalingFromMetadata': "read from the file's metadata",
+  'rust.note.ScalingAssumed': "assumed: the file does not record it",
+  // ---------- the Prune lab's chart words (crate/error/note.rs, compress/prune/) ----------
+  'rust.chart.AccuracyVsSparsity': "Accuracy vs sparsity (magnitude, no fine-tuning)",
+  'rust.chart.Sensitivity': "Sensitivity: one layer pruned, the others dense",
+  'rust.chart.WeightsPruned': "weights pruned (%)",
+  'rust.chart.TestAccuracy': "test accuracy (%)",
+  'rust.chart.LayerSparsity': "sparsity of that layer (%)",
+  'rust.chart.OneShotMagnitude': "one-shot magnitude",
+  'rust.chart.CurrentModel': "current model",
+  'rust.chart.Layer': "layer {n}",
 };

@@ -6,6 +6,7 @@
 
 import { el, versionLabel, text } from '../ui.js';
 import { t, tr, untr, reason } from '../i18n.js';
+import { said } from '../rustmsg.js';
 
 function fileName(v, ext) {
   const base = v.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
@@ -63,8 +64,9 @@ export function uploadControls(ctx, added) {
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const v = await ctx.call('versions', 'importFile', bytes, scaling.value, '');
-      // The note is the worker's account of the file (Rust, in English): quoted as it is.
-      tr(status, 'files.added', { name: file.name, label: versionLabel(v), note: v.note });
+      // The note is the worker's account of the file, as ids (Rust's `noteText`): said in the
+      // page's language, and again after a language switch.
+      tr(status, 'files.added', { name: file.name, label: versionLabel(v), note: said('note', v.noteText, v.note) });
       status.dataset.version = String(v.id);
       await added(v);
     } catch (e) {

@@ -4,8 +4,8 @@
 
 use super::{apply, check_sparsity, Criterion, Params};
 use crate::data::Dataset;
+use crate::error::{ChartText, ChartWords, Reason, Said, Setting};
 use crate::error::{Error, Result};
-use crate::error::{Reason, Setting};
 use crate::model::Mlp;
 use crate::render::chart::{LineChart, Series};
 use crate::train::evaluate;
@@ -68,16 +68,27 @@ const COLORS: [&str; 8] = [
     "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
 ];
 
-/// The curves as a chart (accuracy in %, sparsity in %), one line per layer.
-pub fn chart(curves: &[Curve]) -> LineChart {
-    LineChart {
-        title: "Sensitivity: one layer pruned, the others dense".into(),
-        x_label: "sparsity of that layer (%)".into(),
-        y_label: "test accuracy (%)".into(),
+/// The curves as a chart (accuracy in %, sparsity in %), one line per layer, and its words as
+/// ids the page says in its language (the chart holds their English).
+pub fn chart(curves: &[Curve]) -> (LineChart, ChartWords) {
+    let words = ChartWords {
+        title: Said::new(ChartText::Sensitivity),
+        x_label: Said::new(ChartText::LayerSparsity),
+        y_label: Said::new(ChartText::TestAccuracy),
         series: curves
             .iter()
-            .map(|c| Series {
-                name: format!("layer {}", c.layer + 1),
+            .map(|c| Said::new(ChartText::Layer).arg("n", c.layer + 1))
+            .collect(),
+    };
+    let chart = LineChart {
+        title: words.title.to_string(),
+        x_label: words.x_label.to_string(),
+        y_label: words.y_label.to_string(),
+        series: curves
+            .iter()
+            .zip(&words.series)
+            .map(|(c, name)| Series {
+                name: name.to_string(),
                 color: COLORS[c.layer % COLORS.len()].into(),
                 points: c
                     .points
@@ -89,5 +100,6 @@ pub fn chart(curves: &[Curve]) -> LineChart {
             .collect(),
         x_range: Some((0.0, 100.0)),
         ..Default::default()
-    }
+    };
+    (chart, words)
 }

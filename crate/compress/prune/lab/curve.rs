@@ -1,18 +1,19 @@
 //! The Prune panel's accuracy-against-sparsity curve: the saved dense model magnitude-pruned
 //! one-shot (W' = M ⊙ W, M zeroing the s·n smallest |w| of each layer; Han et al. 2015) to each
-//! level with no retraining, and the current model as one marked point beside it.
+//! level with no retraining, and the current model as one marked point beside it. Its words are
+//! ids ([`ChartText`]) the page says in its language; the chart holds their English.
 
 use super::super::{apply, total_sparsity, Params};
 use super::Lab;
 use crate::data::Dataset;
-use crate::error::{Error, Missing, Result};
+use crate::error::{ChartText, ChartWords, Error, Missing, Result, Said};
 use crate::model::Mlp;
 use crate::render::chart::{LineChart, Series};
 use crate::train::evaluate;
 
 impl Lab {
     /// Test accuracy of the saved dense model magnitude-pruned (uniformly, layer-wise) to each
-    /// level, with the current point marked.
+    /// level, with the current point marked; and the chart's words as ids.
     ///
     /// # Errors
     /// Bad levels; evaluation errors.
@@ -22,7 +23,7 @@ impl Lab {
         levels: &[f32],
         test: &Dataset,
         limit: usize,
-    ) -> Result<LineChart> {
+    ) -> Result<(LineChart, ChartWords)> {
         self.sync(model);
         let base = self.base.clone().ok_or(Error::NotReady {
             what: Missing::NoModel,
@@ -44,19 +45,28 @@ impl Lab {
             100.0 * total_sparsity(model),
             100.0 * evaluate(model, test, limit)?.accuracy,
         );
-        Ok(LineChart {
-            title: "Accuracy vs sparsity (magnitude, no fine-tuning)".into(),
-            x_label: "weights pruned (%)".into(),
-            y_label: "test accuracy (%)".into(),
+        let words = ChartWords {
+            title: Said::new(ChartText::AccuracyVsSparsity),
+            x_label: Said::new(ChartText::WeightsPruned),
+            y_label: Said::new(ChartText::TestAccuracy),
+            series: vec![
+                Said::new(ChartText::OneShotMagnitude),
+                Said::new(ChartText::CurrentModel),
+            ],
+        };
+        let chart = LineChart {
+            title: words.title.to_string(),
+            x_label: words.x_label.to_string(),
+            y_label: words.y_label.to_string(),
             series: vec![
                 Series {
-                    name: "one-shot magnitude".into(),
+                    name: words.series[0].to_string(),
                     color: "#2166ac".into(),
                     points: pts,
                     markers: true,
                 },
                 Series {
-                    name: "current model".into(),
+                    name: words.series[1].to_string(),
                     color: "#b2182b".into(),
                     points: vec![now],
                     markers: true,
@@ -64,6 +74,7 @@ impl Lab {
             ],
             x_range: Some((0.0, 100.0)),
             ..Default::default()
-        })
+        };
+        Ok((chart, words))
     }
 }
