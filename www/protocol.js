@@ -131,8 +131,11 @@ export function transferables(value, exclude) {
   const add = (v) => {
     if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && v.buffer !== exclude) out.add(v.buffer);
   };
-  if (value && typeof value === 'object') {
+  if (ArrayBuffer.isView(value)) {
+    // A typed array sent on its own: its elements are numbers, not buffers. (Object.values on
+    // it walked every element, ~10 ms a megabyte: a model file or snapshot paid that.)
     add(value);
+  } else if (value && typeof value === 'object') {
     for (const v of Object.values(value)) {
       add(v);
       if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) Object.values(v).forEach(add);

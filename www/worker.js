@@ -14,6 +14,7 @@
 // Test hooks (the `debug` target) exist only when the worker is started with `?testhooks=1`.
 
 import { transferables } from './protocol.js';
+import { loadModule } from './modules.js';
 
 const objects = Object.create(null);
 const labs = Object.create(null);
@@ -133,11 +134,7 @@ const loop = {
 };
 
 function post(msg) {
-  const value = msg.result ?? msg.data;
-  // A typed array answered on its own (a snapshot, a model file) is transferred as it is:
-  // protocol.js's transferables() would also walk its elements, one by one (~10 ms a megabyte).
-  const own = ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && value.buffer !== (memory && memory.buffer);
-  self.postMessage(msg, own ? [value.buffer] : transferables(value, memory && memory.buffer));
+  self.postMessage(msg, transferables(msg.result ?? msg.data, memory && memory.buffer));
 }
 
 function emit(event, data) {
@@ -365,33 +362,6 @@ const rpc = {
     return memory ? memory.buffer.byteLength : 0;
   },
 };
-
-/**
- * The threaded module (rayon on a pool of web workers, www/pkg-threads) needs SharedArrayBuffer,
- * which only a cross-origin-isolated page has (`cargo xtask serve` sends COOP and COEP). Anywhere
- * else, or if it does not start, the single-thread module runs, silently.
- */
-/** How long the thread pool may take to start before the page runs on one thread. */
-const POOL_TIMEOUT_MS = 8000;
-
-async function loadModule() {
-  if (self.crossOriginIsolated) {
-    try {
-      const threaded = await import('./pkg-threads/shrink.js');
-      const exports = await threaded.default();
-      // A pool that never starts (seen once after integration: the page waited forever) must
-      // not hold the page: after POOL_TIMEOUT_MS the single-thread module runs instead.
-      const started = threaded.initThreadPool(Math.max(1, navigator.hardwareConcurrency || 1)).then(() => true);
-      const late = new Promise((resolve) => setTimeout(() => resolve(false), POOL_TIMEOUT_MS));
-      if (!(await Promise.race([started, late]))) throw new Error('the thread pool did not start');
-      return { wasm: threaded, exports };
-    } catch (err) {
-      // fall through to the single-thread module
-    }
-  }
-  const single = await import('./pkg/shrink.js');
-  return { wasm: single, exports: await single.default() };
-}
 
 let wasm = null;
 

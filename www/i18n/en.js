@@ -56,7 +56,6 @@ export default {
   // ---------- notices (main.js) ----------
   'main.dismiss': 'Dismiss',
   'main.restarted': 'The WebAssembly worker stopped unexpectedly and was restarted; your charts are kept, the model starts again from its seed.',
-  'main.restored': 'The WebAssembly worker stopped unexpectedly and was restarted: the data were loaded again and your model, trained to epoch {epoch}{acc}, was restored. Your charts are kept.',
   'main.restartLoop': 'It stopped twice in a row, so the default settings are used now.',
   'main.resumed': 'The WebAssembly worker stopped unexpectedly and was restarted: the data were loaded again and your model, trained to epoch {epoch} of {total}{acc}, was restored with its training state, so Play continues the run where it stopped. Your charts are kept.',
   'main.notRestored': 'The WebAssembly worker stopped unexpectedly and was restarted; the saved training state could not be restored ({reason}), so the model starts again from its seed. Your charts are kept.',
@@ -254,7 +253,6 @@ export default {
   'prune.view.mask': 'mask',
   'prune.view.importance': 'importance',
   'prune.layer1': 'layer 1 (28×28 tiles)',
-  'prune.layerN': 'layer {n}',
   'prune.runSens': 'Run sensitivity',
   'prune.pitfallBtn': 'Compare: mask held vs multiplied once',
   'prune.perLayer': 'Per layer',
@@ -304,13 +302,7 @@ export default {
   'prune.notHeld': 'mask not held (`param.data *= mask` once)',
   'prune.sparsityArrow': 'sparsity {from:pct0} → {to:pct0}',
   'prune.accuracyIs': 'accuracy {acc:pct2}',
-  'prune.chart.oneShot': 'one-shot magnitude',
-  'prune.chart.current': 'current model',
-  'prune.chart.pruned': 'weights pruned (%)',
   'prune.chart.acc': 'test accuracy (%)',
-  'prune.chart.layerSparsity': 'sparsity of that layer (%)',
-  'prune.chart.curveTitle': 'Accuracy vs sparsity (magnitude, no fine-tuning)',
-  'prune.chart.sensTitle': 'Sensitivity: one layer pruned, the others dense',
 
   // ---------- weights, confusion, gallery, draw ----------
   'weights.caption': '{n:int} neurons × {inputs:int} weights, step {step:int}. Colours are scaled to the 99th percentile of |w|.',

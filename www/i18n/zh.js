@@ -55,7 +55,6 @@ export default {
   // ---------- 提示（main.js） ----------
   'main.dismiss': '关闭',
   'main.restarted': 'WebAssembly 工作线程意外停止，已重新启动；图表保留，模型从随机种子重新开始。',
-  'main.restored': 'WebAssembly 工作线程意外停止，已重新启动：数据已重新加载，训练到第 {epoch} 轮的模型{acc}已恢复。图表保留。',
   'main.restartLoop': '它连续停止了两次，所以现在改用默认设置。',
   'main.resumed': 'WebAssembly 工作线程意外停止，已重新启动：数据已重新加载，训练到第 {epoch} 轮（共 {total} 轮）的模型{acc}连同训练状态一起恢复，点“开始”会从中断处继续训练。图表保留。',
   'main.notRestored': 'WebAssembly 工作线程意外停止，已重新启动；保存的训练状态无法恢复（{reason}），所以模型从随机种子重新开始。图表保留。',
@@ -253,7 +252,6 @@ export default {
   'prune.view.mask': '掩码',
   'prune.view.importance': '重要性',
   'prune.layer1': '第 1 层（28×28 小图）',
-  'prune.layerN': '第 {n} 层',
   'prune.runSens': '运行敏感度分析',
   'prune.pitfallBtn': '对比：保持掩码 与 只乘一次',
   'prune.perLayer': '逐层统计',
@@ -303,13 +301,7 @@ export default {
   'prune.notHeld': '不保持掩码（`param.data *= mask` 只乘一次）',
   'prune.sparsityArrow': '稀疏度 {from:pct0} → {to:pct0}',
   'prune.accuracyIs': '准确率 {acc:pct2}',
-  'prune.chart.oneShot': '一次性幅值剪枝',
-  'prune.chart.current': '当前模型',
-  'prune.chart.pruned': '已剪权重（%）',
   'prune.chart.acc': '测试准确率（%）',
-  'prune.chart.layerSparsity': '该层的稀疏度（%）',
-  'prune.chart.curveTitle': '准确率与稀疏度（幅值剪枝，未微调）',
-  'prune.chart.sensTitle': '敏感度：只剪一层，其余保持稠密',
 
   // ---------- 权重、混淆矩阵、样例、手写 ----------
   'weights.caption': '{n:int} 个神经元 × {inputs:int} 个权重，第 {step:int} 步。颜色按 |w| 的第 99 百分位数缩放。',

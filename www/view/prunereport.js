@@ -3,25 +3,16 @@
 // the pitfall's two sides, and Rust's charts with their words in the page's language. Pure
 // rendering: prune.js decides when, and asks the worker.
 
-import { t, tr, untr, fmt } from '../i18n.js';
+import { tr, untr, fmt } from '../i18n.js';
 import { el, pct, text as lt } from '../ui.js';
+import { chartWords } from '../rustmsg.js';
 
-/** Rust's chart with its axis and series names in the page's language. */
-export function localChart(chart) {
-  const names = { 'one-shot magnitude': 'prune.chart.oneShot', 'current model': 'prune.chart.current' };
-  const axes = { 'weights pruned (%)': 'prune.chart.pruned', 'test accuracy (%)': 'prune.chart.acc', 'sparsity of that layer (%)': 'prune.chart.layerSparsity' };
-  const titles = { 'Accuracy vs sparsity (magnitude, no fine-tuning)': 'prune.chart.curveTitle', 'Sensitivity: one layer pruned, the others dense': 'prune.chart.sensTitle' };
-  return {
-    ...chart,
-    title: titles[chart.title] ? t(titles[chart.title]) : chart.title,
-    xLabel: axes[chart.xLabel] ? t(axes[chart.xLabel]) : chart.xLabel,
-    yLabel: axes[chart.yLabel] ? t(axes[chart.yLabel]) : chart.yLabel,
-    series: chart.series.map((x) => {
-      const m = /^layer (\d+)$/.exec(x.name);
-      return { ...x, name: m ? t('prune.layerN', { n: Number(m[1]) }) : names[x.name] ? t(names[x.name]) : x.name };
-    }),
-  };
-}
+/**
+ * Rust's chart with its title, axis and series names in the page's language: the lab sends
+ * their ids (`chart.text`, crate/error/note.rs) and www/rustmsg.js says them, so a change to
+ * Rust's wording cannot silently leave English on a Chinese page.
+ */
+export const localChart = chartWords;
 
 /**
  * Shows report `r` (PruneLab's apply / report / restore / fineTune) in the panel's stats
