@@ -6,12 +6,12 @@
 
 use super::meta::{FileInfo, FileMeta, Storage, FORMAT, FORMAT_VERSION};
 use super::model_file;
-use super::tensors::{self, Archive, Tensors, MAX_FILE_BYTES, META_KEY};
+use super::tensors::{self, check_finite, Archive, Tensors, MAX_FILE_BYTES, META_KEY};
 use crate::error::{bad_data, Error, Result};
 use crate::model::Mlp;
 use crate::train::{Moments, OptimizerKind, RunState, TrainConfig, Trainer};
 use crate::version::Model;
-use ndarray::{Array1, Array2};
+use ndarray::{Array, Array1, Array2, Dimension};
 use serde::{Deserialize, Serialize};
 
 /// The first eight bytes of every snapshot.
@@ -47,39 +47,16 @@ pub fn write(trainer: &Trainer, info: &FileInfo) -> Result<Vec<u8>> {
     let mut ar = Archive::new();
     let layers = super::float_layers::write_exact(mlp, &mut ar)?;
     for (l, d) in mlp.layers.iter().enumerate() {
-        finite(&format!("layers.{l}.weight"), as_slice(d.w.as_slice())?)?;
-        finite(&format!("layers.{l}.bias"), as_slice(d.b.as_slice())?)?;
+        check_finite(&format!("layers.{l}.weight"), as_slice(d.w.as_slice())?)?;
+        check_finite(&format!("layers.{l}.bias"), as_slice(d.b.as_slice())?)?;
     }
-    let n = mlp.layers.len();
     let second = !moments.v_w.is_empty();
-    for l in 0..n {
-        let (w, b) = (&moments.m_w[l], &moments.m_b[l]);
-        put(
-            &mut ar,
-            format!("optimizer.{l}.m_w"),
-            w.shape(),
-            w.as_slice(),
-        )?;
-        put(
-            &mut ar,
-            format!("optimizer.{l}.m_b"),
-            b.shape(),
-            b.as_slice(),
-        )?;
+    for l in 0..mlp.layers.len() {
+        put(&mut ar, format!("optimizer.{l}.m_w"), &moments.m_w[l])?;
+        put(&mut ar, format!("optimizer.{l}.m_b"), &moments.m_b[l])?;
         if second {
-            let (w, b) = (&moments.v_w[l], &moments.v_b[l]);
-            put(
-                &mut ar,
-                format!("optimizer.{l}.v_w"),
-                w.shape(),
-                w.as_slice(),
-            )?;
-            put(
-                &mut ar,
-                format!("optimizer.{l}.v_b"),
-                b.shape(),
-                b.as_slice(),
-            )?;
+            put(&mut ar, format!("optimizer.{l}.v_w"), &moments.v_w[l])?;
+            put(&mut ar, format!("optimizer.{l}.v_b"), &moments.v_b[l])?;
         }
     }
     let model_meta = FileMeta {
@@ -228,28 +205,16 @@ fn config_json(cfg: &TrainConfig) -> Result<serde_json::Value> {
     serde_json::to_value(cfg).map_err(|e| Error::data(format!("cannot write the settings: {e}")))
 }
 
-/// Appends f32 values with a shape, refusing a value that is not finite.
-fn put(ar: &mut Archive, name: String, shape: &[usize], values: Option<&[f32]>) -> Result<()> {
-    let values = as_slice(values)?;
-    finite(&name, values)?;
-    ar.f32(name, shape.to_vec(), values);
+/// Appends an array with its shape, refusing a value that is not finite.
+fn put<D: Dimension>(ar: &mut Archive, name: String, a: &Array<f32, D>) -> Result<()> {
+    let values = as_slice(a.as_slice())?;
+    check_finite(&name, values)?;
+    ar.f32(name, a.shape().to_vec(), values);
     Ok(())
 }
 
 fn as_slice(values: Option<&[f32]>) -> Result<&[f32]> {
     values.ok_or_else(|| Error::data("a snapshot array is not contiguous"))
-}
-
-fn finite(name: &str, values: &[f32]) -> Result<()> {
-    match values.iter().position(|x| !x.is_finite()) {
-        Some(i) => Err(bad_data!(
-            TensorNotFinite,
-            name = name,
-            index = i + 1,
-            value = values[i]
-        )),
-        None => Ok(()),
-    }
 }
 
 /// JSON text of the metadata.

@@ -270,14 +270,7 @@ impl<'a> Tensors<'a> {
             .chunks_exact(4)
             .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
-        if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-            return Err(bad_data!(
-                TensorNotFinite,
-                name = name,
-                index = i + 1,
-                value = v[i]
-            ));
-        }
+        check_finite(name, &v)?;
         Ok(v)
     }
 
@@ -335,5 +328,22 @@ impl<'a> Tensors<'a> {
             return Err(bad_data!(TensorNot1d, name = name));
         }
         Ok(data)
+    }
+}
+
+/// `BadData` naming the first value of tensor `name` that is NaN or infinite: a model file is
+/// refused such a value when read, and a snapshot when written.
+///
+/// # Errors
+/// `TensorNotFinite` with the value's 1-based index.
+pub fn check_finite(name: &str, values: &[f32]) -> Result<()> {
+    match values.iter().position(|x| !x.is_finite()) {
+        Some(i) => Err(bad_data!(
+            TensorNotFinite,
+            name = name,
+            index = i + 1,
+            value = values[i]
+        )),
+        None => Ok(()),
     }
 }
