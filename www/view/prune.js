@@ -89,17 +89,7 @@ export function mount(root, ctx) {
     tr(survivalCaption, 'prune.survivalCaption', { border: sv.border, centre: sv.centre });
   }
 
-  /** Gives a chart canvas its on-screen size in pixels, so plotters' text stays legible. */
-  function fit(c) {
-    const w = Math.max(280, Math.round(c.clientWidth || 360));
-    if (c.width !== w) {
-      c.width = w;
-      c.height = Math.round(w * 0.62);
-    }
-  }
-
   async function drawCurve(limit) {
-    fit(curve);
     const chart = await ctx.call('prune', 'accuracyCurve', limit);
     lastCurve = chart;
     ctx.charts.drawLineChart('prune-curve', localChart(chart));
@@ -258,7 +248,6 @@ export function mount(root, ctx) {
       try {
         const chart = await ctx.call('prune', 'sensitivity', 1000);
         lastSens = chart;
-        fit(sens);
         ctx.charts.drawLineChart('prune-sens', localChart(chart));
       } finally {
         sensBtn.disabled = !ready;
