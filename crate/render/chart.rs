@@ -305,13 +305,8 @@ fn draw_series<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
             .copied()
             .filter(|(x, y)| x.is_finite() && y.is_finite() && (!chart.log_y || *y > 0.0))
             .collect();
-        let (width, swatch) = (f.px(2.0), f.px(14.0) as i32);
-        c.draw_series(LineSeries::new(pts.clone(), color.stroke_width(width)))
-            .map_err(draw_err)?
-            .label(s.name.clone())
-            .legend(move |(x, y)| {
-                PathElement::new([(x, y), (x + swatch, y)], color.stroke_width(width))
-            });
+        c.draw_series(LineSeries::new(pts.clone(), color.stroke_width(f.px(2.0))))
+            .map_err(draw_err)?;
         if s.markers {
             let r = f.px(3.0);
             c.draw_series(pts.iter().map(|&p| Circle::new(p, r, color.filled())))
@@ -329,8 +324,15 @@ fn draw_legend<'a, DB: DrawingBackend + 'a, Y: Ranged<ValueType = f32>>(
     f: &Frame,
     marks: &[(i32, i32)],
 ) -> Result<()> {
-    let names: Vec<&str> = chart.series.iter().map(|s| s.name.as_str()).collect();
-    legend::legend(c, f, chart.legend, &names, marks).map_err(draw_err)
+    let entries: Vec<legend::Entry<'_>> = chart
+        .series
+        .iter()
+        .map(|s| legend::Entry {
+            name: &s.name,
+            swatch: legend::Swatch::Line(parse_color(&s.color), f.px(2.0)),
+        })
+        .collect();
+    legend::legend(c, f, chart.legend, &entries, marks).map_err(draw_err)
 }
 
 /// Renders a chart to an SVG string (native tests, CLI reports).

@@ -4,7 +4,6 @@
 
 use super::chart::Legend;
 use super::frame::{Frame, INSET};
-use plotters::element::MultiLineText;
 use plotters::prelude::*;
 
 /// The corners in the order tried after the preferred one.
@@ -78,51 +77,91 @@ pub fn trace(pts: &[(i32, i32)], step: i32) -> Vec<(i32, i32)> {
     out
 }
 
-/// Draws the legend of `c`'s labelled series (`names`, in drawing order) in the corner that
-/// covers the fewest `marks` (pixels relative to the plot's top left), starting with `prefer`.
-/// Plotters' own corner positions ignore what is under them (the Low-rank spectrum's legend
-/// sat on the end of its curve).
+/// What a legend row shows left of its name.
+#[derive(Clone, Copy, Debug)]
+pub enum Swatch {
+    /// A short stroke of the series' line: colour and stroke width.
+    Line(RGBColor, u32),
+    /// A filled dot: colour and radius.
+    Dot(RGBColor, u32),
+}
+
+/// One row of a legend.
+pub struct Entry<'e> {
+    pub name: &'e str,
+    pub swatch: Swatch,
+}
+
+/// Draws a legend of `entries` in the corner of `c`'s plot that covers the fewest `marks`
+/// (pixels relative to the plot's top left), starting with `prefer`. Plotters' own corner
+/// positions ignore what is under them (the Low-rank spectrum's legend sat on the end of its
+/// curve).
+///
+/// Drawn here rather than by plotters' `configure_series_labels`, which measures each name
+/// twice through its font code: in a browser that is a `<span>` added to the page and its
+/// `offsetHeight` read, a layout of the whole page per name at every redraw. Names are
+/// measured by the backend (`estimate_text_size`: the canvas's `measureText` on the page).
+/// The box is plotters' box: names in rows 1.25 font sizes apart, a swatch area of 22 px and
+/// a 6 px margin all round, a translucent white fill with a grey border.
 ///
 /// # Errors
-/// The backend's, if drawing fails.
+/// The backend's, if measuring or drawing fails.
 pub fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
     c: &mut ChartContext<'a, DB, CT>,
     frame: &Frame,
     prefer: Legend,
-    names: &[&str],
+    entries: &[Entry<'_>],
     marks: &[(i32, i32)],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    if prefer == Legend::Hidden || names.is_empty() {
+    if prefer == Legend::Hidden || entries.is_empty() {
         return Ok(());
     }
-    let font = ("sans-serif", frame.font).into_font();
-    // The box plotters draws (SeriesLabelStyle::draw): the text block, the swatch area and a
-    // margin all round, measured the same way.
-    let mut text = MultiLineText::<_, &str>::new((0, 0), font.clone());
-    for n in names {
-        text.push_line(*n);
+    let area = c.plotting_area().strip_coord_spec();
+    let style: TextStyle = ("sans-serif", frame.font).into_font().color(&BLACK);
+    let row = (f64::from(frame.font) * 1.25) as i32;
+    let sizes = entries
+        .iter()
+        .map(|e| area.estimate_text_size(e.name, &style))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (mut tw, mut th) = (0, 0);
+    for (i, &(w, h)) in sizes.iter().enumerate() {
+        tw = tw.max(w as i32);
+        th = th.max(i as i32 * row + h as i32);
     }
-    let (tw, th) = text.estimate_dimension().unwrap_or((0, 0));
-    let (swatch, margin) = (frame.px(22.0), frame.px(6.0));
-    let size = (tw + (swatch + 2 * margin) as i32, th + 2 * margin as i32);
-    let (pw, ph) = c.plotting_area().dim_in_pixel();
-    let inset = frame.px(INSET) as i32;
+    let (swatch, margin) = (frame.px(22.0) as i32, frame.px(6.0) as i32);
+    let size = (tw + swatch + 2 * margin, th + 2 * margin);
+    let (pw, ph) = area.dim_in_pixel();
     let (_, (x, y)) = place_legend(
         prefer,
         size,
         (pw as i32, ph as i32),
-        inset,
+        frame.px(INSET) as i32,
         frame.px(3.0) as i32,
         marks,
     );
-    c.configure_series_labels()
-        .position(SeriesLabelPosition::Coordinate(x, y))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(font)
-        .legend_area_size(swatch)
-        .margin(margin)
-        .draw()
+    let corners = [(x, y), (x + size.0, y + size.1)];
+    area.draw(&Rectangle::new(corners, WHITE.mix(0.85).filled()))?;
+    area.draw(&Rectangle::new(corners, RGBColor(200, 200, 200)))?;
+    let stroke = frame.px(14.0) as i32;
+    for (i, (e, &(_, h))) in entries.iter().zip(&sizes).enumerate() {
+        let top = y + margin + i as i32 * row;
+        area.draw(&Text::new(
+            e.name,
+            (x + margin + swatch, top),
+            style.clone(),
+        ))?;
+        let (left, mid) = (x + margin, top + h as i32 / 2);
+        match e.swatch {
+            Swatch::Line(color, width) => area.draw(&PathElement::new(
+                [(left, mid), (left + stroke, mid)],
+                color.stroke_width(width),
+            ))?,
+            Swatch::Dot(color, r) => {
+                area.draw(&Circle::new((left + stroke / 2, mid), r, color.filled()))?
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -182,20 +182,10 @@ pub fn draw_pareto<DB: DrawingBackend>(
     let xy: Vec<(f32, f32)> = pts.iter().map(|p| (p.x, p.y)).collect();
     let front: Vec<(f32, f32)> = frontier(&xy).into_iter().map(|i| xy[i]).collect();
     let ink = RGBColor(60, 60, 60);
-    let (line, swatch) = (f.px(2.0), f.px(14.0) as i32);
+    let line = f.px(2.0);
     let (dot, ring) = (f.px(5.0), f.px(7.0));
     c.draw_series(LineSeries::new(front.clone(), ink.stroke_width(line)))
-        .map_err(draw_err)?
-        .label(chart.frontier_label.clone())
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + swatch, y)], ink.stroke_width(line)));
-    let key_dot = f.px(4.0);
-    for k in &chart.keys {
-        let color = parse_color(&k.color);
-        c.draw_series(std::iter::empty::<Circle<(f32, f32), i32>>())
-            .map_err(draw_err)?
-            .label(k.name.clone())
-            .legend(move |(x, y)| Circle::new((x + swatch / 2, y), key_dot, color.filled()));
-    }
+        .map_err(draw_err)?;
     // Frontier points get a dark ring so they read as "on the line" in any colour.
     c.draw_series(
         front
@@ -236,9 +226,15 @@ pub fn draw_pareto<DB: DrawingBackend>(
             step,
         ));
     }
-    let mut names = vec![chart.frontier_label.as_str()];
-    names.extend(chart.keys.iter().map(|k| k.name.as_str()));
-    legend::legend(&mut c, &f, chart.legend, &names, &marks).map_err(draw_err)
+    let mut entries = vec![legend::Entry {
+        name: &chart.frontier_label,
+        swatch: legend::Swatch::Line(ink, line),
+    }];
+    entries.extend(chart.keys.iter().map(|k| legend::Entry {
+        name: &k.name,
+        swatch: legend::Swatch::Dot(parse_color(&k.color), f.px(4.0)),
+    }));
+    legend::legend(&mut c, &f, chart.legend, &entries, &marks).map_err(draw_err)
 }
 
 /// Renders a Pareto chart to an SVG string (native tests).

@@ -2,10 +2,10 @@
 //! plotters onto a DOM canvas through plotters-canvas. Charts need the DOM, so they are drawn
 //! here rather than in the worker; the worker only sends numbers.
 
+use super::canvas::Canvas;
 use super::dto::{err, from_js};
 use crate::render::chart::{self, LineChart};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 
 /// Draws `chart` (a `LineChart` as a JS object: `{title, xLabel, yLabel, series: [{name,
@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 /// No such canvas, a malformed chart object, or a drawing failure.
 #[wasm_bindgen(js_name = drawLineChart)]
 pub fn draw_line_chart(canvas_id: &str, chart: JsValue) -> Result<(), JsError> {
-    let backend = CanvasBackend::new(canvas_id)
+    let backend = Canvas::by_id(canvas_id)
         .ok_or_else(|| JsError::new(&format!("there is no canvas with id \"{canvas_id}\"")))?;
     draw(backend, chart)
 }
@@ -31,12 +31,11 @@ pub fn draw_line_chart_on(
     canvas: web_sys::HtmlCanvasElement,
     chart: JsValue,
 ) -> Result<(), JsError> {
-    let backend = CanvasBackend::with_canvas_object(canvas)
-        .ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
+    let backend = Canvas::on(canvas).ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
     draw(backend, chart)
 }
 
-fn draw(backend: CanvasBackend, chart: JsValue) -> Result<(), JsError> {
+fn draw(backend: Canvas, chart: JsValue) -> Result<(), JsError> {
     let chart: LineChart = from_js("chart", chart)?;
     let area = backend.into_drawing_area();
     chart::draw_line_chart(&area, &chart).map_err(err)?;
@@ -55,8 +54,7 @@ pub fn draw_pareto_chart_on(
     canvas: web_sys::HtmlCanvasElement,
     chart: JsValue,
 ) -> Result<(), JsError> {
-    let backend = CanvasBackend::with_canvas_object(canvas)
-        .ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
+    let backend = Canvas::on(canvas).ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
     let chart: crate::render::pareto::ParetoChart = from_js("chart", chart)?;
     let area = backend.into_drawing_area();
     crate::render::pareto::draw_pareto(&area, &chart).map_err(err)?;

@@ -5,6 +5,7 @@
 //! compression method adds one `<method>.rs` with a `<Method>Lab` and one `mod` line below.
 
 mod binarize;
+mod canvas;
 mod charts;
 mod dto;
 mod quantize;

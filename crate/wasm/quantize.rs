@@ -4,6 +4,7 @@
 //! `drawHistogram` runs on the page's thread (plotters-canvas needs the DOM).
 //! `saveVersion` keeps the last quantization as a version (recipe step from its settings).
 
+use super::canvas::Canvas;
 use super::dto::{err, from_js, image_to_js, now_ms, to_js};
 use super::session::Session;
 use super::versions_save::{nothing, save_result, Origin};
@@ -11,7 +12,6 @@ use crate::compress::quantize::{self, deep, view, Params, QuantizedMlp};
 use crate::error::Missing;
 use crate::render::histogram::{draw_histogram, HistogramChart};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 
 /// Quantization lab: one per worker.
@@ -173,8 +173,7 @@ pub fn draw_histogram_on(
     chart: JsValue,
 ) -> Result<(), JsError> {
     let h: HistogramChart = from_js("histogram", chart)?;
-    let backend = CanvasBackend::with_canvas_object(canvas)
-        .ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
+    let backend = Canvas::on(canvas).ok_or_else(|| JsError::new("the canvas has no 2D context"))?;
     let area = backend.into_drawing_area();
     draw_histogram(&area, &h).map_err(err)?;
     area.present()
