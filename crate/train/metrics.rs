@@ -40,27 +40,64 @@ impl Evaluation {
 /// # Errors
 /// `ShapeMismatch` if the data width is not the network's input width.
 pub fn evaluate(mlp: &Mlp, data: &Dataset, limit: usize) -> Result<Evaluation> {
-    // `mlp` is borrowed for the whole evaluation, so its Wᵀ is packed once, on the first batch.
-    // In the threaded build each batch's rows are cut into one shard per thread (one fork-join
-    // per batch, between pool workers: the whole evaluation runs on the pool).
     let threads = par::threads();
-    par::in_pool(|| {
-        let mut packed = false;
-        evaluate_with(
-            |x, b, ws| {
-                if !packed {
-                    ws.pack(mlp)?;
-                    packed = true;
-                }
-                let shards = super::parallel::shard_count(threads, b);
-                super::parallel::forward_packed(mlp, x, b, ws, shards)?;
-                Ok(ws.logits(b).to_vec())
-            },
-            mlp.n_in(),
-            data,
-            limit,
-        )
-    })
+    if threads > 1 {
+        // Threaded build: the examples in pieces on every thread, each example scored as the
+        // one-thread loop below scores it, the sums taken in example order (`tally`).
+        check_len("evaluate image width", data.dim(), mlp.n_in())?;
+        let n = count(data, limit);
+        let (mut cells, mut losses) = (vec![0u8; n], vec![0.0f32; n]);
+        let shards = threads.min(super::parallel::MAX_SHARDS);
+        par::in_pool_spinning(|| {
+            super::parallel::score_examples(mlp, data, shards, &mut cells, &mut losses)
+        })?;
+        return Ok(tally(&cells, &losses));
+    }
+    // `mlp` is borrowed for the whole evaluation, so its Wᵀ is packed once, on the first batch.
+    let mut packed = false;
+    evaluate_with(
+        |x, b, ws| {
+            if !packed {
+                ws.pack(mlp)?;
+                packed = true;
+            }
+            mlp.forward_packed(x, b, ws)?;
+            Ok(ws.logits(b).to_vec())
+        },
+        mlp.n_in(),
+        data,
+        limit,
+    )
+}
+
+/// How many examples an evaluation with `limit` covers: all of `data` if `limit` is 0 or more
+/// than it has.
+fn count(data: &Dataset, limit: usize) -> usize {
+    if limit == 0 {
+        data.len()
+    } else {
+        limit.min(data.len())
+    }
+}
+
+/// The evaluation from each example's confusion cell (10·label + prediction) and loss, added
+/// up in example order as [`evaluate_with`] adds them.
+pub(crate) fn tally(cells: &[u8], losses: &[f32]) -> Evaluation {
+    let mut confusion = vec![0u32; 100];
+    let (mut correct, mut loss) = (0usize, 0.0f64);
+    for (&c, &l) in cells.iter().zip(losses) {
+        let c = usize::from(c).min(99);
+        confusion[c] += 1;
+        correct += usize::from(c / 10 == c % 10);
+        loss += l as f64;
+    }
+    let n = cells.len();
+    Evaluation {
+        count: n,
+        accuracy: correct as f32 / n.max(1) as f32,
+        loss: (loss / n.max(1) as f64) as f32,
+        confusion,
+    }
 }
 
 /// Evaluates any classifier given as `forward(x, batch, workspace) -> logits`: compressed
@@ -75,11 +112,7 @@ pub fn evaluate_with(
     limit: usize,
 ) -> Result<Evaluation> {
     check_len("evaluate image width", data.dim(), n_in)?;
-    let n = if limit == 0 {
-        data.len()
-    } else {
-        limit.min(data.len())
-    };
+    let n = count(data, limit);
     let mut ws = Workspace::default();
     let mut x = vec![0.0; EVAL_BATCH * n_in];
     let mut y = vec![0u8; EVAL_BATCH];

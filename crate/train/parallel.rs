@@ -11,7 +11,7 @@
 //!
 //! With several threads each phase is cut into pieces that the threads take first come, first
 //! served (`pieces.rs`), so a thread the system pauses does not hold the other at the join.
-//! Phase 2 is in `neurons.rs`; parallel inference (evaluation) in `forward.rs`.
+//! Phase 2 is in `neurons.rs`; evaluation on several threads in `evaluate.rs`.
 //!
 //! One thread runs this step too (one shard, no fork): the serial step in `trainer.rs` remains
 //! for custom losses and frozen layers, and is the oracle the tests compare against.
@@ -33,11 +33,11 @@ use crate::tensor::kernels::{self, par, PackedBt};
 use crate::tensor::{argmax, as_slice};
 use pieces::{cut_into, Pieces, MAX_PIECES};
 
-mod forward;
+mod evaluate;
 mod neurons;
 mod pieces;
 
-pub use forward::forward_packed;
+pub use evaluate::score_examples;
 use neurons::{run_neurons, Batch, Neurons};
 
 /// Most layers a network has (hidden layers plus the output layer).

@@ -85,24 +85,50 @@ fn shards_give_the_serial_numbers_exactly() {
     }
 }
 
-/// The sharded forward gives the serial logits exactly.
+/// Scoring in pieces on any number of threads gives the one-thread evaluation exactly:
+/// counts, confusion and the loss to the last bit, over a short last piece (1,234 examples)
+/// and over more examples than one round of pieces (13,000).
 #[test]
-fn sharded_forward_gives_the_serial_logits() {
+fn pieces_give_the_serial_evaluation_exactly() {
     let spec = crate::model::MlpSpec::mnist(&[30, 20], Activation::Relu);
     let mlp = Mlp::new(&spec, 5).unwrap();
-    let b = 37;
-    let x: Vec<f32> = (0..b * 784)
-        .map(|i| ((i * 13) % 17) as f32 * 0.05)
-        .collect();
-    let mut ws = Workspace::default();
-    mlp.forward(&x, b, &mut ws).unwrap();
-    let want = ws.logits(b).to_vec();
-    for shards in [2, 3, 5] {
-        let mut ws2 = Workspace::default();
-        ws2.pack(&mlp).unwrap();
-        forward_packed(&mlp, &x, b, &mut ws2, shards).unwrap();
-        assert_eq!(ws2.logits(b), &want[..], "{shards} shards");
+    let d = data(13_000);
+    for n in [1_234, 13_000] {
+        let want = crate::train::metrics::evaluate_with(
+            |x, b, ws| {
+                mlp.forward(x, b, ws)?;
+                Ok(ws.logits(b).to_vec())
+            },
+            784,
+            &d,
+            n,
+        )
+        .unwrap();
+        assert!(want.loss.is_finite() && want.count == n);
+        for shards in [1, 2, 3, 5] {
+            let (mut cells, mut losses) = (vec![0u8; n], vec![0.0f32; n]);
+            score_examples(&mlp, &d, shards, &mut cells, &mut losses).unwrap();
+            let got = crate::train::metrics::tally(&cells, &losses);
+            assert_eq!(got, want, "{n} examples, {shards} shards");
+        }
     }
+}
+
+/// A network that does not end in 10 classes, or buffers of different lengths, are refused
+/// before any work.
+#[test]
+fn scoring_refuses_what_it_cannot_score() {
+    let d = data(8);
+    let spec = crate::model::MlpSpec {
+        n_out: 5,
+        ..crate::model::MlpSpec::mnist(&[6], Activation::Relu)
+    };
+    let five = Mlp::new(&spec, 1).unwrap();
+    let (mut cells, mut losses) = (vec![0u8; 8], vec![0.0f32; 8]);
+    assert!(score_examples(&five, &d, 2, &mut cells, &mut losses).is_err());
+    let ten = Mlp::new(&crate::model::MlpSpec::mnist(&[6], Activation::Relu), 1).unwrap();
+    let mut short = vec![0.0f32; 7];
+    assert!(score_examples(&ten, &d, 2, &mut cells, &mut short).is_err());
 }
 
 #[test]
