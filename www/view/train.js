@@ -10,6 +10,8 @@ import { t, tr, untr, fmt, onLocale } from '../i18n.js';
 
 const COLORS = { loss: '#e4572e', train: '#4f46e5', test: '#0f9d58', before: '#b8bec9' };
 const MAX_POINTS = 1500;
+/** Least time between two redraws of the numbers and charts while training. */
+const REDRAW_MS = 250;
 
 /** Halves a series in place when it gets long (keeps the first and the newest points). */
 function thin(points) {
@@ -185,7 +187,7 @@ export function mount(root, ctx) {
   const schedule = () => {
     dirty = true;
     if (timer) return;
-    timer = setTimeout(drawCharts, Math.max(0, 250 - (performance.now() - lastDraw)));
+    timer = setTimeout(drawCharts, Math.max(0, REDRAW_MS - (performance.now() - lastDraw)));
   };
   const sizeCanvases = () => {
     for (const c of [lossCanvas, accCanvas]) {
@@ -221,9 +223,9 @@ export function mount(root, ctx) {
   };
 
   // ---------- events ----------
-  // Progress arrives every ~60 ms chunk; its words and numbers are shown at most every 250 ms
-  // with the charts (at once when paused, stepping or at an epoch's end), since each change
-  // relays out the panel on the main thread, which shares the two cores with training.
+  // Progress arrives every ~60 ms chunk; its words and numbers are shown at most every
+  // REDRAW_MS with the charts (at once when paused, stepping or at an epoch's end), since each
+  // change relays out the panel on the main thread, which shares the two cores with training.
   const showProgress = () => {
     const p = latest;
     if (!p) return;
@@ -256,9 +258,16 @@ export function mount(root, ctx) {
   });
   ctx.on('evaluation', (e) => {
     // When each epoch's test accuracy reached the page, in ms after the Play click that started
-    // the run: what `cargo xtask bench` times (a Playwright wait on the DOM adds its own polling
-    // delay, measured 40–450 ms, to whichever epoch it waits for).
-    if (!e.restored && playClickedAt) window.shrinkTimings.testShownMs[e.epoch] = Math.round(performance.now() - playClickedAt);
+    // the run, with the accuracy and the rate shown: what `cargo xtask bench` reads (a
+    // Playwright wait on the DOM adds its own polling delay, measured 40–450 ms, to whichever
+    // epoch it waits for).
+    if (!e.restored && playClickedAt) {
+      window.shrinkTimings.epochsShown[e.epoch] = {
+        ms: Math.round(performance.now() - playClickedAt),
+        accuracy: e.accuracy,
+        samplesPerSec: Math.round(Number(rate.dataset.value) || 0),
+      };
+    }
     hist.test.push([e.epoch, e.accuracy]);
     sTest.v.textContent = pct(e.accuracy);
     sTest.v.dataset.value = String(e.accuracy);
@@ -315,7 +324,7 @@ export function mount(root, ctx) {
         await ctx.call('loop', 'pause');
       } else {
         playClickedAt = performance.now();
-        window.shrinkTimings.testShownMs = {};
+        window.shrinkTimings.epochsShown = {};
         if (done) await ctx.call('session', 'reset');
         await ctx.call('loop', 'play');
       }
