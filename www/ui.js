@@ -6,6 +6,7 @@
 // language changes) or, in views not yet in the catalogue, plain text.
 
 import { t, tr, fmt, locale, CATALOGUES, reason, msg } from './i18n.js';
+import { onScreenRefresh } from './onscreen.js';
 
 const isKey = (s) => typeof s === 'string' && Object.prototype.hasOwnProperty.call(CATALOGUES.en, s);
 
@@ -296,8 +297,12 @@ export function inputBadge(ctx, { save = false } = {}) {
   };
   // 'state' and 'info': a training run that stopped and a model that arrived (the pretrained one)
   // change the step count the badge shows; 'evaluation': once an epoch while it trains (between,
-  // the count is the one at the last epoch or state change).
-  for (const ev of ['ready', 'info', 'state', 'evaluation', 'modelChanged', 'weightsChanged', 'versionsChanged', 'restarted']) ctx.on(ev, refresh);
+  // the count is the one at the last epoch or state change). An epoch's count reaches a badge
+  // off screen when it comes into view: a dozen badges rewritten at every epoch's end relaid
+  // out the whole page while training.
+  const epochly = onScreenRefresh(box, refresh, { always: Boolean(ctx.embed) });
+  ctx.on('evaluation', epochly.request);
+  for (const ev of ['ready', 'info', 'state', 'modelChanged', 'weightsChanged', 'versionsChanged', 'restarted']) ctx.on(ev, refresh);
   refresh();
   return box;
 }

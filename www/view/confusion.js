@@ -3,6 +3,7 @@
 // diagonal and red off it, with the count in each cell.
 
 import { tr } from '../i18n.js';
+import { onScreenRefresh } from '../onscreen.js';
 
 export function mount(root, ctx) {
   const table = document.createElement('table');
@@ -85,7 +86,18 @@ export function mount(root, ctx) {
     }
   };
 
-  ctx.on('evaluation', show);
-  ctx.on('modelChanged', clear);
+  // Each epoch's evaluation is drawn when the table is on screen (or comes into view): 100
+  // cells restyled once an epoch relaid out the page while training, for nobody to see.
+  let latest = null;
+  const drawn = onScreenRefresh(root, () => latest && show(latest), { always: Boolean(ctx.embed) });
+  ctx.on('evaluation', (ev) => {
+    latest = ev;
+    drawn.request();
+  });
+  ctx.on('modelChanged', () => {
+    latest = null;
+    drawn.settle();
+    clear();
+  });
   ctx.on('ready', () => (evalButton.disabled = false));
 }
