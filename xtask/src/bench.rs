@@ -270,12 +270,17 @@ fn browser(torch: std::result::Result<String, String>) -> Result {
         Ok(json) => cmd.env("SHRINK_TORCH_JSON", json),
         Err(why) => cmd.env("SHRINK_TORCH_NOTE", why),
     };
+    let before = crate::host::say("before the browser part");
+    note(&before);
     run(cmd
         .current_dir(root())
         .arg(&driver)
         .env("SHRINK_URL", &url)
         // The driver lives under target/; let it find @playwright/test in the repo.
-        .env("NODE_PATH", root().join("node_modules")))
+        .env("NODE_PATH", root().join("node_modules")))?;
+    note(&before);
+    note(&crate::host::say("after it"));
+    Ok(())
 }
 
 /// Copies TF.js and its wasm backend (npm dev dependencies, pinned in package.json) into

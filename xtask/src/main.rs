@@ -7,6 +7,7 @@ mod bench;
 mod build;
 mod dist;
 mod fuzz;
+mod host;
 mod mnist;
 mod models;
 mod route;
