@@ -126,7 +126,7 @@ test('two panels from another origin and a subpath: train in one, prune in the o
     }
     await expect(train.frame.locator('#set-seed')).toBeHidden();
     await expect(train.frame.locator('#set-lr')).toBeVisible();
-    await expect(prune.frame.locator('#prune-sens')).toBeHidden();
+    await expect(prune.frame.locator('#prune-sens-btn')).toBeHidden();
 
     // Train one epoch in the Train panel.
     await train.frame.click('#btn-play');

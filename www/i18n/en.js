@@ -267,6 +267,7 @@ export default {
   'prune.survivalCaption': 'darkest = the best-kept pixel, white = every weight from that pixel pruned. Border pixels keep {border:pct0}, the centre {centre:pct0}.',
   'prune.curve': 'Accuracy vs sparsity',
   'prune.sens': 'Sensitivity per layer',
+  'prune.sensHint': 'How much each layer can lose: each layer alone is pruned by |w| from 0 to 99 % sparsity, the others kept dense, and the model is scored on 1,000 test digits at each level.',
   'prune.pitfall': 'The tutorial’s pitfall',
   'prune.pitfallText': 'The article prunes with `param.data *= mask` once, then retrains. Nothing stops the gradient from moving the zeros again. Here both run side by side from the same pruned weights.',
   'prune.onDigits': 'on {n:int} test digits',

@@ -266,6 +266,7 @@ export default {
   'prune.survivalCaption': '最深色 = 保留最多的像素，白色 = 来自该像素的权重全部被剪掉。边缘像素保留 {border:pct0}，中心保留 {centre:pct0}。',
   'prune.curve': '准确率与稀疏度',
   'prune.sens': '逐层敏感度',
+  'prune.sensHint': '衡量每一层能剪掉多少：每次只按 |w| 剪枝一层，稀疏度从 0 升到 99 %，其余层保持稠密，每一级在 1,000 张测试数字上评估。',
   'prune.pitfall': '教程中的陷阱',
   'prune.pitfallText': '文章用 `param.data *= mask` 只剪一次，然后重新训练。没有任何东西阻止梯度再次改变这些零。这里从同一组剪枝后的权重出发，两种做法并排运行。',
   'prune.onDigits': '基于 {n:int} 张测试图片',

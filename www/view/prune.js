@@ -33,7 +33,7 @@ export function mount(root, ctx) {
   const {
     level, criterion, ncrit, scope, hold, slider, sliderLabel, han, fine, restore, iterate, status,
     acc, spars, shape, layerTable, sizeTable, timeTable, timeBtn,
-    view, heatLayer, heat, survival, survivalCaption, curve, sens, sensBtn, pitBtn, pitOut,
+    view, heatLayer, heat, survival, survivalCaption, curve, sens, sensHint, sensBtn, pitBtn, pitOut,
   } = pruneLayout(root, ctx);
 
   // ---------- state ----------
@@ -248,6 +248,8 @@ export function mount(root, ctx) {
       try {
         const chart = await ctx.call('prune', 'sensitivity', 1000);
         lastSens = chart;
+        sens.hidden = false;
+        sensHint.hidden = true;
         ctx.charts.drawLineChart('prune-sens', localChart(chart));
       } finally {
         sensBtn.disabled = !ready;

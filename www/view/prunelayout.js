@@ -71,6 +71,10 @@ export function pruneLayout(root, ctx) {
   describe(curve, 'a11y.curveEmpty');
   describe(sens, 'a11y.sensEmpty');
   const sensBtn = lt('button', 'prune.runSens', { type: 'button', className: 'button small', id: 'prune-sens-btn', disabled: true });
+  // Until the sensitivity is run, a sentence on what it measures stands where its chart will be
+  // (prune.js swaps them), not an empty box.
+  const sensHint = lt('p', 'prune.sensHint', { className: 'caption', id: 'prune-sens-hint' });
+  sens.hidden = true;
 
   const pitBtn = lt('button', 'prune.pitfallBtn', { type: 'button', className: 'button', id: 'prune-pitfall-btn', disabled: true });
   const pitOut = el('div', { className: 'prune-pitfall', id: 'prune-pitfall' });
@@ -93,7 +97,7 @@ export function pruneLayout(root, ctx) {
       el('div', {}, lt('h3', 'prune.survival'), survivalCaption)),
     el('div', { className: 'prune-charts', 'data-part': 'charts' },
       el('div', { 'data-part': 'curve' }, lt('h3', 'prune.curve'), curve),
-      el('div', { 'data-part': 'sensitivity' }, lt('h3', 'prune.sens'), sens, sensBtn)),
+      el('div', { 'data-part': 'sensitivity' }, lt('h3', 'prune.sens'), sens, sensHint, sensBtn)),
     lt('h3', 'prune.pitfall', { 'data-part': 'pitfall' }),
     tr(el('p', { className: 'caption', 'data-part': 'pitfall' }), 'prune.pitfallText', {}, { isRich: true }),
     el('div', { 'data-part': 'pitfall' }, pitBtn, pitOut));
@@ -102,6 +106,6 @@ export function pruneLayout(root, ctx) {
   return {
     level, criterion, ncrit, scope, hold, slider, sliderLabel, han, fine, restore, iterate, status,
     acc, spars, shape, layerTable, sizeTable, timeTable, timeBtn,
-    view, heatLayer, heat, survival, survivalCaption, curve, sens, sensBtn, pitBtn, pitOut,
+    view, heatLayer, heat, survival, survivalCaption, curve, sens, sensHint, sensBtn, pitBtn, pitOut,
   };
 }
