@@ -1,5 +1,7 @@
 //! Evaluation: accuracy, mean cross-entropy and the 10×10 confusion matrix over a dataset,
-//! computed in fixed-size batches through the same forward kernels as training.
+//! computed in fixed-size batches through the same forward kernels as training (with several
+//! threads, in self-scheduled pieces: `parallel/evaluate.rs`), summed in example order, so any
+//! thread count gives the same numbers.
 
 use crate::data::batch::gather;
 use crate::data::Dataset;
