@@ -46,7 +46,6 @@ pub fn evaluate(mlp: &Mlp, data: &Dataset, limit: usize) -> Result<Evaluation> {
     if threads > 1 {
         // Threaded build: the examples in pieces on every thread, each example scored as the
         // one-thread loop below scores it, the sums taken in example order (`tally`).
-        check_len("evaluate image width", data.dim(), mlp.n_in())?;
         let n = count(data, limit);
         let (mut cells, mut losses) = (vec![0u8; n], vec![0.0f32; n]);
         let shards = threads.min(super::parallel::MAX_SHARDS);
@@ -82,8 +81,22 @@ fn count(data: &Dataset, limit: usize) -> usize {
     }
 }
 
+/// One example's confusion cell (10·label + prediction) and cross-entropy, from its 10
+/// logits `z`.
+///
+/// # Errors
+/// `BadData` for a label above 9.
+pub(crate) fn score_row(z: &[f32], label: u8) -> Result<(u8, f32)> {
+    let t = label as usize;
+    match z.get(t) {
+        Some(&zt) if t < 10 => Ok(((t * 10 + argmax(z)) as u8, log_sum_exp(z) - zt)),
+        _ => Err(Error::data(format!("label {t} is not a digit 0–9"))),
+    }
+}
+
 /// The evaluation from each example's confusion cell (10·label + prediction) and loss, added
-/// up in example order as [`evaluate_with`] adds them.
+/// up in example order: the one reduction of the one-thread and the threaded evaluation, so
+/// both give the same numbers.
 pub(crate) fn tally(cells: &[u8], losses: &[f32]) -> Evaluation {
     let mut confusion = vec![0u32; 100];
     let (mut correct, mut loss) = (0usize, 0.0f64);
@@ -118,8 +131,7 @@ pub fn evaluate_with(
     let mut ws = Workspace::default();
     let mut x = vec![0.0; EVAL_BATCH * n_in];
     let mut y = vec![0u8; EVAL_BATCH];
-    let mut confusion = vec![0u32; 100];
-    let (mut correct, mut loss) = (0usize, 0.0f64);
+    let (mut cells, mut losses) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let idx: Vec<u32> = (0..n as u32).collect();
     for chunk in idx.chunks(EVAL_BATCH) {
         let b = chunk.len();
@@ -131,22 +143,11 @@ pub fn evaluate_with(
         if classes != 10 || logits.len() != b * classes {
             return Err(Error::shape("evaluate logits per example", 10, classes));
         }
-        for r in 0..b {
-            let z = &logits[r * classes..(r + 1) * classes];
-            let p = argmax(z);
-            let t = y[r] as usize;
-            if t >= classes {
-                return Err(Error::data(format!("label {t} is not a digit 0–9")));
-            }
-            correct += usize::from(p == t);
-            confusion[t * 10 + p] += 1;
-            loss += (log_sum_exp(z) - z[t]) as f64;
+        for (z, &label) in logits.chunks_exact(10).zip(&y[..b]) {
+            let (cell, loss) = score_row(z, label)?;
+            cells.push(cell);
+            losses.push(loss);
         }
     }
-    Ok(Evaluation {
-        count: n,
-        accuracy: correct as f32 / n.max(1) as f32,
-        loss: (loss / n.max(1) as f64) as f32,
-        confusion,
-    })
+    Ok(tally(&cells, &losses))
 }

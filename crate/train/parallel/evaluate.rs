@@ -3,7 +3,8 @@
 //! the packed panels and scored by whichever thread takes it.
 //!
 //! For each example r the piece records its confusion cell 10·label + argmax(z_r) and its loss
-//! log Σ_c exp(z_rc) − z_r,label; the caller adds them up in example order (`metrics.rs`), so
+//! log Σ_c exp(z_rc) − z_r,label (`metrics::score_row`); the caller adds them up in example
+//! order (`metrics::tally`, as the one-thread evaluation does), so
 //! the sums are the one-thread evaluation's, bit for bit: a row's logits do not depend on which
 //! piece or batch it is computed in (the kernels sum p = 0..k in the same order for a row of a
 //! 4-row tile and a row alone, and pieces start at multiples of 4).
@@ -18,10 +19,9 @@ use super::{on_threads, MAX_LAYERS};
 use crate::data::batch::gather;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
-use crate::model::loss::log_sum_exp;
 use crate::model::{Mlp, Workspace};
-use crate::tensor::argmax;
 use crate::tensor::kernels::PackedBt;
+use crate::train::metrics::score_row;
 
 /// Rows per piece: 400 × 784 floats of input (1.25 MB) per thread; the 10,000 test digits are
 /// 25 pieces, so a thread the system pauses costs the others at most one piece.
@@ -102,14 +102,10 @@ fn score(
         layer.forward_packed(&packed[l], input, n, &mut rest[0][..n * layer.n_out()])?;
     }
     let logits = s.acts.last().map_or(&[][..], Vec::as_slice);
-    for r in 0..n {
-        let z = &logits[r * 10..(r + 1) * 10];
-        let t = s.y[r] as usize;
-        if t >= 10 {
-            return Err(Error::data(format!("label {t} is not a digit 0–9")));
-        }
-        rows.cells[r] = (t * 10 + argmax(z)) as u8;
-        rows.losses[r] = log_sum_exp(z) - z[t];
+    let scored = logits.chunks_exact(10).zip(&s.y[..n]);
+    for ((z, &label), (cell, loss)) in scored.zip(rows.cells.iter_mut().zip(rows.losses.iter_mut()))
+    {
+        (*cell, *loss) = score_row(z, label)?;
     }
     Ok(())
 }
